@@ -13,7 +13,7 @@
 //     binary counter (the last two merge while the older is no bigger and both
 //     fit the target), so n single-row appends copy each row O(log n) times.
 //     Chunks grown past twice the target are split; chunks that deletes shrink
-//     below a quarter of it merge with a neighbour.
+//     below a quarter of it merge with a neighbour in the same meta page.
 //   * Every write (append, delete, drop) is one atomic pager commit with
 //     fresh keys for every changed chunk and meta page, plus the rewritten
 //     descriptor (and catalog when columns or pending frees change). The
