@@ -56,6 +56,34 @@ bool RecordBatch::Equals(const RecordBatch& other) const {
 
 namespace {
 
+class VectorReader final : public RecordBatchReader {
+ public:
+  VectorReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
+      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override { return next_ < batches_.size() ? batches_[next_++] : nullptr; }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<RecordBatchPtr> batches_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<RecordBatchReader> MakeVectorReader(SchemaPtr schema,
+                                                    std::vector<RecordBatchPtr> batches) {
+  for (const auto& b : batches) {
+    if (!b->schema()->Equals(*schema)) {
+      Fail(ErrorKind::kInvalidInput, "batch schema {} differs from the reader's {}",
+           b->schema()->ToString(), schema->ToString());
+    }
+  }
+  return std::make_shared<VectorReader>(std::move(schema), std::move(batches));
+}
+
+namespace {
+
 // Display width of UTF-8 text: one column per code point (continuation bytes
 // do not count). Wide CJK glyphs are not measured specially.
 size_t DisplayWidth(std::string_view s) {

@@ -42,6 +42,19 @@ class RecordBatch {
   std::vector<ArrayDataPtr> columns_;
 };
 
+// A stream of record batches of one schema. Single-consumer.
+class RecordBatchReader {
+ public:
+  virtual ~RecordBatchReader() = default;
+  virtual SchemaPtr schema() const = 0;
+  // The next batch, or null at the end. Throws llkv::Error on failure.
+  virtual RecordBatchPtr Next() = 0;
+};
+
+// A reader over batches already in memory.
+std::shared_ptr<RecordBatchReader> MakeVectorReader(SchemaPtr schema,
+                                                    std::vector<RecordBatchPtr> batches);
+
 // Renders batches as one box table (a header with names and types, then the
 // rows). At most `max_rows` rows are shown; the rest are summarised.
 std::string FormatTable(const std::vector<RecordBatchPtr>& batches, int64_t max_rows = 40);
