@@ -79,4 +79,32 @@ ArrayDataPtr Concatenate(std::span<const ArrayDataPtr> arrays) {
   return builder->Finish();
 }
 
+namespace {
+
+bool IsNormalized(const ArrayData& a) {
+  if (a.offset != 0) return false;
+  switch (a.type->id()) {
+    case TypeId::kUtf8:
+    case TypeId::kBinary: return a.length == 0 || a.values<int32_t>(1)[0] == 0;
+    case TypeId::kLargeUtf8: return a.length == 0 || a.values<int64_t>(1)[0] == 0;
+    case TypeId::kList:
+      return (a.length == 0 || a.values<int32_t>(1)[0] == 0) && IsNormalized(*a.children[0]);
+    case TypeId::kStruct:
+      for (const auto& c : a.children) {
+        if (c->length != a.length || !IsNormalized(*c)) return false;
+      }
+      return true;
+    default: return true;
+  }
+}
+
+}  // namespace
+
+ArrayDataPtr Normalize(const ArrayDataPtr& array) {
+  if (IsNormalized(*array)) return array;
+  auto b = MakeBuilder(array->type);
+  b->AppendRange(*array, 0, array->length);
+  return b->Finish();
+}
+
 }  // namespace llkv::arrow

@@ -24,7 +24,7 @@
 namespace llkv::table {
 
 // Serializes `array` (any offset; it is normalised to offset 0).
-std::vector<uint8_t> EncodeChunk(const arrow::ArrayData& array);
+std::vector<uint8_t> EncodeChunk(const arrow::ArrayDataPtr& array);
 
 // Decodes a chunk of `type` from `bytes`, which `owner` keeps alive. Throws
 // Corruption naming `what` when the bytes do not hold a valid array.

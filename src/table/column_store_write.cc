@@ -96,9 +96,9 @@ ChunkMeta ColumnStore::MakeChunk(Mutation& m, const ArrayDataPtr& values,
   c.min_row_id = rows.front();
   c.max_row_id = rows.back();
   c.stats = ComputeStats(*values);
-  std::vector<uint8_t> data = EncodeChunk(*values);
+  std::vector<uint8_t> data = EncodeChunk(values);
   ArrayDataPtr ids = RowIdArray(rows);
-  std::vector<uint8_t> id_bytes = EncodeChunk(*ids);
+  std::vector<uint8_t> id_bytes = EncodeChunk(ids);
   c.data_bytes = data.size();
   c.row_id_bytes = id_bytes.size();
   m.Put(c.data_key, std::move(data));

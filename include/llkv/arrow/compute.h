@@ -17,4 +17,9 @@ ArrayDataPtr Take(const ArrayData& array, std::span<const int64_t> indices);
 // when there is exactly one input). Requires at least one input.
 ArrayDataPtr Concatenate(std::span<const ArrayDataPtr> arrays);
 
+// The array itself when its layout starts at the beginning of its buffers
+// (offset 0 throughout, first offset 0), else a compacted copy that does.
+// Serializers (column chunks, IPC) write normalized arrays.
+ArrayDataPtr Normalize(const ArrayDataPtr& array);
+
 }  // namespace llkv::arrow
