@@ -93,6 +93,7 @@ class Decoder final : public arrow::FlatSource {
     // Empty data buffers may have been written as absent (no allocation).
     if (off == kAbsent) return validity ? nullptr : arrow::Buffer::Allocate(0);
     if (off > bytes_.size() || len > bytes_.size() - off) header_.Corrupt("buffer outside the chunk");
+    if (off % 64 != 0) header_.Corrupt("misaligned buffer");
     return arrow::Buffer::Wrap(bytes_.data() + off, static_cast<int64_t>(len), owner_);
   }
 
