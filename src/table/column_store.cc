@@ -373,6 +373,9 @@ std::vector<const ChunkMeta*> AllChunks(const ColumnState& s) {
   return out;
 }
 
+// A chunk whose row ids are exactly [min_row_id, max_row_id].
+bool IsDense(const ChunkMeta& c) { return c.max_row_id - c.min_row_id + 1 == c.rows; }
+
 // Values of one column at ascending `rows` (null where missing).
 ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
                           std::span<const uint64_t> rows, MissingRows missing) {
@@ -406,26 +409,41 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
   constexpr size_t kWindow = 32;
   for (size_t g0 = 0; g0 < groups.size(); g0 += kWindow) {
     const size_t g1 = std::min(groups.size(), g0 + kWindow);
-    std::vector<const ChunkMeta*> wanted;
-    for (size_t g = g0; g < g1; ++g) wanted.push_back(chunks[groups[g].chunk]);
-    auto loaded = store.LoadChunks(state, wanted, true, true);
+    std::vector<const ChunkMeta*> wanted, sparse;
     for (size_t g = g0; g < g1; ++g) {
-      const auto& lc = loaded[g - g0];
-      const uint64_t* ids = lc.row_ids->values<uint64_t>();
-      const uint64_t* ids_end = ids + lc.row_ids->length;
+      const ChunkMeta* c = chunks[groups[g].chunk];
+      wanted.push_back(c);
+      if (!IsDense(*c)) sparse.push_back(c);
+    }
+    auto loaded = store.LoadChunks(state, wanted, true, false);
+    // Dense chunks (no gaps in their row ids) need no row-id lookups at all.
+    auto sparse_ids = store.LoadChunks(state, sparse, false, true);
+    size_t next_sparse = 0;
+    for (size_t g = g0; g < g1; ++g) {
+      const ChunkMeta& c = *wanted[g - g0];
       std::vector<int64_t> idx;
       idx.reserve(groups[g].end - groups[g].begin);
-      const uint64_t* cursor = ids;
-      for (size_t r = groups[g].begin; r < groups[g].end; ++r) {
-        cursor = std::lower_bound(cursor, ids_end, rows[r]);
-        if (cursor != ids_end && *cursor == rows[r]) {
-          idx.push_back(cursor - ids);
-        } else {
-          if (missing == MissingRows::kError) not_found(rows[r]);
-          idx.push_back(-1);
+      auto missing_row = [&](uint64_t id) {
+        if (missing == MissingRows::kError) not_found(id);
+        idx.push_back(-1);
+      };
+      if (IsDense(c)) {
+        for (size_t r = groups[g].begin; r < groups[g].end; ++r) {
+          if (rows[r] < c.min_row_id || rows[r] > c.max_row_id) missing_row(rows[r]);
+          else idx.push_back(static_cast<int64_t>(rows[r] - c.min_row_id));
+        }
+      } else {
+        const auto& row_ids = sparse_ids[next_sparse++].row_ids;
+        const uint64_t* ids = row_ids->values<uint64_t>();
+        const uint64_t* ids_end = ids + row_ids->length;
+        const uint64_t* cursor = ids;
+        for (size_t r = groups[g].begin; r < groups[g].end; ++r) {
+          cursor = std::lower_bound(cursor, ids_end, rows[r]);
+          if (cursor != ids_end && *cursor == rows[r]) idx.push_back(cursor - ids);
+          else missing_row(rows[r]);
         }
       }
-      pieces.push_back(arrow::Take(*lc.values, idx));
+      pieces.push_back(arrow::Take(*loaded[g - g0].values, idx));
     }
   }
   return arrow::Concatenate(pieces);
