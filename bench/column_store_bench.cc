@@ -42,7 +42,8 @@ fs::path BenchDir() {
 const std::vector<int64_t>& Values() {
   static const std::vector<int64_t> v = [] {
     std::vector<int64_t> out(static_cast<size_t>(Rows()));
-    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int64_t>(i) * 7 - 3;
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = static_cast<int64_t>(i) * 7 - 3;
     return out;
   }();
   return v;
@@ -53,11 +54,12 @@ arrow::RecordBatchPtr IntBatch(int64_t first, int64_t n, const std::vector<int64
   arrow::Int64Builder vals(arrow::int64());
   ids.Reserve(n);
   vals.Reserve(n);
-  for (int64_t i = first; i < first + n; ++i) ids.Append(static_cast<uint64_t>(i));
+  for (int64_t i = first; i < first + n; ++i)
+    ids.Append(static_cast<uint64_t>(i));
   vals.UnsafeAppendValues(values.data() + first, n);
-  auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{
-      arrow::field("row_id", arrow::uint64(), false),
-      ColumnStore::ColumnField("v", arrow::int64(), kValues)});
+  auto schema = std::make_shared<arrow::Schema>(
+      std::vector<arrow::FieldPtr>{arrow::field("row_id", arrow::uint64(), false),
+                                   ColumnStore::ColumnField("v", arrow::int64(), kValues)});
   return arrow::RecordBatch::Make(schema, n, {ids.Finish(), vals.Finish()});
 }
 
@@ -97,7 +99,8 @@ void BM_SumVector(benchmark::State& state) {
   const auto& v = Values();
   for (auto _ : state) {
     int64_t sum = 0;
-    for (int64_t x : v) sum += x;
+    for (int64_t x : v)
+      sum += x;
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(v.size()));
@@ -108,7 +111,8 @@ BENCHMARK(BM_SumVector)->Unit(benchmark::kMillisecond)->UseRealTime();
 void BM_ScanSum(benchmark::State& state) {
   auto store = LoadedStore(state.range(0));
   int64_t expected = 0;
-  for (int64_t x : Values()) expected += x;
+  for (int64_t x : Values())
+    expected += x;
   ScanOptions options;
   options.with_row_ids = false;
   for (auto _ : state) {
@@ -118,7 +122,8 @@ void BM_ScanSum(benchmark::State& state) {
     while (scan->Next(&c)) {
       const int64_t* p = c.values->values<int64_t>();
       const int64_t n = c.values->length;
-      for (int64_t i = 0; i < n; ++i) sum += p[i];
+      for (int64_t i = 0; i < n; ++i)
+        sum += p[i];
     }
     if (sum != expected) state.SkipWithError("wrong sum");
     benchmark::DoNotOptimize(sum);
@@ -126,14 +131,20 @@ void BM_ScanSum(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * Rows());
   state.SetBytesProcessed(state.iterations() * Rows() * 8);
 }
-BENCHMARK(BM_ScanSum)->Arg(kMem)->Arg(kLmdb)->ArgName("pager")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ScanSum)
+    ->Arg(kMem)
+    ->Arg(kLmdb)
+    ->ArgName("pager")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Gathers the same random 1% of row ids each iteration.
 std::vector<uint64_t> GatherIds() {
   std::vector<uint64_t> ids;
   std::mt19937_64 rng(42);
   const uint64_t n = static_cast<uint64_t>(Rows());
-  for (uint64_t i = 0; i < n / 100; ++i) ids.push_back(rng() % n);
+  for (uint64_t i = 0; i < n / 100; ++i)
+    ids.push_back(rng() % n);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -143,7 +154,8 @@ void BM_GatherVector(benchmark::State& state) {
   const auto ids = GatherIds();
   for (auto _ : state) {
     std::vector<int64_t> out(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) out[i] = v[ids[i]];
+    for (size_t i = 0; i < ids.size(); ++i)
+      out[i] = v[ids[i]];
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(ids.size()));
@@ -160,17 +172,22 @@ void BM_Gather(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(ids.size()));
 }
-BENCHMARK(BM_Gather)->Arg(kMem)->Arg(kLmdb)->ArgName("pager")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Gather)
+    ->Arg(kMem)
+    ->Arg(kLmdb)
+    ->ArgName("pager")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Appends 1,000,000 rows of (int64, ~20-byte utf8) in batches of range(1)
 // rows to a fresh store.
 void BM_Append(benchmark::State& state) {
   const int64_t kind = state.range(0), batch_rows = state.range(1), total = 1'000'000;
   std::vector<arrow::RecordBatchPtr> batches;
-  auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{
-      arrow::field("row_id", arrow::uint64(), false),
-      ColumnStore::ColumnField("v", arrow::int64(), kValues),
-      ColumnStore::ColumnField("s", arrow::utf8(), kText)});
+  auto schema = std::make_shared<arrow::Schema>(
+      std::vector<arrow::FieldPtr>{arrow::field("row_id", arrow::uint64(), false),
+                                   ColumnStore::ColumnField("v", arrow::int64(), kValues),
+                                   ColumnStore::ColumnField("s", arrow::utf8(), kText)});
   const int64_t rows = batch_rows == 1 ? 20'000 : total;  // single rows: a smaller sample
   for (int64_t first = 0; first < rows; first += batch_rows) {
     arrow::UInt64Builder ids(arrow::uint64());
@@ -182,14 +199,16 @@ void BM_Append(benchmark::State& state) {
       vals.Append(i * 3);
       text.Append("customer#" + std::to_string(100000000 + i));
     }
-    batches.push_back(arrow::RecordBatch::Make(schema, n, {ids.Finish(), vals.Finish(), text.Finish()}));
+    batches.push_back(
+        arrow::RecordBatch::Make(schema, n, {ids.Finish(), vals.Finish(), text.Finish()}));
   }
   const fs::path file = BenchDir() / "append.llkv";
   for (auto _ : state) {
     state.PauseTiming();
     auto store = ColumnStore::Open(MakePager(kind, file));
     state.ResumeTiming();
-    for (const auto& b : batches) store->Append(*b);
+    for (const auto& b : batches)
+      store->Append(*b);
     state.PauseTiming();
     store.reset();
     state.ResumeTiming();

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config clang-format git
   liblmdb-dev            # persistent pager
   libflatbuffers-dev flatbuffers-compiler  # Arrow IPC metadata
   libxxhash-dev          # page checksums (XXH3)

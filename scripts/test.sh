@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 jobs=$(nproc)
 
+echo "== formatting"
+./scripts/check-format.sh
+
 echo "== release build and tests"
 ./scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j "$jobs"

@@ -53,8 +53,8 @@ void ValidateOffsets(const ArrayData& a, bool corruption, int64_t target_length)
   const BufferPtr& ob = a.buffers[1];
   const int64_t needed = (a.offset + a.length + 1) * static_cast<int64_t>(sizeof(Offset));
   if (!ob || ob->size() < needed) {
-    Invalid(corruption, a, fmt::format("offsets buffer holds {} bytes, needs {}",
-                                       ob ? ob->size() : 0, needed));
+    Invalid(corruption, a,
+            fmt::format("offsets buffer holds {} bytes, needs {}", ob ? ob->size() : 0, needed));
   }
   const Offset* o = a.values<Offset>(1);
   if (o[0] < 0) Invalid(corruption, a, "negative first offset");
@@ -77,13 +77,23 @@ void ArrayData::Validate(bool corruption) const {
   const TypeId id = type->id();
   size_t expected_buffers = 0;
   switch (id) {
-    case TypeId::kNull: expected_buffers = 0; break;
-    case TypeId::kStruct: expected_buffers = 1; break;
-    case TypeId::kList: expected_buffers = 2; break;
+    case TypeId::kNull:
+      expected_buffers = 0;
+      break;
+    case TypeId::kStruct:
+      expected_buffers = 1;
+      break;
+    case TypeId::kList:
+      expected_buffers = 2;
+      break;
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
-    case TypeId::kBinary: expected_buffers = 3; break;
-    default: expected_buffers = 2; break;
+    case TypeId::kBinary:
+      expected_buffers = 3;
+      break;
+    default:
+      expected_buffers = 2;
+      break;
   }
   if (buffers.size() != expected_buffers) {
     Invalid(corruption, *this,
@@ -136,8 +146,9 @@ void ArrayData::Validate(bool corruption) const {
       const int64_t bits = type->bit_width();
       const int64_t needed = bit_util::BytesForBits((offset + length) * bits);
       if (!buffers[1] || buffers[1]->size() < needed) {
-        Invalid(corruption, *this, fmt::format("values buffer holds {} bytes, needs {}",
-                                               buffers[1] ? buffers[1]->size() : 0, needed));
+        Invalid(corruption, *this,
+                fmt::format("values buffer holds {} bytes, needs {}",
+                            buffers[1] ? buffers[1]->size() : 0, needed));
       }
       if (!children.empty()) Invalid(corruption, *this, "unexpected children");
       return;
@@ -176,13 +187,15 @@ bool ValueEquals(const ArrayData& a, int64_t i, const ArrayData& b, int64_t j) {
   if (va != b.IsValid(j)) return false;
   if (!va) return true;
   switch (a.type->id()) {
-    case TypeId::kNull: return true;
+    case TypeId::kNull:
+      return true;
     case TypeId::kBool:
       return bit_util::GetBit(a.buffers[1]->data(), a.offset + i) ==
              bit_util::GetBit(b.buffers[1]->data(), b.offset + j);
     case TypeId::kUtf8:
     case TypeId::kBinary:
-    case TypeId::kLargeUtf8: return BinaryValueAt(a, i) == BinaryValueAt(b, j);
+    case TypeId::kLargeUtf8:
+      return BinaryValueAt(a, i) == BinaryValueAt(b, j);
     case TypeId::kStruct:
       for (size_t c = 0; c < a.children.size(); ++c) {
         if (!ValueEquals(*a.children[c], a.offset + i, *b.children[c], b.offset + j)) return false;
@@ -223,8 +236,8 @@ bool ArrayEquals(const ArrayData& a, const ArrayData& b) {
 
 std::string FormatDecimal128(Decimal128 value, int scale) {
   const bool negative = value < 0;
-  unsigned __int128 mag = negative ? -static_cast<unsigned __int128>(value)
-                                   : static_cast<unsigned __int128>(value);
+  unsigned __int128 mag =
+      negative ? -static_cast<unsigned __int128>(value) : static_cast<unsigned __int128>(value);
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
@@ -243,21 +256,34 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "NULL";
   const int64_t k = a.offset + i;
   switch (a.type->id()) {
-    case TypeId::kNull: return "NULL";
-    case TypeId::kBool: return bit_util::GetBit(a.buffers[1]->data(), k) ? "true" : "false";
-    case TypeId::kInt8: return fmt::format("{}", a.buffers[1]->data_as<int8_t>()[k]);
-    case TypeId::kInt16: return fmt::format("{}", a.buffers[1]->data_as<int16_t>()[k]);
-    case TypeId::kInt32: return fmt::format("{}", a.buffers[1]->data_as<int32_t>()[k]);
-    case TypeId::kInt64: return fmt::format("{}", a.buffers[1]->data_as<int64_t>()[k]);
-    case TypeId::kUInt8: return fmt::format("{}", a.buffers[1]->data_as<uint8_t>()[k]);
-    case TypeId::kUInt16: return fmt::format("{}", a.buffers[1]->data_as<uint16_t>()[k]);
-    case TypeId::kUInt32: return fmt::format("{}", a.buffers[1]->data_as<uint32_t>()[k]);
-    case TypeId::kUInt64: return fmt::format("{}", a.buffers[1]->data_as<uint64_t>()[k]);
-    case TypeId::kFloat32: return fmt::format("{}", a.buffers[1]->data_as<float>()[k]);
-    case TypeId::kFloat64: return fmt::format("{}", a.buffers[1]->data_as<double>()[k]);
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kBool:
+      return bit_util::GetBit(a.buffers[1]->data(), k) ? "true" : "false";
+    case TypeId::kInt8:
+      return fmt::format("{}", a.buffers[1]->data_as<int8_t>()[k]);
+    case TypeId::kInt16:
+      return fmt::format("{}", a.buffers[1]->data_as<int16_t>()[k]);
+    case TypeId::kInt32:
+      return fmt::format("{}", a.buffers[1]->data_as<int32_t>()[k]);
+    case TypeId::kInt64:
+      return fmt::format("{}", a.buffers[1]->data_as<int64_t>()[k]);
+    case TypeId::kUInt8:
+      return fmt::format("{}", a.buffers[1]->data_as<uint8_t>()[k]);
+    case TypeId::kUInt16:
+      return fmt::format("{}", a.buffers[1]->data_as<uint16_t>()[k]);
+    case TypeId::kUInt32:
+      return fmt::format("{}", a.buffers[1]->data_as<uint32_t>()[k]);
+    case TypeId::kUInt64:
+      return fmt::format("{}", a.buffers[1]->data_as<uint64_t>()[k]);
+    case TypeId::kFloat32:
+      return fmt::format("{}", a.buffers[1]->data_as<float>()[k]);
+    case TypeId::kFloat64:
+      return fmt::format("{}", a.buffers[1]->data_as<double>()[k]);
     case TypeId::kDecimal128:
       return FormatDecimal128(a.buffers[1]->data_as<Decimal128>()[k], a.type->scale());
-    case TypeId::kDate32: return FormatDate32(a.buffers[1]->data_as<int32_t>()[k]);
+    case TypeId::kDate32:
+      return FormatDate32(a.buffers[1]->data_as<int32_t>()[k]);
     case TypeId::kTimestamp: {
       std::string s = FormatTimestampMicros(a.buffers[1]->data_as<int64_t>()[k]);
       if (!a.type->timezone().empty()) s += " " + a.type->timezone();
@@ -271,7 +297,8 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       const std::string_view v = BinaryValueAt(a, i);
       if (a.type->id() != TypeId::kBinary) return std::string(v);
       std::string hex = "\\x";
-      for (unsigned char c : v) hex += fmt::format("{:02X}", c);
+      for (unsigned char c : v)
+        hex += fmt::format("{:02X}", c);
       return hex;
     }
     case TypeId::kStruct: {

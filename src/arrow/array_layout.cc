@@ -13,7 +13,8 @@ void Flatten(const ArrayData& a, std::vector<FlatNode>* nodes, std::vector<FlatB
                               : FlatBuffer{nullptr, 0});
   switch (id) {
     case TypeId::kStruct:
-      for (const auto& c : a.children) Flatten(*c, nodes, buffers);
+      for (const auto& c : a.children)
+        Flatten(*c, nodes, buffers);
       return;
     case TypeId::kList:
       buffers->push_back({a.buffers[1]->data(), (a.length + 1) * 4});
@@ -51,7 +52,8 @@ ArrayDataPtr Assemble(const TypePtr& type, FlatSource& source) {
   out->buffers.push_back(source.NextBuffer(true));
   switch (type->id()) {
     case TypeId::kStruct:
-      for (const auto& f : type->fields()) out->children.push_back(Assemble(f->type(), source));
+      for (const auto& f : type->fields())
+        out->children.push_back(Assemble(f->type(), source));
       break;
     case TypeId::kList:
       out->buffers.push_back(source.NextBuffer(false));
@@ -63,7 +65,9 @@ ArrayDataPtr Assemble(const TypePtr& type, FlatSource& source) {
       out->buffers.push_back(source.NextBuffer(false));
       out->buffers.push_back(source.NextBuffer(false));
       break;
-    default: out->buffers.push_back(source.NextBuffer(false)); break;
+    default:
+      out->buffers.push_back(source.NextBuffer(false));
+      break;
   }
   for (size_t i = 1; i < out->buffers.size(); ++i) {
     if (!out->buffers[i]) source.Invalid("a required buffer is absent");

@@ -63,7 +63,9 @@ BufferBuilder& BufferBuilder::operator=(BufferBuilder&& other) noexcept {
   return *this;
 }
 
-BufferBuilder::~BufferBuilder() { std::free(data_); }
+BufferBuilder::~BufferBuilder() {
+  std::free(data_);
+}
 
 void BufferBuilder::Grow(int64_t min_capacity) {
   const int64_t capacity =

@@ -160,7 +160,8 @@ void BaseBinaryBuilder<Offset>::AppendNulls(int64_t n) {
   validity_.AppendNulls(n);
   const Offset end = static_cast<Offset>(data_.size());
   offsets_.Reserve(n * static_cast<int64_t>(sizeof(Offset)));
-  for (int64_t i = 0; i < n; ++i) offsets_.AppendValue(end);
+  for (int64_t i = 0; i < n; ++i)
+    offsets_.AppendValue(end);
 }
 
 template <typename Offset>
@@ -197,12 +198,14 @@ template class BaseBinaryBuilder<int64_t>;
 // ---------------------------------------------------------------- struct
 
 StructBuilder::StructBuilder(TypePtr type) : ArrayBuilder(std::move(type)) {
-  for (const auto& f : type_->fields()) children_.push_back(MakeBuilder(f->type()));
+  for (const auto& f : type_->fields())
+    children_.push_back(MakeBuilder(f->type()));
 }
 
 void StructBuilder::AppendNulls(int64_t n) {
   validity_.AppendNulls(n);
-  for (auto& c : children_) c->AppendNulls(n);
+  for (auto& c : children_)
+    c->AppendNulls(n);
 }
 
 void StructBuilder::AppendRange(const ArrayData& array, int64_t offset, int64_t length) {
@@ -252,7 +255,8 @@ void ListBuilder::Append(bool valid) {
 void ListBuilder::AppendNulls(int64_t n) {
   CloseList();
   validity_.AppendNulls(n);
-  for (int64_t i = 0; i < n; ++i) offsets_.AppendValue(static_cast<int32_t>(values_->length()));
+  for (int64_t i = 0; i < n; ++i)
+    offsets_.AppendValue(static_cast<int32_t>(values_->length()));
 }
 
 void ListBuilder::AppendRange(const ArrayData& array, int64_t offset, int64_t length) {
@@ -286,27 +290,45 @@ ArrayDataPtr ListBuilder::Finish() {
 
 std::unique_ptr<ArrayBuilder> MakeBuilder(const TypePtr& type) {
   switch (type->id()) {
-    case TypeId::kNull: return std::make_unique<NullBuilder>(type);
-    case TypeId::kBool: return std::make_unique<BooleanBuilder>(type);
-    case TypeId::kInt8: return std::make_unique<Int8Builder>(type);
-    case TypeId::kInt16: return std::make_unique<Int16Builder>(type);
+    case TypeId::kNull:
+      return std::make_unique<NullBuilder>(type);
+    case TypeId::kBool:
+      return std::make_unique<BooleanBuilder>(type);
+    case TypeId::kInt8:
+      return std::make_unique<Int8Builder>(type);
+    case TypeId::kInt16:
+      return std::make_unique<Int16Builder>(type);
     case TypeId::kInt32:
-    case TypeId::kDate32: return std::make_unique<Int32Builder>(type);
+    case TypeId::kDate32:
+      return std::make_unique<Int32Builder>(type);
     case TypeId::kInt64:
-    case TypeId::kTimestamp: return std::make_unique<Int64Builder>(type);
-    case TypeId::kUInt8: return std::make_unique<UInt8Builder>(type);
-    case TypeId::kUInt16: return std::make_unique<UInt16Builder>(type);
-    case TypeId::kUInt32: return std::make_unique<UInt32Builder>(type);
-    case TypeId::kUInt64: return std::make_unique<UInt64Builder>(type);
-    case TypeId::kFloat32: return std::make_unique<FloatBuilder>(type);
-    case TypeId::kFloat64: return std::make_unique<DoubleBuilder>(type);
-    case TypeId::kDecimal128: return std::make_unique<Decimal128Builder>(type);
-    case TypeId::kIntervalMonthDayNano: return std::make_unique<MonthDayNanoBuilder>(type);
+    case TypeId::kTimestamp:
+      return std::make_unique<Int64Builder>(type);
+    case TypeId::kUInt8:
+      return std::make_unique<UInt8Builder>(type);
+    case TypeId::kUInt16:
+      return std::make_unique<UInt16Builder>(type);
+    case TypeId::kUInt32:
+      return std::make_unique<UInt32Builder>(type);
+    case TypeId::kUInt64:
+      return std::make_unique<UInt64Builder>(type);
+    case TypeId::kFloat32:
+      return std::make_unique<FloatBuilder>(type);
+    case TypeId::kFloat64:
+      return std::make_unique<DoubleBuilder>(type);
+    case TypeId::kDecimal128:
+      return std::make_unique<Decimal128Builder>(type);
+    case TypeId::kIntervalMonthDayNano:
+      return std::make_unique<MonthDayNanoBuilder>(type);
     case TypeId::kUtf8:
-    case TypeId::kBinary: return std::make_unique<StringBuilder>(type);
-    case TypeId::kLargeUtf8: return std::make_unique<LargeStringBuilder>(type);
-    case TypeId::kStruct: return std::make_unique<StructBuilder>(type);
-    case TypeId::kList: return std::make_unique<ListBuilder>(type);
+    case TypeId::kBinary:
+      return std::make_unique<StringBuilder>(type);
+    case TypeId::kLargeUtf8:
+      return std::make_unique<LargeStringBuilder>(type);
+    case TypeId::kStruct:
+      return std::make_unique<StructBuilder>(type);
+    case TypeId::kList:
+      return std::make_unique<ListBuilder>(type);
   }
   Fail(ErrorKind::kInternal, "no builder for type {}", type->ToString());
 }

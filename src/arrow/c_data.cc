@@ -36,27 +36,48 @@ void ReleaseSchema(ArrowSchema* schema) {
 
 std::string FormatString(const DataType& type) {
   switch (type.id()) {
-    case TypeId::kNull: return "n";
-    case TypeId::kBool: return "b";
-    case TypeId::kInt8: return "c";
-    case TypeId::kInt16: return "s";
-    case TypeId::kInt32: return "i";
-    case TypeId::kInt64: return "l";
-    case TypeId::kUInt8: return "C";
-    case TypeId::kUInt16: return "S";
-    case TypeId::kUInt32: return "I";
-    case TypeId::kUInt64: return "L";
-    case TypeId::kFloat32: return "f";
-    case TypeId::kFloat64: return "g";
-    case TypeId::kDecimal128: return fmt::format("d:{},{}", type.precision(), type.scale());
-    case TypeId::kUtf8: return "u";
-    case TypeId::kLargeUtf8: return "U";
-    case TypeId::kBinary: return "z";
-    case TypeId::kDate32: return "tdD";
-    case TypeId::kTimestamp: return "tsu:" + type.timezone();
-    case TypeId::kIntervalMonthDayNano: return "tin";
-    case TypeId::kStruct: return "+s";
-    case TypeId::kList: return "+l";
+    case TypeId::kNull:
+      return "n";
+    case TypeId::kBool:
+      return "b";
+    case TypeId::kInt8:
+      return "c";
+    case TypeId::kInt16:
+      return "s";
+    case TypeId::kInt32:
+      return "i";
+    case TypeId::kInt64:
+      return "l";
+    case TypeId::kUInt8:
+      return "C";
+    case TypeId::kUInt16:
+      return "S";
+    case TypeId::kUInt32:
+      return "I";
+    case TypeId::kUInt64:
+      return "L";
+    case TypeId::kFloat32:
+      return "f";
+    case TypeId::kFloat64:
+      return "g";
+    case TypeId::kDecimal128:
+      return fmt::format("d:{},{}", type.precision(), type.scale());
+    case TypeId::kUtf8:
+      return "u";
+    case TypeId::kLargeUtf8:
+      return "U";
+    case TypeId::kBinary:
+      return "z";
+    case TypeId::kDate32:
+      return "tdD";
+    case TypeId::kTimestamp:
+      return "tsu:" + type.timezone();
+    case TypeId::kIntervalMonthDayNano:
+      return "tin";
+    case TypeId::kStruct:
+      return "+s";
+    case TypeId::kList:
+      return "+l";
   }
   Fail(ErrorKind::kInternal, "no C format for type {}", type.ToString());
 }
@@ -90,11 +111,13 @@ void FillSchema(ArrowSchema* out, const std::string& name, const DataType& type,
     try {
       FillSchema(&priv->children[i], f.name(), *f.type(), f.nullable(), f.metadata());
     } catch (...) {
-      for (size_t j = 0; j < i; ++j) priv->children[j].release(&priv->children[j]);
+      for (size_t j = 0; j < i; ++j)
+        priv->children[j].release(&priv->children[j]);
       throw;
     }
   }
-  for (auto& c : priv->children) priv->child_pointers.push_back(&c);
+  for (auto& c : priv->children)
+    priv->child_pointers.push_back(&c);
   out->format = priv->format.c_str();
   out->name = priv->name.c_str();
   out->metadata = priv->metadata.empty() ? nullptr : priv->metadata.data();
@@ -108,7 +131,9 @@ void FillSchema(ArrowSchema* out, const std::string& name, const DataType& type,
 
 }  // namespace
 
-void ExportType(const DataType& type, ArrowSchema* out) { FillSchema(out, "", type, true, {}); }
+void ExportType(const DataType& type, ArrowSchema* out) {
+  FillSchema(out, "", type, true, {});
+}
 
 void ExportField(const Field& field, ArrowSchema* out) {
   FillSchema(out, field.name(), *field.type(), field.nullable(), field.metadata());
@@ -194,18 +219,22 @@ TypePtr ParseType(const ArrowSchema* s) {
       auto r2 = std::from_chars(r1.ptr + 1, end, scale);
       if (r2.ec == std::errc() && r2.ptr == end) return no_children(decimal128(precision, scale));
     }
-    Fail(ErrorKind::kInvalidInput, "C data schema: unsupported decimal format '{}' (only "
-         "128-bit decimals 'd:precision,scale')", f);
+    Fail(ErrorKind::kInvalidInput,
+         "C data schema: unsupported decimal format '{}' (only "
+         "128-bit decimals 'd:precision,scale')",
+         f);
   }
   if (f == "+s" || f == "+l") {
     if (s->n_children < 0 || (s->n_children > 0 && s->children == nullptr)) {
       Fail(ErrorKind::kInvalidInput, "C data schema: '{}' with a bad child list", f);
     }
     std::vector<FieldPtr> fields;
-    for (int64_t i = 0; i < s->n_children; ++i) fields.push_back(ParseField(s->children[i]));
+    for (int64_t i = 0; i < s->n_children; ++i)
+      fields.push_back(ParseField(s->children[i]));
     if (f == "+s") return struct_(std::move(fields));
     if (fields.size() != 1) {
-      Fail(ErrorKind::kInvalidInput, "C data schema: a list has {} children, needs 1", fields.size());
+      Fail(ErrorKind::kInvalidInput, "C data schema: a list has {} children, needs 1",
+           fields.size());
     }
     return list(fields[0]);
   }
@@ -227,7 +256,9 @@ FieldPtr ImportField(ArrowSchema* schema) {
   return ParseField(schema);
 }
 
-TypePtr ImportType(ArrowSchema* schema) { return ImportField(schema)->type(); }
+TypePtr ImportType(ArrowSchema* schema) {
+  return ImportField(schema)->type();
+}
 
 SchemaPtr ImportSchema(ArrowSchema* schema) {
   SchemaGuard guard{schema};
@@ -282,11 +313,13 @@ void FillArray(const ArrayDataPtr& data, ArrowArray* out) {
     try {
       FillArray(data->children[i], &priv->children[i]);
     } catch (...) {
-      for (size_t j = 0; j < i; ++j) priv->children[j].release(&priv->children[j]);
+      for (size_t j = 0; j < i; ++j)
+        priv->children[j].release(&priv->children[j]);
       throw;
     }
   }
-  for (auto& c : priv->children) priv->child_pointers.push_back(&c);
+  for (auto& c : priv->children)
+    priv->child_pointers.push_back(&c);
   out->length = data->length;
   out->null_count = data->null_count;
   out->offset = data->offset;
@@ -301,7 +334,9 @@ void FillArray(const ArrayDataPtr& data, ArrowArray* out) {
 
 }  // namespace
 
-void ExportArray(const ArrayDataPtr& array, ArrowArray* out) { FillArray(array, out); }
+void ExportArray(const ArrayDataPtr& array, ArrowArray* out) {
+  FillArray(array, out);
+}
 
 void ExportRecordBatch(const RecordBatch& batch, ArrowArray* out) {
   auto data = std::make_shared<ArrayData>();
@@ -346,12 +381,21 @@ class Importer {
     const int64_t end = a->offset + a->length;
     std::vector<int64_t> sizes;  // bytes each buffer must hold
     switch (id) {
-      case TypeId::kNull: break;
-      case TypeId::kStruct: sizes = {bit_util::BytesForBits(end)}; break;
-      case TypeId::kList: sizes = {bit_util::BytesForBits(end), (end + 1) * 4}; break;
+      case TypeId::kNull:
+        break;
+      case TypeId::kStruct:
+        sizes = {bit_util::BytesForBits(end)};
+        break;
+      case TypeId::kList:
+        sizes = {bit_util::BytesForBits(end), (end + 1) * 4};
+        break;
       case TypeId::kUtf8:
-      case TypeId::kBinary: sizes = {bit_util::BytesForBits(end), (end + 1) * 4, -1}; break;
-      case TypeId::kLargeUtf8: sizes = {bit_util::BytesForBits(end), (end + 1) * 8, -1}; break;
+      case TypeId::kBinary:
+        sizes = {bit_util::BytesForBits(end), (end + 1) * 4, -1};
+        break;
+      case TypeId::kLargeUtf8:
+        sizes = {bit_util::BytesForBits(end), (end + 1) * 8, -1};
+        break;
       default:
         sizes = {bit_util::BytesForBits(end), bit_util::BytesForBits(end * type->bit_width())};
     }
@@ -405,7 +449,8 @@ class Importer {
            a->n_children, type->ToString(), expected_children);
     }
     for (size_t i = 0; i < expected_children; ++i) {
-      const TypePtr& child_type = id == TypeId::kList ? type->value_type() : type->fields()[i]->type();
+      const TypePtr& child_type =
+          id == TypeId::kList ? type->value_type() : type->fields()[i]->type();
       out->children.push_back(Import(a->children[i], child_type, fmt::format("{}.{}", path, i)));
     }
     return out;

@@ -13,7 +13,9 @@ struct StreamPrivate {
   std::string last_error;
 };
 
-StreamPrivate* Priv(ArrowArrayStream* s) { return static_cast<StreamPrivate*>(s->private_data); }
+StreamPrivate* Priv(ArrowArrayStream* s) {
+  return static_cast<StreamPrivate*>(s->private_data);
+}
 
 // Runs `f`, turning any exception into an errno-style code and remembering
 // its message for get_last_error, as the C stream contract requires.
@@ -93,8 +95,7 @@ class ImportedReader final : public RecordBatchReader {
   void Check(int rc, const char* what) {
     if (rc == 0) return;
     const char* msg = stream_.get_last_error ? stream_.get_last_error(&stream_) : nullptr;
-    Fail(ErrorKind::kIO, "C stream {} failed (code {}): {}", what, rc,
-         msg ? msg : "no message");
+    Fail(ErrorKind::kIO, "C stream {} failed (code {}): {}", what, rc, msg ? msg : "no message");
   }
 
   ArrowArrayStream stream_;

@@ -34,20 +34,26 @@ ArrayDataPtr Take(const ArrayData& array, std::span<const int64_t> indices) {
   }
   switch (array.type->id()) {
     case TypeId::kInt8:
-    case TypeId::kUInt8: return TakeFixed<uint8_t>(array, indices);
+    case TypeId::kUInt8:
+      return TakeFixed<uint8_t>(array, indices);
     case TypeId::kInt16:
-    case TypeId::kUInt16: return TakeFixed<uint16_t>(array, indices);
+    case TypeId::kUInt16:
+      return TakeFixed<uint16_t>(array, indices);
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kFloat32:
-    case TypeId::kDate32: return TakeFixed<uint32_t>(array, indices);
+    case TypeId::kDate32:
+      return TakeFixed<uint32_t>(array, indices);
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
-    case TypeId::kTimestamp: return TakeFixed<uint64_t>(array, indices);
+    case TypeId::kTimestamp:
+      return TakeFixed<uint64_t>(array, indices);
     case TypeId::kDecimal128:
-    case TypeId::kIntervalMonthDayNano: return TakeFixed<Decimal128>(array, indices);
-    default: break;
+    case TypeId::kIntervalMonthDayNano:
+      return TakeFixed<Decimal128>(array, indices);
+    default:
+      break;
   }
   // Variable-length and nested layouts: copy one element range at a time.
   auto builder = MakeBuilder(array.type);
@@ -67,7 +73,8 @@ ArrayDataPtr Concatenate(std::span<const ArrayDataPtr> arrays) {
   if (arrays.size() == 1) return arrays[0];
   auto builder = MakeBuilder(arrays[0]->type);
   int64_t total = 0;
-  for (const auto& a : arrays) total += a->length;
+  for (const auto& a : arrays)
+    total += a->length;
   builder->Reserve(total);
   for (const auto& a : arrays) {
     if (!a->type->Equals(*arrays[0]->type)) {
@@ -85,8 +92,10 @@ bool IsNormalized(const ArrayData& a) {
   if (a.offset != 0) return false;
   switch (a.type->id()) {
     case TypeId::kUtf8:
-    case TypeId::kBinary: return a.length == 0 || a.values<int32_t>(1)[0] == 0;
-    case TypeId::kLargeUtf8: return a.length == 0 || a.values<int64_t>(1)[0] == 0;
+    case TypeId::kBinary:
+      return a.length == 0 || a.values<int32_t>(1)[0] == 0;
+    case TypeId::kLargeUtf8:
+      return a.length == 0 || a.values<int64_t>(1)[0] == 0;
     case TypeId::kList:
       return (a.length == 0 || a.values<int32_t>(1)[0] == 0) && IsNormalized(*a.children[0]);
     case TypeId::kStruct:
@@ -94,7 +103,8 @@ bool IsNormalized(const ArrayData& a) {
         if (c->length != a.length || !IsNormalized(*c)) return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 

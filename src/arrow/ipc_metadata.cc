@@ -13,7 +13,8 @@ Offset<flatbuffers::Vector<Offset<fb::KeyValue>>> BuildMetadata(FlatBufferBuilde
                                                                 const KeyValueMetadata& md) {
   if (md.empty()) return 0;
   std::vector<Offset<fb::KeyValue>> kvs;
-  for (const auto& [k, v] : md) kvs.push_back(fb::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
+  for (const auto& [k, v] : md)
+    kvs.push_back(fb::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
   return b.CreateVector(kvs);
 }
 
@@ -22,8 +23,10 @@ Offset<fb::Field> BuildField(FlatBufferBuilder& b, const Field& f);
 // The Type union member of `t`: (tag, offset of the type table).
 std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType& t) {
   switch (t.id()) {
-    case TypeId::kNull: return {fb::Type_Null, fb::CreateNull(b).Union()};
-    case TypeId::kBool: return {fb::Type_Bool, fb::CreateBool(b).Union()};
+    case TypeId::kNull:
+      return {fb::Type_Null, fb::CreateNull(b).Union()};
+    case TypeId::kBool:
+      return {fb::Type_Bool, fb::CreateBool(b).Union()};
     case TypeId::kInt8:
     case TypeId::kInt16:
     case TypeId::kInt32:
@@ -39,18 +42,24 @@ std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType
       return {fb::Type_FloatingPoint, fb::CreateFloatingPoint(b, fb::Precision_DOUBLE).Union()};
     case TypeId::kDecimal128:
       return {fb::Type_Decimal, fb::CreateDecimal(b, t.precision(), t.scale(), 128).Union()};
-    case TypeId::kUtf8: return {fb::Type_Utf8, fb::CreateUtf8(b).Union()};
-    case TypeId::kLargeUtf8: return {fb::Type_LargeUtf8, fb::CreateLargeUtf8(b).Union()};
-    case TypeId::kBinary: return {fb::Type_Binary, fb::CreateBinary(b).Union()};
-    case TypeId::kDate32: return {fb::Type_Date, fb::CreateDate(b, fb::DateUnit_DAY).Union()};
+    case TypeId::kUtf8:
+      return {fb::Type_Utf8, fb::CreateUtf8(b).Union()};
+    case TypeId::kLargeUtf8:
+      return {fb::Type_LargeUtf8, fb::CreateLargeUtf8(b).Union()};
+    case TypeId::kBinary:
+      return {fb::Type_Binary, fb::CreateBinary(b).Union()};
+    case TypeId::kDate32:
+      return {fb::Type_Date, fb::CreateDate(b, fb::DateUnit_DAY).Union()};
     case TypeId::kTimestamp: {
       auto tz = t.timezone().empty() ? 0 : b.CreateString(t.timezone());
       return {fb::Type_Timestamp, fb::CreateTimestamp(b, fb::TimeUnit_MICROSECOND, tz).Union()};
     }
     case TypeId::kIntervalMonthDayNano:
       return {fb::Type_Interval, fb::CreateInterval(b, fb::IntervalUnit_MONTH_DAY_NANO).Union()};
-    case TypeId::kStruct: return {fb::Type_Struct_, fb::CreateStruct_(b).Union()};
-    case TypeId::kList: return {fb::Type_List, fb::CreateList(b).Union()};
+    case TypeId::kStruct:
+      return {fb::Type_Struct_, fb::CreateStruct_(b).Union()};
+    case TypeId::kList:
+      return {fb::Type_List, fb::CreateList(b).Union()};
   }
   Fail(ErrorKind::kInternal, "no IPC type for {}", t.ToString());
 }
@@ -58,7 +67,8 @@ std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType
 Offset<fb::Field> BuildField(FlatBufferBuilder& b, const Field& f) {
   // Children, strings and the type table must exist before the field table.
   std::vector<Offset<fb::Field>> children;
-  for (const auto& c : f.type()->fields()) children.push_back(BuildField(b, *c));
+  for (const auto& c : f.type()->fields())
+    children.push_back(BuildField(b, *c));
   auto name = b.CreateString(f.name());
   auto [type_tag, type] = BuildType(b, *f.type());
   auto kids = b.CreateVector(children);
@@ -87,7 +97,8 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
   if (f->dictionary() != nullptr) Unsupported(source, name, "dictionary encoding");
   std::vector<FieldPtr> children;
   if (f->children() != nullptr) {
-    for (const auto* c : *f->children()) children.push_back(ParseField(c, source));
+    for (const auto* c : *f->children())
+      children.push_back(ParseField(c, source));
   }
   auto leaf = [&](TypePtr t) {
     if (!children.empty()) {
@@ -98,36 +109,61 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
   };
   TypePtr type;
   switch (f->type_type()) {
-    case fb::Type_Null: type = leaf(null()); break;
-    case fb::Type_Bool: type = leaf(boolean()); break;
+    case fb::Type_Null:
+      type = leaf(null());
+      break;
+    case fb::Type_Bool:
+      type = leaf(boolean());
+      break;
     case fb::Type_Int: {
       const auto* t = f->type_as_Int();
       const bool s = t->is_signed();
       switch (t->bitWidth()) {
-        case 8: type = leaf(s ? int8() : uint8()); break;
-        case 16: type = leaf(s ? int16() : uint16()); break;
-        case 32: type = leaf(s ? int32() : uint32()); break;
-        case 64: type = leaf(s ? int64() : uint64()); break;
-        default: Unsupported(source, name, fmt::format("a {}-bit integer type", t->bitWidth()));
+        case 8:
+          type = leaf(s ? int8() : uint8());
+          break;
+        case 16:
+          type = leaf(s ? int16() : uint16());
+          break;
+        case 32:
+          type = leaf(s ? int32() : uint32());
+          break;
+        case 64:
+          type = leaf(s ? int64() : uint64());
+          break;
+        default:
+          Unsupported(source, name, fmt::format("a {}-bit integer type", t->bitWidth()));
       }
       break;
     }
     case fb::Type_FloatingPoint:
       switch (f->type_as_FloatingPoint()->precision()) {
-        case fb::Precision_SINGLE: type = leaf(float32()); break;
-        case fb::Precision_DOUBLE: type = leaf(float64()); break;
-        default: Unsupported(source, name, "type float16");
+        case fb::Precision_SINGLE:
+          type = leaf(float32());
+          break;
+        case fb::Precision_DOUBLE:
+          type = leaf(float64());
+          break;
+        default:
+          Unsupported(source, name, "type float16");
       }
       break;
     case fb::Type_Decimal: {
       const auto* t = f->type_as_Decimal();
-      if (t->bitWidth() != 128) Unsupported(source, name, fmt::format("a {}-bit decimal", t->bitWidth()));
+      if (t->bitWidth() != 128)
+        Unsupported(source, name, fmt::format("a {}-bit decimal", t->bitWidth()));
       type = leaf(decimal128(t->precision(), t->scale()));
       break;
     }
-    case fb::Type_Utf8: type = leaf(utf8()); break;
-    case fb::Type_LargeUtf8: type = leaf(large_utf8()); break;
-    case fb::Type_Binary: type = leaf(binary()); break;
+    case fb::Type_Utf8:
+      type = leaf(utf8());
+      break;
+    case fb::Type_LargeUtf8:
+      type = leaf(large_utf8());
+      break;
+    case fb::Type_Binary:
+      type = leaf(binary());
+      break;
     case fb::Type_Date:
       if (f->type_as_Date()->unit() != fb::DateUnit_DAY) Unsupported(source, name, "type date64");
       type = leaf(date32());
@@ -150,11 +186,13 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
       }
       type = leaf(interval_month_day_nano());
       break;
-    case fb::Type_Struct_: type = struct_(std::move(children)); break;
+    case fb::Type_Struct_:
+      type = struct_(std::move(children));
+      break;
     case fb::Type_List:
       if (children.size() != 1) {
-        Fail(ErrorKind::kInvalidInput, "{}: list field '{}' has {} children, needs 1", source,
-             name, children.size());
+        Fail(ErrorKind::kInvalidInput, "{}: list field '{}' has {} children, needs 1", source, name,
+             children.size());
       }
       type = list(children[0]);
       break;
@@ -171,7 +209,8 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
 
 Offset<fb::Schema> BuildSchema(FlatBufferBuilder& b, const Schema& schema) {
   std::vector<Offset<fb::Field>> fields;
-  for (const auto& f : schema.fields()) fields.push_back(BuildField(b, *f));
+  for (const auto& f : schema.fields())
+    fields.push_back(BuildField(b, *f));
   auto fv = b.CreateVector(fields);
   auto md = BuildMetadata(b, schema.metadata());
   return fb::CreateSchema(b, fb::Endianness_Little, fv, md);
@@ -184,7 +223,8 @@ SchemaPtr ParseSchema(const fb::Schema* schema, const std::string& source) {
   }
   std::vector<FieldPtr> fields;
   if (schema->fields() != nullptr) {
-    for (const auto* f : *schema->fields()) fields.push_back(ParseField(f, source));
+    for (const auto* f : *schema->fields())
+      fields.push_back(ParseField(f, source));
   }
   return std::make_shared<Schema>(std::move(fields), ParseMetadata(schema->custom_metadata()));
 }

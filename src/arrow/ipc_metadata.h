@@ -13,7 +13,8 @@ namespace llkv::arrow::ipc {
 
 namespace fb = llkv::arrow::ipc::fb;
 
-flatbuffers::Offset<fb::Schema> BuildSchema(flatbuffers::FlatBufferBuilder& b, const Schema& schema);
+flatbuffers::Offset<fb::Schema> BuildSchema(flatbuffers::FlatBufferBuilder& b,
+                                            const Schema& schema);
 
 // Throws InvalidInput naming `source` and the field for anything LLKV does
 // not support (dictionaries, big-endian data, unsupported types or units).

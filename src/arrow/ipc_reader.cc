@@ -25,10 +25,12 @@ struct Message {
 
 class MessageReader {
  public:
-  MessageReader(BufferPtr bytes, std::string source) : bytes_(std::move(bytes)), source_(std::move(source)) {}
+  MessageReader(BufferPtr bytes, std::string source)
+      : bytes_(std::move(bytes)), source_(std::move(source)) {}
 
   [[noreturn]] void Invalid(uint64_t pos, const std::string& problem) const {
-    Fail(ErrorKind::kInvalidInput, "{}: invalid Arrow IPC data at byte {}: {}", source_, pos, problem);
+    Fail(ErrorKind::kInvalidInput, "{}: invalid Arrow IPC data at byte {}: {}", source_, pos,
+         problem);
   }
 
   // Reads the message at `pos`; a message whose metadata is absent (end of
@@ -55,7 +57,8 @@ class MessageReader {
     }
     const uint8_t* meta = bytes_->data() + meta_pos;
     flatbuffers::Verifier verifier(meta, static_cast<size_t>(length));
-    if (!verifier.VerifyBuffer<fb::Message>(nullptr)) Invalid(pos, "message metadata fails verification");
+    if (!verifier.VerifyBuffer<fb::Message>(nullptr))
+      Invalid(pos, "message metadata fails verification");
     m.meta = flatbuffers::GetRoot<fb::Message>(meta);
     if (m.meta->version() < fb::MetadataVersion_V4) {
       Invalid(pos, fmt::format("metadata version {} is older than V4",
@@ -140,8 +143,8 @@ RecordBatchPtr MessageReader::ReadBatch(const Message& m, const SchemaPtr& schem
     Invalid(pos, "dictionary batches are not supported");
   }
   if (m.meta->header_type() != fb::MessageHeader_RecordBatch) {
-    Invalid(pos, fmt::format("unexpected {} message",
-                             fb::EnumNameMessageHeader(m.meta->header_type())));
+    Invalid(pos,
+            fmt::format("unexpected {} message", fb::EnumNameMessageHeader(m.meta->header_type())));
   }
   const fb::RecordBatch* rb = m.meta->header_as_RecordBatch();
   if (rb->compression() != nullptr) Invalid(pos, "compressed record batches are not supported");
@@ -223,7 +226,8 @@ std::shared_ptr<FileReader> FileReader::Open(BufferPtr bytes, std::string source
   int32_t footer_len;
   std::memcpy(&footer_len, bytes->data() + size - 10, 4);
   if (footer_len <= 0 || footer_len > size - 18) {
-    reader.Invalid(static_cast<uint64_t>(size - 10), fmt::format("bad footer length {}", footer_len));
+    reader.Invalid(static_cast<uint64_t>(size - 10),
+                   fmt::format("bad footer length {}", footer_len));
   }
   const int64_t footer_pos = size - 10 - footer_len;
   const uint8_t* footer_bytes = bytes->data() + footer_pos;
@@ -256,8 +260,12 @@ std::shared_ptr<FileReader> FileReader::Open(BufferPtr bytes, std::string source
 
 FileReader::FileReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FileReader::~FileReader() = default;
-SchemaPtr FileReader::schema() const { return impl_->schema; }
-int FileReader::num_batches() const { return static_cast<int>(impl_->blocks.size()); }
+SchemaPtr FileReader::schema() const {
+  return impl_->schema;
+}
+int FileReader::num_batches() const {
+  return static_cast<int>(impl_->blocks.size());
+}
 
 RecordBatchPtr FileReader::ReadBatch(int i) const {
   if (i < 0 || i >= num_batches()) {
@@ -277,7 +285,8 @@ BufferPtr ReadWholeFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) Fail(ErrorKind::kIO, "cannot open '{}': {}", path.string(), std::strerror(errno));
   BufferPtr b = Buffer::Allocate(static_cast<int64_t>(size));
-  if (size > 0 && !in.read(reinterpret_cast<char*>(b->mutable_data()), static_cast<std::streamsize>(size))) {
+  if (size > 0 &&
+      !in.read(reinterpret_cast<char*>(b->mutable_data()), static_cast<std::streamsize>(size))) {
     Fail(ErrorKind::kIO, "cannot read '{}': short read", path.string());
   }
   return b;
@@ -288,11 +297,13 @@ std::vector<RecordBatchPtr> ReadFile(const std::filesystem::path& path, SchemaPt
   std::vector<RecordBatchPtr> out;
   if (HasFileMagic(*bytes)) {
     auto reader = FileReader::Open(bytes, path.string());
-    for (int i = 0; i < reader->num_batches(); ++i) out.push_back(reader->ReadBatch(i));
+    for (int i = 0; i < reader->num_batches(); ++i)
+      out.push_back(reader->ReadBatch(i));
     if (schema) *schema = reader->schema();
   } else {
     auto reader = OpenStream(bytes, path.string());
-    while (auto batch = reader->Next()) out.push_back(std::move(batch));
+    while (auto batch = reader->Next())
+      out.push_back(std::move(batch));
     if (schema) *schema = reader->schema();
   }
   return out;

@@ -85,7 +85,8 @@ struct Writer::Impl {
     // multiple of 8; padding to 64 puts the body, and so every buffer, on a
     // 64-byte boundary, which lets readers use the buffers in place.
     const uint64_t start = sink->position();
-    const uint64_t end = (start + 8 + fb_size + kBodyAlignment - 1) / kBodyAlignment * kBodyAlignment;
+    const uint64_t end =
+        (start + 8 + fb_size + kBodyAlignment - 1) / kBodyAlignment * kBodyAlignment;
     const auto padded = static_cast<uint32_t>(end - start - 8);
     const int32_t length = static_cast<int32_t>(padded);
     sink->Write(&kContinuation, 4);
@@ -129,7 +130,8 @@ void Writer::Write(const RecordBatch& batch) {
     Flatten(*columns.back(), &nodes, &buffers);
   }
   std::vector<fb::FieldNode> fb_nodes;
-  for (const auto& n : nodes) fb_nodes.emplace_back(n.length, n.null_count);
+  for (const auto& n : nodes)
+    fb_nodes.emplace_back(n.length, n.null_count);
   std::vector<fb::Buffer> fb_buffers;
   int64_t body = 0;
   for (const auto& buf : buffers) {
@@ -145,7 +147,8 @@ void Writer::Write(const RecordBatch& batch) {
   const int32_t meta = w.WriteMessage(b);
   for (const auto& buf : buffers) {
     if (buf.size > 0) w.sink->Write(buf.data, static_cast<size_t>(buf.size));
-    w.sink->Write(kZeros, static_cast<size_t>(bit_util::RoundUp(buf.size, kBodyAlignment) - buf.size));
+    w.sink->Write(kZeros,
+                  static_cast<size_t>(bit_util::RoundUp(buf.size, kBodyAlignment) - buf.size));
   }
   w.blocks.emplace_back(static_cast<int64_t>(start), meta, body);
 }
@@ -176,7 +179,8 @@ void Writer::Close() {
 BufferPtr WriteStreamToBuffer(const SchemaPtr& schema, const std::vector<RecordBatchPtr>& batches) {
   BufferSink sink;
   Writer w(&sink, schema, false);
-  for (const auto& batch : batches) w.Write(*batch);
+  for (const auto& batch : batches)
+    w.Write(*batch);
   w.Close();
   return sink.Finish();
 }
@@ -185,7 +189,8 @@ void WriteFile(const std::filesystem::path& path, const SchemaPtr& schema,
                const std::vector<RecordBatchPtr>& batches) {
   FileSink sink(path);
   Writer w(&sink, schema, true);
-  for (const auto& batch : batches) w.Write(*batch);
+  for (const auto& batch : batches)
+    w.Write(*batch);
   w.Close();
 }
 

@@ -42,7 +42,8 @@ ArrayDataPtr RecordBatch::GetColumnByName(const std::string& name) const {
 RecordBatchPtr RecordBatch::Slice(int64_t offset, int64_t length) const {
   std::vector<ArrayDataPtr> cols;
   cols.reserve(columns_.size());
-  for (const auto& c : columns_) cols.push_back(ArrayData::Slice(c, offset, length));
+  for (const auto& c : columns_)
+    cols.push_back(ArrayData::Slice(c, offset, length));
   return std::make_shared<RecordBatch>(schema_, length, std::move(cols));
 }
 
@@ -88,7 +89,8 @@ namespace {
 // do not count). Wide CJK glyphs are not measured specially.
 size_t DisplayWidth(std::string_view s) {
   size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  for (unsigned char c : s)
+    w += (c & 0xC0) != 0x80;
   return w;
 }
 
@@ -109,17 +111,22 @@ std::string CellText(const ArrayData& a, int64_t i) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string Repeat(std::string_view s, size_t n) {
   std::string out;
-  for (size_t i = 0; i < n; ++i) out += s;
+  for (size_t i = 0; i < n; ++i)
+    out += s;
   return out;
 }
 
@@ -130,7 +137,8 @@ std::string FormatTable(const std::vector<RecordBatchPtr>& batches, int64_t max_
   const SchemaPtr& schema = batches[0]->schema();
   const size_t ncols = static_cast<size_t>(schema->num_fields());
   int64_t total = 0;
-  for (const auto& b : batches) total += b->num_rows();
+  for (const auto& b : batches)
+    total += b->num_rows();
 
   // Show the first and last rows when there are too many, like DuckDB.
   const int64_t shown = std::min(total, max_rows);
@@ -143,7 +151,8 @@ std::string FormatTable(const std::vector<RecordBatchPtr>& batches, int64_t max_
     for (int64_t i = 0; i < b->num_rows(); ++i, ++row) {
       if (row >= head && row < tail_start) continue;
       std::vector<std::string> cells;
-      for (size_t c = 0; c < ncols; ++c) cells.push_back(CellText(*b->column(static_cast<int>(c)), i));
+      for (size_t c = 0; c < ncols; ++c)
+        cells.push_back(CellText(*b->column(static_cast<int>(c)), i));
       rows.push_back(std::move(cells));
     }
   }
@@ -152,7 +161,8 @@ std::string FormatTable(const std::vector<RecordBatchPtr>& batches, int64_t max_
   for (size_t c = 0; c < ncols; ++c) {
     width[c] = std::max({width[c], DisplayWidth(schema->field(static_cast<int>(c))->name()),
                          DisplayWidth(schema->field(static_cast<int>(c))->type()->ToString())});
-    for (const auto& r : rows) width[c] = std::max(width[c], DisplayWidth(r[c]));
+    for (const auto& r : rows)
+      width[c] = std::max(width[c], DisplayWidth(r[c]));
   }
 
   auto rule = [&](const char* left, const char* mid, const char* right) {
@@ -165,7 +175,8 @@ std::string FormatTable(const std::vector<RecordBatchPtr>& batches, int64_t max_
   };
   auto line = [&](const std::vector<std::string>& cells, const std::vector<bool>& right) {
     std::string s = "│";
-    for (size_t c = 0; c < ncols; ++c) s += " " + Pad(cells[c], width[c], right[c]) + " │";
+    for (size_t c = 0; c < ncols; ++c)
+      s += " " + Pad(cells[c], width[c], right[c]) + " │";
     return s + "\n";
   };
 

@@ -24,7 +24,8 @@ CivilDate CivilFromDays(int64_t days) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t shifted_month = (5 * day_of_year + 2) / 153;
   const int day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
   const int month = static_cast<int>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
@@ -43,14 +44,17 @@ std::string FormatTimeOfDay(int64_t micros_of_day) {
   std::string s = fmt::format("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
   if (frac != 0) {
     std::string f = fmt::format("{:06}", frac);
-    while (!f.empty() && f.back() == '0') f.pop_back();
+    while (!f.empty() && f.back() == '0')
+      f.pop_back();
     s += "." + f;
   }
   return s;
 }
 }  // namespace
 
-std::string FormatDate32(int32_t days) { return FormatCivil(CivilFromDays(days)); }
+std::string FormatDate32(int32_t days) {
+  return FormatCivil(CivilFromDays(days));
+}
 
 std::string FormatTimestampMicros(int64_t micros) {
   constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
@@ -77,14 +81,16 @@ std::string FormatMonthDayNano(const MonthDayNano& v) {
   if (v.nanoseconds != 0 || s.empty()) {
     if (!s.empty()) s += " ";
     const int64_t nanos = v.nanoseconds;
-    const uint64_t mag = nanos < 0 ? static_cast<uint64_t>(-(nanos + 1)) + 1 : static_cast<uint64_t>(nanos);
+    const uint64_t mag =
+        nanos < 0 ? static_cast<uint64_t>(-(nanos + 1)) + 1 : static_cast<uint64_t>(nanos);
     const uint64_t secs = mag / 1000000000ULL;
     const uint64_t frac = mag % 1000000000ULL;
     s += fmt::format("{}{:02}:{:02}:{:02}", nanos < 0 ? "-" : "", secs / 3600, secs / 60 % 60,
                      secs % 60);
     if (frac != 0) {
       std::string f = fmt::format("{:09}", frac);
-      while (f.back() == '0') f.pop_back();
+      while (f.back() == '0')
+        f.pop_back();
       s += "." + f;
     }
   }

@@ -16,22 +16,29 @@ DataType::DataType(TypeId id, int precision, int scale, std::string timezone,
 
 int DataType::bit_width() const {
   switch (id_) {
-    case TypeId::kBool: return 1;
+    case TypeId::kBool:
+      return 1;
     case TypeId::kInt8:
-    case TypeId::kUInt8: return 8;
+    case TypeId::kUInt8:
+      return 8;
     case TypeId::kInt16:
-    case TypeId::kUInt16: return 16;
+    case TypeId::kUInt16:
+      return 16;
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kFloat32:
-    case TypeId::kDate32: return 32;
+    case TypeId::kDate32:
+      return 32;
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
-    case TypeId::kTimestamp: return 64;
+    case TypeId::kTimestamp:
+      return 64;
     case TypeId::kDecimal128:
-    case TypeId::kIntervalMonthDayNano: return 128;
-    default: return 0;
+    case TypeId::kIntervalMonthDayNano:
+      return 128;
+    default:
+      return 0;
   }
 }
 
@@ -43,7 +50,9 @@ bool DataType::is_unsigned_integer() const {
   return id_ == TypeId::kUInt8 || id_ == TypeId::kUInt16 || id_ == TypeId::kUInt32 ||
          id_ == TypeId::kUInt64;
 }
-bool DataType::is_integer() const { return is_signed_integer() || is_unsigned_integer(); }
+bool DataType::is_integer() const {
+  return is_signed_integer() || is_unsigned_integer();
+}
 bool DataType::is_binary_like() const {
   return id_ == TypeId::kUtf8 || id_ == TypeId::kLargeUtf8 || id_ == TypeId::kBinary;
 }
@@ -74,26 +83,44 @@ bool DataType::Equals(const DataType& other) const {
 
 std::string DataType::ToString() const {
   switch (id_) {
-    case TypeId::kNull: return "null";
-    case TypeId::kBool: return "bool";
-    case TypeId::kInt8: return "int8";
-    case TypeId::kInt16: return "int16";
-    case TypeId::kInt32: return "int32";
-    case TypeId::kInt64: return "int64";
-    case TypeId::kUInt8: return "uint8";
-    case TypeId::kUInt16: return "uint16";
-    case TypeId::kUInt32: return "uint32";
-    case TypeId::kUInt64: return "uint64";
-    case TypeId::kFloat32: return "float";
-    case TypeId::kFloat64: return "double";
-    case TypeId::kDecimal128: return fmt::format("decimal128({}, {})", precision_, scale_);
-    case TypeId::kUtf8: return "utf8";
-    case TypeId::kLargeUtf8: return "large_utf8";
-    case TypeId::kBinary: return "binary";
-    case TypeId::kDate32: return "date32";
+    case TypeId::kNull:
+      return "null";
+    case TypeId::kBool:
+      return "bool";
+    case TypeId::kInt8:
+      return "int8";
+    case TypeId::kInt16:
+      return "int16";
+    case TypeId::kInt32:
+      return "int32";
+    case TypeId::kInt64:
+      return "int64";
+    case TypeId::kUInt8:
+      return "uint8";
+    case TypeId::kUInt16:
+      return "uint16";
+    case TypeId::kUInt32:
+      return "uint32";
+    case TypeId::kUInt64:
+      return "uint64";
+    case TypeId::kFloat32:
+      return "float";
+    case TypeId::kFloat64:
+      return "double";
+    case TypeId::kDecimal128:
+      return fmt::format("decimal128({}, {})", precision_, scale_);
+    case TypeId::kUtf8:
+      return "utf8";
+    case TypeId::kLargeUtf8:
+      return "large_utf8";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kDate32:
+      return "date32";
     case TypeId::kTimestamp:
       return timezone_.empty() ? "timestamp[us]" : fmt::format("timestamp[us, tz={}]", timezone_);
-    case TypeId::kIntervalMonthDayNano: return "month_day_nano_interval";
+    case TypeId::kIntervalMonthDayNano:
+      return "month_day_nano_interval";
     case TypeId::kStruct: {
       std::string s = "struct<";
       for (size_t i = 0; i < fields_.size(); ++i) {
@@ -102,19 +129,22 @@ std::string DataType::ToString() const {
       }
       return s + ">";
     }
-    case TypeId::kList: return fmt::format("list<{}>", fields_[0]->ToString());
+    case TypeId::kList:
+      return fmt::format("list<{}>", fields_[0]->ToString());
   }
   return "unknown";
 }
 
 namespace {
-TypePtr Simple(TypeId id) { return std::make_shared<DataType>(id, 0, 0, "", std::vector<FieldPtr>{}); }
+TypePtr Simple(TypeId id) {
+  return std::make_shared<DataType>(id, 0, 0, "", std::vector<FieldPtr>{});
+}
 }  // namespace
 
-#define LLKV_SIMPLE_TYPE(fn, id)              \
-  TypePtr fn() {                              \
-    static const TypePtr type = Simple(id);   \
-    return type;                              \
+#define LLKV_SIMPLE_TYPE(fn, id)            \
+  TypePtr fn() {                            \
+    static const TypePtr type = Simple(id); \
+    return type;                            \
   }
 LLKV_SIMPLE_TYPE(null, TypeId::kNull)
 LLKV_SIMPLE_TYPE(boolean, TypeId::kBool)
@@ -159,7 +189,9 @@ TypePtr list(FieldPtr value_field) {
                                     std::vector<FieldPtr>{std::move(value_field)});
 }
 
-TypePtr list(TypePtr value_type) { return list(field("item", std::move(value_type), true)); }
+TypePtr list(TypePtr value_type) {
+  return list(field("item", std::move(value_type), true));
+}
 
 bool Field::Equals(const Field& other, bool check_metadata) const {
   return name_ == other.name_ && nullable_ == other.nullable_ && type_->Equals(*other.type_) &&

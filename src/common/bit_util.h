@@ -13,12 +13,20 @@ inline constexpr size_t kAlignment = 64;
 constexpr int64_t RoundUp(int64_t value, int64_t factor) {
   return (value + factor - 1) / factor * factor;
 }
-constexpr int64_t BytesForBits(int64_t bits) { return (bits + 7) >> 3; }
+constexpr int64_t BytesForBits(int64_t bits) {
+  return (bits + 7) >> 3;
+}
 
 // Validity bitmaps and boolean values are LSB-ordered, as Arrow defines.
-inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
-inline void SetBit(uint8_t* bits, int64_t i) { bits[i >> 3] |= uint8_t(1u << (i & 7)); }
-inline void ClearBit(uint8_t* bits, int64_t i) { bits[i >> 3] &= uint8_t(~(1u << (i & 7))); }
+inline bool GetBit(const uint8_t* bits, int64_t i) {
+  return (bits[i >> 3] >> (i & 7)) & 1;
+}
+inline void SetBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] |= uint8_t(1u << (i & 7));
+}
+inline void ClearBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] &= uint8_t(~(1u << (i & 7)));
+}
 inline void SetBitTo(uint8_t* bits, int64_t i, bool v) {
   bits[i >> 3] = uint8_t((bits[i >> 3] & ~(1u << (i & 7))) | (uint32_t(v) << (i & 7)));
 }

@@ -19,7 +19,7 @@ namespace llkv {
 class ByteWriter {
  public:
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
+  requires std::is_trivially_copyable_v<T>
   void Put(const T& v) {
     // resize + memcpy rather than insert: GCC 12 reports a false
     // -Wstringop-overflow for vector::insert of a few bytes at -O3.
@@ -33,7 +33,8 @@ class ByteWriter {
   }
   void PutBytes(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
   void PadTo(size_t alignment) {
-    while (out_.size() % alignment != 0) out_.push_back(0);
+    while (out_.size() % alignment != 0)
+      out_.push_back(0);
   }
   size_t size() const { return out_.size(); }
   std::vector<uint8_t>& bytes() { return out_; }
@@ -48,8 +49,7 @@ class ByteReader {
   ByteReader(std::span<const uint8_t> in, std::string what) : in_(in), what_(std::move(what)) {}
 
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  T Get() {
+  requires std::is_trivially_copyable_v<T> T Get() {
     Need(sizeof(T));
     T v;
     std::memcpy(&v, in_.data() + pos_, sizeof(T));
@@ -88,8 +88,8 @@ class ByteReader {
  private:
   void Need(size_t n) const {
     if (n > in_.size() - pos_) {
-      Fail(ErrorKind::kCorruption, "{}: truncated at byte {} (needs {} more of {})", what_, pos_,
-           n, in_.size() - pos_);
+      Fail(ErrorKind::kCorruption, "{}: truncated at byte {} (needs {} more of {})", what_, pos_, n,
+           in_.size() - pos_);
     }
   }
   std::span<const uint8_t> in_;

@@ -4,6 +4,8 @@
 
 namespace llkv {
 
-uint64_t Checksum64(const void* data, size_t size) { return XXH3_64bits(data, size); }
+uint64_t Checksum64(const void* data, size_t size) {
+  return XXH3_64bits(data, size);
+}
 
 }  // namespace llkv

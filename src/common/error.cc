@@ -4,13 +4,20 @@ namespace llkv {
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidInput: return "Invalid Input Error";
-    case ErrorKind::kIO: return "IO Error";
-    case ErrorKind::kCorruption: return "Corruption Error";
-    case ErrorKind::kNotFound: return "Not Found Error";
-    case ErrorKind::kOutOfRange: return "Out of Range Error";
-    case ErrorKind::kFull: return "Storage Full Error";
-    case ErrorKind::kInternal: return "Internal Error";
+    case ErrorKind::kInvalidInput:
+      return "Invalid Input Error";
+    case ErrorKind::kIO:
+      return "IO Error";
+    case ErrorKind::kCorruption:
+      return "Corruption Error";
+    case ErrorKind::kNotFound:
+      return "Not Found Error";
+    case ErrorKind::kOutOfRange:
+      return "Out of Range Error";
+    case ErrorKind::kFull:
+      return "Storage Full Error";
+    case ErrorKind::kInternal:
+      return "Internal Error";
   }
   return "Error";
 }

@@ -24,7 +24,8 @@ std::string DescribeDatabase(const std::string& path) {
     return out;
   }
   uint64_t bytes = 0;
-  for (const auto& c : columns) bytes += c.data_bytes;
+  for (const auto& c : columns)
+    bytes += c.data_bytes;
   out += fmt::format("{} columns, {} bytes of column data\n", columns.size(), bytes);
   out += fmt::format("{:<16} {:<24} {:>12} {:>8} {:>14}\n", "column", "type", "rows", "chunks",
                      "bytes");

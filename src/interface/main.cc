@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   std::string path = ":memory:";
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
-      fmt::print("usage: llkv [DBFILE]\n  Opens DBFILE (default :memory:) and reports what it holds.\n");
+      fmt::print(
+          "usage: llkv [DBFILE]\n  Opens DBFILE (default :memory:) and reports what it holds.\n");
       return 0;
     }
     if (argv[i][0] == '-') {

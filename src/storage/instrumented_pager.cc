@@ -17,8 +17,10 @@ std::vector<std::optional<EntryHandle>> InstrumentedPager::batch_get(
   auto out = inner_->batch_get(keys);
   uint64_t bytes = 0, misses = 0;
   for (const auto& h : out) {
-    if (h) bytes += h->size();
-    else ++misses;
+    if (h)
+      bytes += h->size();
+    else
+      ++misses;
   }
   get_batches_ += 1;
   gets_ += keys.size();
@@ -35,7 +37,8 @@ std::vector<std::optional<EntryHandle>> InstrumentedPager::batch_get(
 void InstrumentedPager::commit(const WriteBatch& batch) {
   inner_->commit(batch);  // counted only once it succeeded
   uint64_t bytes = 0;
-  for (const auto& p : batch.puts) bytes += p.bytes.size();
+  for (const auto& p : batch.puts)
+    bytes += p.bytes.size();
   commits_ += 1;
   puts_ += batch.puts.size();
   frees_ += batch.frees.size();

@@ -39,7 +39,9 @@ struct ValueHeader {
 };
 static_assert(sizeof(ValueHeader) == kSmallHeader);
 
-MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+MDB_val Val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
 
 // Owns the LMDB environment; read snapshots keep it alive past the pager.
 struct Env {
@@ -87,9 +89,11 @@ struct LmdbPager::Impl {
            "(LmdbPagerOptions::map_size)",
            path, what, options.map_size);
     }
-    if (rc == ENOSPC) Fail(ErrorKind::kFull, "database '{}': {}: no space left on device", path, what);
+    if (rc == ENOSPC)
+      Fail(ErrorKind::kFull, "database '{}': {}: no space left on device", path, what);
     if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INVALID) {
-      Fail(ErrorKind::kCorruption, "database '{}' is corrupt: {}: {}", path, what, mdb_strerror(rc));
+      Fail(ErrorKind::kCorruption, "database '{}' is corrupt: {}: {}", path, what,
+           mdb_strerror(rc));
     }
     Fail(ErrorKind::kIO, "database '{}': {}: {}", path, what, mdb_strerror(rc));
   }
@@ -202,8 +206,10 @@ std::shared_ptr<LmdbPager> LmdbPager::Open(const std::filesystem::path& path,
     Fail(ErrorKind::kInvalidInput, "'{}' was written by an incompatible LMDB version", p);
   }
   if (rc == EACCES || rc == EPERM || rc == EROFS) {
-    Fail(ErrorKind::kIO, "cannot open database '{}': {} (the file and its directory must be "
-         "writable; its lock file is '{}-lock')", p, std::strerror(rc), p);
+    Fail(ErrorKind::kIO,
+         "cannot open database '{}': {} (the file and its directory must be "
+         "writable; its lock file is '{}-lock')",
+         p, std::strerror(rc), p);
   }
   if (rc != MDB_SUCCESS) {
     Fail(ErrorKind::kIO, "cannot open database '{}': {}", p, mdb_strerror(rc));
@@ -237,8 +243,10 @@ std::shared_ptr<LmdbPager> LmdbPager::Open(const std::filesystem::path& path,
       MDB_stat main_stat;
       impl->Check(mdb_stat(txn, 1 /* MAIN_DBI */, &main_stat), "stat main db");
       if (main_stat.ms_entries != 0 || rc == MDB_INCOMPATIBLE) {
-        Fail(ErrorKind::kInvalidInput, "'{}' is not an LLKV database (an LMDB file of another "
-             "program)", p);
+        Fail(ErrorKind::kInvalidInput,
+             "'{}' is not an LLKV database (an LMDB file of another "
+             "program)",
+             p);
       }
       if (options.read_only) Fail(ErrorKind::kNotFound, "database '{}' is empty", p);
       impl->Check(mdb_dbi_open(txn, "meta", MDB_CREATE, &impl->meta_dbi), "create meta db");
@@ -305,12 +313,15 @@ LmdbPager::LmdbPager(std::filesystem::path path, std::unique_ptr<Impl> impl)
 
 LmdbPager::~LmdbPager() = default;
 
-uint64_t LmdbPager::copied_reads() const { return impl_->copied_reads; }
+uint64_t LmdbPager::copied_reads() const {
+  return impl_->copied_reads;
+}
 
 std::vector<PhysicalKey> LmdbPager::alloc_many(size_t n) {
   std::lock_guard lock(impl_->alloc_mu);
   std::vector<PhysicalKey> keys(n);
-  for (auto& k : keys) k = impl_->next_key++;
+  for (auto& k : keys)
+    k = impl_->next_key++;
   return keys;
 }
 
@@ -335,7 +346,8 @@ std::vector<std::optional<EntryHandle>> LmdbPager::batch_get(std::span<const Phy
       auto* copy = static_cast<uint8_t*>(std::aligned_alloc(bit_util::kAlignment, cap));
       if (copy == nullptr) Fail(ErrorKind::kOutOfRange, "out of memory reading key {}", key);
       std::memcpy(copy, payload.data(), payload.size());
-      std::shared_ptr<const void> owner(copy, [](const void* q) { std::free(const_cast<void*>(q)); });
+      std::shared_ptr<const void> owner(copy,
+                                        [](const void* q) { std::free(const_cast<void*>(q)); });
       out[i].emplace(copy, payload.size(), std::move(owner));
       if (payload.size() >= kAlignedPayloadThreshold) ++impl_->copied_reads;
     }
@@ -366,7 +378,9 @@ void LmdbPager::commit(const WriteBatch& batch) {
       int rc = mdb_put(txn, impl_->data_dbi, &k, &v, MDB_RESERVE);
       if (rc != MDB_SUCCESS) impl_->Throw(rc, fmt::format("write key {}", key));
       auto* dst = static_cast<uint8_t*>(v.mv_data);
-      ValueHeader h{kValueMagic, static_cast<uint8_t>(header), {0, 0, 0},
+      ValueHeader h{kValueMagic,
+                    static_cast<uint8_t>(header),
+                    {0, 0, 0},
                     Checksum64(p.bytes.data(), p.bytes.size())};
       std::memset(dst, 0, header);
       std::memcpy(dst, &h, sizeof h);
@@ -375,7 +389,8 @@ void LmdbPager::commit(const WriteBatch& batch) {
     for (PhysicalKey key : batch.frees) {
       MDB_val k{sizeof key, &key};
       int rc = mdb_del(txn, impl_->data_dbi, &k, nullptr);
-      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) impl_->Throw(rc, fmt::format("free key {}", key));
+      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
+        impl_->Throw(rc, fmt::format("free key {}", key));
     }
     if (next_key != impl_->persisted_next_key) {
       MDB_val k = Val(kNextKeyKey);

@@ -28,7 +28,8 @@ struct MemPager::Block {
 std::vector<PhysicalKey> MemPager::alloc_many(size_t n) {
   std::lock_guard lock(mu_);
   std::vector<PhysicalKey> keys(n);
-  for (auto& k : keys) k = next_key_++;
+  for (auto& k : keys)
+    k = next_key_++;
   return keys;
 }
 
@@ -47,7 +48,8 @@ void MemPager::commit(const WriteBatch& batch) {
   // Copy first, outside the lock: if memory runs out, nothing has changed.
   std::vector<std::shared_ptr<const Block>> blocks;
   blocks.reserve(batch.puts.size());
-  for (const auto& p : batch.puts) blocks.push_back(std::make_shared<const Block>(p.bytes));
+  for (const auto& p : batch.puts)
+    blocks.push_back(std::make_shared<const Block>(p.bytes));
   std::lock_guard lock(mu_);
   for (size_t i = 0; i < batch.puts.size(); ++i) {
     auto& slot = values_[batch.puts[i].key];

@@ -15,8 +15,10 @@ void CheckWriteBatch(const WriteBatch& batch, const std::string& pager_name) {
            k);
     }
   };
-  for (const auto& p : batch.puts) add(p.key);
-  for (PhysicalKey k : batch.frees) add(k);
+  for (const auto& p : batch.puts)
+    add(p.key);
+  for (PhysicalKey k : batch.frees)
+    add(k);
 }
 
 }  // namespace llkv::storage

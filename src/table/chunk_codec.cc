@@ -92,7 +92,8 @@ class Decoder final : public arrow::FlatSource {
     buffer_pos_ += 16;
     // Empty data buffers may have been written as absent (no allocation).
     if (off == kAbsent) return validity ? nullptr : arrow::Buffer::Allocate(0);
-    if (off > bytes_.size() || len > bytes_.size() - off) header_.Corrupt("buffer outside the chunk");
+    if (off > bytes_.size() || len > bytes_.size() - off)
+      header_.Corrupt("buffer outside the chunk");
     if (off % 64 != 0) header_.Corrupt("misaligned buffer");
     return arrow::Buffer::Wrap(bytes_.data() + off, static_cast<int64_t>(len), owner_);
   }

@@ -48,19 +48,27 @@ int CompareNum(const Num& a, const Num& b) {
 
 std::optional<Num> AsNum(const StatValue& v) {
   switch (v.index()) {
-    case 1: return Num{false, std::get<int64_t>(v), 0};
-    case 2: return Num{false, static_cast<Int>(std::get<uint64_t>(v)), 0};
-    case 3: return Num{true, 0, std::get<double>(v)};
-    case 4: return Num{false, std::get<arrow::Decimal128>(v), 0};
-    default: return std::nullopt;
+    case 1:
+      return Num{false, std::get<int64_t>(v), 0};
+    case 2:
+      return Num{false, static_cast<Int>(std::get<uint64_t>(v)), 0};
+    case 3:
+      return Num{true, 0, std::get<double>(v)};
+    case 4:
+      return Num{false, std::get<arrow::Decimal128>(v), 0};
+    default:
+      return std::nullopt;
   }
 }
 
 const char* KindName(const StatValue& v) {
   switch (v.index()) {
-    case 0: return "null";
-    case 5: return "string";
-    default: return "number";
+    case 0:
+      return "null";
+    case 5:
+      return "string";
+    default:
+      return "number";
   }
 }
 
@@ -88,18 +96,24 @@ Domain DomainOf(const arrow::DataType& t) {
     case TypeId::kInt32:
     case TypeId::kInt64:
     case TypeId::kDate32:
-    case TypeId::kTimestamp: return Domain::kInt;
+    case TypeId::kTimestamp:
+      return Domain::kInt;
     case TypeId::kUInt8:
     case TypeId::kUInt16:
     case TypeId::kUInt32:
-    case TypeId::kUInt64: return Domain::kUInt;
+    case TypeId::kUInt64:
+      return Domain::kUInt;
     case TypeId::kFloat32:
-    case TypeId::kFloat64: return Domain::kFloat;
-    case TypeId::kDecimal128: return Domain::kDecimal;
+    case TypeId::kFloat64:
+      return Domain::kFloat;
+    case TypeId::kDecimal128:
+      return Domain::kDecimal;
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
-    case TypeId::kBinary: return Domain::kString;
-    default: return Domain::kNone;
+    case TypeId::kBinary:
+      return Domain::kString;
+    default:
+      return Domain::kNone;
   }
 }
 
@@ -107,7 +121,9 @@ Domain DomainOf(const arrow::DataType& t) {
 template <typename F>
 void ForEachValid(const ArrayData& a, F&& f) {
   const uint8_t* validity = a.validity();
-  auto valid = [&](int64_t i) { return validity == nullptr || bit_util::GetBit(validity, a.offset + i); };
+  auto valid = [&](int64_t i) {
+    return validity == nullptr || bit_util::GetBit(validity, a.offset + i);
+  };
   switch (a.type->id()) {
     case TypeId::kBool: {
       const uint8_t* bits = a.buffers[1]->data();
@@ -115,26 +131,26 @@ void ForEachValid(const ArrayData& a, F&& f) {
         if (valid(i)) f(i, StatValue(int64_t{bit_util::GetBit(bits, a.offset + i)}));
       return;
     }
-#define LLKV_STAT_CASE(ID, CT, ST)                                                  \
-  case TypeId::ID: {                                                                \
-    const CT* v = a.values<CT>();                                                   \
-    for (int64_t i = 0; i < a.length; ++i)                                          \
-      if (valid(i)) f(i, StatValue(static_cast<ST>(v[i])));                         \
-    return;                                                                         \
+#define LLKV_STAT_CASE(ID, CT, ST)                          \
+  case TypeId::ID: {                                        \
+    const CT* v = a.values<CT>();                           \
+    for (int64_t i = 0; i < a.length; ++i)                  \
+      if (valid(i)) f(i, StatValue(static_cast<ST>(v[i]))); \
+    return;                                                 \
   }
-    LLKV_STAT_CASE(kInt8, int8_t, int64_t)
-    LLKV_STAT_CASE(kInt16, int16_t, int64_t)
-    LLKV_STAT_CASE(kInt32, int32_t, int64_t)
-    LLKV_STAT_CASE(kDate32, int32_t, int64_t)
-    LLKV_STAT_CASE(kInt64, int64_t, int64_t)
-    LLKV_STAT_CASE(kTimestamp, int64_t, int64_t)
-    LLKV_STAT_CASE(kUInt8, uint8_t, uint64_t)
-    LLKV_STAT_CASE(kUInt16, uint16_t, uint64_t)
-    LLKV_STAT_CASE(kUInt32, uint32_t, uint64_t)
-    LLKV_STAT_CASE(kUInt64, uint64_t, uint64_t)
-    LLKV_STAT_CASE(kFloat32, float, double)
-    LLKV_STAT_CASE(kFloat64, double, double)
-    LLKV_STAT_CASE(kDecimal128, arrow::Decimal128, arrow::Decimal128)
+      LLKV_STAT_CASE(kInt8, int8_t, int64_t)
+      LLKV_STAT_CASE(kInt16, int16_t, int64_t)
+      LLKV_STAT_CASE(kInt32, int32_t, int64_t)
+      LLKV_STAT_CASE(kDate32, int32_t, int64_t)
+      LLKV_STAT_CASE(kInt64, int64_t, int64_t)
+      LLKV_STAT_CASE(kTimestamp, int64_t, int64_t)
+      LLKV_STAT_CASE(kUInt8, uint8_t, uint64_t)
+      LLKV_STAT_CASE(kUInt16, uint16_t, uint64_t)
+      LLKV_STAT_CASE(kUInt32, uint32_t, uint64_t)
+      LLKV_STAT_CASE(kUInt64, uint64_t, uint64_t)
+      LLKV_STAT_CASE(kFloat32, float, double)
+      LLKV_STAT_CASE(kFloat64, double, double)
+      LLKV_STAT_CASE(kDecimal128, arrow::Decimal128, arrow::Decimal128)
 #undef LLKV_STAT_CASE
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
@@ -142,7 +158,8 @@ void ForEachValid(const ArrayData& a, F&& f) {
       for (int64_t i = 0; i < a.length; ++i)
         if (valid(i)) f(i, StatValue(std::string(arrow::BinaryValueAt(a, i))));
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -185,23 +202,36 @@ ChunkStats NumericStats(const ArrayData& a) {
 
 }  // namespace
 
-bool SupportsPredicates(const arrow::DataType& type) { return DomainOf(type) != Domain::kNone; }
+bool SupportsPredicates(const arrow::DataType& type) {
+  return DomainOf(type) != Domain::kNone;
+}
 
 ChunkStats ComputeStats(const ArrayData& a) {
   switch (a.type->id()) {
-    case TypeId::kInt8: return NumericStats<int8_t, int64_t>(a);
-    case TypeId::kInt16: return NumericStats<int16_t, int64_t>(a);
+    case TypeId::kInt8:
+      return NumericStats<int8_t, int64_t>(a);
+    case TypeId::kInt16:
+      return NumericStats<int16_t, int64_t>(a);
     case TypeId::kInt32:
-    case TypeId::kDate32: return NumericStats<int32_t, int64_t>(a);
+    case TypeId::kDate32:
+      return NumericStats<int32_t, int64_t>(a);
     case TypeId::kInt64:
-    case TypeId::kTimestamp: return NumericStats<int64_t, int64_t>(a);
-    case TypeId::kUInt8: return NumericStats<uint8_t, uint64_t>(a);
-    case TypeId::kUInt16: return NumericStats<uint16_t, uint64_t>(a);
-    case TypeId::kUInt32: return NumericStats<uint32_t, uint64_t>(a);
-    case TypeId::kUInt64: return NumericStats<uint64_t, uint64_t>(a);
-    case TypeId::kFloat32: return NumericStats<float, double>(a);
-    case TypeId::kFloat64: return NumericStats<double, double>(a);
-    case TypeId::kDecimal128: return NumericStats<arrow::Decimal128, arrow::Decimal128>(a);
+    case TypeId::kTimestamp:
+      return NumericStats<int64_t, int64_t>(a);
+    case TypeId::kUInt8:
+      return NumericStats<uint8_t, uint64_t>(a);
+    case TypeId::kUInt16:
+      return NumericStats<uint16_t, uint64_t>(a);
+    case TypeId::kUInt32:
+      return NumericStats<uint32_t, uint64_t>(a);
+    case TypeId::kUInt64:
+      return NumericStats<uint64_t, uint64_t>(a);
+    case TypeId::kFloat32:
+      return NumericStats<float, double>(a);
+    case TypeId::kFloat64:
+      return NumericStats<double, double>(a);
+    case TypeId::kDecimal128:
+      return NumericStats<arrow::Decimal128, arrow::Decimal128>(a);
     case TypeId::kBool: {
       ChunkStats s;
       ForEachValid(a, [&](int64_t, const StatValue& v) {
@@ -226,7 +256,8 @@ ChunkStats ComputeStats(const ArrayData& a) {
       if (hi && hi->size() <= kMaxStatBytes) s.max = StatValue(std::string(*hi));
       return s;
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -239,25 +270,44 @@ void EncodeValue(ByteWriter& w, const std::optional<StatValue>& v) {
   }
   w.Put(static_cast<uint8_t>(v->index()));
   switch (v->index()) {
-    case 1: w.Put(std::get<int64_t>(*v)); break;
-    case 2: w.Put(std::get<uint64_t>(*v)); break;
-    case 3: w.Put(std::get<double>(*v)); break;
-    case 4: w.Put(std::get<arrow::Decimal128>(*v)); break;
-    case 5: w.PutString(std::get<std::string>(*v)); break;
-    default: break;
+    case 1:
+      w.Put(std::get<int64_t>(*v));
+      break;
+    case 2:
+      w.Put(std::get<uint64_t>(*v));
+      break;
+    case 3:
+      w.Put(std::get<double>(*v));
+      break;
+    case 4:
+      w.Put(std::get<arrow::Decimal128>(*v));
+      break;
+    case 5:
+      w.PutString(std::get<std::string>(*v));
+      break;
+    default:
+      break;
   }
 }
 
 std::optional<StatValue> DecodeValue(ByteReader& r) {
   switch (r.Get<uint8_t>()) {
-    case 0xFF: return std::nullopt;
-    case 0: return StatValue{};
-    case 1: return StatValue(r.Get<int64_t>());
-    case 2: return StatValue(r.Get<uint64_t>());
-    case 3: return StatValue(r.Get<double>());
-    case 4: return StatValue(r.Get<arrow::Decimal128>());
-    case 5: return StatValue(r.GetString());
-    default: r.Corrupt("unknown statistics value kind");
+    case 0xFF:
+      return std::nullopt;
+    case 0:
+      return StatValue{};
+    case 1:
+      return StatValue(r.Get<int64_t>());
+    case 2:
+      return StatValue(r.Get<uint64_t>());
+    case 3:
+      return StatValue(r.Get<double>());
+    case 4:
+      return StatValue(r.Get<arrow::Decimal128>());
+    case 5:
+      return StatValue(r.GetString());
+    default:
+      r.Corrupt("unknown statistics value kind");
   }
 }
 
@@ -278,24 +328,39 @@ ChunkStats DecodeStats(ByteReader& r) {
 std::string Predicate::ToString() const {
   auto show = [](const StatValue& v) -> std::string {
     switch (v.index()) {
-      case 1: return std::to_string(std::get<int64_t>(v));
-      case 2: return std::to_string(std::get<uint64_t>(v));
-      case 3: return fmt::format("{}", std::get<double>(v));
-      case 4: return "decimal";
-      case 5: return "'" + std::get<std::string>(v) + "'";
-      default: return "NULL";
+      case 1:
+        return std::to_string(std::get<int64_t>(v));
+      case 2:
+        return std::to_string(std::get<uint64_t>(v));
+      case 3:
+        return fmt::format("{}", std::get<double>(v));
+      case 4:
+        return "decimal";
+      case 5:
+        return "'" + std::get<std::string>(v) + "'";
+      default:
+        return "NULL";
     }
   };
   switch (op) {
-    case Op::kEq: return "= " + show(value);
-    case Op::kNe: return "<> " + show(value);
-    case Op::kLt: return "< " + show(value);
-    case Op::kLe: return "<= " + show(value);
-    case Op::kGt: return "> " + show(value);
-    case Op::kGe: return ">= " + show(value);
-    case Op::kBetween: return "BETWEEN " + show(value) + " AND " + show(upper);
-    case Op::kIsNull: return "IS NULL";
-    case Op::kIsNotNull: return "IS NOT NULL";
+    case Op::kEq:
+      return "= " + show(value);
+    case Op::kNe:
+      return "<> " + show(value);
+    case Op::kLt:
+      return "< " + show(value);
+    case Op::kLe:
+      return "<= " + show(value);
+    case Op::kGt:
+      return "> " + show(value);
+    case Op::kGe:
+      return ">= " + show(value);
+    case Op::kBetween:
+      return "BETWEEN " + show(value) + " AND " + show(upper);
+    case Op::kIsNull:
+      return "IS NULL";
+    case Op::kIsNotNull:
+      return "IS NOT NULL";
   }
   return "?";
 }
@@ -316,9 +381,13 @@ void CheckPredicate(const Predicate& p, const arrow::DataType& type) {
   };
   switch (p.op) {
     case Predicate::Op::kIsNull:
-    case Predicate::Op::kIsNotNull: return;
-    case Predicate::Op::kBetween: check(p.upper); [[fallthrough]];
-    default: check(p.value);
+    case Predicate::Op::kIsNotNull:
+      return;
+    case Predicate::Op::kBetween:
+      check(p.upper);
+      [[fallthrough]];
+    default:
+      check(p.value);
   }
 }
 
@@ -336,14 +405,19 @@ bool MayMatch(const Predicate& p, const ChunkStats& s, uint64_t rows, uint64_t n
     case Op::kNe:
       return !(has_min && has_max && CompareStatValues(*s.min, p.value) == 0 &&
                CompareStatValues(*s.max, p.value) == 0);
-    case Op::kLt: return !(has_min && CompareStatValues(*s.min, p.value) >= 0);
-    case Op::kLe: return !(has_min && CompareStatValues(*s.min, p.value) > 0);
-    case Op::kGt: return !(has_max && CompareStatValues(*s.max, p.value) <= 0);
-    case Op::kGe: return !(has_max && CompareStatValues(*s.max, p.value) < 0);
+    case Op::kLt:
+      return !(has_min && CompareStatValues(*s.min, p.value) >= 0);
+    case Op::kLe:
+      return !(has_min && CompareStatValues(*s.min, p.value) > 0);
+    case Op::kGt:
+      return !(has_max && CompareStatValues(*s.max, p.value) <= 0);
+    case Op::kGe:
+      return !(has_max && CompareStatValues(*s.max, p.value) < 0);
     case Op::kBetween:
       return !(has_max && CompareStatValues(*s.max, p.value) < 0) &&
              !(has_min && CompareStatValues(*s.min, p.upper) > 0);
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -352,14 +426,22 @@ namespace {
 bool Satisfies(const Predicate& p, int c_value, int c_upper) {
   using Op = Predicate::Op;
   switch (p.op) {
-    case Op::kEq: return c_value == 0;
-    case Op::kNe: return c_value != 0;
-    case Op::kLt: return c_value < 0;
-    case Op::kLe: return c_value <= 0;
-    case Op::kGt: return c_value > 0;
-    case Op::kGe: return c_value >= 0;
-    case Op::kBetween: return c_value >= 0 && c_upper <= 0;
-    default: return false;
+    case Op::kEq:
+      return c_value == 0;
+    case Op::kNe:
+      return c_value != 0;
+    case Op::kLt:
+      return c_value < 0;
+    case Op::kLe:
+      return c_value <= 0;
+    case Op::kGt:
+      return c_value > 0;
+    case Op::kGe:
+      return c_value >= 0;
+    case Op::kBetween:
+      return c_value >= 0 && c_upper <= 0;
+    default:
+      return false;
   }
 }
 
@@ -374,7 +456,8 @@ void FilterNumeric(const Predicate& p, const ArrayData& a, bool is_float,
   const uint8_t* validity = a.validity();
   for (int64_t i = 0; i < a.length; ++i) {
     if (validity && !bit_util::GetBit(validity, a.offset + i)) continue;
-    Num x = is_float ? Num{true, 0, static_cast<double>(v[i])} : Num{false, static_cast<Int>(v[i]), 0};
+    Num x =
+        is_float ? Num{true, 0, static_cast<double>(v[i])} : Num{false, static_cast<Int>(v[i]), 0};
     if (Satisfies(p, CompareNum(x, lo), hi ? CompareNum(x, *hi) : 0)) out.push_back(i);
   }
 }
@@ -393,19 +476,41 @@ std::vector<int64_t> FilterPositions(const Predicate& p, const ArrayData& a) {
     return out;
   }
   switch (a.type->id()) {
-    case TypeId::kInt8: FilterNumeric<int8_t>(p, a, false, out); break;
-    case TypeId::kInt16: FilterNumeric<int16_t>(p, a, false, out); break;
+    case TypeId::kInt8:
+      FilterNumeric<int8_t>(p, a, false, out);
+      break;
+    case TypeId::kInt16:
+      FilterNumeric<int16_t>(p, a, false, out);
+      break;
     case TypeId::kInt32:
-    case TypeId::kDate32: FilterNumeric<int32_t>(p, a, false, out); break;
+    case TypeId::kDate32:
+      FilterNumeric<int32_t>(p, a, false, out);
+      break;
     case TypeId::kInt64:
-    case TypeId::kTimestamp: FilterNumeric<int64_t>(p, a, false, out); break;
-    case TypeId::kUInt8: FilterNumeric<uint8_t>(p, a, false, out); break;
-    case TypeId::kUInt16: FilterNumeric<uint16_t>(p, a, false, out); break;
-    case TypeId::kUInt32: FilterNumeric<uint32_t>(p, a, false, out); break;
-    case TypeId::kUInt64: FilterNumeric<uint64_t>(p, a, false, out); break;
-    case TypeId::kFloat32: FilterNumeric<float>(p, a, true, out); break;
-    case TypeId::kFloat64: FilterNumeric<double>(p, a, true, out); break;
-    case TypeId::kDecimal128: FilterNumeric<arrow::Decimal128>(p, a, false, out); break;
+    case TypeId::kTimestamp:
+      FilterNumeric<int64_t>(p, a, false, out);
+      break;
+    case TypeId::kUInt8:
+      FilterNumeric<uint8_t>(p, a, false, out);
+      break;
+    case TypeId::kUInt16:
+      FilterNumeric<uint16_t>(p, a, false, out);
+      break;
+    case TypeId::kUInt32:
+      FilterNumeric<uint32_t>(p, a, false, out);
+      break;
+    case TypeId::kUInt64:
+      FilterNumeric<uint64_t>(p, a, false, out);
+      break;
+    case TypeId::kFloat32:
+      FilterNumeric<float>(p, a, true, out);
+      break;
+    case TypeId::kFloat64:
+      FilterNumeric<double>(p, a, true, out);
+      break;
+    case TypeId::kDecimal128:
+      FilterNumeric<arrow::Decimal128>(p, a, false, out);
+      break;
     default:
       ForEachValid(a, [&](int64_t i, const StatValue& v) {
         const int c = CompareStatValues(v, p.value);

@@ -28,7 +28,8 @@ void CheckHeader(ByteReader& r, uint32_t magic, const char* kind) {
 
 size_t ColumnState::num_chunks() const {
   size_t n = 0;
-  for (const auto& p : pages) n += p->chunks.size();
+  for (const auto& p : pages)
+    n += p->chunks.size();
   return n;
 }
 
@@ -41,7 +42,8 @@ std::vector<uint8_t> EncodeCatalog(const CatalogRecord& c) {
     w.Put(key);
   }
   w.Put(static_cast<uint32_t>(c.pending_frees.size()));
-  for (PhysicalKey k : c.pending_frees) w.Put(k);
+  for (PhysicalKey k : c.pending_frees)
+    w.Put(k);
   return w.Take();
 }
 
@@ -55,7 +57,8 @@ CatalogRecord DecodeCatalog(std::span<const uint8_t> bytes) {
     c.columns.emplace_back(id, r.Get<PhysicalKey>());
   }
   const uint32_t f = r.GetCount(8);
-  for (uint32_t i = 0; i < f; ++i) c.pending_frees.push_back(r.Get<PhysicalKey>());
+  for (uint32_t i = 0; i < f; ++i)
+    c.pending_frees.push_back(r.Get<PhysicalKey>());
   r.ExpectEnd();
   return c;
 }
@@ -67,7 +70,8 @@ std::vector<uint8_t> EncodeDescriptor(const ColumnState& s) {
   EncodeType(w, *s.type);
   w.Put(s.total_rows);
   w.Put(static_cast<uint32_t>(s.pages.size()));
-  for (const auto& p : s.pages) w.Put(p->key);
+  for (const auto& p : s.pages)
+    w.Put(p->key);
   return w.Take();
 }
 

@@ -18,12 +18,14 @@ using arrow::ArrayDataPtr;
 ColumnStore::ColumnStore(storage::PagerPtr pager, ColumnStoreOptions options)
     : pager_(std::move(pager)), options_(options) {
   if (options_.target_chunk_bytes < 64 || options_.chunks_per_page < 2) {
-    Fail(ErrorKind::kInvalidInput, "column store options: target_chunk_bytes must be >= 64 and "
+    Fail(ErrorKind::kInvalidInput,
+         "column store options: target_chunk_bytes must be >= 64 and "
          "chunks_per_page >= 2");
   }
 }
 
-std::shared_ptr<ColumnStore> ColumnStore::Open(storage::PagerPtr pager, ColumnStoreOptions options) {
+std::shared_ptr<ColumnStore> ColumnStore::Open(storage::PagerPtr pager,
+                                               ColumnStoreOptions options) {
   auto store = std::make_shared<ColumnStore>(std::move(pager), options);
   store->Load();
   if (!store->pending_frees_.empty()) {
@@ -50,7 +52,8 @@ void ColumnStore::Load() {
   CatalogRecord catalog = DecodeCatalog(root->bytes());
   pending_frees_ = catalog.pending_frees;
   std::vector<PhysicalKey> keys;
-  for (const auto& [id, key] : catalog.columns) keys.push_back(key);
+  for (const auto& [id, key] : catalog.columns)
+    keys.push_back(key);
   auto descriptors = pager_->batch_get(keys);
   for (size_t i = 0; i < keys.size(); ++i) {
     const LogicalFieldId id = catalog.columns[i].first;
@@ -64,7 +67,8 @@ void ColumnStore::Load() {
            pager_->name(), keys[i], state->id.ToString(), id.ToString());
     }
     std::vector<PhysicalKey> page_keys;
-    for (const auto& p : state->pages) page_keys.push_back(p->key);
+    for (const auto& p : state->pages)
+      page_keys.push_back(p->key);
     auto pages = pager_->batch_get(page_keys);
     uint64_t rows = 0;
     for (size_t p = 0; p < pages.size(); ++p) {
@@ -73,11 +77,13 @@ void ColumnStore::Load() {
              page_keys[p], id.ToString());
       }
       auto page = std::make_shared<MetaPage>(DecodeMetaPage(pages[p]->bytes(), page_keys[p]));
-      if (p > 0 && page->chunks.front().min_row_id <= state->pages[p - 1]->chunks.back().max_row_id) {
+      if (p > 0 &&
+          page->chunks.front().min_row_id <= state->pages[p - 1]->chunks.back().max_row_id) {
         Fail(ErrorKind::kCorruption, "{}: meta pages of column {} overlap", pager_->name(),
              id.ToString());
       }
-      for (const auto& c : page->chunks) rows += c.rows;
+      for (const auto& c : page->chunks)
+        rows += c.rows;
       state->pages[p] = std::move(page);
     }
     if (rows != state->total_rows) {
@@ -119,8 +125,10 @@ void ColumnStore::Publish(Mutation& m) {
     m.Put(storage::kColumnStoreCatalogKey, EncodeCatalog(catalog));
   }
   pager_->commit(m.batch);  // throws: nothing changed, in storage or here
-  for (auto& [id, state] : m.changed) columns_[id] = std::move(state);
-  for (const auto& id : m.dropped) columns_.erase(id);
+  for (auto& [id, state] : m.changed)
+    columns_[id] = std::move(state);
+  for (const auto& id : m.dropped)
+    columns_.erase(id);
   pending_frees_ = std::move(pending);
 }
 
@@ -172,7 +180,8 @@ void ColumnStore::Append(const arrow::RecordBatch& batch) {
   if (!rid_index) Fail(ErrorKind::kInvalidInput, "append batch has no '{}' column", kRowIdColumn);
   const ArrayDataPtr& rid = batch.column(*rid_index);
   if (rid->type->id() != arrow::TypeId::kUInt64) {
-    Fail(ErrorKind::kInvalidInput, "'{}' must be uint64, not {}", kRowIdColumn, rid->type->ToString());
+    Fail(ErrorKind::kInvalidInput, "'{}' must be uint64, not {}", kRowIdColumn,
+         rid->type->ToString());
   }
   if (rid->null_count > 0) Fail(ErrorKind::kInvalidInput, "'{}' holds nulls", kRowIdColumn);
 
@@ -193,19 +202,23 @@ void ColumnStore::Append(const arrow::RecordBatch& batch) {
   const int64_t n = batch.num_rows();
   std::vector<uint64_t> rows(ids, ids + n);
   bool sorted_unique = true;
-  for (int64_t i = 1; i < n && sorted_unique; ++i) sorted_unique = ids[i - 1] < ids[i];
+  for (int64_t i = 1; i < n && sorted_unique; ++i)
+    sorted_unique = ids[i - 1] < ids[i];
   if (!sorted_unique) {
     std::vector<int64_t> perm(static_cast<size_t>(n));
     std::iota(perm.begin(), perm.end(), 0);
-    std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) { return ids[a] < ids[b]; });
+    std::stable_sort(perm.begin(), perm.end(),
+                     [&](int64_t a, int64_t b) { return ids[a] < ids[b]; });
     std::vector<int64_t> keep;
     for (size_t i = 0; i < perm.size(); ++i) {
       if (i + 1 < perm.size() && ids[perm[i]] == ids[perm[i + 1]]) continue;
       keep.push_back(perm[i]);
     }
     rows.clear();
-    for (int64_t k : keep) rows.push_back(ids[k]);
-    for (auto& [id, values] : cols) values = arrow::Take(*values, keep);
+    for (int64_t k : keep)
+      rows.push_back(ids[k]);
+    for (auto& [id, values] : cols)
+      values = arrow::Take(*values, keep);
   }
 
   std::lock_guard write_lock(write_mu_);
@@ -221,8 +234,8 @@ void ColumnStore::Append(const arrow::RecordBatch& batch) {
     std::shared_ptr<ColumnState> state;
     if (current) {
       if (!current->type->Equals(*values->type)) {
-        Fail(ErrorKind::kInvalidInput, "column {} has type {}; the batch gives {}",
-             id.ToString(), current->type->ToString(), values->type->ToString());
+        Fail(ErrorKind::kInvalidInput, "column {} has type {}; the batch gives {}", id.ToString(),
+             current->type->ToString(), values->type->ToString());
       }
       state = std::make_shared<ColumnState>(*current);
     } else {
@@ -293,8 +306,12 @@ bool ColumnStore::HasColumn(LogicalFieldId id) const {
   return columns_.contains(id);
 }
 
-arrow::TypePtr ColumnStore::ColumnType(LogicalFieldId id) const { return StateOrThrow(id)->type; }
-uint64_t ColumnStore::RowCount(LogicalFieldId id) const { return StateOrThrow(id)->total_rows; }
+arrow::TypePtr ColumnStore::ColumnType(LogicalFieldId id) const {
+  return StateOrThrow(id)->type;
+}
+uint64_t ColumnStore::RowCount(LogicalFieldId id) const {
+  return StateOrThrow(id)->total_rows;
+}
 
 std::vector<ColumnInfo> ColumnStore::Columns() const {
   std::vector<ColumnInfo> out;
@@ -303,7 +320,8 @@ std::vector<ColumnInfo> ColumnStore::Columns() const {
     ColumnInfo info{id, s->type, s->total_rows, 0, 0, s->pages.size()};
     for (const auto& p : s->pages) {
       info.chunks += p->chunks.size();
-      for (const auto& c : p->chunks) info.data_bytes += c.data_bytes;
+      for (const auto& c : p->chunks)
+        info.data_bytes += c.data_bytes;
     }
     out.push_back(std::move(info));
   }
@@ -348,9 +366,9 @@ std::vector<ColumnStore::LoadedChunk> ColumnStore::LoadChunks(
       Fail(ErrorKind::kCorruption, "{}: chunk {} of column {} is missing", pager_->name(), key,
            state.id.ToString());
     }
-    ArrayDataPtr a = DecodeChunk(type, handle->bytes(), handle->owner(),
-                                 fmt::format("{}: chunk {} of column {}", pager_->name(), key,
-                                             state.id.ToString()));
+    ArrayDataPtr a = DecodeChunk(
+        type, handle->bytes(), handle->owner(),
+        fmt::format("{}: chunk {} of column {}", pager_->name(), key, state.id.ToString()));
     if (static_cast<uint64_t>(a->length) != rows) {
       Fail(ErrorKind::kCorruption, "{}: chunk {} of column {} holds {} rows, its entry says {}",
            pager_->name(), key, state.id.ToString(), a->length, rows);
@@ -359,7 +377,8 @@ std::vector<ColumnStore::LoadedChunk> ColumnStore::LoadChunks(
   };
   for (size_t i = 0; i < chunks.size(); ++i) {
     if (with_values) out[i].values = decode(state.type, chunks[i]->data_key, chunks[i]->rows);
-    if (with_row_ids) out[i].row_ids = decode(arrow::uint64(), chunks[i]->row_id_key, chunks[i]->rows);
+    if (with_row_ids)
+      out[i].row_ids = decode(arrow::uint64(), chunks[i]->row_id_key, chunks[i]->rows);
   }
   return out;
 }
@@ -369,12 +388,15 @@ namespace {
 std::vector<const ChunkMeta*> AllChunks(const ColumnState& s) {
   std::vector<const ChunkMeta*> out;
   for (const auto& p : s.pages)
-    for (const auto& c : p->chunks) out.push_back(&c);
+    for (const auto& c : p->chunks)
+      out.push_back(&c);
   return out;
 }
 
 // A chunk whose row ids are exactly [min_row_id, max_row_id].
-bool IsDense(const ChunkMeta& c) { return c.max_row_id - c.min_row_id + 1 == c.rows; }
+bool IsDense(const ChunkMeta& c) {
+  return c.max_row_id - c.min_row_id + 1 == c.rows;
+}
 
 // Values of one column at ascending `rows` (null where missing).
 ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
@@ -401,7 +423,8 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
     const size_t ci = it == chunks.begin() ? 0 : static_cast<size_t>(it - chunks.begin()) - 1;
     const uint64_t hi = ci + 1 < chunks.size() ? chunks[ci + 1]->min_row_id : UINT64_MAX;
     size_t end = pos;
-    while (end < rows.size() && rows[end] < hi) ++end;
+    while (end < rows.size() && rows[end] < hi)
+      ++end;
     groups.push_back({ci, pos, end});
     pos = end;
   }
@@ -429,8 +452,10 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
       };
       if (IsDense(c)) {
         for (size_t r = groups[g].begin; r < groups[g].end; ++r) {
-          if (rows[r] < c.min_row_id || rows[r] > c.max_row_id) missing_row(rows[r]);
-          else idx.push_back(static_cast<int64_t>(rows[r] - c.min_row_id));
+          if (rows[r] < c.min_row_id || rows[r] > c.max_row_id)
+            missing_row(rows[r]);
+          else
+            idx.push_back(static_cast<int64_t>(rows[r] - c.min_row_id));
         }
       } else {
         const auto& row_ids = sparse_ids[next_sparse++].row_ids;
@@ -439,8 +464,10 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
         const uint64_t* cursor = ids;
         for (size_t r = groups[g].begin; r < groups[g].end; ++r) {
           cursor = std::lower_bound(cursor, ids_end, rows[r]);
-          if (cursor != ids_end && *cursor == rows[r]) idx.push_back(cursor - ids);
-          else missing_row(rows[r]);
+          if (cursor != ids_end && *cursor == rows[r])
+            idx.push_back(cursor - ids);
+          else
+            missing_row(rows[r]);
         }
       }
       pieces.push_back(arrow::Take(*loaded[g - g0].values, idx));
@@ -472,7 +499,8 @@ std::vector<ArrayDataPtr> ColumnStore::Gather(std::span<const LogicalFieldId> id
   std::vector<ColumnStatePtr> states = BeginRead(ids);
   ReaderGuard guard(*this);
   std::vector<ArrayDataPtr> out;
-  for (const auto& s : states) out.push_back(GatherColumn(*this, *s, row_ids, missing));
+  for (const auto& s : states)
+    out.push_back(GatherColumn(*this, *s, row_ids, missing));
   return out;
 }
 
@@ -511,9 +539,9 @@ std::unique_ptr<MultiColumnScanner> ColumnStore::ScanColumns(std::vector<Logical
   options.with_row_ids = true;
   // The anchor scanner owns this read registration and ends it.
   anchor.reset(new ColumnScanner(shared_from_this(), states[0], std::move(options)));
-  return std::unique_ptr<MultiColumnScanner>(
-      new MultiColumnScanner(shared_from_this(), std::move(ids), std::move(states),
-                             std::move(anchor), std::make_shared<arrow::Schema>(std::move(fields))));
+  return std::unique_ptr<MultiColumnScanner>(new MultiColumnScanner(
+      shared_from_this(), std::move(ids), std::move(states), std::move(anchor),
+      std::make_shared<arrow::Schema>(std::move(fields))));
 }
 
 // ---------------------------------------------------------------- scanners
@@ -533,7 +561,9 @@ ColumnScanner::ColumnScanner(std::shared_ptr<const ColumnStore> store, ColumnSta
   options_.prefetch_chunks = std::max<size_t>(options_.prefetch_chunks, 1);
 }
 
-ColumnScanner::~ColumnScanner() { store_->EndRead(); }
+ColumnScanner::~ColumnScanner() {
+  store_->EndRead();
+}
 
 void ColumnScanner::Fetch() {
   const size_t end = std::min(chunks_.size(), next_ + options_.prefetch_chunks);

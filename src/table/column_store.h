@@ -194,8 +194,8 @@ class ColumnStore : public std::enable_shared_from_this<ColumnStore> {
     arrow::ArrayDataPtr row_ids;
   };
   std::vector<LoadedChunk> LoadChunks(const ColumnState& state,
-                                      std::span<const ChunkMeta* const> chunks,
-                                      bool with_values, bool with_row_ids) const;
+                                      std::span<const ChunkMeta* const> chunks, bool with_values,
+                                      bool with_row_ids) const;
 
   ColumnStore(storage::PagerPtr pager, ColumnStoreOptions options);
 
@@ -232,7 +232,7 @@ class ColumnStore : public std::enable_shared_from_this<ColumnStore> {
   storage::PagerPtr pager_;
   ColumnStoreOptions options_;
 
-  std::mutex write_mu_;  // serializes writers
+  std::mutex write_mu_;    // serializes writers
   mutable std::mutex mu_;  // guards the fields below
   std::unordered_map<LogicalFieldId, ColumnStatePtr> columns_;
   std::vector<PhysicalKey> pending_frees_;

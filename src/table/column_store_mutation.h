@@ -13,9 +13,9 @@ namespace llkv::table {
 struct ColumnStore::Mutation {
   storage::Pager* pager = nullptr;
   storage::WriteBatch batch;
-  std::deque<std::vector<uint8_t>> blobs;            // bytes the puts point to
-  std::unordered_set<PhysicalKey> created;           // keys first written here
-  std::vector<PhysicalKey> retired;                  // keys this change replaces
+  std::deque<std::vector<uint8_t>> blobs;                      // bytes the puts point to
+  std::unordered_set<PhysicalKey> created;                     // keys first written here
+  std::vector<PhysicalKey> retired;                            // keys this change replaces
   std::unordered_map<PhysicalKey, arrow::ArrayDataPtr> fresh;  // arrays of created chunks
   std::map<LogicalFieldId, std::shared_ptr<ColumnState>> changed;
   std::vector<LogicalFieldId> dropped;

@@ -17,8 +17,10 @@ std::vector<PhysicalKey> ColumnStore::Mutation::Finalize() {
   std::unordered_set<PhysicalKey> dead;
   std::vector<PhysicalKey> out;
   for (PhysicalKey k : retired) {
-    if (created.contains(k)) dead.insert(k);
-    else out.push_back(k);
+    if (created.contains(k))
+      dead.insert(k);
+    else
+      out.push_back(k);
   }
   if (!dead.empty()) {
     std::erase_if(batch.puts, [&](const storage::PutEntry& p) { return dead.contains(p.key); });
@@ -33,7 +35,8 @@ namespace {
 int64_t EstimateBytes(const ArrayData& a, int64_t off, int64_t len) {
   const int64_t validity = a.validity() ? (len + 7) / 8 : 0;
   switch (a.type->id()) {
-    case TypeId::kNull: return 0;
+    case TypeId::kNull:
+      return 0;
     case TypeId::kUtf8:
     case TypeId::kBinary: {
       const int32_t* o = a.values<int32_t>(1);
@@ -45,14 +48,17 @@ int64_t EstimateBytes(const ArrayData& a, int64_t off, int64_t len) {
     }
     case TypeId::kStruct: {
       int64_t total = validity;
-      for (const auto& c : a.children) total += EstimateBytes(*c, a.offset + off, len);
+      for (const auto& c : a.children)
+        total += EstimateBytes(*c, a.offset + off, len);
       return total;
     }
     case TypeId::kList: {
       const int32_t* o = a.values<int32_t>(1);
-      return validity + 4 * (len + 1) + EstimateBytes(*a.children[0], o[off], o[off + len] - o[off]);
+      return validity + 4 * (len + 1) +
+             EstimateBytes(*a.children[0], o[off], o[off + len] - o[off]);
     }
-    default: return validity + (len * a.type->bit_width() + 7) / 8;
+    default:
+      return validity + (len * a.type->bit_width() + 7) / 8;
   }
 }
 
@@ -61,7 +67,8 @@ ArrayDataPtr RowIdArray(std::span<const uint64_t> rows) {
   data->type = arrow::uint64();
   data->length = static_cast<int64_t>(rows.size());
   data->null_count = 0;
-  data->buffers = {nullptr, arrow::Buffer::Copy(rows.data(), static_cast<int64_t>(rows.size() * 8))};
+  data->buffers = {nullptr,
+                   arrow::Buffer::Copy(rows.data(), static_cast<int64_t>(rows.size() * 8))};
   return data;
 }
 
@@ -78,7 +85,8 @@ struct Run {
 ArrayDataPtr Interleave(const arrow::TypePtr& type, const std::vector<Run>& runs, int64_t total) {
   auto b = arrow::MakeBuilder(type);
   b->Reserve(total);
-  for (const auto& r : runs) b->AppendRange(*r.source, r.offset, r.length);
+  for (const auto& r : runs)
+    b->AppendRange(*r.source, r.offset, r.length);
   return b->Finish();
 }
 
@@ -122,7 +130,8 @@ std::vector<ChunkMeta> ColumnStore::MakeChunks(Mutation& m, const ArrayDataPtr& 
   for (int64_t start = 0; start < n; start += per_piece) {
     const int64_t len = std::min(per_piece, n - start);
     ArrayDataPtr slice = pieces == 1 ? values : ArrayData::Slice(values, start, len);
-    out.push_back(MakeChunk(m, slice, rows.subspan(static_cast<size_t>(start), static_cast<size_t>(len))));
+    out.push_back(
+        MakeChunk(m, slice, rows.subspan(static_cast<size_t>(start), static_cast<size_t>(len))));
   }
   return out;
 }
@@ -205,8 +214,9 @@ void ColumnStore::StorePages(Mutation& m, ColumnState& state, size_t page_index,
   for (size_t start = 0; start < chunks.size(); start += per_page) {
     auto page = std::make_shared<MetaPage>();
     const size_t end = std::min(chunks.size(), start + per_page);
-    page->chunks.assign(std::make_move_iterator(chunks.begin() + static_cast<std::ptrdiff_t>(start)),
-                        std::make_move_iterator(chunks.begin() + static_cast<std::ptrdiff_t>(end)));
+    page->chunks.assign(
+        std::make_move_iterator(chunks.begin() + static_cast<std::ptrdiff_t>(start)),
+        std::make_move_iterator(chunks.begin() + static_cast<std::ptrdiff_t>(end)));
     page->key = m.NewKey();
     m.Put(page->key, EncodeMetaPage(*page));
     replacement.push_back(std::move(page));
@@ -249,7 +259,8 @@ void ColumnStore::WriteRows(Mutation& m, ColumnState& state, std::span<const uin
     std::vector<ChunkMeta> chunks;
     for (size_t k = 0; k < page.chunks.size(); ++k) {
       const ChunkMeta& c = page.chunks[k];
-      const uint64_t chunk_hi = k + 1 < page.chunks.size() ? page.chunks[k + 1].min_row_id : page_hi;
+      const uint64_t chunk_hi =
+          k + 1 < page.chunks.size() ? page.chunks[k + 1].min_row_id : page_hi;
       const size_t qk = static_cast<size_t>(
           std::lower_bound(rows.begin() + static_cast<std::ptrdiff_t>(pos),
                            rows.begin() + static_cast<std::ptrdiff_t>(q), chunk_hi) -
@@ -279,21 +290,25 @@ void ColumnStore::WriteRows(Mutation& m, ColumnState& state, std::span<const uin
           add(old.values.get(), static_cast<int64_t>(i));
           ids.push_back(old_ids[i++]);
         } else {
-          if (i < old_ids.size() && old_ids[i] == new_ids[j]) ++i;  // overwritten
-          else ++state.total_rows;
+          if (i < old_ids.size() && old_ids[i] == new_ids[j])
+            ++i;  // overwritten
+          else
+            ++state.total_rows;
           add(values.get(), static_cast<int64_t>(pos + j));
           ids.push_back(new_ids[j++]);
         }
       }
       ArrayDataPtr merged = Interleave(state.type, runs, static_cast<int64_t>(ids.size()));
       RetireChunk(m, c);
-      for (auto& piece : MakeChunks(m, merged, ids)) chunks.push_back(std::move(piece));
+      for (auto& piece : MakeChunks(m, merged, ids))
+        chunks.push_back(std::move(piece));
       pos = qk;
     }
     if (has_tail) {
       ArrayDataPtr tail = ArrayData::Slice(values, static_cast<int64_t>(tail_start),
                                            static_cast<int64_t>(n - tail_start));
-      for (auto& piece : MakeChunks(m, tail, rows.subspan(tail_start))) chunks.push_back(piece);
+      for (auto& piece : MakeChunks(m, tail, rows.subspan(tail_start)))
+        chunks.push_back(piece);
       state.total_rows += n - tail_start;
       MergeTail(m, state, chunks);
     }
@@ -330,7 +345,8 @@ void ColumnStore::DeleteFromColumn(Mutation& m, ColumnState& state,
     std::vector<ChunkMeta> chunks;
     for (size_t k = 0; k < page.chunks.size(); ++k) {
       const ChunkMeta& c = page.chunks[k];
-      const uint64_t chunk_hi = k + 1 < page.chunks.size() ? page.chunks[k + 1].min_row_id : page_hi;
+      const uint64_t chunk_hi =
+          k + 1 < page.chunks.size() ? page.chunks[k + 1].min_row_id : page_hi;
       const size_t qk = static_cast<size_t>(
           std::lower_bound(rows.begin() + static_cast<std::ptrdiff_t>(pos),
                            rows.begin() + static_cast<std::ptrdiff_t>(q), chunk_hi) -
@@ -348,7 +364,8 @@ void ColumnStore::DeleteFromColumn(Mutation& m, ColumnState& state,
       std::vector<uint64_t> kept_ids;
       size_t j = 0;
       for (size_t i = 0; i < ids.size(); ++i) {
-        while (j < doomed.size() && doomed[j] < ids[i]) ++j;
+        while (j < doomed.size() && doomed[j] < ids[i])
+          ++j;
         if (j < doomed.size() && doomed[j] == ids[i]) continue;
         keep.push_back(static_cast<int64_t>(i));
         kept_ids.push_back(ids[i]);

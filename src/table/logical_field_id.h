@@ -10,10 +10,10 @@ namespace llkv::table {
 
 // Namespaces keep user data apart from the columns the table layer adds.
 enum class Namespace : uint8_t {
-  kUserData = 0,    // columns users declare
-  kRowIdShadow = 1, // a table's row-id column (the set of row ids it holds)
-  kCreatedBy = 2,   // MVCC: transaction that created each row version
-  kDeletedBy = 3,   // MVCC: transaction that deleted it (null while live)
+  kUserData = 0,     // columns users declare
+  kRowIdShadow = 1,  // a table's row-id column (the set of row ids it holds)
+  kCreatedBy = 2,    // MVCC: transaction that created each row version
+  kDeletedBy = 3,    // MVCC: transaction that deleted it (null while live)
 };
 
 struct LogicalFieldId {

@@ -25,37 +25,57 @@ arrow::TypePtr DecodeTypeAt(ByteReader& r, int depth) {
   if (depth > 64) r.Corrupt("type nesting deeper than 64");
   const auto id = static_cast<TypeId>(r.Get<uint8_t>());
   switch (id) {
-    case TypeId::kNull: return arrow::null();
-    case TypeId::kBool: return arrow::boolean();
-    case TypeId::kInt8: return arrow::int8();
-    case TypeId::kInt16: return arrow::int16();
-    case TypeId::kInt32: return arrow::int32();
-    case TypeId::kInt64: return arrow::int64();
-    case TypeId::kUInt8: return arrow::uint8();
-    case TypeId::kUInt16: return arrow::uint16();
-    case TypeId::kUInt32: return arrow::uint32();
-    case TypeId::kUInt64: return arrow::uint64();
-    case TypeId::kFloat32: return arrow::float32();
-    case TypeId::kFloat64: return arrow::float64();
-    case TypeId::kUtf8: return arrow::utf8();
-    case TypeId::kLargeUtf8: return arrow::large_utf8();
-    case TypeId::kBinary: return arrow::binary();
-    case TypeId::kDate32: return arrow::date32();
-    case TypeId::kIntervalMonthDayNano: return arrow::interval_month_day_nano();
+    case TypeId::kNull:
+      return arrow::null();
+    case TypeId::kBool:
+      return arrow::boolean();
+    case TypeId::kInt8:
+      return arrow::int8();
+    case TypeId::kInt16:
+      return arrow::int16();
+    case TypeId::kInt32:
+      return arrow::int32();
+    case TypeId::kInt64:
+      return arrow::int64();
+    case TypeId::kUInt8:
+      return arrow::uint8();
+    case TypeId::kUInt16:
+      return arrow::uint16();
+    case TypeId::kUInt32:
+      return arrow::uint32();
+    case TypeId::kUInt64:
+      return arrow::uint64();
+    case TypeId::kFloat32:
+      return arrow::float32();
+    case TypeId::kFloat64:
+      return arrow::float64();
+    case TypeId::kUtf8:
+      return arrow::utf8();
+    case TypeId::kLargeUtf8:
+      return arrow::large_utf8();
+    case TypeId::kBinary:
+      return arrow::binary();
+    case TypeId::kDate32:
+      return arrow::date32();
+    case TypeId::kIntervalMonthDayNano:
+      return arrow::interval_month_day_nano();
     case TypeId::kDecimal128: {
       const int p = r.Get<uint8_t>();
       const int s = r.Get<uint8_t>();
       if (p < 1 || p > 38 || s > p) r.Corrupt("bad decimal precision or scale");
       return arrow::decimal128(p, s);
     }
-    case TypeId::kTimestamp: return arrow::timestamp(r.GetString());
+    case TypeId::kTimestamp:
+      return arrow::timestamp(r.GetString());
     case TypeId::kStruct: {
       const uint32_t n = r.GetCount(4);
       std::vector<arrow::FieldPtr> fields;
-      for (uint32_t i = 0; i < n; ++i) fields.push_back(DecodeField(r, depth + 1));
+      for (uint32_t i = 0; i < n; ++i)
+        fields.push_back(DecodeField(r, depth + 1));
       return arrow::struct_(std::move(fields));
     }
-    case TypeId::kList: return arrow::list(DecodeField(r, depth + 1));
+    case TypeId::kList:
+      return arrow::list(DecodeField(r, depth + 1));
   }
   r.Corrupt("unknown type id " + std::to_string(static_cast<int>(id)));
 }
@@ -82,23 +102,31 @@ void EncodeType(ByteWriter& w, const arrow::DataType& type) {
       w.Put(static_cast<uint8_t>(type.precision()));
       w.Put(static_cast<uint8_t>(type.scale()));
       break;
-    case TypeId::kTimestamp: w.PutString(type.timezone()); break;
+    case TypeId::kTimestamp:
+      w.PutString(type.timezone());
+      break;
     case TypeId::kStruct:
       w.Put(static_cast<uint32_t>(type.fields().size()));
-      for (const auto& f : type.fields()) EncodeField(w, *f);
+      for (const auto& f : type.fields())
+        EncodeField(w, *f);
       break;
-    case TypeId::kList: EncodeField(w, *type.fields()[0]); break;
-    default: break;
+    case TypeId::kList:
+      EncodeField(w, *type.fields()[0]);
+      break;
+    default:
+      break;
   }
 }
 
-arrow::TypePtr DecodeType(ByteReader& r) { return DecodeTypeAt(r, 0); }
+arrow::TypePtr DecodeType(ByteReader& r) {
+  return DecodeTypeAt(r, 0);
+}
 
 std::string LogicalFieldId::ToString() const {
   const char* names[] = {"user", "rowid", "created_by", "deleted_by"};
   const auto n = static_cast<size_t>(ns);
-  return std::string(n < 4 ? names[n] : "ns" + std::to_string(n)) + ":" +
-         std::to_string(table_id) + "." + std::to_string(field_id);
+  return std::string(n < 4 ? names[n] : "ns" + std::to_string(n)) + ":" + std::to_string(table_id) +
+         "." + std::to_string(field_id);
 }
 
 }  // namespace llkv::table

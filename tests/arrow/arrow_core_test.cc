@@ -12,8 +12,10 @@ namespace {
 ArrayDataPtr Ints(std::initializer_list<std::optional<int64_t>> values) {
   Int64Builder b(int64());
   for (auto v : values) {
-    if (v) b.Append(*v);
-    else b.AppendNull();
+    if (v)
+      b.Append(*v);
+    else
+      b.AppendNull();
   }
   return b.Finish();
 }
@@ -21,8 +23,10 @@ ArrayDataPtr Ints(std::initializer_list<std::optional<int64_t>> values) {
 ArrayDataPtr Strings(std::initializer_list<std::optional<std::string>> values) {
   StringBuilder b(utf8());
   for (const auto& v : values) {
-    if (v) b.Append(*v);
-    else b.AppendNull();
+    if (v)
+      b.Append(*v);
+    else
+      b.AppendNull();
   }
   return b.Finish();
 }
@@ -81,7 +85,8 @@ TEST(BuilderTest, BooleanAndLargeUtf8) {
   b.Append(true);
   b.AppendNull();
   b.Append(false);
-  for (int i = 0; i < 20; ++i) b.Append(i % 3 == 0);
+  for (int i = 0; i < 20; ++i)
+    b.Append(i % 3 == 0);
   auto a = b.Finish();
   a->Validate();
   BooleanArray ba(a);

@@ -66,7 +66,8 @@ TEST(CDataTest, ExportedDataOutlivesLlkvReferences) {
 // release callback that counts its calls.
 int g_released = 0;
 void ReleaseForeign(ArrowArray* a) {
-  for (int64_t i = 0; i < a->n_buffers; ++i) std::free(const_cast<void*>(a->buffers[i]));
+  for (int64_t i = 0; i < a->n_buffers; ++i)
+    std::free(const_cast<void*>(a->buffers[i]));
   std::free(a->buffers);
   ++g_released;
   a->release = nullptr;
@@ -82,8 +83,10 @@ ArrowArray ForeignInt32(std::vector<int32_t> values, bool with_nulls) {
   if (with_nulls) {
     bits = static_cast<uint8_t*>(std::calloc(1, (values.size() + 7) / 8));
     for (size_t i = 0; i < values.size(); ++i) {
-      if (i % 2 == 0) bits[i / 8] |= uint8_t(1u << (i % 8));
-      else ++a.null_count;
+      if (i % 2 == 0)
+        bits[i / 8] |= uint8_t(1u << (i % 8));
+      else
+        ++a.null_count;
     }
   }
   auto* data = static_cast<int32_t*>(std::malloc(values.size() * 4));

@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 constexpr int kRows = 150;
 constexpr const char* kArrowJsVersion = "21.2.0";
 
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
+std::string Quote(const std::string& s) {
+  return "'" + s + "'";
+}
 
 class IpcInterop : public ::testing::Test {
  protected:
@@ -63,7 +65,8 @@ TEST_F(IpcInterop, ApacheArrowReadsWhatLlkvWrites) {
   {
     FileSink sink(stream);
     Writer w(&sink, whole->schema(), false);
-    for (const auto& b : batches) w.Write(*b);
+    for (const auto& b : batches)
+      w.Write(*b);
     w.Close();
   }
   EXPECT_EQ(Node("check " + Quote(stream.string()) + " " + std::to_string(kRows)), 0);

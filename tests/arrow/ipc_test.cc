@@ -22,7 +22,8 @@ std::vector<RecordBatchPtr> SampleBatches() {
 
 std::vector<RecordBatchPtr> ReadAll(RecordBatchReader& r) {
   std::vector<RecordBatchPtr> out;
-  while (auto b = r.Next()) out.push_back(std::move(b));
+  while (auto b = r.Next())
+    out.push_back(std::move(b));
   return out;
 }
 
@@ -37,7 +38,8 @@ TEST(IpcTest, StreamRoundTripsEveryType) {
   EXPECT_TRUE(reader->schema()->Equals(*schema, /*check_metadata=*/true));
   auto got = ReadAll(*reader);
   ASSERT_EQ(got.size(), batches.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_TRUE(got[i]->Equals(*batches[i])) << "batch " << i;
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(got[i]->Equals(*batches[i])) << "batch " << i;
   // Zero-copy: column buffers point into the stream's bytes.
   const uint8_t* p = got[0]->column(5)->buffers[1]->data();
   EXPECT_TRUE(p >= bytes->data() && p < bytes->data() + bytes->size());
@@ -90,12 +92,14 @@ TEST(IpcTest, MalformedInputNeverCrashes) {
         auto r = FileReader::Open(bytes);
         for (int i = 0; i < r->num_batches(); ++i) {
           auto b = r->ReadBatch(i);
-          for (const auto& c : b->columns()) c->Validate();
+          for (const auto& c : b->columns())
+            c->Validate();
         }
       } else {
         auto r = OpenStream(bytes);
         for (auto& b : ReadAll(*r)) {
-          for (const auto& c : b->columns()) c->Validate();
+          for (const auto& c : b->columns())
+            c->Validate();
         }
       }
       ++clean;
@@ -104,7 +108,8 @@ TEST(IpcTest, MalformedInputNeverCrashes) {
       ++errors;
     }
   };
-  for (int64_t n = 0; n < good->size(); n += 3) attempt(Buffer::Slice(good, 0, n), false);
+  for (int64_t n = 0; n < good->size(); n += 3)
+    attempt(Buffer::Slice(good, 0, n), false);
   std::mt19937_64 rng(7);
   testing::TempDir dir;
   WriteFile(dir.file("f.arrow"), schema, {batches[0]->Slice(0, 20)});
@@ -115,7 +120,8 @@ TEST(IpcTest, MalformedInputNeverCrashes) {
     BufferPtr bad = Buffer::Copy(src->data(), src->size());
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int k = 0; k < flips; ++k) {
-      bad->mutable_data()[rng() % static_cast<uint64_t>(bad->size())] ^= static_cast<uint8_t>(1 + rng() % 255);
+      bad->mutable_data()[rng() % static_cast<uint64_t>(bad->size())] ^=
+          static_cast<uint8_t>(1 + rng() % 255);
     }
     attempt(bad, file);
   }

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 
 std::vector<uint8_t> Pattern(size_t n, uint8_t seed) {
   std::vector<uint8_t> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed ^ (i * 131));
+  for (size_t i = 0; i < n; ++i)
+    v[i] = static_cast<uint8_t>(seed ^ (i * 131));
   return v;
 }
 
@@ -32,7 +33,8 @@ void ExpectError(F&& f, ErrorKind kind, std::vector<std::string> parts) {
     ADD_FAILURE() << "no error thrown";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), kind) << e.what();
-    for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+    for (const auto& p : parts)
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
   }
 }
 
@@ -44,8 +46,10 @@ class LmdbBadInput : public ::testing::Test {
     auto keys = pager->alloc_many(static_cast<size_t>(values));
     std::vector<std::vector<uint8_t>> bytes;
     std::vector<PutEntry> puts;
-    for (int i = 0; i < values; ++i) bytes.push_back(Pattern(50000, static_cast<uint8_t>(i)));
-    for (int i = 0; i < values; ++i) puts.push_back({keys[static_cast<size_t>(i)], bytes[static_cast<size_t>(i)]});
+    for (int i = 0; i < values; ++i)
+      bytes.push_back(Pattern(50000, static_cast<uint8_t>(i)));
+    for (int i = 0; i < values; ++i)
+      puts.push_back({keys[static_cast<size_t>(i)], bytes[static_cast<size_t>(i)]});
     pager->batch_put(puts);
     return keys;
   }
@@ -155,7 +159,8 @@ TEST_F(LmdbBadInput, UnwritableDirectoryIsReportedByName) {
   std::string message;
   char buf[512];
   ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) message.append(buf, static_cast<size_t>(n));
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+    message.append(buf, static_cast<size_t>(n));
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -173,7 +178,8 @@ TEST_F(LmdbBadInput, FullDatabaseFailsCleanlyAndKeepsCommittedData) {
     bool full = false;
     for (int i = 0; i < 100 && !full; ++i) {
       auto keys = pager->alloc_many(2);
-      auto a = Pattern(60000, static_cast<uint8_t>(i)), b = Pattern(60000, static_cast<uint8_t>(i + 1));
+      auto a = Pattern(60000, static_cast<uint8_t>(i)),
+           b = Pattern(60000, static_cast<uint8_t>(i + 1));
       try {
         pager->batch_put(std::vector<PutEntry>{{keys[0], a}, {keys[1], b}});
         committed.insert(committed.end(), keys.begin(), keys.end());

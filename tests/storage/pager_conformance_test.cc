@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <set>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "llkv/common/error.h"
@@ -25,11 +25,14 @@ struct PagerKind {
 
 std::vector<uint8_t> Bytes(size_t n, uint8_t seed) {
   std::vector<uint8_t> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed + i * 31);
+  for (size_t i = 0; i < n; ++i)
+    v[i] = static_cast<uint8_t>(seed + i * 31);
   return v;
 }
 
-std::vector<uint8_t> Read(const EntryHandle& h) { return {h.data(), h.data() + h.size()}; }
+std::vector<uint8_t> Read(const EntryHandle& h) {
+  return {h.data(), h.data() + h.size()};
+}
 
 class PagerConformance : public ::testing::TestWithParam<PagerKind> {
  protected:
@@ -82,8 +85,10 @@ TEST_P(PagerConformance, LargePayloadsAre64ByteAligned) {
   auto keys = pager->alloc_many(8);
   std::vector<std::vector<uint8_t>> values;
   std::vector<PutEntry> puts;
-  for (size_t i = 0; i < keys.size(); ++i) values.push_back(Bytes(5000 + i * 7777, uint8_t(i)));
-  for (size_t i = 0; i < keys.size(); ++i) puts.push_back({keys[i], values[i]});
+  for (size_t i = 0; i < keys.size(); ++i)
+    values.push_back(Bytes(5000 + i * 7777, uint8_t(i)));
+  for (size_t i = 0; i < keys.size(); ++i)
+    puts.push_back({keys[i], values[i]});
   pager->batch_put(puts);
   auto got = pager->batch_get(keys);
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -113,7 +118,8 @@ TEST_P(PagerConformance, ReadersSeeWholeBatches) {
     std::vector<uint8_t> bytes(64 * 1024);
     std::memcpy(bytes.data(), &value, sizeof value);
     std::vector<PutEntry> puts;
-    for (auto k : keys) puts.push_back({k, bytes});
+    for (auto k : keys)
+      puts.push_back({k, bytes});
     pager->batch_put(puts);
   };
   write(0);
@@ -134,9 +140,11 @@ TEST_P(PagerConformance, ReadersSeeWholeBatches) {
       }
     });
   }
-  for (uint64_t i = 1; i <= 200; ++i) write(i);
+  for (uint64_t i = 1; i <= 200; ++i)
+    write(i);
   stop = true;
-  for (auto& r : readers) r.join();
+  for (auto& r : readers)
+    r.join();
   EXPECT_EQ(torn.load(), 0);
 }
 
@@ -156,7 +164,8 @@ TEST_P(PagerConformance, SurvivesReopen) {
   EXPECT_EQ(Read(*got[2]), v);
   // Keys are never handed out twice, even across reopen.
   auto fresh = pager->alloc_many(10);
-  for (auto k : fresh) EXPECT_GT(k, keys[2]);
+  for (auto k : fresh)
+    EXPECT_GT(k, keys[2]);
 }
 
 PagerPtr OpenLmdb(const std::filesystem::path& dir) {
@@ -172,8 +181,9 @@ INSTANTIATE_TEST_SUITE_P(
                   [](const auto&) {
                     return std::make_shared<InstrumentedPager>(std::make_shared<MemPager>());
                   }},
-        PagerKind{"InstrumentedLmdb", true,
-                  [](const auto& dir) { return std::make_shared<InstrumentedPager>(OpenLmdb(dir)); }}),
+        PagerKind{
+            "InstrumentedLmdb", true,
+            [](const auto& dir) { return std::make_shared<InstrumentedPager>(OpenLmdb(dir)); }}),
     [](const auto& info) { return info.param.name; });
 
 TEST(InstrumentedPagerTest, CountsTotalsAndLastBatch) {
@@ -212,11 +222,14 @@ TEST(LmdbPagerTest, LargeReadsAreZeroCopyIntoTheMap) {
   auto keys = pager->alloc_many(20);
   std::vector<std::vector<uint8_t>> values;
   std::vector<PutEntry> puts;
-  for (size_t i = 0; i < keys.size(); ++i) values.push_back(Bytes(4096 + i * 100003, uint8_t(i)));
-  for (size_t i = 0; i < keys.size(); ++i) puts.push_back({keys[i], values[i]});
+  for (size_t i = 0; i < keys.size(); ++i)
+    values.push_back(Bytes(4096 + i * 100003, uint8_t(i)));
+  for (size_t i = 0; i < keys.size(); ++i)
+    puts.push_back({keys[i], values[i]});
   pager->batch_put(puts);
   auto got = pager->batch_get(keys);
-  for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(Read(*got[i]), values[i]);
+  for (size_t i = 0; i < keys.size(); ++i)
+    EXPECT_EQ(Read(*got[i]), values[i]);
   EXPECT_EQ(pager->copied_reads(), 0u);
 }
 

@@ -31,8 +31,8 @@ class ModelTest : public ::testing::TestWithParam<bool /*persistent*/> {
     store_.reset();
     if (GetParam()) {
       pager_.reset();
-      pager_ = storage::LmdbPager::Open(dir_.file("model.llkv"),
-                                         {.sync = storage::SyncMode::kNone});
+      pager_ =
+          storage::LmdbPager::Open(dir_.file("model.llkv"), {.sync = storage::SyncMode::kNone});
     } else if (!pager_) {
       pager_ = std::make_shared<storage::MemPager>();
     }
@@ -102,7 +102,8 @@ class ModelTest : public ::testing::TestWithParam<bool /*persistent*/> {
   void CheckGather(const std::string& step) {
     if (ints_.empty()) return;
     std::vector<uint64_t> ids;
-    for (int k = 0; k < 20; ++k) ids.push_back(rng_() % 1200);
+    for (int k = 0; k < 20; ++k)
+      ids.push_back(rng_() % 1200);
     std::sort(ids.begin(), ids.end());
     auto got = store_->Gather(std::vector<LogicalFieldId>{kInts}, ids)[0];
     for (size_t k = 0; k < ids.size(); ++k) {
@@ -135,13 +136,15 @@ TEST_P(ModelTest, RandomOperationsMatchTheModel) {
       std::vector<uint64_t> ids;
       const size_t n = rng_() % 4 == 0 ? 1 : 1 + rng_() % 120;
       const uint64_t hi = ints_.empty() ? 1 : ints_.rbegin()->first + 50;
-      for (size_t k = 0; k < n; ++k) ids.push_back(rng_() % std::min<uint64_t>(hi, 1200));
+      for (size_t k = 0; k < n; ++k)
+        ids.push_back(rng_() % std::min<uint64_t>(hi, 1200));
       const unsigned which = rng_() % 4;
       Append(ids, which != 1, which != 2);
     } else if (op < 80) {
       std::vector<uint64_t> doomed;
       const size_t n = 1 + rng_() % 60;
-      for (size_t k = 0; k < n; ++k) doomed.push_back(rng_() % 1200);
+      for (size_t k = 0; k < n; ++k)
+        doomed.push_back(rng_() % 1200);
       std::vector<LogicalFieldId> cols;
       if (store_->HasColumn(kInts)) cols.push_back(kInts);
       if (store_->HasColumn(kText) && rng_() % 3 != 0) cols.push_back(kText);
@@ -172,7 +175,8 @@ TEST_P(ModelTest, RandomOperationsMatchTheModel) {
     // No leaked values: catalog + per column a descriptor, its meta pages and
     // two values per chunk.
     size_t expected = 1;
-    for (const auto& c : store_->Columns()) expected += 1 + c.meta_pages + 2 * c.chunks;
+    for (const auto& c : store_->Columns())
+      expected += 1 + c.meta_pages + 2 * c.chunks;
     EXPECT_EQ(mem->size(), expected);
   }
 }

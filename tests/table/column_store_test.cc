@@ -25,19 +25,22 @@ constexpr LogicalFieldId kB{Namespace::kUserData, 1, 2};
 
 ArrayDataPtr RowIdArray(const std::vector<uint64_t>& ids) {
   arrow::UInt64Builder b(arrow::uint64());
-  for (auto id : ids) b.Append(id);
+  for (auto id : ids)
+    b.Append(id);
   return b.Finish();
 }
 
 ArrayDataPtr Int64s(const std::vector<std::optional<int64_t>>& v) {
   arrow::Int64Builder b(arrow::int64());
-  for (const auto& x : v) x ? b.Append(*x) : b.AppendNull();
+  for (const auto& x : v)
+    x ? b.Append(*x) : b.AppendNull();
   return b.Finish();
 }
 
 ArrayDataPtr Strings(const std::vector<std::optional<std::string>>& v) {
   arrow::StringBuilder b(arrow::utf8());
-  for (const auto& x : v) x ? b.Append(*x) : b.AppendNull();
+  for (const auto& x : v)
+    x ? b.Append(*x) : b.AppendNull();
   return b.Finish();
 }
 
@@ -81,8 +84,7 @@ class ColumnStoreTest : public ::testing::TestWithParam<StoreKind> {
     store_.reset();
     if (GetParam().persistent) {
       pager_.reset();
-      pager_ = storage::LmdbPager::Open(dir_.file("db.llkv"),
-                                         {.sync = storage::SyncMode::kNone});
+      pager_ = storage::LmdbPager::Open(dir_.file("db.llkv"), {.sync = storage::SyncMode::kNone});
     } else if (!pager_) {
       pager_ = std::make_shared<storage::MemPager>();
     }
@@ -96,14 +98,31 @@ class ColumnStoreTest : public ::testing::TestWithParam<StoreKind> {
 
 TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
   using namespace arrow;
-  std::vector<TypePtr> types = {
-      null(), boolean(), int8(), int16(), int32(), int64(), uint8(), uint16(), uint32(), uint64(),
-      float32(), float64(), decimal128(20, 3), utf8(), large_utf8(), binary(), date32(),
-      timestamp("UTC"), interval_month_day_nano(),
-      struct_({field("x", int32()), field("s", utf8())}), list(int64())};
+  std::vector<TypePtr> types = {null(),
+                                boolean(),
+                                int8(),
+                                int16(),
+                                int32(),
+                                int64(),
+                                uint8(),
+                                uint16(),
+                                uint32(),
+                                uint64(),
+                                float32(),
+                                float64(),
+                                decimal128(20, 3),
+                                utf8(),
+                                large_utf8(),
+                                binary(),
+                                date32(),
+                                timestamp("UTC"),
+                                interval_month_day_nano(),
+                                struct_({field("x", int32()), field("s", utf8())}),
+                                list(int64())};
   const int64_t n = 300;
   std::vector<uint64_t> ids;
-  for (int64_t i = 0; i < n; ++i) ids.push_back(static_cast<uint64_t>(i * 3));
+  for (int64_t i = 0; i < n; ++i)
+    ids.push_back(static_cast<uint64_t>(i * 3));
   std::vector<ArrayDataPtr> expected;
   std::vector<std::pair<LogicalFieldId, ArrayDataPtr>> cols;
   for (size_t t = 0; t < types.size(); ++t) {
@@ -111,7 +130,9 @@ TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
     for (int64_t i = 0; i < n; ++i) {
       const bool null_row = i % 7 == 3;
       switch (types[t]->id()) {
-        case TypeId::kNull: b->AppendNull(); continue;
+        case TypeId::kNull:
+          b->AppendNull();
+          continue;
         case TypeId::kStruct: {
           auto* sb = static_cast<StructBuilder*>(b.get());
           if (null_row) {
@@ -134,39 +155,65 @@ TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
           }
           continue;
         }
-        default: break;
+        default:
+          break;
       }
       if (null_row) {
         b->AppendNull();
         continue;
       }
       switch (types[t]->id()) {
-        case TypeId::kBool: static_cast<BooleanBuilder*>(b.get())->Append(i % 2 == 0); break;
-        case TypeId::kInt8: static_cast<Int8Builder*>(b.get())->Append(int8_t(i - 100)); break;
-        case TypeId::kInt16: static_cast<Int16Builder*>(b.get())->Append(int16_t(i * -7)); break;
+        case TypeId::kBool:
+          static_cast<BooleanBuilder*>(b.get())->Append(i % 2 == 0);
+          break;
+        case TypeId::kInt8:
+          static_cast<Int8Builder*>(b.get())->Append(int8_t(i - 100));
+          break;
+        case TypeId::kInt16:
+          static_cast<Int16Builder*>(b.get())->Append(int16_t(i * -7));
+          break;
         case TypeId::kInt32:
         case TypeId::kDate32:
-          static_cast<Int32Builder*>(b.get())->Append(int32_t(i * 1000 - 5)); break;
+          static_cast<Int32Builder*>(b.get())->Append(int32_t(i * 1000 - 5));
+          break;
         case TypeId::kInt64:
         case TypeId::kTimestamp:
-          static_cast<Int64Builder*>(b.get())->Append(i * 1000000007LL); break;
-        case TypeId::kUInt8: static_cast<UInt8Builder*>(b.get())->Append(uint8_t(i)); break;
-        case TypeId::kUInt16: static_cast<UInt16Builder*>(b.get())->Append(uint16_t(i * 200)); break;
-        case TypeId::kUInt32: static_cast<UInt32Builder*>(b.get())->Append(uint32_t(i) << 20); break;
-        case TypeId::kUInt64: static_cast<UInt64Builder*>(b.get())->Append(uint64_t(i) << 50); break;
-        case TypeId::kFloat32: static_cast<FloatBuilder*>(b.get())->Append(float(i) / 8); break;
-        case TypeId::kFloat64: static_cast<DoubleBuilder*>(b.get())->Append(double(i) / 3); break;
+          static_cast<Int64Builder*>(b.get())->Append(i * 1000000007LL);
+          break;
+        case TypeId::kUInt8:
+          static_cast<UInt8Builder*>(b.get())->Append(uint8_t(i));
+          break;
+        case TypeId::kUInt16:
+          static_cast<UInt16Builder*>(b.get())->Append(uint16_t(i * 200));
+          break;
+        case TypeId::kUInt32:
+          static_cast<UInt32Builder*>(b.get())->Append(uint32_t(i) << 20);
+          break;
+        case TypeId::kUInt64:
+          static_cast<UInt64Builder*>(b.get())->Append(uint64_t(i) << 50);
+          break;
+        case TypeId::kFloat32:
+          static_cast<FloatBuilder*>(b.get())->Append(float(i) / 8);
+          break;
+        case TypeId::kFloat64:
+          static_cast<DoubleBuilder*>(b.get())->Append(double(i) / 3);
+          break;
         case TypeId::kDecimal128:
-          static_cast<Decimal128Builder*>(b.get())->Append(Decimal128(i) * 123456789 - 5); break;
+          static_cast<Decimal128Builder*>(b.get())->Append(Decimal128(i) * 123456789 - 5);
+          break;
         case TypeId::kUtf8:
         case TypeId::kBinary:
-          static_cast<StringBuilder*>(b.get())->Append(std::string(size_t(i % 13), char('a' + i % 26)));
+          static_cast<StringBuilder*>(b.get())->Append(
+              std::string(size_t(i % 13), char('a' + i % 26)));
           break;
         case TypeId::kLargeUtf8:
-          static_cast<LargeStringBuilder*>(b.get())->Append("large " + std::to_string(i)); break;
+          static_cast<LargeStringBuilder*>(b.get())->Append("large " + std::to_string(i));
+          break;
         case TypeId::kIntervalMonthDayNano:
-          static_cast<MonthDayNanoBuilder*>(b.get())->Append({int32_t(i), int32_t(-i), i * 999}); break;
-        default: FAIL() << types[t]->ToString();
+          static_cast<MonthDayNanoBuilder*>(b.get())->Append({int32_t(i), int32_t(-i), i * 999});
+          break;
+        default:
+          FAIL() << types[t]->ToString();
       }
     }
     expected.push_back(b->Finish());
@@ -179,7 +226,8 @@ TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
     auto scan = store_->Scan(cols[t].first);
     ColumnChunk c;
     std::vector<ArrayDataPtr> parts;
-    while (scan->Next(&c)) parts.push_back(c.values);
+    while (scan->Next(&c))
+      parts.push_back(c.values);
     ASSERT_FALSE(parts.empty()) << types[t]->ToString();
     auto all = arrow::Concatenate(parts);
     EXPECT_TRUE(arrow::ArrayEquals(*all, *expected[t])) << types[t]->ToString();
@@ -190,8 +238,7 @@ TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
 TEST_P(ColumnStoreTest, LastWriterWinsAndBatchesAreSortedByRowId) {
   store_->Append(Batch({5, 1, 3}, {{kA, Int64s({50, 10, 30})}}));
   store_->Append(Batch({3, 9, 3}, {{kA, Int64s({31, 90, 32})}}));  // 3 twice: the last wins
-  std::vector<std::pair<uint64_t, std::string>> want = {
-      {1, "10"}, {3, "32"}, {5, "50"}, {9, "90"}};
+  std::vector<std::pair<uint64_t, std::string>> want = {{1, "10"}, {3, "32"}, {5, "50"}, {9, "90"}};
   EXPECT_EQ(Dump(*store_, kA), want);
   EXPECT_EQ(store_->RowCount(kA), 4u);
   Reopen();
@@ -204,7 +251,8 @@ TEST_P(ColumnStoreTest, AppendIsAtomicAcrossColumnsAndChecksTypes) {
   EXPECT_THROW(store_->Append(Batch({3}, {{kA, Int64s({3})}, {kB, Int64s({3})}})), Error);
   EXPECT_EQ(store_->RowCount(kA), 2u);
   EXPECT_THROW(store_->Append(Batch({4}, {{kA, Int64s({3})}, {kA, Int64s({4})}})), Error);
-  EXPECT_EQ(Dump(*store_, kB), (std::vector<std::pair<uint64_t, std::string>>{{1, "x"}, {2, "NULL"}}));
+  EXPECT_EQ(Dump(*store_, kB),
+            (std::vector<std::pair<uint64_t, std::string>>{{1, "x"}, {2, "NULL"}}));
 }
 
 TEST_P(ColumnStoreTest, ChunksStayNearTheTargetSize) {
@@ -268,7 +316,8 @@ TEST_P(ColumnStoreTest, PredicatesPruneChunksAndFilterRows) {
   ColumnChunk c;
   std::vector<int64_t> got;
   while (scan->Next(&c)) {
-    for (int64_t i = 0; i < c.values->length; ++i) got.push_back(c.values->values<int64_t>()[i]);
+    for (int64_t i = 0; i < c.values->length; ++i)
+      got.push_back(c.values->values<int64_t>()[i]);
   }
   ASSERT_EQ(got.size(), 51u);
   EXPECT_EQ(got.front(), 1000);
@@ -278,12 +327,14 @@ TEST_P(ColumnStoreTest, PredicatesPruneChunksAndFilterRows) {
   auto exact = store_->Scan(kA, {.predicate = Predicate::Gt(19997.5)});
   std::vector<int64_t> top;
   while (exact->Next(&c)) {
-    for (int64_t i = 0; i < c.values->length; ++i) top.push_back(c.values->values<int64_t>()[i]);
+    for (int64_t i = 0; i < c.values->length; ++i)
+      top.push_back(c.values->values<int64_t>()[i]);
   }
   EXPECT_EQ(top, (std::vector<int64_t>{19998}));
   auto nulls = store_->Scan(kA, {.predicate = Predicate::IsNull()});
   int64_t null_rows = 0;
-  while (nulls->Next(&c)) null_rows += c.values->length;
+  while (nulls->Next(&c))
+    null_rows += c.values->length;
   EXPECT_EQ(null_rows, 10);
   EXPECT_THROW(store_->Scan(kA, {.predicate = Predicate::Eq(std::string("x"))}), Error);
 }
@@ -291,7 +342,8 @@ TEST_P(ColumnStoreTest, PredicatesPruneChunksAndFilterRows) {
 TEST_P(ColumnStoreTest, GatherAndMultiColumnScan) {
   store_->Append(Batch({10, 20, 30, 40}, {{kA, Int64s({1, 2, 3, 4})}}));
   store_->Append(Batch({20, 40}, {{kB, Strings({"b", "d"})}}));
-  auto got = store_->Gather(std::vector<LogicalFieldId>{kA, kB}, std::vector<uint64_t>{20, 25, 40, 40});
+  auto got =
+      store_->Gather(std::vector<LogicalFieldId>{kA, kB}, std::vector<uint64_t>{20, 25, 40, 40});
   EXPECT_EQ(arrow::FormatValue(*got[0], 0), "2");
   EXPECT_TRUE(got[0]->IsNull(1));
   EXPECT_EQ(arrow::FormatValue(*got[1], 2), "d");
@@ -312,8 +364,8 @@ TEST_P(ColumnStoreTest, GatherAndMultiColumnScan) {
   EXPECT_EQ(arrow::FormatTable(batch),
             arrow::FormatTable(RecordBatch::Make(
                 std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{
-                    arrow::field("row_id", arrow::uint64(), false), arrow::field("a", arrow::int64()),
-                    arrow::field("b", arrow::utf8())}),
+                    arrow::field("row_id", arrow::uint64(), false),
+                    arrow::field("a", arrow::int64()), arrow::field("b", arrow::utf8())}),
                 4,
                 {RowIdArray({10, 20, 30, 40}), Int64s({1, 2, 3, 4}),
                  Strings({std::nullopt, "b", std::nullopt, "d"})})));
@@ -331,14 +383,16 @@ TEST_P(ColumnStoreTest, ScannersSeeTheStateAtTheirCreation) {
   store_->Append(Batch(ids, {{kA, Int64s(vals)}}));
   auto scan = store_->Scan(kA);
   std::vector<std::optional<int64_t>> negated;
-  for (auto v : vals) negated.push_back(-*v);
+  for (auto v : vals)
+    negated.push_back(-*v);
   store_->Append(Batch(ids, {{kA, Int64s(negated)}}));  // rewrites every chunk
   store_->DeleteRows(std::vector<LogicalFieldId>{kA}, std::vector<uint64_t>{1, 2, 3});
   EXPECT_GT(store_->pending_frees(), 0u);  // the old chunks wait for the scanner
   ColumnChunk c;
   int64_t sum = 0, rows = 0;
   while (scan->Next(&c)) {
-    for (int64_t i = 0; i < c.values->length; ++i) sum += c.values->values<int64_t>()[i];
+    for (int64_t i = 0; i < c.values->length; ++i)
+      sum += c.values->values<int64_t>()[i];
     rows += c.values->length;
   }
   EXPECT_EQ(rows, 2000);
@@ -369,7 +423,8 @@ TEST_P(ColumnStoreTest, CorruptChunkIsReportedNotCrashed) {
   // Overwrite the data and row-id chunks (they start with "LKCH") with
   // garbage of the same size; the catalog and descriptors stay intact.
   std::vector<storage::PhysicalKey> keys;
-  for (storage::PhysicalKey k = storage::kFirstAllocatableKey; k < 64; ++k) keys.push_back(k);
+  for (storage::PhysicalKey k = storage::kFirstAllocatableKey; k < 64; ++k)
+    keys.push_back(k);
   auto values = pager_->batch_get(keys);
   std::vector<std::vector<uint8_t>> garbage(keys.size());
   std::vector<storage::PutEntry> puts;

@@ -42,10 +42,10 @@ void AppendBatch(ColumnStore& store, uint64_t b) {
   ids.Append(kTallyRow);
   values.AppendNull();
   tally.Append(static_cast<int64_t>(b));
-  auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{
-      arrow::field("row_id", arrow::uint64(), false),
-      ColumnStore::ColumnField("v", arrow::int64(), kValue),
-      ColumnStore::ColumnField("t", arrow::int64(), kTally)});
+  auto schema = std::make_shared<arrow::Schema>(
+      std::vector<arrow::FieldPtr>{arrow::field("row_id", arrow::uint64(), false),
+                                   ColumnStore::ColumnField("v", arrow::int64(), kValue),
+                                   ColumnStore::ColumnField("t", arrow::int64(), kTally)});
   store.Append(*arrow::RecordBatch::Make(schema, kRowsPerBatch + 1,
                                          {ids.Finish(), values.Finish(), tally.Finish()}));
 }
@@ -122,7 +122,8 @@ TEST(CrashTest, KilledWritersLoseNothingCommittedAndLeaveNoPartialBatch) {
     ::waitpid(pid, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with status " << WEXITSTATUS(status);
     uint64_t acked = committed, b;
-    while (::read(fds[0], &b, sizeof b) == sizeof b) acked = b + 1;
+    while (::read(fds[0], &b, sizeof b) == sizeof b)
+      acked = b + 1;
     ::close(fds[0]);
 
     const uint64_t found = Verify(db);
@@ -132,9 +133,10 @@ TEST(CrashTest, KilledWritersLoseNothingCommittedAndLeaveNoPartialBatch) {
     if (found == acked + 1) ++kills_mid_write;  // the in-flight commit had landed
     committed = found;
   }
-  std::printf("crash test: %d kills, %llu batches committed, %d kills after a commit landed "
-              "but before it was reported\n",
-              kKills, static_cast<unsigned long long>(committed), kills_mid_write);
+  std::printf(
+      "crash test: %d kills, %llu batches committed, %d kills after a commit landed "
+      "but before it was reported\n",
+      kKills, static_cast<unsigned long long>(committed), kills_mid_write);
   EXPECT_GT(committed, static_cast<uint64_t>(kKills));  // the children did make progress
   // The database keeps working after all that.
   auto store = ColumnStore::Open(storage::LmdbPager::Open(db), {.target_chunk_bytes = 16384});

@@ -95,9 +95,7 @@ class PrimitiveArray : public Array {
   explicit PrimitiveArray(const Array& a) : Array(a.data()) {}
   const T* raw_values() const { return data_->values<T>(1); }
   T Value(int64_t i) const { return raw_values()[i]; }
-  std::span<const T> values() const {
-    return {raw_values(), static_cast<size_t>(data_->length)};
-  }
+  std::span<const T> values() const { return {raw_values(), static_cast<size_t>(data_->length)}; }
 };
 
 using Int8Array = PrimitiveArray<int8_t>;

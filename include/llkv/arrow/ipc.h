@@ -107,6 +107,7 @@ void WriteFile(const std::filesystem::path& path, const SchemaPtr& schema,
                const std::vector<RecordBatchPtr>& batches);
 // Reads every batch of an IPC file at `path`, whichever of the two formats
 // it is in (detected by the leading magic).
-std::vector<RecordBatchPtr> ReadFile(const std::filesystem::path& path, SchemaPtr* schema = nullptr);
+std::vector<RecordBatchPtr> ReadFile(const std::filesystem::path& path,
+                                     SchemaPtr* schema = nullptr);
 
 }  // namespace llkv::arrow::ipc

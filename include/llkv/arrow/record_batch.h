@@ -19,8 +19,7 @@ class RecordBatch {
   // Validates that columns match the schema's types and all have num_rows
   // rows (throws InvalidInput naming the column otherwise), and that a
   // non-nullable field holds no nulls.
-  static RecordBatchPtr Make(SchemaPtr schema, int64_t num_rows,
-                             std::vector<ArrayDataPtr> columns);
+  static RecordBatchPtr Make(SchemaPtr schema, int64_t num_rows, std::vector<ArrayDataPtr> columns);
 
   const SchemaPtr& schema() const { return schema_; }
   int64_t num_rows() const { return num_rows_; }

@@ -12,6 +12,8 @@
 
 namespace llkv::arrow {
 
+// The numeric values are stored in column descriptors (docs/storage-format.md):
+// never reorder; add new ids at the end.
 enum class TypeId : uint8_t {
   kNull,
   kBool,
@@ -33,7 +35,7 @@ enum class TypeId : uint8_t {
   kTimestamp,             // microseconds since the epoch, int64, optional time zone
   kIntervalMonthDayNano,  // {int32 months, int32 days, int64 nanoseconds}
   kStruct,
-  kList,                  // int32 offsets
+  kList,  // int32 offsets
 };
 
 // Key/value metadata on fields and schemas, in insertion order.
@@ -74,8 +76,7 @@ class DataType {
   std::string ToString() const;
 
   // Construction goes through the factory functions below.
-  DataType(TypeId id, int precision, int scale, std::string timezone,
-           std::vector<FieldPtr> fields);
+  DataType(TypeId id, int precision, int scale, std::string timezone, std::vector<FieldPtr> fields);
 
  private:
   TypeId id_;
@@ -85,7 +86,9 @@ class DataType {
   std::vector<FieldPtr> fields_;
 };
 
-inline bool operator==(const DataType& a, const DataType& b) { return a.Equals(b); }
+inline bool operator==(const DataType& a, const DataType& b) {
+  return a.Equals(b);
+}
 
 TypePtr null();
 TypePtr boolean();

@@ -17,13 +17,13 @@
 namespace llkv {
 
 enum class ErrorKind {
-  kInvalidInput,   // API misuse or malformed arguments
-  kIO,             // the operating system refused (open, read, write, sync)
-  kCorruption,     // stored bytes fail a structural or checksum check
-  kNotFound,       // a key, row or object that must exist does not
-  kOutOfRange,     // an index or value outside what is representable
-  kFull,           // the storage limit (disk or map size) is reached
-  kInternal,       // a broken invariant inside LLKV: always a bug
+  kInvalidInput,  // API misuse or malformed arguments
+  kIO,            // the operating system refused (open, read, write, sync)
+  kCorruption,    // stored bytes fail a structural or checksum check
+  kNotFound,      // a key, row or object that must exist does not
+  kOutOfRange,    // an index or value outside what is representable
+  kFull,          // the storage limit (disk or map size) is reached
+  kInternal,      // a broken invariant inside LLKV: always a bug
 };
 
 // The user-facing prefix of a kind, e.g. "IO Error".
@@ -50,12 +50,12 @@ template <typename... Args>
 
 // Checks an internal invariant; a failure is a bug in LLKV, reported as an
 // Internal Error rather than a crash so that a server process survives it.
-#define LLKV_CHECK(cond, ...)                                                        \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]] {                                                      \
-      ::llkv::Fail(::llkv::ErrorKind::kInternal, "{}:{}: check '{}' failed: {}",    \
-                   __FILE__, __LINE__, #cond, ::fmt::format(__VA_ARGS__));           \
-    }                                                                                \
+#define LLKV_CHECK(cond, ...)                                                              \
+  do {                                                                                     \
+    if (!(cond)) [[unlikely]] {                                                            \
+      ::llkv::Fail(::llkv::ErrorKind::kInternal, "{}:{}: check '{}' failed: {}", __FILE__, \
+                   __LINE__, #cond, ::fmt::format(__VA_ARGS__));                           \
+    }                                                                                      \
   } while (0)
 
 }  // namespace llkv

@@ -36,11 +36,11 @@
 namespace llkv::storage {
 
 enum class SyncMode {
-  kFull,           // fsync data and meta page on every commit (default): durable
-  kNoMetaSync,     // skip the meta-page fsync: a system crash may lose the last
-                   // commits, but the database stays consistent
-  kNone,           // no fsync at all: fastest; a system (not process) crash may
-                   // corrupt the file. Process crashes lose nothing committed.
+  kFull,        // fsync data and meta page on every commit (default): durable
+  kNoMetaSync,  // skip the meta-page fsync: a system crash may lose the last
+                // commits, but the database stays consistent
+  kNone,        // no fsync at all: fastest; a system (not process) crash may
+                // corrupt the file. Process crashes lose nothing committed.
 };
 
 enum class ChecksumPolicy { kFirstRead, kAlways, kNever };
