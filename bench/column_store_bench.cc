@@ -7,6 +7,7 @@
 //   * gathering a random 1% of the rows vs indexing a std::vector.
 // LLKV_BENCH_ROWS sets the table size (default 50,000,000).
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -32,10 +33,18 @@ int64_t Rows() {
   return env ? std::atoll(env) : 50'000'000;
 }
 
+// A scratch directory for the benchmark's database files, removed at exit.
 fs::path BenchDir() {
-  fs::path dir = fs::temp_directory_path() / ("llkv-bench-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
+  struct Scratch {
+    fs::path dir = fs::temp_directory_path() / ("llkv-bench-" + std::to_string(::getpid()));
+    Scratch() { fs::create_directories(dir); }
+    ~Scratch() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  };
+  static Scratch scratch;
+  return scratch.dir;
 }
 
 // The values every benchmark sums or gathers: row id r holds r * 7 - 3.
