@@ -18,6 +18,20 @@ std::string_view ErrorKindName(ErrorKind kind) {
       return "Storage Full Error";
     case ErrorKind::kInternal:
       return "Internal Error";
+    case ErrorKind::kParser:
+      return "Parser Error";
+    case ErrorKind::kBinder:
+      return "Binder Error";
+    case ErrorKind::kCatalog:
+      return "Catalog Error";
+    case ErrorKind::kConversion:
+      return "Conversion Error";
+    case ErrorKind::kConstraint:
+      return "Constraint Error";
+    case ErrorKind::kTransaction:
+      return "TransactionContext Error";
+    case ErrorKind::kNotImplemented:
+      return "Not implemented Error";
   }
   return "Error";
 }

@@ -24,6 +24,14 @@ enum class ErrorKind {
   kOutOfRange,    // an index or value outside what is representable
   kFull,          // the storage limit (disk or map size) is reached
   kInternal,      // a broken invariant inside LLKV: always a bug
+  // SQL-level categories; their prefixes are DuckDB's, which its tests check.
+  kParser,          // the statement text does not parse
+  kBinder,          // names or types do not resolve (unknown column, bad operands)
+  kCatalog,         // a table, view, index or function that must (not) exist
+  kConversion,      // a value cannot be converted to the requested type
+  kConstraint,      // NOT NULL, PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY
+  kTransaction,     // transaction conflicts and misuse
+  kNotImplemented,  // valid SQL that LLKV does not execute
 };
 
 // The user-facing prefix of a kind, e.g. "IO Error".

@@ -1,0 +1,231 @@
+#include "sql/ast.h"
+
+#include <fmt/format.h>
+
+namespace llkv::sql {
+
+Expr::Expr() = default;
+Expr::~Expr() = default;
+Expr::Expr(Expr&&) noexcept = default;
+Expr& Expr::operator=(Expr&&) noexcept = default;
+TableRef::TableRef() = default;
+TableRef::~TableRef() = default;
+SelectStmt::SelectStmt() = default;
+SelectStmt::~SelectStmt() = default;
+
+namespace {
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string List(const ExprList& list) {
+  std::vector<std::string> parts;
+  for (const auto& e : list)
+    parts.push_back(e->ToString());
+  return Join(parts, ", ");
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+std::string OrderList(const std::vector<OrderItem>& items) {
+  std::vector<std::string> parts;
+  for (const auto& o : items) {
+    std::string p = o.expr->ToString();
+    if (o.descending) p += " DESC";
+    if (o.nulls == NullOrder::kFirst) p += " NULLS FIRST";
+    if (o.nulls == NullOrder::kLast) p += " NULLS LAST";
+    parts.push_back(std::move(p));
+  }
+  return Join(parts, ", ");
+}
+
+}  // namespace
+
+std::string TypeName::ToString() const {
+  std::string out = name;
+  if (!modifiers.empty()) {
+    std::vector<std::string> m;
+    for (auto v : modifiers)
+      m.push_back(std::to_string(v));
+    out += "(" + Join(m, ", ") + ")";
+  }
+  if (is_array) out += "[]";
+  return out;
+}
+
+std::string Expr::ToString() const {
+  const std::string neg = negated ? "NOT " : "";
+  switch (kind) {
+    case ExprKind::kLiteral:
+      switch (literal_kind) {
+        case LiteralKind::kNull:
+          return "NULL";
+        case LiteralKind::kBool:
+          return bool_value ? "TRUE" : "FALSE";
+        case LiteralKind::kInteger:
+          return std::to_string(int_value);
+        case LiteralKind::kNumeric:
+          return text;
+        case LiteralKind::kString:
+          return Quote(text);
+        case LiteralKind::kBlob: {
+          std::string hex = "X'";
+          for (unsigned char c : text)
+            hex += fmt::format("{:02X}", c);
+          return hex + "'";
+        }
+      }
+      return "?";
+    case ExprKind::kColumnRef:
+      return Join(names, ".");
+    case ExprKind::kStar:
+      return names.empty() ? "*" : Join(names, ".") + ".*";
+    case ExprKind::kParameter:
+      return "$" + std::to_string(parameter_index);
+    case ExprKind::kUnaryOp:
+      return op == "NOT" ? "(NOT " + args[0]->ToString() + ")"
+                         : "(" + op + args[0]->ToString() + ")";
+    case ExprKind::kBinaryOp: {
+      std::string out = "(" + args[0]->ToString() + " " + neg + op + " " + args[1]->ToString();
+      if (args.size() > 2) out += " ESCAPE " + args[2]->ToString();
+      return out + ")";
+    }
+    case ExprKind::kFunction: {
+      std::string out = Join(names, ".") + "(";
+      if (distinct) out += "DISTINCT ";
+      out += star_arg ? "*" : List(args);
+      if (!order_by.empty()) out += " ORDER BY " + OrderList(order_by);
+      out += ")";
+      if (filter) out += " FILTER (WHERE " + filter->ToString() + ")";
+      return out;
+    }
+    case ExprKind::kCast:
+      return std::string(try_cast ? "TRY_CAST(" : "CAST(") + args[0]->ToString() + " AS " +
+             type.ToString() + ")";
+    case ExprKind::kCase: {
+      std::string out = "CASE";
+      if (operand) out += " " + operand->ToString();
+      for (size_t i = 0; i + 1 < args.size(); i += 2) {
+        out += " WHEN " + args[i]->ToString() + " THEN " + args[i + 1]->ToString();
+      }
+      if (else_expr) out += " ELSE " + else_expr->ToString();
+      return out + " END";
+    }
+    case ExprKind::kIsNull:
+      return "(" + args[0]->ToString() + " IS " + neg + "NULL)";
+    case ExprKind::kIsBool:
+      return "(" + args[0]->ToString() + " IS " + neg + (bool_value ? "TRUE)" : "FALSE)");
+    case ExprKind::kIsDistinctFrom:
+      return "(" + args[0]->ToString() + " IS " + neg + "DISTINCT FROM " + args[1]->ToString() +
+             ")";
+    case ExprKind::kBetween:
+      return "(" + args[0]->ToString() + " " + neg + "BETWEEN " + args[1]->ToString() + " AND " +
+             args[2]->ToString() + ")";
+    case ExprKind::kInList: {
+      std::vector<std::string> items;
+      for (size_t i = 1; i < args.size(); ++i)
+        items.push_back(args[i]->ToString());
+      return "(" + args[0]->ToString() + " " + neg + "IN (" + Join(items, ", ") + "))";
+    }
+    case ExprKind::kInSubquery:
+      return "(" + args[0]->ToString() + " " + neg + "IN (" + subquery->ToString() + "))";
+    case ExprKind::kQuantified:
+      return "(" + args[0]->ToString() + " " + op + (all ? " ALL (" : " ANY (") +
+             subquery->ToString() + "))";
+    case ExprKind::kExists:
+      return neg + "EXISTS (" + subquery->ToString() + ")";
+    case ExprKind::kScalarSubquery:
+      return "(" + subquery->ToString() + ")";
+    case ExprKind::kCoalesce:
+      return "COALESCE(" + List(args) + ")";
+    case ExprKind::kNullIf:
+      return "NULLIF(" + List(args) + ")";
+    case ExprKind::kGreatestLeast:
+      return op + "(" + List(args) + ")";
+  }
+  return "?";
+}
+
+std::string TableRef::ToString() const {
+  std::string out;
+  switch (kind) {
+    case TableRefKind::kBaseTable:
+      out = Join(name, ".");
+      break;
+    case TableRefKind::kSubquery:
+      out = (lateral ? "LATERAL (" : "(") + subquery->ToString() + ")";
+      break;
+    case TableRefKind::kJoin: {
+      static const char* kNames[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"};
+      out = "(" + left->ToString() + (natural ? " NATURAL " : " ") +
+            kNames[static_cast<int>(join_type)] + " " + right->ToString();
+      if (on) out += " ON " + on->ToString();
+      if (!using_columns.empty()) out += " USING (" + Join(using_columns, ", ") + ")";
+      out += ")";
+      break;
+    }
+  }
+  if (!alias.empty()) out += " AS " + alias;
+  if (!column_aliases.empty()) out += "(" + Join(column_aliases, ", ") + ")";
+  return out;
+}
+
+std::string SelectStmt::ToString() const {
+  std::string out;
+  if (!ctes.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& c : ctes) {
+      std::string p = c.name;
+      if (!c.column_names.empty()) p += "(" + Join(c.column_names, ", ") + ")";
+      parts.push_back(p + " AS (" + c.query->ToString() + ")");
+    }
+    out += std::string(recursive ? "WITH RECURSIVE " : "WITH ") + Join(parts, ", ") + " ";
+  }
+  if (set_op != SetOpKind::kNone) {
+    static const char* kOps[] = {"", "UNION", "INTERSECT", "EXCEPT"};
+    out += "(" + left->ToString() + ") " + kOps[static_cast<int>(set_op)] +
+           (set_all ? " ALL " : " ") + "(" + right->ToString() + ")";
+  } else if (!values.empty()) {
+    std::vector<std::string> rows;
+    for (const auto& row : values)
+      rows.push_back("(" + List(row) + ")");
+    out += "VALUES " + Join(rows, ", ");
+  } else {
+    out += "SELECT ";
+    if (distinct)
+      out += distinct_on.empty() ? "DISTINCT " : "DISTINCT ON (" + List(distinct_on) + ") ";
+    std::vector<std::string> items;
+    for (const auto& item : select_list) {
+      items.push_back(item.expr->ToString() + (item.alias.empty() ? "" : " AS " + item.alias));
+    }
+    out += Join(items, ", ");
+    if (!from.empty()) {
+      std::vector<std::string> refs;
+      for (const auto& f : from)
+        refs.push_back(f->ToString());
+      out += " FROM " + Join(refs, ", ");
+    }
+    if (where) out += " WHERE " + where->ToString();
+    if (!group_by.empty()) out += " GROUP BY " + List(group_by);
+    if (having) out += " HAVING " + having->ToString();
+  }
+  if (!order_by.empty()) out += " ORDER BY " + OrderList(order_by);
+  if (limit) out += " LIMIT " + limit->ToString();
+  if (offset) out += " OFFSET " + offset->ToString();
+  return out;
+}
+
+}  // namespace llkv::sql

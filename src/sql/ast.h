@@ -1,0 +1,337 @@
+// LLKV's SQL syntax tree: what the parser produces from PostgreSQL's parse
+// tree (libpg_query) and the planner binds. Nothing of libpg_query or
+// protobuf appears here.
+//
+// Nodes are plain structs owned through unique_ptr; a tree is built once
+// and only read afterwards. `location` is a byte offset into the statement
+// text (-1 when unknown); the parser turns it into line and column for
+// messages. Names are as written, lower-cased unless quoted (PostgreSQL's
+// rule, applied by its parser).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llkv::sql {
+
+struct SelectStmt;
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+using ExprList = std::vector<ExprPtr>;
+
+// A type as written, e.g. {"decimal", {12, 2}} or {"varchar", {20}}.
+struct TypeName {
+  std::string name;  // lower-case; PostgreSQL's internal names mapped back
+                     // to SQL ones ("int4" -> "integer", "float8" -> "double")
+  std::vector<int64_t> modifiers;
+  bool is_array = false;
+  std::string ToString() const;
+};
+
+enum class ExprKind {
+  kLiteral,
+  kColumnRef,       // names: [table.]column, possibly with schema
+  kStar,            // names: empty for *, or the qualifier of t.*
+  kParameter,       // $n (1-based parameter_index); '?' is numbered by the parser
+  kUnaryOp,         // op: "-", "+", "NOT", "~"; args[0]
+  kBinaryOp,        // op: arithmetic, comparison, "||", "AND", "OR", "LIKE",
+                    // "ILIKE", "GLOB", "SIMILAR"; args[0], args[1] (args[2]:
+                    // ESCAPE for the pattern operators); negated for NOT LIKE
+  kFunction,        // names: function name; args; distinct; star_arg for f(*);
+                    // filter: FILTER (WHERE ...); order_by inside the call
+  kCast,            // args[0] AS type; try_cast for TRY_CAST
+  kCase,            // operand (CASE x WHEN ...), whens/thens in args as pairs,
+                    // else_expr
+  kIsNull,          // args[0] IS [NOT] NULL (negated)
+  kIsBool,          // args[0] IS [NOT] TRUE/FALSE: bool_value, negated
+  kIsDistinctFrom,  // args[0] IS [NOT] DISTINCT FROM args[1] (negated = NOT)
+  kBetween,         // args[0] [NOT] BETWEEN args[1] AND args[2]
+  kInList,          // args[0] [NOT] IN (args[1..])
+  kInSubquery,      // args[0] [NOT] IN (subquery)
+  kQuantified,      // args[0] op ANY/ALL (subquery): op, all
+  kExists,          // [NOT] EXISTS (subquery)
+  kScalarSubquery,  // (subquery)
+  kCoalesce,        // COALESCE(args...)
+  kNullIf,          // NULLIF(args[0], args[1])
+  kGreatestLeast,   // GREATEST/LEAST(args...): op is "greatest" or "least"
+};
+
+enum class LiteralKind { kNull, kBool, kInteger, kNumeric, kString, kBlob };
+
+struct OrderItem;
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  int location = -1;
+
+  // kLiteral: kInteger uses int_value; kNumeric keeps its exact text (it may
+  // be an integer too large for int64, or a decimal); kString its value;
+  // kBlob its bytes (from X'hex').
+  LiteralKind literal_kind = LiteralKind::kNull;
+  bool bool_value = false;
+  int64_t int_value = 0;
+  std::string text;
+
+  std::vector<std::string> names;
+  std::string op;
+  ExprList args;
+  bool negated = false;
+  bool distinct = false;
+  bool star_arg = false;
+  bool all = false;
+  bool try_cast = false;
+  int parameter_index = 0;
+  TypeName type;
+  ExprPtr operand;
+  ExprPtr else_expr;
+  ExprPtr filter;
+  std::vector<OrderItem> order_by;
+  std::unique_ptr<SelectStmt> subquery;
+
+  Expr();
+  ~Expr();
+  Expr(Expr&&) noexcept;
+  Expr& operator=(Expr&&) noexcept;
+  // SQL-like text, for messages, column names and tests.
+  std::string ToString() const;
+};
+
+enum class NullOrder { kDefault, kFirst, kLast };
+
+struct OrderItem {
+  ExprPtr expr;
+  bool descending = false;
+  NullOrder nulls = NullOrder::kDefault;
+};
+
+enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
+
+enum class TableRefKind { kBaseTable, kSubquery, kJoin };
+
+struct TableRef {
+  TableRefKind kind = TableRefKind::kBaseTable;
+  int location = -1;
+  std::vector<std::string> name;  // kBaseTable: [schema.]table
+  std::string alias;
+  std::vector<std::string> column_aliases;
+  std::unique_ptr<SelectStmt> subquery;  // kSubquery
+  bool lateral = false;
+  // kJoin
+  JoinType join_type = JoinType::kInner;
+  std::unique_ptr<TableRef> left, right;
+  ExprPtr on;
+  std::vector<std::string> using_columns;
+  bool natural = false;
+
+  TableRef();
+  ~TableRef();
+  std::string ToString() const;
+};
+using TableRefPtr = std::unique_ptr<TableRef>;
+
+struct SelectItem {
+  ExprPtr expr;
+  std::string alias;  // empty when none was given
+};
+
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> column_names;
+  std::unique_ptr<SelectStmt> query;
+};
+
+enum class SetOpKind { kNone, kUnion, kIntersect, kExcept };
+
+// One SELECT, VALUES list or set operation, with its WITH clause,
+// ORDER BY and LIMIT.
+struct SelectStmt {
+  std::vector<CommonTableExpr> ctes;
+  bool recursive = false;
+
+  // A set operation when set_op != kNone: left and right hold the operands.
+  SetOpKind set_op = SetOpKind::kNone;
+  bool set_all = false;
+  std::unique_ptr<SelectStmt> left, right;
+
+  // A VALUES list when non-empty (and then no select list or FROM).
+  std::vector<ExprList> values;
+
+  bool distinct = false;
+  ExprList distinct_on;
+  std::vector<SelectItem> select_list;
+  std::vector<TableRefPtr> from;  // comma-separated items
+  ExprPtr where;
+  ExprList group_by;
+  ExprPtr having;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+  ExprPtr offset;
+
+  SelectStmt();
+  ~SelectStmt();
+  std::string ToString() const;
+};
+
+// ---------------------------------------------------------------- statements
+
+enum class StatementKind {
+  kSelect,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kCreateTable,
+  kCreateView,
+  kCreateIndex,
+  kDrop,
+  kTransaction,
+  kExplain,
+  kReindex,
+};
+
+struct Statement {
+  explicit Statement(StatementKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  StatementKind kind;
+  std::string text;  // the statement's own SQL text (after dialect rewriting)
+  int location = 0;  // byte offset of the statement in the script
+  // Number of $n / ? parameters the statement uses.
+  int parameter_count = 0;
+};
+using StatementPtr = std::unique_ptr<Statement>;
+
+struct SelectStatement : Statement {
+  SelectStatement() : Statement(StatementKind::kSelect) {}
+  std::unique_ptr<SelectStmt> query;
+};
+
+enum class ConflictAction { kNone, kNothing, kUpdate, kReplace };
+
+struct SetItem {
+  std::string column;
+  ExprPtr value;
+  int location = -1;
+};
+
+struct InsertStatement : Statement {
+  InsertStatement() : Statement(StatementKind::kInsert) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::vector<std::string> columns;    // empty: all, in table order
+  std::unique_ptr<SelectStmt> source;  // VALUES or a query; null for DEFAULT VALUES
+  // ON CONFLICT / INSERT OR REPLACE / INSERT OR IGNORE
+  ConflictAction on_conflict = ConflictAction::kNone;
+  std::vector<std::string> conflict_columns;
+  std::vector<SetItem> conflict_set;
+  ExprPtr conflict_where;
+  std::vector<SelectItem> returning;
+};
+
+struct UpdateStatement : Statement {
+  UpdateStatement() : Statement(StatementKind::kUpdate) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::vector<SetItem> set;
+  std::vector<TableRefPtr> from;
+  ExprPtr where;
+  std::vector<SelectItem> returning;
+};
+
+struct DeleteStatement : Statement {
+  DeleteStatement() : Statement(StatementKind::kDelete) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::vector<TableRefPtr> using_tables;
+  ExprPtr where;
+  std::vector<SelectItem> returning;
+};
+
+struct ForeignKeyRef {
+  std::vector<std::string> table;
+  std::vector<std::string> columns;     // empty: the referenced primary key
+  std::string on_delete = "no action";  // "no action", "restrict", "cascade",
+  std::string on_update = "no action";  // "set null", "set default"
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  int location = -1;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  ExprPtr default_value;
+  ExprPtr check;
+  std::unique_ptr<ForeignKeyRef> references;
+};
+
+enum class ConstraintKind { kPrimaryKey, kUnique, kCheck, kForeignKey };
+
+struct TableConstraint {
+  ConstraintKind kind = ConstraintKind::kPrimaryKey;
+  std::string name;
+  std::vector<std::string> columns;
+  ExprPtr check;
+  std::unique_ptr<ForeignKeyRef> references;
+};
+
+struct CreateTableStatement : Statement {
+  CreateTableStatement() : Statement(StatementKind::kCreateTable) {}
+  std::vector<std::string> table;
+  bool if_not_exists = false;
+  bool or_replace = false;
+  bool temporary = false;
+  std::vector<ColumnDef> columns;
+  std::vector<TableConstraint> constraints;
+  std::unique_ptr<SelectStmt> as_select;  // CREATE TABLE ... AS SELECT
+};
+
+struct CreateViewStatement : Statement {
+  CreateViewStatement() : Statement(StatementKind::kCreateView) {}
+  std::vector<std::string> view;
+  std::vector<std::string> column_names;
+  bool or_replace = false;
+  bool if_not_exists = false;
+  std::unique_ptr<SelectStmt> query;
+};
+
+struct CreateIndexStatement : Statement {
+  CreateIndexStatement() : Statement(StatementKind::kCreateIndex) {}
+  std::string index;
+  std::vector<std::string> table;
+  bool unique = false;
+  bool if_not_exists = false;
+  std::vector<OrderItem> keys;
+};
+
+enum class ObjectKind { kTable, kView, kIndex, kSchema };
+
+struct DropStatement : Statement {
+  DropStatement() : Statement(StatementKind::kDrop) {}
+  ObjectKind object = ObjectKind::kTable;
+  std::vector<std::vector<std::string>> names;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+enum class TransactionOp { kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo };
+
+struct TransactionStatement : Statement {
+  TransactionStatement() : Statement(StatementKind::kTransaction) {}
+  TransactionOp op = TransactionOp::kBegin;
+  std::string savepoint;
+};
+
+struct ExplainStatement : Statement {
+  ExplainStatement() : Statement(StatementKind::kExplain) {}
+  bool analyze = false;
+  StatementPtr inner;
+};
+
+struct ReindexStatement : Statement {
+  ReindexStatement() : Statement(StatementKind::kReindex) {}
+  std::vector<std::string> name;  // an index or a table; empty for all
+};
+
+}  // namespace llkv::sql

@@ -1,0 +1,340 @@
+#include "sql/dialect.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace llkv::sql {
+
+namespace {
+
+bool IsWordStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+}
+bool IsWordChar(char c) {
+  return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+class Rewriter {
+ public:
+  explicit Rewriter(std::string_view in) : in_(in) {}
+
+  RewrittenSql Run() {
+    while (i_ < in_.size())
+      Step();
+    out_.anchors.emplace_back(out_.text.size(), in_.size());
+    return std::move(out_);
+  }
+
+ private:
+  // End of the whitespace or comment starting at `j` (j itself if none).
+  size_t SkipTrivia(size_t j) const {
+    while (j < in_.size()) {
+      if (std::isspace(static_cast<unsigned char>(in_[j]))) {
+        ++j;
+      } else if (in_.compare(j, 2, "--") == 0) {
+        while (j < in_.size() && in_[j] != '\n')
+          ++j;
+      } else if (in_.compare(j, 2, "/*") == 0) {
+        j = CommentEnd(j);
+      } else {
+        break;
+      }
+    }
+    return j;
+  }
+
+  size_t CommentEnd(size_t j) const {
+    int depth = 0;
+    while (j < in_.size()) {
+      if (in_.compare(j, 2, "/*") == 0) {
+        ++depth;
+        j += 2;
+      } else if (in_.compare(j, 2, "*/") == 0) {
+        j += 2;
+        if (--depth == 0) return j;
+      } else {
+        ++j;
+      }
+    }
+    return j;
+  }
+
+  // End of the quoted run starting at `j` (quote char q, doubled to escape;
+  // with `backslash`, a backslash escapes the next char).
+  size_t QuotedEnd(size_t j, char q, bool backslash) const {
+    ++j;
+    while (j < in_.size()) {
+      if (backslash && in_[j] == '\\') {
+        j += 2;
+        continue;
+      }
+      if (in_[j] == q) {
+        if (j + 1 < in_.size() && in_[j + 1] == q) {
+          j += 2;
+          continue;
+        }
+        return j + 1;
+      }
+      ++j;
+    }
+    return j;  // unterminated: the parser reports it
+  }
+
+  std::string_view WordAt(size_t j) const {
+    if (j >= in_.size() || !IsWordStart(in_[j])) return {};
+    size_t e = j;
+    while (e < in_.size() && IsWordChar(in_[e]))
+      ++e;
+    return in_.substr(j, e - j);
+  }
+
+  void Copy(size_t end) {
+    out_.text.append(in_.substr(i_, end - i_));
+    i_ = end;
+  }
+
+  // Emits `replacement` for input [i_, end) and records the offset change.
+  void Replace(size_t end, std::string_view replacement) {
+    out_.text.append(replacement);
+    i_ = end;
+    out_.anchors.emplace_back(out_.text.size(), i_);
+  }
+
+  void Significant(char c) {
+    prev_ = c;
+    prev_word_.clear();
+    if (c == ';') statement_start_ = true;
+  }
+
+  void Step() {
+    const char c = in_[i_];
+    if (std::isspace(static_cast<unsigned char>(c)) || in_.compare(i_, 2, "--") == 0 ||
+        in_.compare(i_, 2, "/*") == 0) {
+      Copy(std::max(SkipTrivia(i_), i_ + 1));
+      return;
+    }
+    if (c == '\'') {
+      const bool escapes = i_ > 0 && (in_[i_ - 1] == 'E' || in_[i_ - 1] == 'e') &&
+                           (i_ < 2 || !IsWordChar(in_[i_ - 2]));
+      Copy(QuotedEnd(i_, '\'', escapes));
+      Significant('\'');
+      statement_start_ = false;
+      return;
+    }
+    if (c == '"') {
+      Copy(QuotedEnd(i_, '"', false));
+      Significant('"');
+      statement_start_ = false;
+      return;
+    }
+    if (c == '`' || (c == '[' && BracketIdentifier())) {
+      const char close = c == '`' ? '`' : ']';
+      const size_t end = in_.find(close, i_ + 1);
+      if (end == std::string_view::npos) {
+        Copy(i_ + 1);
+        return;
+      }
+      std::string quoted = "\"";
+      for (char ch : in_.substr(i_ + 1, end - i_ - 1)) {
+        quoted += ch;
+        if (ch == '"') quoted += '"';
+      }
+      quoted += '"';
+      Replace(end + 1, quoted);
+      Significant('"');
+      statement_start_ = false;
+      return;
+    }
+    if (c == '?') {
+      Replace(i_ + 1, "$" + std::to_string(++out_.question_marks));
+      Significant('?');
+      statement_start_ = false;
+      return;
+    }
+    if (IsWordStart(c)) {
+      Word();
+      return;
+    }
+    Copy(i_ + 1);
+    Significant(c);
+    if (c != ';') statement_start_ = false;
+  }
+
+  // '[' starts a bracket-quoted identifier (SQLite) rather than an array or
+  // list when it encloses a plain name and does not follow an expression.
+  bool BracketIdentifier() const {
+    if (prev_ != 0 && (std::isalnum(static_cast<unsigned char>(prev_)) || prev_ == '_' ||
+                       prev_ == ')' || prev_ == ']' || prev_ == '"')) {
+      return false;
+    }
+    const size_t end = in_.find(']', i_ + 1);
+    if (end == std::string_view::npos || end == i_ + 1) return false;
+    const std::string_view body = in_.substr(i_ + 1, end - i_ - 1);
+    if (!IsWordStart(body[0])) return false;
+    return std::all_of(body.begin(), body.end(),
+                       [](char ch) { return IsWordChar(ch) || ch == ' '; });
+  }
+
+  void Word() {
+    const std::string_view w = WordAt(i_);
+    const size_t end = i_ + w.size();
+    const bool at_start = statement_start_;
+    statement_start_ = false;
+    const char before = prev_;
+    const std::string before_word = std::move(prev_word_);
+    prev_ = w.back();
+    prev_word_.clear();
+    for (char ch : w)
+      prev_word_ += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (at_start) {
+      statement_verb_.clear();
+      for (char ch : w)
+        statement_verb_ += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    if (EqualsIgnoreCase(w, "not")) {
+      const size_t j = SkipTrivia(end);
+      const std::string_view next = WordAt(j);
+      // SQLite's table hint "NOT INDEXED" changes no result: drop it.
+      if (EqualsIgnoreCase(next, "indexed")) {
+        Replace(j + next.size(), std::string(j + next.size() - i_, ' '));
+        prev_ = before;
+        return;
+      }
+      // SQLite's postfix "x NOT NULL" (outside column definitions).
+      static const char* kOperandStarts[] = {
+          "where",  "and", "or",       "not", "select", "on",   "when", "then",    "else",
+          "having", "by",  "distinct", "all", "is",     "case", "in",   "between", "like"};
+      bool keyword_before = false;
+      for (const char* k : kOperandStarts)
+        keyword_before = keyword_before || before_word == k;
+      const bool after_operand =
+          !keyword_before && (std::isalnum(static_cast<unsigned char>(before)) || before == ')' ||
+                              before == '"' || before == '\'' || before == '_');
+      if (EqualsIgnoreCase(next, "null") && after_operand && statement_verb_ != "create" &&
+          statement_verb_ != "alter") {
+        Replace(end, "IS NOT");
+        return;
+      }
+    }
+    if (EqualsIgnoreCase(w, "indexed") && EqualsIgnoreCase(WordAt(SkipTrivia(end)), "by")) {
+      // SQLite's "INDEXED BY name" hint: the planner chooses indexes itself.
+      const size_t by = SkipTrivia(end);
+      const size_t name = SkipTrivia(by + 2);
+      const size_t stop = name + WordAt(name).size();
+      Replace(stop, std::string(stop - i_, ' '));
+      prev_ = before;
+      return;
+    }
+    if (at_start && EqualsIgnoreCase(w, "insert")) {
+      const size_t j = SkipTrivia(end);
+      if (EqualsIgnoreCase(WordAt(j), "or")) {
+        const size_t k = SkipTrivia(j + 2);
+        const std::string_view action = WordAt(k);
+        const bool replace = EqualsIgnoreCase(action, "replace");
+        if (replace || EqualsIgnoreCase(action, "ignore")) {
+          out_.insert_actions[out_.text.size()] =
+              replace ? ConflictAction::kReplace : ConflictAction::kNothing;
+          Copy(end);
+          // Blank out "OR REPLACE" in place: offsets stay the same.
+          out_.text.append(k + action.size() - i_, ' ');
+          i_ = k + action.size();
+          return;
+        }
+      }
+    }
+    if (at_start && EqualsIgnoreCase(w, "replace") &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "into")) {
+      out_.insert_actions[out_.text.size()] = ConflictAction::kReplace;
+      out_.text.append("INSERT ");  // as long as "REPLACE"
+      i_ = end;
+      return;
+    }
+    if (at_start && EqualsIgnoreCase(w, "reindex")) {
+      // SQLite's REINDEX name (an index or a table); PostgreSQL needs the
+      // kind, and LLKV resolves the name either way.
+      const std::string_view next = WordAt(SkipTrivia(end));
+      if (!next.empty() && !EqualsIgnoreCase(next, "index") && !EqualsIgnoreCase(next, "table") &&
+          !EqualsIgnoreCase(next, "schema") && !EqualsIgnoreCase(next, "database") &&
+          !EqualsIgnoreCase(next, "system")) {
+        Copy(end);
+        Replace(end, " TABLE");
+        return;
+      }
+    }
+    if (EqualsIgnoreCase(w, "in")) {
+      const size_t open = SkipTrivia(end);
+      // SQLite's "x IN table": the table's single column as a list.
+      const std::string_view table = WordAt(open);
+      if (!table.empty() && !EqualsIgnoreCase(table, "select") &&
+          !EqualsIgnoreCase(table, "values")) {
+        size_t table_end = open + table.size();
+        while (table_end + 1 < in_.size() && in_[table_end] == '.' &&
+               IsWordStart(in_[table_end + 1])) {
+          table_end += 1 + WordAt(table_end + 1).size();
+        }
+        Copy(end);
+        Replace(table_end,
+                " (SELECT * FROM " + std::string(in_.substr(open, table_end - open)) + ")");
+        prev_ = ')';
+        return;
+      }
+      if (open < in_.size() && in_[open] == '(') {
+        const size_t close = SkipTrivia(open + 1);
+        if (close < in_.size() && in_[close] == ')') {
+          Copy(end);
+          Replace(close + 1, " (SELECT NULL WHERE FALSE)");
+          prev_ = ')';
+          return;
+        }
+      }
+    }
+    Copy(end);
+  }
+
+  std::string_view in_;
+  size_t i_ = 0;
+  RewrittenSql out_;
+  char prev_ = 0;  // last significant character
+  bool statement_start_ = true;
+  std::string statement_verb_;  // first word of the current statement, lower-case
+  std::string prev_word_;       // the previous token, lower-case, when it was a word
+};
+
+}  // namespace
+
+size_t RewrittenSql::OriginalOffset(size_t pos) const {
+  size_t rewritten = 0, original = 0;
+  for (const auto& [r, o] : anchors) {
+    if (r > pos) break;
+    rewritten = r;
+    original = o;
+  }
+  return original + (pos - rewritten);
+}
+
+RewrittenSql RewriteDialect(std::string_view sql) {
+  return Rewriter(sql).Run();
+}
+
+std::pair<int, int> LineAndColumn(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace llkv::sql

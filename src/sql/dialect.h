@@ -1,0 +1,45 @@
+// Dialect preprocessing: rewrites the SQLite and DuckDB spellings that
+// PostgreSQL's grammar does not accept into ones it does, before parsing.
+//
+//   `name`, [name]              -> "name"   (quoted identifiers)
+//   INSERT OR REPLACE / IGNORE  -> INSERT, with the conflict action recorded
+//   REPLACE INTO                -> INSERT INTO, action "replace"
+//   x [NOT] IN ()               -> x [NOT] IN (SELECT NULL WHERE FALSE)
+//   ?                           -> $1, $2, ... (numbered left to right)
+//
+// Rewrites never touch string literals, quoted identifiers or comments. The
+// result maps every position back to the original text, so parse errors
+// point at what the user wrote.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql/ast.h"
+
+namespace llkv::sql {
+
+struct RewrittenSql {
+  std::string text;
+  // Conflict action of the INSERT that starts at a byte offset of `text`.
+  std::map<size_t, ConflictAction> insert_actions;
+  // Number of '?' placeholders numbered.
+  int question_marks = 0;
+
+  // Byte offset in the original text of byte `pos` of `text`.
+  size_t OriginalOffset(size_t pos) const;
+
+  // (rewritten offset, original offset) at each point where they diverge.
+  std::vector<std::pair<size_t, size_t>> anchors;
+};
+
+RewrittenSql RewriteDialect(std::string_view sql);
+
+// 1-based line and column of byte `offset` of `text` (columns count UTF-8
+// code points).
+std::pair<int, int> LineAndColumn(std::string_view text, size_t offset);
+
+}  // namespace llkv::sql

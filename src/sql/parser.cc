@@ -1,0 +1,975 @@
+// The parser: libpg_query's protobuf parse tree transformed into LLKV's AST.
+// This is the only file that sees protobuf or libpg_query types.
+#include "sql/parser.h"
+
+#include <pg_query.h>
+
+#include <charconv>
+
+#include "llkv/common/error.h"
+#include "pg_query.pb.h"
+#include "sql/dialect.h"
+
+namespace llkv::sql {
+
+namespace {
+
+namespace pg = pg_query;
+using NodeList = google::protobuf::RepeatedPtrField<pg::Node>;
+
+// Maps PostgreSQL's internal type names back to the SQL ones users write.
+std::string SqlTypeName(const std::string& internal) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"int2", "smallint"},
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"float4", "real"},
+      {"float8", "double"},
+      {"numeric", "decimal"},
+      {"bool", "boolean"},
+      {"bpchar", "char"},
+      {"timestamptz", "timestamp with time zone"},
+      {"timetz", "time with time zone"}};
+  for (const auto& [from, to] : kNames) {
+    if (internal == from) return to;
+  }
+  return internal;
+}
+
+class Transformer {
+ public:
+  Transformer(const std::string& original, const RewrittenSql& rewritten)
+      : original_(original), text_(rewritten.text), rewritten_(rewritten) {}
+
+  StatementPtr Statement(const pg::RawStmt& raw) {
+    const size_t start = static_cast<size_t>(raw.stmt_location());
+    const size_t len =
+        raw.stmt_len() == 0 ? text_.size() - start : static_cast<size_t>(raw.stmt_len());
+    statement_start_ = start;
+    statement_end_ = start + len;
+    max_parameter_ = 0;
+    StatementPtr s = TransformStatement(raw.stmt());
+    s->location = static_cast<int>(rewritten_.OriginalOffset(start));
+    s->text = text_.substr(start, len);
+    const size_t first = s->text.find_first_not_of(" \t\r\n");
+    s->text = first == std::string::npos ? "" : s->text.substr(first);
+    s->parameter_count = max_parameter_;
+    return s;
+  }
+
+ private:
+  [[noreturn]] void Unsupported(const std::string& what, int location = -1) const {
+    if (location >= 0) {
+      const auto [line, col] =
+          LineAndColumn(original_, rewritten_.OriginalOffset(static_cast<size_t>(location)));
+      Fail(ErrorKind::kNotImplemented, "{} is not supported (line {}, column {})", what, line, col);
+    }
+    Fail(ErrorKind::kNotImplemented, "{} is not supported", what);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  static std::string Str(const pg::Node& n) {
+    if (n.has_string()) return n.string().sval();
+    if (n.has_a_star()) return "*";
+    return "";
+  }
+
+  static std::vector<std::string> Names(const NodeList& list) {
+    std::vector<std::string> out;
+    for (const auto& n : list)
+      out.push_back(Str(n));
+    return out;
+  }
+
+  static std::vector<std::string> RangeName(const pg::RangeVar& r) {
+    std::vector<std::string> out;
+    if (!r.catalogname().empty()) out.push_back(r.catalogname());
+    if (!r.schemaname().empty()) out.push_back(r.schemaname());
+    out.push_back(r.relname());
+    return out;
+  }
+
+  TypeName Type(const pg::TypeName& t) {
+    TypeName out;
+    std::vector<std::string> names = Names(t.names());
+    if (names.size() == 2 && names[0] == "pg_catalog") names.erase(names.begin());
+    if (names.empty()) Unsupported("an unnamed type", t.location());
+    out.name = SqlTypeName(names.back());
+    for (const auto& m : t.typmods()) {
+      if (m.has_a_const() && m.a_const().has_ival()) {
+        out.modifiers.push_back(m.a_const().ival().ival());
+      } else {
+        Unsupported("a non-integer type modifier", t.location());
+      }
+    }
+    // PostgreSQL encodes INTERVAL's field restrictions as a typmod; drop it.
+    if (out.name == "interval") out.modifiers.clear();
+    out.is_array = t.array_bounds_size() > 0;
+    return out;
+  }
+
+  ExprPtr Make(ExprKind kind, int location) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->location = location;
+    return e;
+  }
+
+  ExprList Exprs(const NodeList& list) {
+    ExprList out;
+    for (const auto& n : list)
+      out.push_back(Expression(n));
+    return out;
+  }
+
+  ExprPtr Optional(const pg::Node& n, bool present) { return present ? Expression(n) : nullptr; }
+
+  // ------------------------------------------------------------ expressions
+
+  ExprPtr Constant(const pg::A_Const& c) {
+    auto e = Make(ExprKind::kLiteral, c.location());
+    if (c.isnull()) return e;
+    switch (c.val_case()) {
+      case pg::A_Const::kIval:
+        e->literal_kind = LiteralKind::kInteger;
+        e->int_value = c.ival().ival();
+        break;
+      case pg::A_Const::kFval: {
+        const std::string& f = c.fval().fval();
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
+        if (ec == std::errc() && end == f.data() + f.size()) {
+          e->literal_kind = LiteralKind::kInteger;  // an int64 beyond int32
+          e->int_value = v;
+        } else {
+          e->literal_kind = LiteralKind::kNumeric;
+          e->text = f;
+        }
+        break;
+      }
+      case pg::A_Const::kBoolval:
+        e->literal_kind = LiteralKind::kBool;
+        e->bool_value = c.boolval().boolval();
+        break;
+      case pg::A_Const::kSval:
+        e->literal_kind = LiteralKind::kString;
+        e->text = c.sval().sval();
+        break;
+      case pg::A_Const::kBsval: {
+        // PostgreSQL reads X'..' as a hex bit string ("x..."); it is a blob.
+        const std::string& b = c.bsval().bsval();
+        if (b.empty() || (b[0] != 'x' && b[0] != 'X') || b.size() % 2 != 1) {
+          Unsupported("a binary bit-string constant", c.location());
+        }
+        e->literal_kind = LiteralKind::kBlob;
+        for (size_t i = 1; i + 1 < b.size(); i += 2) {
+          e->text += static_cast<char>(std::stoi(b.substr(i, 2), nullptr, 16));
+        }
+        break;
+      }
+      default:
+        Unsupported("this constant", c.location());
+    }
+    return e;
+  }
+
+  ExprPtr Binary(std::string op, ExprPtr l, ExprPtr r, int location) {
+    auto e = Make(ExprKind::kBinaryOp, location);
+    e->op = std::move(op);
+    e->args.push_back(std::move(l));
+    e->args.push_back(std::move(r));
+    return e;
+  }
+
+  ExprPtr AExpr(const pg::A_Expr& a) {
+    const int loc = a.location();
+    std::string op = a.name_size() > 0 ? Str(a.name(a.name_size() - 1)) : "";
+    switch (a.kind()) {
+      case pg::AEXPR_OP: {
+        if (!a.has_lexpr()) {  // prefix operator
+          auto e = Make(ExprKind::kUnaryOp, loc);
+          e->op = op;
+          e->args.push_back(Expression(a.rexpr()));
+          return e;
+        }
+        if (op == "~~" || op == "!~~" || op == "~~*" || op == "!~~*") {
+          auto e = Binary(op.find('*') != std::string::npos ? "ILIKE" : "LIKE",
+                          Expression(a.lexpr()), Expression(a.rexpr()), loc);
+          e->negated = op[0] == '!';
+          return e;
+        }
+        return Binary(op, Expression(a.lexpr()), Expression(a.rexpr()), loc);
+      }
+      case pg::AEXPR_OP_ANY:
+      case pg::AEXPR_OP_ALL:
+        Unsupported("ANY/ALL over an array", loc);
+      case pg::AEXPR_DISTINCT:
+      case pg::AEXPR_NOT_DISTINCT: {
+        auto e = Make(ExprKind::kIsDistinctFrom, loc);
+        e->negated = a.kind() == pg::AEXPR_NOT_DISTINCT;
+        e->args.push_back(Expression(a.lexpr()));
+        e->args.push_back(Expression(a.rexpr()));
+        return e;
+      }
+      case pg::AEXPR_NULLIF: {
+        auto e = Make(ExprKind::kNullIf, loc);
+        e->args.push_back(Expression(a.lexpr()));
+        e->args.push_back(Expression(a.rexpr()));
+        return e;
+      }
+      case pg::AEXPR_IN: {
+        auto e = Make(ExprKind::kInList, loc);
+        e->negated = op == "<>";
+        e->args.push_back(Expression(a.lexpr()));
+        for (auto& item : Exprs(a.rexpr().list().items()))
+          e->args.push_back(std::move(item));
+        return e;
+      }
+      case pg::AEXPR_LIKE:
+      case pg::AEXPR_ILIKE:
+      case pg::AEXPR_SIMILAR: {
+        // The pattern may be like_escape(pattern, escape) or, for SIMILAR,
+        // similar_to_escape(pattern[, escape]).
+        const char* name = a.kind() == pg::AEXPR_LIKE    ? "LIKE"
+                           : a.kind() == pg::AEXPR_ILIKE ? "ILIKE"
+                                                         : "SIMILAR";
+        ExprPtr pattern, escape;
+        const pg::Node& r = a.rexpr();
+        if (r.has_func_call() && r.func_call().funcname_size() > 0 &&
+            (Str(r.func_call().funcname(r.func_call().funcname_size() - 1)) == "like_escape" ||
+             Str(r.func_call().funcname(r.func_call().funcname_size() - 1)) ==
+                 "similar_to_escape")) {
+          const auto& args = r.func_call().args();
+          pattern = Expression(args[0]);
+          if (args.size() > 1) escape = Expression(args[1]);
+        } else {
+          pattern = Expression(r);
+        }
+        auto e = Binary(name, Expression(a.lexpr()), std::move(pattern), loc);
+        if (escape) e->args.push_back(std::move(escape));
+        e->negated = op.rfind("!", 0) == 0;
+        return e;
+      }
+      case pg::AEXPR_BETWEEN:
+      case pg::AEXPR_NOT_BETWEEN:
+      case pg::AEXPR_BETWEEN_SYM:
+      case pg::AEXPR_NOT_BETWEEN_SYM: {
+        if (a.kind() == pg::AEXPR_BETWEEN_SYM || a.kind() == pg::AEXPR_NOT_BETWEEN_SYM) {
+          Unsupported("BETWEEN SYMMETRIC", loc);
+        }
+        auto e = Make(ExprKind::kBetween, loc);
+        e->negated = a.kind() == pg::AEXPR_NOT_BETWEEN;
+        e->args.push_back(Expression(a.lexpr()));
+        for (auto& bound : Exprs(a.rexpr().list().items()))
+          e->args.push_back(std::move(bound));
+        return e;
+      }
+      default:
+        Unsupported("this operator form", loc);
+    }
+  }
+
+  ExprPtr Function(const pg::FuncCall& f) {
+    const int loc = f.location();
+    if (f.has_over()) Unsupported("window functions", loc);
+    if (f.agg_within_group()) Unsupported("WITHIN GROUP", loc);
+    auto e = Make(ExprKind::kFunction, loc);
+    e->names = Names(f.funcname());
+    if (e->names.size() == 2 && e->names[0] == "pg_catalog") e->names.erase(e->names.begin());
+    e->args = Exprs(f.args());
+    e->distinct = f.agg_distinct();
+    e->star_arg = f.agg_star();
+    if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
+    for (const auto& s : f.agg_order())
+      e->order_by.push_back(Sort(s.sort_by()));
+    // PostgreSQL spells some SQL syntax as function calls.
+    const std::string& name = e->names.back();
+    if (e->names.size() == 1 && (name == "date_part" || name == "substring" || name == "position" ||
+                                 name == "overlay" || name == "trim" || name == "btrim" ||
+                                 name == "ltrim" || name == "rtrim" || name == "timezone")) {
+      if (name == "btrim") e->names.back() = "trim";
+    }
+    return e;
+  }
+
+  ExprPtr SubLink(const pg::SubLink& s) {
+    const int loc = s.location();
+    auto query = Select(s.subselect().select_stmt());
+    switch (s.sub_link_type()) {
+      case pg::EXISTS_SUBLINK: {
+        auto e = Make(ExprKind::kExists, loc);
+        e->subquery = std::move(query);
+        return e;
+      }
+      case pg::EXPR_SUBLINK: {
+        auto e = Make(ExprKind::kScalarSubquery, loc);
+        e->subquery = std::move(query);
+        return e;
+      }
+      case pg::ANY_SUBLINK:
+      case pg::ALL_SUBLINK: {
+        const std::string op =
+            s.oper_name_size() > 0 ? Str(s.oper_name(s.oper_name_size() - 1)) : "=";
+        const bool all = s.sub_link_type() == pg::ALL_SUBLINK;
+        if (!all && s.oper_name_size() == 0) {  // x IN (subquery)
+          auto e = Make(ExprKind::kInSubquery, loc);
+          e->args.push_back(Expression(s.testexpr()));
+          e->subquery = std::move(query);
+          return e;
+        }
+        auto e = Make(ExprKind::kQuantified, loc);
+        e->op = op;
+        e->all = all;
+        e->args.push_back(Expression(s.testexpr()));
+        e->subquery = std::move(query);
+        return e;
+      }
+      default:
+        Unsupported("this kind of subquery", loc);
+    }
+  }
+
+  ExprPtr Expression(const pg::Node& n) {
+    switch (n.node_case()) {
+      case pg::Node::kAConst:
+        return Constant(n.a_const());
+      case pg::Node::kColumnRef: {
+        const auto& c = n.column_ref();
+        std::vector<std::string> names = Names(c.fields());
+        if (!names.empty() && names.back() == "*") {
+          auto e = Make(ExprKind::kStar, c.location());
+          names.pop_back();
+          e->names = std::move(names);
+          return e;
+        }
+        auto e = Make(ExprKind::kColumnRef, c.location());
+        e->names = std::move(names);
+        return e;
+      }
+      case pg::Node::kParamRef: {
+        auto e = Make(ExprKind::kParameter, n.param_ref().location());
+        e->parameter_index = n.param_ref().number();
+        if (e->parameter_index <= 0) Unsupported("parameter $0", e->location);
+        max_parameter_ = std::max(max_parameter_, e->parameter_index);
+        return e;
+      }
+      case pg::Node::kAExpr:
+        return AExpr(n.a_expr());
+      case pg::Node::kBoolExpr: {
+        const auto& b = n.bool_expr();
+        if (b.boolop() == pg::NOT_EXPR) {
+          auto e = Make(ExprKind::kUnaryOp, b.location());
+          e->op = "NOT";
+          e->args.push_back(Expression(b.args(0)));
+          return e;
+        }
+        // AND/OR with n arguments: a left-deep chain.
+        const std::string op = b.boolop() == pg::AND_EXPR ? "AND" : "OR";
+        ExprPtr acc = Expression(b.args(0));
+        for (int i = 1; i < b.args_size(); ++i) {
+          acc = Binary(op, std::move(acc), Expression(b.args(i)), b.location());
+        }
+        return acc;
+      }
+      case pg::Node::kNullTest: {
+        auto e = Make(ExprKind::kIsNull, n.null_test().location());
+        e->negated = n.null_test().nulltesttype() == pg::IS_NOT_NULL;
+        e->args.push_back(Expression(n.null_test().arg()));
+        return e;
+      }
+      case pg::Node::kBooleanTest: {
+        const auto& t = n.boolean_test();
+        auto e = Make(ExprKind::kIsBool, t.location());
+        e->args.push_back(Expression(t.arg()));
+        switch (t.booltesttype()) {
+          case pg::IS_TRUE:
+            e->bool_value = true;
+            break;
+          case pg::IS_NOT_TRUE:
+            e->bool_value = true;
+            e->negated = true;
+            break;
+          case pg::IS_FALSE:
+            e->bool_value = false;
+            break;
+          case pg::IS_NOT_FALSE:
+            e->bool_value = false;
+            e->negated = true;
+            break;
+          case pg::IS_UNKNOWN:
+          case pg::IS_NOT_UNKNOWN: {
+            auto null_test = Make(ExprKind::kIsNull, t.location());
+            null_test->negated = t.booltesttype() == pg::IS_NOT_UNKNOWN;
+            null_test->args = std::move(e->args);
+            return null_test;
+          }
+          default:
+            Unsupported("this boolean test", t.location());
+        }
+        return e;
+      }
+      case pg::Node::kFuncCall:
+        return Function(n.func_call());
+      case pg::Node::kTypeCast: {
+        const auto& c = n.type_cast();
+        // A typed literal such as DATE '2024-01-01' or a '::' cast.
+        auto e = Make(ExprKind::kCast, c.location());
+        e->args.push_back(Expression(c.arg()));
+        e->type = Type(c.type_name());
+        return e;
+      }
+      case pg::Node::kCaseExpr: {
+        const auto& c = n.case_expr();
+        auto e = Make(ExprKind::kCase, c.location());
+        if (c.has_arg()) e->operand = Expression(c.arg());
+        for (const auto& w : c.args()) {
+          e->args.push_back(Expression(w.case_when().expr()));
+          e->args.push_back(Expression(w.case_when().result()));
+        }
+        if (c.has_defresult()) e->else_expr = Expression(c.defresult());
+        return e;
+      }
+      case pg::Node::kSubLink:
+        return SubLink(n.sub_link());
+      case pg::Node::kCoalesceExpr: {
+        auto e = Make(ExprKind::kCoalesce, n.coalesce_expr().location());
+        e->args = Exprs(n.coalesce_expr().args());
+        return e;
+      }
+      case pg::Node::kMinMaxExpr: {
+        auto e = Make(ExprKind::kGreatestLeast, n.min_max_expr().location());
+        e->op = n.min_max_expr().op() == pg::IS_GREATEST ? "greatest" : "least";
+        e->args = Exprs(n.min_max_expr().args());
+        return e;
+      }
+      case pg::Node::kSqlvalueFunction: {
+        const auto& f = n.sqlvalue_function();
+        auto e = Make(ExprKind::kFunction, f.location());
+        switch (f.op()) {
+          case pg::SVFOP_CURRENT_DATE:
+            e->names = {"current_date"};
+            break;
+          case pg::SVFOP_CURRENT_TIME:
+          case pg::SVFOP_CURRENT_TIME_N:
+            e->names = {"current_time"};
+            break;
+          case pg::SVFOP_CURRENT_TIMESTAMP:
+          case pg::SVFOP_CURRENT_TIMESTAMP_N:
+            e->names = {"current_timestamp"};
+            break;
+          case pg::SVFOP_LOCALTIMESTAMP:
+          case pg::SVFOP_LOCALTIMESTAMP_N:
+            e->names = {"localtimestamp"};
+            break;
+          default:
+            Unsupported("this SQL value function", f.location());
+        }
+        return e;
+      }
+      case pg::Node::kAStar:
+        return Make(ExprKind::kStar, -1);
+      default:
+        Unsupported(fmt::format("expression node {}",
+                                pg::Node::descriptor()->FindFieldByNumber(n.node_case())->name()),
+                    -1);
+    }
+  }
+
+  // ------------------------------------------------------------ queries
+
+  OrderItem Sort(const pg::SortBy& s) {
+    OrderItem o;
+    o.expr = Expression(s.node());
+    if (s.sortby_dir() == pg::SORTBY_USING) Unsupported("ORDER BY ... USING", s.location());
+    o.descending = s.sortby_dir() == pg::SORTBY_DESC;
+    o.nulls = s.sortby_nulls() == pg::SORTBY_NULLS_FIRST  ? NullOrder::kFirst
+              : s.sortby_nulls() == pg::SORTBY_NULLS_LAST ? NullOrder::kLast
+                                                          : NullOrder::kDefault;
+    return o;
+  }
+
+  void ApplyAlias(TableRef& t, const pg::Alias& a) {
+    t.alias = a.aliasname();
+    t.column_aliases = Names(a.colnames());
+  }
+
+  TableRefPtr FromItem(const pg::Node& n) {
+    auto t = std::make_unique<TableRef>();
+    switch (n.node_case()) {
+      case pg::Node::kRangeVar: {
+        const auto& r = n.range_var();
+        t->kind = TableRefKind::kBaseTable;
+        t->location = r.location();
+        t->name = RangeName(r);
+        if (r.has_alias()) ApplyAlias(*t, r.alias());
+        return t;
+      }
+      case pg::Node::kRangeSubselect: {
+        const auto& r = n.range_subselect();
+        t->kind = TableRefKind::kSubquery;
+        t->lateral = r.lateral();
+        t->subquery = Select(r.subquery().select_stmt());
+        if (r.has_alias()) ApplyAlias(*t, r.alias());
+        return t;
+      }
+      case pg::Node::kJoinExpr: {
+        const auto& j = n.join_expr();
+        t->kind = TableRefKind::kJoin;
+        t->natural = j.is_natural();
+        t->left = FromItem(j.larg());
+        t->right = FromItem(j.rarg());
+        t->using_columns = Names(j.using_clause());
+        if (j.has_quals()) t->on = Expression(j.quals());
+        switch (j.jointype()) {
+          case pg::JOIN_INNER:
+            t->join_type = (!j.has_quals() && t->using_columns.empty() && !t->natural)
+                               ? JoinType::kCross
+                               : JoinType::kInner;
+            break;
+          case pg::JOIN_LEFT:
+            t->join_type = JoinType::kLeft;
+            break;
+          case pg::JOIN_RIGHT:
+            t->join_type = JoinType::kRight;
+            break;
+          case pg::JOIN_FULL:
+            t->join_type = JoinType::kFull;
+            break;
+          default:
+            Unsupported("this join type");
+        }
+        if (j.has_alias()) ApplyAlias(*t, j.alias());
+        return t;
+      }
+      case pg::Node::kRangeFunction:
+        Unsupported("table functions in FROM");
+      default:
+        Unsupported("this FROM item");
+    }
+  }
+
+  std::unique_ptr<SelectStmt> Select(const pg::SelectStmt& s) {
+    auto out = std::make_unique<SelectStmt>();
+    if (s.has_with_clause()) {
+      out->recursive = s.with_clause().recursive();
+      for (const auto& c : s.with_clause().ctes()) {
+        const auto& cte = c.common_table_expr();
+        CommonTableExpr e;
+        e.name = cte.ctename();
+        e.column_names = Names(cte.aliascolnames());
+        e.query = Select(cte.ctequery().select_stmt());
+        out->ctes.push_back(std::move(e));
+      }
+    }
+    if (s.has_into_clause()) Unsupported("SELECT INTO");
+    if (s.locking_clause_size() > 0) Unsupported("FOR UPDATE/SHARE");
+    if (s.window_clause_size() > 0) Unsupported("WINDOW clauses");
+    switch (s.op()) {
+      case pg::SETOP_UNION:
+        out->set_op = SetOpKind::kUnion;
+        break;
+      case pg::SETOP_INTERSECT:
+        out->set_op = SetOpKind::kIntersect;
+        break;
+      case pg::SETOP_EXCEPT:
+        out->set_op = SetOpKind::kExcept;
+        break;
+      default:
+        break;
+    }
+    if (out->set_op != SetOpKind::kNone) {
+      out->set_all = s.all();
+      out->left = Select(s.larg());
+      out->right = Select(s.rarg());
+    } else if (s.values_lists_size() > 0) {
+      for (const auto& row : s.values_lists())
+        out->values.push_back(Exprs(row.list().items()));
+    } else {
+      for (const auto& d : s.distinct_clause()) {
+        out->distinct = true;
+        if (d.node_case() != pg::Node::NODE_NOT_SET) out->distinct_on.push_back(Expression(d));
+      }
+      for (const auto& t : s.target_list()) {
+        const auto& r = t.res_target();
+        SelectItem item;
+        item.expr = Expression(r.val());
+        item.alias = r.name();
+        out->select_list.push_back(std::move(item));
+      }
+      for (const auto& f : s.from_clause())
+        out->from.push_back(FromItem(f));
+      if (s.has_where_clause()) out->where = Expression(s.where_clause());
+      for (const auto& g : s.group_clause()) {
+        if (g.has_grouping_set()) Unsupported("GROUPING SETS, ROLLUP and CUBE");
+        out->group_by.push_back(Expression(g));
+      }
+      if (s.group_distinct()) Unsupported("GROUP BY DISTINCT");
+      if (s.has_having_clause()) out->having = Expression(s.having_clause());
+    }
+    for (const auto& o : s.sort_clause())
+      out->order_by.push_back(Sort(o.sort_by()));
+    if (s.has_limit_count()) out->limit = Expression(s.limit_count());
+    if (s.has_limit_offset()) out->offset = Expression(s.limit_offset());
+    if (s.limit_option() == pg::LIMIT_OPTION_WITH_TIES) Unsupported("FETCH ... WITH TIES");
+    return out;
+  }
+
+  std::vector<SelectItem> Returning(const NodeList& list) {
+    std::vector<SelectItem> out;
+    for (const auto& t : list) {
+      SelectItem item;
+      item.expr = Expression(t.res_target().val());
+      item.alias = t.res_target().name();
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  std::vector<SetItem> SetList(const NodeList& list) {
+    std::vector<SetItem> out;
+    for (const auto& t : list) {
+      const auto& r = t.res_target();
+      if (r.indirection_size() > 0) Unsupported("assignment to a field or element", r.location());
+      if (r.val().has_multi_assign_ref()) Unsupported("multi-column assignment", r.location());
+      out.push_back({r.name(), Expression(r.val()), r.location()});
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  StatementPtr Insert(const pg::InsertStmt& s) {
+    auto out = std::make_unique<InsertStatement>();
+    if (s.has_with_clause()) Unsupported("WITH in INSERT");
+    out->table = RangeName(s.relation());
+    if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
+    for (const auto& c : s.cols())
+      out->columns.push_back(c.res_target().name());
+    if (s.has_select_stmt()) out->source = Select(s.select_stmt().select_stmt());
+    // INSERT OR REPLACE / OR IGNORE / REPLACE INTO, recorded by the rewriter
+    // at the INSERT keyword of this statement.
+    auto action = rewritten_.insert_actions.lower_bound(statement_start_);
+    if (action != rewritten_.insert_actions.end() && action->first < statement_end_) {
+      out->on_conflict = action->second;
+    }
+    if (s.has_on_conflict_clause()) {
+      const auto& c = s.on_conflict_clause();
+      out->on_conflict =
+          c.action() == pg::ONCONFLICT_UPDATE ? ConflictAction::kUpdate : ConflictAction::kNothing;
+      if (c.has_infer()) {
+        if (!c.infer().conname().empty()) Unsupported("ON CONFLICT ON CONSTRAINT", c.location());
+        for (const auto& e : c.infer().index_elems())
+          out->conflict_columns.push_back(e.index_elem().name());
+      }
+      out->conflict_set = SetList(c.target_list());
+      if (c.has_where_clause()) out->conflict_where = Expression(c.where_clause());
+    }
+    out->returning = Returning(s.returning_list());
+    return out;
+  }
+
+  std::unique_ptr<ForeignKeyRef> ForeignKey(const pg::Constraint& c) {
+    auto fk = std::make_unique<ForeignKeyRef>();
+    fk->table = RangeName(c.pktable());
+    fk->columns = Names(c.pk_attrs());
+    auto action = [](const std::string& code) -> std::string {
+      switch (code.empty() ? 'a' : code[0]) {
+        case 'r':
+          return "restrict";
+        case 'c':
+          return "cascade";
+        case 'n':
+          return "set null";
+        case 'd':
+          return "set default";
+        default:
+          return "no action";
+      }
+    };
+    fk->on_delete = action(c.fk_del_action());
+    fk->on_update = action(c.fk_upd_action());
+    return fk;
+  }
+
+  StatementPtr CreateTable(const pg::CreateStmt& s) {
+    auto out = std::make_unique<CreateTableStatement>();
+    out->table = RangeName(s.relation());
+    out->if_not_exists = s.if_not_exists();
+    out->temporary = s.relation().relpersistence() == "t";
+    if (s.inh_relations_size() > 0) Unsupported("INHERITS");
+    for (const auto& elt : s.table_elts()) {
+      if (elt.has_column_def()) {
+        const auto& d = elt.column_def();
+        ColumnDef col;
+        col.name = d.colname();
+        col.type = Type(d.type_name());
+        col.location = d.location();
+        col.not_null = d.is_not_null();
+        if (d.has_raw_default()) col.default_value = Expression(d.raw_default());
+        for (const auto& cn : d.constraints()) {
+          const auto& c = cn.constraint();
+          switch (c.contype()) {
+            case pg::CONSTR_NULL:
+              break;
+            case pg::CONSTR_NOTNULL:
+              col.not_null = true;
+              break;
+            case pg::CONSTR_DEFAULT:
+              col.default_value = Expression(c.raw_expr());
+              break;
+            case pg::CONSTR_CHECK:
+              col.check = Expression(c.raw_expr());
+              break;
+            case pg::CONSTR_PRIMARY:
+              col.primary_key = true;
+              break;
+            case pg::CONSTR_UNIQUE:
+              col.unique = true;
+              break;
+            case pg::CONSTR_FOREIGN:
+              col.references = ForeignKey(c);
+              break;
+            case pg::CONSTR_ATTR_DEFERRABLE:
+            case pg::CONSTR_ATTR_NOT_DEFERRABLE:
+            case pg::CONSTR_ATTR_DEFERRED:
+            case pg::CONSTR_ATTR_IMMEDIATE:
+              break;
+            default:
+              Unsupported("this column constraint", c.location());
+          }
+        }
+        out->columns.push_back(std::move(col));
+      } else if (elt.has_constraint()) {
+        const auto& c = elt.constraint();
+        TableConstraint tc;
+        tc.name = c.conname();
+        switch (c.contype()) {
+          case pg::CONSTR_PRIMARY:
+            tc.kind = ConstraintKind::kPrimaryKey;
+            tc.columns = Names(c.keys());
+            break;
+          case pg::CONSTR_UNIQUE:
+            tc.kind = ConstraintKind::kUnique;
+            tc.columns = Names(c.keys());
+            break;
+          case pg::CONSTR_CHECK:
+            tc.kind = ConstraintKind::kCheck;
+            tc.check = Expression(c.raw_expr());
+            break;
+          case pg::CONSTR_FOREIGN:
+            tc.kind = ConstraintKind::kForeignKey;
+            tc.columns = Names(c.fk_attrs());
+            tc.references = ForeignKey(c);
+            break;
+          default:
+            Unsupported("this table constraint", c.location());
+        }
+        out->constraints.push_back(std::move(tc));
+      } else {
+        Unsupported("this table element (LIKE?)");
+      }
+    }
+    return out;
+  }
+
+  StatementPtr TransformStatement(const pg::Node& n) {
+    switch (n.node_case()) {
+      case pg::Node::kSelectStmt: {
+        auto out = std::make_unique<SelectStatement>();
+        out->query = Select(n.select_stmt());
+        return out;
+      }
+      case pg::Node::kInsertStmt:
+        return Insert(n.insert_stmt());
+      case pg::Node::kUpdateStmt: {
+        const auto& s = n.update_stmt();
+        if (s.has_with_clause()) Unsupported("WITH in UPDATE");
+        auto out = std::make_unique<UpdateStatement>();
+        out->table = RangeName(s.relation());
+        if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
+        out->set = SetList(s.target_list());
+        for (const auto& f : s.from_clause())
+          out->from.push_back(FromItem(f));
+        if (s.has_where_clause()) out->where = Expression(s.where_clause());
+        out->returning = Returning(s.returning_list());
+        return out;
+      }
+      case pg::Node::kDeleteStmt: {
+        const auto& s = n.delete_stmt();
+        if (s.has_with_clause()) Unsupported("WITH in DELETE");
+        auto out = std::make_unique<DeleteStatement>();
+        out->table = RangeName(s.relation());
+        if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
+        for (const auto& f : s.using_clause())
+          out->using_tables.push_back(FromItem(f));
+        if (s.has_where_clause()) out->where = Expression(s.where_clause());
+        out->returning = Returning(s.returning_list());
+        return out;
+      }
+      case pg::Node::kCreateStmt:
+        return CreateTable(n.create_stmt());
+      case pg::Node::kCreateTableAsStmt: {
+        const auto& s = n.create_table_as_stmt();
+        if (s.objtype() != pg::OBJECT_TABLE) Unsupported("CREATE MATERIALIZED VIEW");
+        auto out = std::make_unique<CreateTableStatement>();
+        out->table = RangeName(s.into().rel());
+        out->if_not_exists = s.if_not_exists();
+        out->as_select = Select(s.query().select_stmt());
+        for (const auto& name : Names(s.into().col_names())) {
+          ColumnDef c;
+          c.name = name;
+          out->columns.push_back(std::move(c));
+        }
+        return out;
+      }
+      case pg::Node::kViewStmt: {
+        const auto& s = n.view_stmt();
+        auto out = std::make_unique<CreateViewStatement>();
+        out->view = RangeName(s.view());
+        out->column_names = Names(s.aliases());
+        out->or_replace = s.replace();
+        out->query = Select(s.query().select_stmt());
+        return out;
+      }
+      case pg::Node::kIndexStmt: {
+        const auto& s = n.index_stmt();
+        auto out = std::make_unique<CreateIndexStatement>();
+        out->index = s.idxname();
+        out->table = RangeName(s.relation());
+        out->unique = s.unique();
+        out->if_not_exists = s.if_not_exists();
+        if (s.has_where_clause()) Unsupported("partial indexes");
+        for (const auto& p : s.index_params()) {
+          const auto& e = p.index_elem();
+          OrderItem key;
+          if (e.has_expr()) {
+            key.expr = Expression(e.expr());
+          } else {
+            key.expr = Make(ExprKind::kColumnRef, -1);
+            key.expr->names = {e.name()};
+          }
+          key.descending = e.ordering() == pg::SORTBY_DESC;
+          out->keys.push_back(std::move(key));
+        }
+        return out;
+      }
+      case pg::Node::kDropStmt: {
+        const auto& s = n.drop_stmt();
+        auto out = std::make_unique<DropStatement>();
+        switch (s.remove_type()) {
+          case pg::OBJECT_TABLE:
+            out->object = ObjectKind::kTable;
+            break;
+          case pg::OBJECT_VIEW:
+            out->object = ObjectKind::kView;
+            break;
+          case pg::OBJECT_INDEX:
+            out->object = ObjectKind::kIndex;
+            break;
+          case pg::OBJECT_SCHEMA:
+            out->object = ObjectKind::kSchema;
+            break;
+          default:
+            Unsupported("DROP of this object type");
+        }
+        for (const auto& o : s.objects()) {
+          if (o.has_list())
+            out->names.push_back(Names(o.list().items()));
+          else
+            out->names.push_back({Str(o)});
+        }
+        out->if_exists = s.missing_ok();
+        out->cascade = s.behavior() == pg::DROP_CASCADE;
+        return out;
+      }
+      case pg::Node::kTransactionStmt: {
+        const auto& s = n.transaction_stmt();
+        auto out = std::make_unique<TransactionStatement>();
+        switch (s.kind()) {
+          case pg::TRANS_STMT_BEGIN:
+          case pg::TRANS_STMT_START:
+            out->op = TransactionOp::kBegin;
+            break;
+          case pg::TRANS_STMT_COMMIT:
+            out->op = TransactionOp::kCommit;
+            break;
+          case pg::TRANS_STMT_ROLLBACK:
+            out->op = TransactionOp::kRollback;
+            break;
+          case pg::TRANS_STMT_SAVEPOINT:
+            out->op = TransactionOp::kSavepoint;
+            break;
+          case pg::TRANS_STMT_RELEASE:
+            out->op = TransactionOp::kRelease;
+            break;
+          case pg::TRANS_STMT_ROLLBACK_TO:
+            out->op = TransactionOp::kRollbackTo;
+            break;
+          default:
+            Unsupported("two-phase commit");
+        }
+        out->savepoint = s.savepoint_name();
+        return out;
+      }
+      case pg::Node::kExplainStmt: {
+        const auto& s = n.explain_stmt();
+        auto out = std::make_unique<ExplainStatement>();
+        for (const auto& o : s.options()) {
+          if (o.def_elem().defname() == "analyze") out->analyze = true;
+        }
+        out->inner = TransformStatement(s.query());
+        return out;
+      }
+      case pg::Node::kReindexStmt: {
+        const auto& s = n.reindex_stmt();
+        auto out = std::make_unique<ReindexStatement>();
+        if (s.has_relation())
+          out->name = RangeName(s.relation());
+        else if (!s.name().empty())
+          out->name = {s.name()};
+        return out;
+      }
+      default: {
+        const auto* field = pg::Node::descriptor()->FindFieldByNumber(n.node_case());
+        Unsupported(fmt::format("the statement {}", field ? field->name() : "?"));
+      }
+    }
+  }
+
+  const std::string& original_;
+  const std::string& text_;
+  const RewrittenSql& rewritten_;
+  size_t statement_start_ = 0;
+  size_t statement_end_ = 0;
+  int max_parameter_ = 0;
+};
+
+}  // namespace
+
+std::vector<StatementPtr> ParseSql(std::string_view sql) {
+  const std::string original(sql);
+  RewrittenSql rewritten = RewriteDialect(sql);
+  PgQueryProtobufParseResult result = pg_query_parse_protobuf(rewritten.text.c_str());
+  struct Free {
+    PgQueryProtobufParseResult* r;
+    ~Free() { pg_query_free_protobuf_parse_result(*r); }
+  } free_result{&result};
+  if (result.error != nullptr) {
+    const PgQueryError& e = *result.error;
+    const size_t at = e.cursorpos > 0 ? static_cast<size_t>(e.cursorpos - 1) : 0;
+    const auto [line, column] = LineAndColumn(original, rewritten.OriginalOffset(at));
+    Fail(ErrorKind::kParser, "{} (line {}, column {})", e.message, line, column);
+  }
+  pg::ParseResult tree;
+  if (!tree.ParseFromArray(result.parse_tree.data, static_cast<int>(result.parse_tree.len))) {
+    Fail(ErrorKind::kInternal, "libpg_query returned an unreadable parse tree");
+  }
+  Transformer t(original, rewritten);
+  std::vector<StatementPtr> out;
+  for (const auto& raw : tree.stmts())
+    out.push_back(t.Statement(raw));
+  return out;
+}
+
+}  // namespace llkv::sql
