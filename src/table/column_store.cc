@@ -313,6 +313,12 @@ uint64_t ColumnStore::RowCount(LogicalFieldId id) const {
   return StateOrThrow(id)->total_rows;
 }
 
+std::optional<uint64_t> ColumnStore::MaxRowId(LogicalFieldId id) const {
+  const ChunkMeta* last = StateOrThrow(id)->last_chunk();
+  if (last == nullptr) return std::nullopt;
+  return last->max_row_id;
+}
+
 std::vector<ColumnInfo> ColumnStore::Columns() const {
   std::vector<ColumnInfo> out;
   std::lock_guard lock(mu_);

@@ -164,6 +164,9 @@ class ColumnStore : public std::enable_shared_from_this<ColumnStore> {
   // Throws NotFound if the column does not exist.
   arrow::TypePtr ColumnType(LogicalFieldId id) const;
   uint64_t RowCount(LogicalFieldId id) const;
+  // The largest row id the column holds; nullopt when it is empty. Throws
+  // NotFound if the column does not exist.
+  std::optional<uint64_t> MaxRowId(LogicalFieldId id) const;
   std::vector<ColumnInfo> Columns() const;  // ordered by id
 
   std::unique_ptr<ColumnScanner> Scan(LogicalFieldId id, ScanOptions options = {}) const;

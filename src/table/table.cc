@@ -1,0 +1,252 @@
+#include "table/table.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "common/bytes.h"
+#include "llkv/arrow/builder.h"
+#include "table/type_codec.h"
+
+namespace llkv::table {
+
+namespace {
+
+constexpr uint32_t kTableDefMagic = 0x4442544C;  // "LTBD"
+constexpr uint16_t kTableDefVersion = 1;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+arrow::ArrayDataPtr Uint64Column(std::span<const uint64_t> values) {
+  arrow::UInt64Builder b(arrow::uint64());
+  b.UnsafeAppendValues(values.data(), static_cast<int64_t>(values.size()));
+  return b.Finish();
+}
+
+arrow::ArrayDataPtr RepeatedUint64(uint64_t value, int64_t n) {
+  arrow::UInt64Builder b(arrow::uint64());
+  b.Reserve(n);
+  for (int64_t i = 0; i < n; ++i)
+    b.Append(value);
+  return b.Finish();
+}
+
+}  // namespace
+
+std::optional<size_t> TableDef::FindColumn(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (EqualsIgnoreCase(columns[i].name, name)) return i;
+  }
+  return std::nullopt;
+}
+
+arrow::SchemaPtr TableDef::Schema() const {
+  std::vector<arrow::FieldPtr> fields;
+  for (const auto& c : columns)
+    fields.push_back(arrow::field(c.name, c.type, c.nullable));
+  return std::make_shared<arrow::Schema>(std::move(fields));
+}
+
+std::vector<uint8_t> EncodeTableDef(const TableDef& def) {
+  ByteWriter w;
+  w.Put(kTableDefMagic);
+  w.Put(kTableDefVersion);
+  w.Put(uint16_t{0});
+  w.Put(def.id);
+  w.PutString(def.name);
+  w.Put(def.next_field_id);
+  w.Put(static_cast<uint32_t>(def.columns.size()));
+  for (const auto& c : def.columns) {
+    w.PutString(c.name);
+    EncodeType(w, *c.type);
+    w.Put<uint8_t>(c.nullable);
+    w.Put(c.field_id);
+  }
+  return w.Take();
+}
+
+TableDef DecodeTableDef(std::span<const uint8_t> bytes, const std::string& what) {
+  ByteReader r(bytes, what);
+  if (r.Get<uint32_t>() != kTableDefMagic) r.Corrupt("not a table definition (bad magic)");
+  if (r.Get<uint16_t>() != kTableDefVersion) r.Corrupt("unknown table definition version");
+  r.Get<uint16_t>();
+  TableDef def;
+  def.id = r.Get<uint32_t>();
+  def.name = r.GetString();
+  def.next_field_id = r.Get<uint32_t>();
+  const uint32_t n = r.GetCount(10);
+  for (uint32_t i = 0; i < n; ++i) {
+    ColumnDef c;
+    c.name = r.GetString();
+    c.type = DecodeType(r);
+    c.nullable = r.Get<uint8_t>() != 0;
+    c.field_id = r.Get<uint32_t>();
+    if (c.field_id >= def.next_field_id) r.Corrupt("column field id beyond the table's counter");
+    def.columns.push_back(std::move(c));
+  }
+  r.ExpectEnd();
+  return def;
+}
+
+Table::Table(std::shared_ptr<ColumnStore> store, TableDef def)
+    : store_(std::move(store)), def_(std::move(def)) {
+  if (def_.id > LogicalFieldId::kMaxTableId) {
+    Fail(ErrorKind::kInvalidInput, "table id {} exceeds {}", def_.id, LogicalFieldId::kMaxTableId);
+  }
+  next_row_id_ = next_row_id();
+}
+
+uint64_t Table::next_row_id() const {
+  if (!store_->HasColumn(RowIdField())) return 0;
+  const std::optional<uint64_t> max_id = store_->MaxRowId(RowIdField());
+  return max_id ? *max_id + 1 : 0;
+}
+
+uint64_t Table::row_count() const {
+  return store_->HasColumn(RowIdField()) ? store_->RowCount(RowIdField()) : 0;
+}
+
+uint64_t Table::Insert(const arrow::RecordBatch& rows, TxnId txn) {
+  const auto& schema = *rows.schema();
+  if (static_cast<size_t>(schema.num_fields()) != def_.columns.size()) {
+    Fail(ErrorKind::kInvalidInput, "table {} has {} columns but {} values were supplied", def_.name,
+         def_.columns.size(), schema.num_fields());
+  }
+  for (size_t i = 0; i < def_.columns.size(); ++i) {
+    const ColumnDef& c = def_.columns[i];
+    const auto& col = rows.column(static_cast<int>(i));
+    if (!col->type->Equals(*c.type)) {
+      Fail(ErrorKind::kInvalidInput, "column {}.{} has type {}, the batch gives {}", def_.name,
+           c.name, c.type->ToString(), col->type->ToString());
+    }
+    if (!c.nullable && col->null_count > 0) {
+      Fail(ErrorKind::kConstraint, "NOT NULL constraint failed: {}.{}", def_.name, c.name);
+    }
+  }
+  const int64_t n = rows.num_rows();
+  std::lock_guard lock(write_mu_);
+  const uint64_t first = next_row_id_;
+  if (n == 0) return first;
+  std::vector<uint64_t> ids(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    ids[static_cast<size_t>(i)] = first + static_cast<uint64_t>(i);
+  arrow::ArrayDataPtr id_array = Uint64Column(ids);
+  std::vector<arrow::FieldPtr> fields = {
+      arrow::field(ColumnStore::kRowIdColumn, arrow::uint64(), false),
+      ColumnStore::ColumnField("rowid", arrow::uint64(), RowIdField(), false),
+      ColumnStore::ColumnField("created_by", arrow::uint64(), CreatedByField(), false)};
+  std::vector<arrow::ArrayDataPtr> columns = {id_array, id_array, RepeatedUint64(txn, n)};
+  for (size_t i = 0; i < def_.columns.size(); ++i) {
+    fields.push_back(
+        ColumnStore::ColumnField(def_.columns[i].name, def_.columns[i].type, UserField(i)));
+    columns.push_back(rows.column(static_cast<int>(i)));
+  }
+  store_->Append(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), n,
+                                           std::move(columns)));
+  next_row_id_ = first + static_cast<uint64_t>(n);
+  return first;
+}
+
+void Table::MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn) {
+  if (row_ids.empty()) return;
+  std::lock_guard lock(write_mu_);
+  const auto n = static_cast<int64_t>(row_ids.size());
+  std::vector<arrow::FieldPtr> fields = {
+      arrow::field(ColumnStore::kRowIdColumn, arrow::uint64(), false),
+      ColumnStore::ColumnField("deleted_by", arrow::uint64(), DeletedByField())};
+  store_->Append(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), n,
+                                           {Uint64Column(row_ids), RepeatedUint64(txn, n)}));
+}
+
+void Table::ClearDeleted(std::span<const uint64_t> row_ids) {
+  if (row_ids.empty() || !store_->HasColumn(DeletedByField())) return;
+  std::lock_guard lock(write_mu_);
+  const LogicalFieldId f = DeletedByField();
+  store_->DeleteRows(std::span<const LogicalFieldId>(&f, 1), row_ids);
+}
+
+void Table::RemoveRows(std::span<const uint64_t> row_ids) {
+  if (row_ids.empty()) return;
+  std::lock_guard lock(write_mu_);
+  std::vector<LogicalFieldId> fields = {RowIdField(), CreatedByField()};
+  if (store_->HasColumn(DeletedByField())) fields.push_back(DeletedByField());
+  for (size_t i = 0; i < def_.columns.size(); ++i) {
+    if (store_->HasColumn(UserField(i))) fields.push_back(UserField(i));
+  }
+  std::erase_if(fields, [&](const LogicalFieldId& f) { return !store_->HasColumn(f); });
+  store_->DeleteRows(fields, row_ids);
+}
+
+std::vector<arrow::ArrayDataPtr> Table::Fetch(std::span<const size_t> columns,
+                                              std::span<const uint64_t> row_ids) const {
+  std::vector<LogicalFieldId> fields;
+  for (size_t c : columns)
+    fields.push_back(UserField(c));
+  return store_->Gather(fields, row_ids, MissingRows::kError);
+}
+
+bool TableScanner::Next(arrow::RecordBatchPtr* out) {
+  arrow::RecordBatchPtr batch;
+  if (!inner_ || !inner_->Next(&batch)) return false;
+  // The store's batch is "row_id", the anchor again (the row-id shadow),
+  // then the other present columns; absent columns read as null.
+  std::vector<arrow::ArrayDataPtr> columns = {batch->column(0)};
+  int next = 2;
+  for (size_t i = 1; i < present_.size(); ++i) {
+    if (present_[i]) {
+      columns.push_back(batch->column(next++));
+    } else {
+      columns.push_back(
+          arrow::MakeNullArray(schema_->field(static_cast<int>(i))->type(), batch->num_rows()));
+    }
+  }
+  *out = arrow::RecordBatch::Make(schema_, batch->num_rows(), std::move(columns));
+  return true;
+}
+
+std::unique_ptr<TableScanner> Table::Scan(std::span<const size_t> columns,
+                                          bool with_versions) const {
+  std::vector<LogicalFieldId> fields = {RowIdField()};
+  std::vector<arrow::FieldPtr> out_fields = {arrow::field("row_id", arrow::uint64(), false)};
+  if (with_versions) {
+    fields.push_back(CreatedByField());
+    out_fields.push_back(arrow::field("created_by", arrow::uint64()));
+    fields.push_back(DeletedByField());
+    out_fields.push_back(arrow::field("deleted_by", arrow::uint64()));
+  }
+  for (size_t c : columns) {
+    fields.push_back(UserField(c));
+    out_fields.push_back(arrow::field(def_.columns[c].name, def_.columns[c].type));
+  }
+  auto scanner = std::make_unique<TableScanner>();
+  scanner->schema_ = std::make_shared<arrow::Schema>(std::move(out_fields));
+  if (!store_->HasColumn(RowIdField())) return scanner;
+  std::vector<LogicalFieldId> present;
+  for (const auto& f : fields) {
+    scanner->present_.push_back(store_->HasColumn(f));
+    if (scanner->present_.back()) present.push_back(f);
+  }
+  scanner->inner_ = store_->ScanColumns(std::move(present));
+  return scanner;
+}
+
+void Table::DropStorage() {
+  std::lock_guard lock(write_mu_);
+  std::vector<LogicalFieldId> fields = {RowIdField(), CreatedByField(), DeletedByField()};
+  for (size_t i = 0; i < def_.columns.size(); ++i)
+    fields.push_back(UserField(i));
+  for (const auto& f : fields) {
+    if (store_->HasColumn(f)) store_->DropColumn(f);
+  }
+}
+
+}  // namespace llkv::table

@@ -1,0 +1,122 @@
+// Table: a table's rows stored as columns of the ColumnStore.
+//
+// Design note.
+//   * Every table has, besides its user columns, three hidden columns that
+//     exist from the table's creation: the row-id shadow (Namespace
+//     kRowIdShadow, field 0, uint64, the row id itself: the anchor that
+//     defines which rows exist), `created_by` (kCreatedBy, uint64: the
+//     transaction that inserted the row version) and `deleted_by` (kDeletedBy,
+//     uint64, null while the version is live). MVCC visibility (issue 4)
+//     is decided from the last two; this layer stores them faithfully.
+//   * Row ids are assigned by the table in increasing order, never reused
+//     while any version with that id exists: the next id is one past the
+//     largest in the row-id shadow, recomputed on open.
+//   * User columns are addressed by stable field ids (TableDef), so renaming
+//     or dropping a column never moves another column's data.
+//   * Every write (insert of a batch, update, delete marks) is one atomic
+//     column store commit covering all its columns.
+//
+// Thread safety: reads may run concurrently with each other and with writes;
+// writes to one table are serialized by the table.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "table/column_store.h"
+
+namespace llkv::table {
+
+struct ColumnDef {
+  std::string name;
+  arrow::TypePtr type;
+  bool nullable = true;
+  uint32_t field_id = 0;
+};
+
+// The stored definition of a table (its row in the system catalog).
+struct TableDef {
+  uint32_t id = 0;
+  std::string name;
+  std::vector<ColumnDef> columns;
+  uint32_t next_field_id = 0;
+
+  // Index of the column named `name` (ASCII case-insensitive), if any.
+  std::optional<size_t> FindColumn(std::string_view name) const;
+  arrow::SchemaPtr Schema() const;  // user columns, in order
+};
+
+std::vector<uint8_t> EncodeTableDef(const TableDef& def);
+TableDef DecodeTableDef(std::span<const uint8_t> bytes, const std::string& what);
+
+// Transaction ids as stored in created_by / deleted_by.
+using TxnId = uint64_t;
+
+// Streams a table's rows as batches of "row_id", optionally "created_by"
+// and "deleted_by" (null: live), then the requested user columns.
+class TableScanner {
+ public:
+  bool Next(arrow::RecordBatchPtr* out);
+  const arrow::SchemaPtr& schema() const { return schema_; }
+
+ private:
+  friend class Table;
+  std::unique_ptr<MultiColumnScanner> inner_;  // null for a table never written
+  arrow::SchemaPtr schema_;
+  std::vector<bool> present_;  // per output column after row_id: stored yet?
+};
+
+class Table {
+ public:
+  Table(std::shared_ptr<ColumnStore> store, TableDef def);
+
+  const TableDef& def() const { return def_; }
+  uint32_t id() const { return def_.id; }
+  const std::shared_ptr<ColumnStore>& store() const { return store_; }
+
+  // Appends `rows`, whose columns are the table's user columns in order
+  // (names may differ, types must match), as versions created by `txn`.
+  // Returns the first assigned row id; the rest follow consecutively.
+  // Throws Constraint Error naming the column when a NOT NULL column gets a
+  // null, InvalidInput when the batch does not fit the table.
+  uint64_t Insert(const arrow::RecordBatch& rows, TxnId txn);
+
+  // Sets deleted_by = txn on `row_ids` (ascending, existing rows).
+  void MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn);
+  // Clears deleted_by on `row_ids` (undo of MarkDeleted by an aborted txn).
+  void ClearDeleted(std::span<const uint64_t> row_ids);
+  // Physically removes rows (every column). For vacuum and rollback.
+  void RemoveRows(std::span<const uint64_t> row_ids);
+
+  // Values of user columns `columns` (indexes into def().columns) at
+  // ascending `row_ids`.
+  std::vector<arrow::ArrayDataPtr> Fetch(std::span<const size_t> columns,
+                                         std::span<const uint64_t> row_ids) const;
+
+  // Scans the table's stored row versions (see TableScanner).
+  std::unique_ptr<TableScanner> Scan(std::span<const size_t> columns, bool with_versions) const;
+
+  uint64_t row_count() const;  // stored row versions, live or not
+  uint64_t next_row_id() const;
+
+  LogicalFieldId UserField(size_t column) const {
+    return {Namespace::kUserData, def_.id, def_.columns[column].field_id};
+  }
+  LogicalFieldId RowIdField() const { return {Namespace::kRowIdShadow, def_.id, 0}; }
+  LogicalFieldId CreatedByField() const { return {Namespace::kCreatedBy, def_.id, 0}; }
+  LogicalFieldId DeletedByField() const { return {Namespace::kDeletedBy, def_.id, 0}; }
+
+  // Drops every column of the table from the store.
+  void DropStorage();
+
+ private:
+  std::shared_ptr<ColumnStore> store_;
+  TableDef def_;
+  mutable std::mutex write_mu_;
+  uint64_t next_row_id_ = 0;  // guarded by write_mu_
+};
+
+}  // namespace llkv::table
