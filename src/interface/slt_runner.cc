@@ -1,0 +1,440 @@
+#include "interface/slt_runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "arrow/temporal.h"
+#include "common/bit_util.h"
+#include "common/md5.h"
+#include "llkv/common/error.h"
+
+namespace llkv::slt {
+
+namespace {
+
+using arrow::ArrayData;
+using arrow::TypeId;
+
+bool AnswersTo(const std::string& db) {
+  return db == "llkv" || db == "sqlite" || db == "duckdb";
+}
+
+bool Skipped(const Record& r) {
+  for (const auto& c : r.conditions) {
+    if (c.only != AnswersTo(c.database)) return true;
+  }
+  return false;
+}
+
+// The value as a double, for R rendering and I truncation.
+double AsDouble(const ArrayData& a, int64_t i) {
+  const int64_t k = a.offset + i;
+  switch (a.type->id()) {
+    case TypeId::kBool:
+      return bit_util::GetBit(a.buffers[1]->data(), k) ? 1 : 0;
+    case TypeId::kInt8:
+      return a.buffers[1]->data_as<int8_t>()[k];
+    case TypeId::kInt16:
+      return a.buffers[1]->data_as<int16_t>()[k];
+    case TypeId::kInt32:
+      return a.buffers[1]->data_as<int32_t>()[k];
+    case TypeId::kInt64:
+      return static_cast<double>(a.buffers[1]->data_as<int64_t>()[k]);
+    case TypeId::kUInt8:
+      return a.buffers[1]->data_as<uint8_t>()[k];
+    case TypeId::kUInt16:
+      return a.buffers[1]->data_as<uint16_t>()[k];
+    case TypeId::kUInt32:
+      return a.buffers[1]->data_as<uint32_t>()[k];
+    case TypeId::kUInt64:
+      return static_cast<double>(a.buffers[1]->data_as<uint64_t>()[k]);
+    case TypeId::kFloat32:
+      return a.buffers[1]->data_as<float>()[k];
+    case TypeId::kFloat64:
+      return a.buffers[1]->data_as<double>()[k];
+    case TypeId::kDecimal128:
+      return static_cast<double>(a.buffers[1]->data_as<arrow::Decimal128>()[k]) /
+             std::pow(10.0, a.type->scale());
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8: {
+      // SQLite's numeric prefix rule: "12abc" -> 12, "abc" -> 0.
+      const std::string s(arrow::BinaryValueAt(a, i));
+      char* end = nullptr;
+      const double v = std::strtod(s.c_str(), &end);
+      return end == s.c_str() ? 0 : v;
+    }
+    default:
+      return 0;
+  }
+}
+
+std::string IntegerText(const ArrayData& a, int64_t i) {
+  switch (a.type->id()) {
+    case TypeId::kInt8:
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64:
+      return arrow::FormatValue(a, i);
+    case TypeId::kDecimal128: {
+      const arrow::Decimal128 v = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
+      arrow::Decimal128 p = 1;
+      for (int s = 0; s < a.type->scale(); ++s)
+        p *= 10;
+      return arrow::FormatDecimal128(v / p, 0);
+    }
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8: {
+      const std::string s(arrow::BinaryValueAt(a, i));
+      char* end = nullptr;
+      const long long v = std::strtoll(s.c_str(), &end, 10);
+      return std::to_string(end == s.c_str() ? 0 : v);
+    }
+    default: {
+      const double d = AsDouble(a, i);
+      if (std::isnan(d)) return "0";
+      if (d >= 9.2233720368547758e18) return "9223372036854775807";
+      if (d <= -9.2233720368547758e18) return "-9223372036854775808";
+      return std::to_string(static_cast<long long>(d));
+    }
+  }
+}
+
+std::string Text(const ArrayData& a, int64_t i) {
+  std::string s = a.type->id() == TypeId::kUtf8 || a.type->id() == TypeId::kLargeUtf8
+                      ? std::string(arrow::BinaryValueAt(a, i))
+                      : arrow::FormatValue(a, i);
+  if (s.empty()) return "(empty)";
+  for (char& c : s) {
+    if ((c > 0 && c < ' ') || c == 0x7f) c = '@';
+  }
+  return s;
+}
+
+// The rendered values of a result, row-major.
+std::vector<std::string> Render(const QueryResult& result, const std::string& types, int* columns) {
+  std::vector<std::string> values;
+  *columns = result.schema ? result.schema->num_fields() : 0;
+  for (const auto& batch : result.batches) {
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        const char type =
+            static_cast<size_t>(c) < types.size() ? types[static_cast<size_t>(c)] : 'T';
+        values.push_back(RenderValue(*batch->column(c), r, type));
+      }
+    }
+  }
+  return values;
+}
+
+// Expected values from the record's lines, given the result's width.
+std::vector<std::string> ExpectedValues(const Record& r, int columns) {
+  std::vector<std::string> out;
+  const bool tabbed = std::any_of(r.expected.begin(), r.expected.end(), [](const std::string& l) {
+    return l.find('\t') != std::string::npos;
+  });
+  if (!tabbed && columns > 1 &&
+      std::all_of(r.expected.begin(), r.expected.end(),
+                  [](const std::string& l) { return l.find(' ') == std::string::npos; }) &&
+      r.expected.size() % static_cast<size_t>(columns) == 0) {
+    return r.expected;  // SQLite style: one value per line
+  }
+  for (const auto& line : r.expected) {
+    if (columns <= 1 && !tabbed) {
+      out.push_back(line);
+      continue;
+    }
+    std::string value;
+    std::istringstream in(line);
+    while (std::getline(in, value, '\t'))
+      out.push_back(value);
+  }
+  return out;
+}
+
+void SortValues(std::vector<std::string>& values, SortMode mode, int columns) {
+  if (mode == SortMode::kValueSort) {
+    std::sort(values.begin(), values.end());
+  } else if (mode == SortMode::kRowSort && columns > 0) {
+    std::vector<std::vector<std::string>> rows;
+    for (size_t i = 0; i + static_cast<size_t>(columns) <= values.size();
+         i += static_cast<size_t>(columns)) {
+      rows.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(i),
+                        values.begin() + static_cast<std::ptrdiff_t>(i) + columns);
+    }
+    std::sort(rows.begin(), rows.end());
+    values.clear();
+    for (auto& row : rows)
+      values.insert(values.end(), row.begin(), row.end());
+  }
+}
+
+std::string HashValues(const std::vector<std::string>& values) {
+  Md5 md5;
+  for (const auto& v : values) {
+    md5.Update(v);
+    md5.Update("\n");
+  }
+  return md5.HexDigest();
+}
+
+std::string Substitute(std::string s, const std::map<std::string, std::string>& vars) {
+  for (const auto& [name, value] : vars) {
+    for (const std::string& pattern : {"${" + name + "}", "{" + name + "}"}) {
+      size_t at;
+      while ((at = s.find(pattern)) != std::string::npos)
+        s.replace(at, pattern.size(), value);
+    }
+  }
+  return s;
+}
+
+bool ErrorMatches(const std::string& expected, const std::string& actual) {
+  if (expected.empty()) return true;
+  if (expected.rfind("<REGEX>:", 0) == 0) {
+    try {
+      return std::regex_search(actual, std::regex(expected.substr(8)));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  return actual.find(expected) != std::string::npos;
+}
+
+class FileRun {
+ public:
+  FileRun(const std::string& path, const DatabaseFactory& factory, const RunOptions& options)
+      : factory_(factory), options_(options) {
+    outcome_.path = path;
+  }
+
+  FileOutcome Run(const std::vector<Record>& records) {
+    database_ = factory_();
+    size_t pos = 0;
+    RunBlock(records, pos, {}, /*until_endloop=*/false);
+    return std::move(outcome_);
+  }
+
+ private:
+  // Runs records from `pos` to the end (or the matching endloop).
+  void RunBlock(const std::vector<Record>& records, size_t& pos,
+                const std::map<std::string, std::string>& vars, bool until_endloop) {
+    while (pos < records.size()) {
+      const Record& r = records[pos++];
+      if (r.kind == RecordKind::kEndLoop) {
+        if (until_endloop) return;
+        continue;
+      }
+      if (r.kind == RecordKind::kLoop) {
+        const size_t body = pos;
+        if (r.loop_values.empty()) {
+          SkipLoop(records, pos);
+          continue;
+        }
+        for (const auto& value : r.loop_values) {
+          auto inner = vars;
+          inner[r.loop_variable] = value;
+          pos = body;
+          RunBlock(records, pos, inner, true);
+          if (stopped_) return;
+        }
+        continue;
+      }
+      if (stopped_) {
+        if (r.kind == RecordKind::kStatement || r.kind == RecordKind::kQuery) ++outcome_.skipped;
+        continue;
+      }
+      Execute(r, vars);
+    }
+  }
+
+  void SkipLoop(const std::vector<Record>& records, size_t& pos) {
+    int depth = 1;
+    while (pos < records.size() && depth > 0) {
+      if (records[pos].kind == RecordKind::kLoop) ++depth;
+      if (records[pos].kind == RecordKind::kEndLoop) --depth;
+      ++pos;
+    }
+  }
+
+  Connection& ConnectionFor(const std::string& name) {
+    auto& c = connections_[name];
+    if (!c) c = database_->Connect();
+    return *c;
+  }
+
+  void Fail(const Record& r, const std::string& sql, std::string message) {
+    ++outcome_.failed;
+    outcome_.failures.push_back({r.line, sql, std::move(message)});
+    if (options_.stop_at_first_failure) Stop("stopped at the first failure");
+  }
+
+  void Stop(std::string reason) {
+    stopped_ = true;
+    if (outcome_.skip_reason.empty()) outcome_.skip_reason = std::move(reason);
+  }
+
+  void Execute(const Record& r, const std::map<std::string, std::string>& vars) {
+    const bool runnable = r.kind == RecordKind::kStatement || r.kind == RecordKind::kQuery;
+    if (skipping_mode_ && !(r.kind == RecordKind::kMode && r.argument == "unskip")) {
+      if (runnable) ++outcome_.skipped;
+      return;
+    }
+    if (Skipped(r)) {
+      if (runnable) ++outcome_.skipped;
+      return;
+    }
+    switch (r.kind) {
+      case RecordKind::kHashThreshold:
+        return;  // it only shaped how the expected results were written
+      case RecordKind::kHalt:
+        Stop("halt");
+        return;
+      case RecordKind::kRequire:
+        Stop("requires " + r.argument);
+        return;
+      case RecordKind::kMode:
+        if (r.argument == "skip") skipping_mode_ = true;
+        if (r.argument == "unskip") skipping_mode_ = false;
+        return;
+      case RecordKind::kLoad:
+      case RecordKind::kRestart:
+      case RecordKind::kUnsupported:
+        Stop(fmt::format("line {}: '{}' is not supported by the runner", r.line,
+                         r.kind == RecordKind::kLoad      ? "load"
+                         : r.kind == RecordKind::kRestart ? "restart"
+                                                          : r.argument));
+        return;
+      default:
+        break;
+    }
+    const std::string sql = Substitute(r.sql, vars);
+    Connection& conn = ConnectionFor(r.connection);
+    QueryResult result;
+    try {
+      result = conn.Execute(sql);
+    } catch (const std::exception& e) {
+      if (r.kind == RecordKind::kStatement && r.expect != Expectation::kOk) {
+        if (r.expect == Expectation::kMaybe ||
+            ErrorMatches(Substitute(r.expected_error, vars), e.what())) {
+          ++outcome_.passed;
+        } else {
+          Fail(r, sql,
+               fmt::format("expected error matching: {}\nactual error: {}", r.expected_error,
+                           e.what()));
+        }
+        return;
+      }
+      Fail(r, sql, fmt::format("unexpected error: {}", e.what()));
+      return;
+    }
+    if (r.kind == RecordKind::kStatement) {
+      if (r.expect == Expectation::kError) {
+        Fail(r, sql, "expected an error, the statement succeeded");
+      } else {
+        ++outcome_.passed;
+      }
+      return;
+    }
+    CheckQuery(r, sql, result, vars);
+  }
+
+  void CheckQuery(const Record& r, const std::string& sql, const QueryResult& result,
+                  const std::map<std::string, std::string>& vars) {
+    int columns = 0;
+    std::vector<std::string> actual = Render(result, r.types, &columns);
+    if (columns != static_cast<int>(r.types.size()) && !r.types.empty()) {
+      Fail(r, sql,
+           fmt::format("expected {} columns ({}), got {}", r.types.size(), r.types, columns));
+      return;
+    }
+    SortValues(actual, r.sort, columns);
+    const std::string hash = HashValues(actual);
+    if (!r.label.empty()) {
+      const std::string label = Substitute(r.label, vars);
+      auto [it, inserted] = labels_.emplace(label, hash);
+      if (!inserted && it->second != hash) {
+        Fail(r, sql, fmt::format("result differs from the earlier result labelled {}", label));
+        return;
+      }
+    }
+    if (r.expected_is_hash) {
+      if (static_cast<int64_t>(actual.size()) != r.hash_count || hash != r.hash) {
+        Fail(r, sql,
+             fmt::format("expected {} values hashing to {}\nactual {} values hashing to {}",
+                         r.hash_count, r.hash, actual.size(), hash));
+      } else {
+        ++outcome_.passed;
+      }
+      return;
+    }
+    std::vector<std::string> expected;
+    for (const auto& v : ExpectedValues(r, columns))
+      expected.push_back(Substitute(v, vars));
+    SortValues(expected, r.sort, columns);
+    if (expected == actual) {
+      ++outcome_.passed;
+      return;
+    }
+    std::string message = "expected:\n";
+    for (const auto& v : expected)
+      message += "  " + v + "\n";
+    message += "actual:\n";
+    for (size_t i = 0; i < actual.size() && i < 200; ++i)
+      message += "  " + actual[i] + "\n";
+    Fail(r, sql, message);
+  }
+
+  const DatabaseFactory& factory_;
+  RunOptions options_;
+  FileOutcome outcome_;
+  std::unique_ptr<Database> database_;
+  std::map<std::string, std::unique_ptr<Connection>> connections_;
+  std::map<std::string, std::string> labels_;
+  bool skipping_mode_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::string RenderValue(const ArrayData& column, int64_t row, char type) {
+  if (column.IsNull(row)) return "NULL";
+  switch (type) {
+    case 'I':
+      return IntegerText(column, row);
+    case 'R':
+      return fmt::format("{:.3f}", AsDouble(column, row));
+    default:
+      return Text(column, row);
+  }
+}
+
+FileOutcome RunFile(const std::string& path, const DatabaseFactory& factory,
+                    const RunOptions& options) {
+  std::vector<Record> records;
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) llkv::Fail(ErrorKind::kIO, "cannot open '{}'", path);
+    std::stringstream text;
+    text << in.rdbuf();
+    records = ParseSlt(text.str(), path);
+  } catch (const std::exception& e) {
+    FileOutcome out;
+    out.path = path;
+    out.failed = 1;
+    out.failures.push_back({0, "", e.what()});
+    return out;
+  }
+  return FileRun(path, factory, options).Run(records);
+}
+
+}  // namespace llkv::slt
