@@ -1,0 +1,342 @@
+// CAST between the SQL types LLKV's planner produces.
+//
+// Numbers: integers widen freely and narrow with a range check; reals to
+// integers truncate toward zero (SQLite's rule) and must fit; decimals
+// scale exactly. Text parses strictly (surrounding spaces allowed) and
+// anything that is not a number, boolean or date of the target type is a
+// Conversion Error naming the value and both types.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "arrow/temporal.h"
+#include "common/bit_util.h"
+#include "execution/expression.h"
+#include "llkv/arrow/builder.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+using arrow::ArrayData;
+using arrow::ArrayDataPtr;
+using arrow::TypeId;
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+[[noreturn]] void CannotConvert(std::string_view value, const arrow::DataType& from,
+                                const arrow::DataType& to) {
+  Fail(ErrorKind::kConversion, "Could not convert {} '{}' to {}", from.ToString(), value,
+       to.ToString());
+}
+
+arrow::Decimal128 Pow10(int n) {
+  arrow::Decimal128 p = 1;
+  for (int i = 0; i < n; ++i)
+    p *= 10;
+  return p;
+}
+
+// Row i of a numeric array as int64 / double / (unscaled, scale).
+bool IsIntegerType(const arrow::DataType& t) {
+  return t.is_integer();
+}
+
+int64_t IntAt(const ArrayData& a, int64_t i) {
+  const int64_t k = a.offset + i;
+  const uint8_t* p = a.buffers[1]->data();
+  switch (a.type->id()) {
+    case TypeId::kInt8:
+      return reinterpret_cast<const int8_t*>(p)[k];
+    case TypeId::kInt16:
+      return reinterpret_cast<const int16_t*>(p)[k];
+    case TypeId::kInt32:
+      return reinterpret_cast<const int32_t*>(p)[k];
+    case TypeId::kInt64:
+      return reinterpret_cast<const int64_t*>(p)[k];
+    case TypeId::kUInt8:
+      return reinterpret_cast<const uint8_t*>(p)[k];
+    case TypeId::kUInt16:
+      return reinterpret_cast<const uint16_t*>(p)[k];
+    case TypeId::kUInt32:
+      return reinterpret_cast<const uint32_t*>(p)[k];
+    case TypeId::kUInt64: {
+      const uint64_t v = reinterpret_cast<const uint64_t*>(p)[k];
+      if (v > static_cast<uint64_t>(INT64_MAX)) {
+        Fail(ErrorKind::kConversion, "Type uint64 with value {} is out of range for int64", v);
+      }
+      return static_cast<int64_t>(v);
+    }
+    case TypeId::kBool:
+      return bit_util::GetBit(p, k) ? 1 : 0;
+    default:
+      Fail(ErrorKind::kInternal, "IntAt on {}", a.type->ToString());
+  }
+}
+
+double DoubleAt(const ArrayData& a, int64_t i) {
+  const int64_t k = a.offset + i;
+  switch (a.type->id()) {
+    case TypeId::kFloat32:
+      return a.buffers[1]->data_as<float>()[k];
+    case TypeId::kFloat64:
+      return a.buffers[1]->data_as<double>()[k];
+    case TypeId::kDecimal128:
+      return static_cast<double>(a.buffers[1]->data_as<arrow::Decimal128>()[k]) /
+             std::pow(10.0, a.type->scale());
+    default:
+      return static_cast<double>(IntAt(a, i));
+  }
+}
+
+// The shortest text that reads back as the same double, with ".0" for
+// whole numbers so that reals stay recognisable (DuckDB's rendering).
+std::string DoubleText(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{}", d);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+// Appends value (already range-checked for the target) to an integer builder.
+void AppendInt(arrow::ArrayBuilder* b, TypeId id, int64_t v) {
+  switch (id) {
+    case TypeId::kInt8:
+      static_cast<arrow::Int8Builder*>(b)->Append(static_cast<int8_t>(v));
+      break;
+    case TypeId::kInt16:
+      static_cast<arrow::Int16Builder*>(b)->Append(static_cast<int16_t>(v));
+      break;
+    case TypeId::kInt32:
+      static_cast<arrow::Int32Builder*>(b)->Append(static_cast<int32_t>(v));
+      break;
+    case TypeId::kInt64:
+      static_cast<arrow::Int64Builder*>(b)->Append(v);
+      break;
+    case TypeId::kUInt8:
+      static_cast<arrow::UInt8Builder*>(b)->Append(static_cast<uint8_t>(v));
+      break;
+    case TypeId::kUInt16:
+      static_cast<arrow::UInt16Builder*>(b)->Append(static_cast<uint16_t>(v));
+      break;
+    case TypeId::kUInt32:
+      static_cast<arrow::UInt32Builder*>(b)->Append(static_cast<uint32_t>(v));
+      break;
+    case TypeId::kUInt64:
+      static_cast<arrow::UInt64Builder*>(b)->Append(static_cast<uint64_t>(v));
+      break;
+    default:
+      Fail(ErrorKind::kInternal, "AppendInt to {}", static_cast<int>(id));
+  }
+}
+
+void CheckIntRange(int64_t v, const arrow::DataType& to, const std::string& shown,
+                   const arrow::DataType& from) {
+  const int bits = to.bit_width();
+  bool fits;
+  if (to.is_signed_integer()) {
+    fits = bits == 64 || (v >= -(int64_t{1} << (bits - 1)) && v < (int64_t{1} << (bits - 1)));
+  } else {
+    fits = v >= 0 && (bits == 64 || v < (int64_t{1} << bits));
+  }
+  if (!fits) {
+    Fail(ErrorKind::kConversion,
+         "Type {} with value {} can't be cast because the value is out of "
+         "range for the destination type {}",
+         from.ToString(), shown, to.ToString());
+  }
+}
+
+int64_t ParseInt(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  const std::string_view t = Trim(s);
+  int64_t v = 0;
+  const char* begin = t.data() + (!t.empty() && t[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(begin, t.data() + t.size(), v);
+  if (ec == std::errc() && end == t.data() + t.size() && begin != end) return v;
+  // "1.5" and "1e3" convert through double, as DuckDB does.
+  double d = 0;
+  auto [dend, dec] = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (dec == std::errc() && dend == t.data() + t.size() && std::isfinite(d) &&
+      std::fabs(d) < 9.2e18) {
+    return static_cast<int64_t>(std::nearbyint(d));
+  }
+  CannotConvert(s, from, to);
+}
+
+double ParseDouble(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  const std::string_view t = Trim(s);
+  double d = 0;
+  const char* begin = t.data() + (!t.empty() && t[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(begin, t.data() + t.size(), d);
+  if (ec == std::errc() && end == t.data() + t.size() && begin != end) return d;
+  CannotConvert(s, from, to);
+}
+
+bool ParseBool(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  std::string t(Trim(s));
+  for (char& c : t)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "true" || t == "t" || t == "1" || t == "yes" || t == "y") return true;
+  if (t == "false" || t == "f" || t == "0" || t == "no" || t == "n") return false;
+  CannotConvert(s, from, to);
+}
+
+int32_t ParseDate(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  const std::string_view t = Trim(s);
+  int64_t y = 0;
+  int m = 0, d = 0;
+  const char* p = t.data();
+  const char* end = t.data() + t.size();
+  auto r1 = std::from_chars(p, end, y);
+  if (r1.ec == std::errc() && r1.ptr < end && *r1.ptr == '-') {
+    auto r2 = std::from_chars(r1.ptr + 1, end, m);
+    if (r2.ec == std::errc() && r2.ptr < end && *r2.ptr == '-') {
+      auto r3 = std::from_chars(r2.ptr + 1, end, d);
+      if (r3.ec == std::errc() && r3.ptr == end && m >= 1 && m <= 12 && d >= 1) {
+        const int64_t days = arrow::DaysFromCivil(y, m, d);
+        if (arrow::CivilFromDays(days).day == d) return static_cast<int32_t>(days);
+      }
+    }
+  }
+  CannotConvert(s, from, to);
+}
+
+}  // namespace
+
+ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
+  const arrow::DataType& from = *a.type;
+  if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
+  if (from.id() == TypeId::kNull) return arrow::MakeNullArray(to, a.length);
+  auto b = arrow::MakeBuilder(to);
+  b->Reserve(a.length);
+  const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (a.IsNull(i)) {
+      b->AppendNull();
+      continue;
+    }
+    switch (to->id()) {
+      case TypeId::kInt8:
+      case TypeId::kInt16:
+      case TypeId::kInt32:
+      case TypeId::kInt64:
+      case TypeId::kUInt8:
+      case TypeId::kUInt16:
+      case TypeId::kUInt32:
+      case TypeId::kUInt64: {
+        int64_t v;
+        std::string shown;
+        if (from_text) {
+          v = ParseInt(arrow::BinaryValueAt(a, i), from, *to);
+          shown = std::string(arrow::BinaryValueAt(a, i));
+        } else if (IsIntegerType(from) || from.id() == TypeId::kBool) {
+          v = IntAt(a, i);
+          shown = std::to_string(v);
+        } else if (from.id() == TypeId::kDecimal128) {
+          const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
+          const arrow::Decimal128 whole = raw / Pow10(from.scale());
+          shown = arrow::FormatDecimal128(raw, from.scale());
+          if (whole > INT64_MAX || whole < INT64_MIN) {
+            Fail(ErrorKind::kConversion,
+                 "Type {} with value {} can't be cast because the value is "
+                 "out of range for the destination type {}",
+                 from.ToString(), shown, to->ToString());
+          }
+          v = static_cast<int64_t>(whole);
+        } else if (from.is_floating()) {
+          const double d = DoubleAt(a, i);
+          shown = DoubleText(d);
+          if (!std::isfinite(d) || std::fabs(d) >= 9.2233720368547758e18) {
+            Fail(ErrorKind::kConversion, "Type {} with value {} can't be cast to {}",
+                 from.ToString(), shown, to->ToString());
+          }
+          v = static_cast<int64_t>(std::trunc(d));
+        } else {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> {})", from.ToString(),
+               to->ToString());
+        }
+        CheckIntRange(v, *to, shown, from);
+        AppendInt(b.get(), to->id(), v);
+        break;
+      }
+      case TypeId::kFloat32:
+      case TypeId::kFloat64: {
+        const double d =
+            from_text ? ParseDouble(arrow::BinaryValueAt(a, i), from, *to) : DoubleAt(a, i);
+        if (to->id() == TypeId::kFloat32)
+          static_cast<arrow::FloatBuilder*>(b.get())->Append(static_cast<float>(d));
+        else
+          static_cast<arrow::DoubleBuilder*>(b.get())->Append(d);
+        break;
+      }
+      case TypeId::kDecimal128: {
+        const arrow::Decimal128 scale = Pow10(to->scale());
+        arrow::Decimal128 v;
+        if (IsIntegerType(from) || from.id() == TypeId::kBool) {
+          v = arrow::Decimal128(IntAt(a, i)) * scale;
+        } else if (from.id() == TypeId::kDecimal128) {
+          const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
+          const int diff = to->scale() - from.scale();
+          v = diff >= 0 ? raw * Pow10(diff) : raw / Pow10(-diff);
+        } else {
+          const double d =
+              from_text ? ParseDouble(arrow::BinaryValueAt(a, i), from, *to) : DoubleAt(a, i);
+          v = static_cast<arrow::Decimal128>(std::nearbyint(d * std::pow(10.0, to->scale())));
+        }
+        const arrow::Decimal128 limit = Pow10(to->precision());
+        if (v >= limit || v <= -limit) {
+          Fail(ErrorKind::kConversion, "Could not cast value {} to {}",
+               from_text ? std::string(arrow::BinaryValueAt(a, i)) : arrow::FormatValue(a, i),
+               to->ToString());
+        }
+        static_cast<arrow::Decimal128Builder*>(b.get())->Append(v);
+        break;
+      }
+      case TypeId::kBool: {
+        bool v;
+        if (from_text)
+          v = ParseBool(arrow::BinaryValueAt(a, i), from, *to);
+        else if (from.is_floating())
+          v = DoubleAt(a, i) != 0;
+        else
+          v = IntAt(a, i) != 0;
+        static_cast<arrow::BooleanBuilder*>(b.get())->Append(v);
+        break;
+      }
+      case TypeId::kUtf8:
+      case TypeId::kLargeUtf8: {
+        const std::string text =
+            from.is_floating() ? DoubleText(DoubleAt(a, i)) : arrow::FormatValue(a, i);
+        if (to->id() == TypeId::kUtf8)
+          static_cast<arrow::StringBuilder*>(b.get())->Append(text);
+        else
+          static_cast<arrow::LargeStringBuilder*>(b.get())->Append(text);
+        break;
+      }
+      case TypeId::kDate32: {
+        if (!from_text) {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> date32)",
+               from.ToString());
+        }
+        static_cast<arrow::Int32Builder*>(b.get())->Append(
+            ParseDate(arrow::BinaryValueAt(a, i), from, *to));
+        break;
+      }
+      default:
+        Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> {})", from.ToString(),
+             to->ToString());
+    }
+  }
+  return b->Finish();
+}
+
+}  // namespace llkv::execution

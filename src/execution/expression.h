@@ -1,0 +1,80 @@
+// Bound expressions and their vectorized evaluation over record batches.
+//
+// The planner produces BoundExpr trees whose operands already have the
+// types the operator needs (it inserts casts): arithmetic works on int64,
+// float64 or decimal128 of one scale, comparisons on two operands of one
+// type. Evaluation produces one array per input batch, with SQL semantics:
+//   * NULL propagates through arithmetic and comparisons; AND, OR and NOT
+//     follow three-valued logic;
+//   * integer arithmetic that overflows int64 is an "Out of Range Error"
+//     naming the operation, never a wrap-around;
+//   * integer division truncates toward zero; division or modulo by zero
+//     yields NULL (SQLite's rule, which DuckDB shares);
+//   * text compares bytewise (the binary collation).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "execution/value.h"
+#include "llkv/arrow/record_batch.h"
+
+namespace llkv::execution {
+
+enum class ExprOp {
+  kConstant,  // value
+  kColumn,    // column (index into the input batch)
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  kNegate,
+  kEqual,
+  kNotEqual,
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kAnd,
+  kOr,
+  kNot,
+  kIsNull,
+  kIsNotNull,
+  kCast,  // args[0] to `type`
+};
+
+struct BoundExpr;
+using BoundExprPtr = std::unique_ptr<BoundExpr>;
+
+struct BoundExpr {
+  ExprOp op = ExprOp::kConstant;
+  arrow::TypePtr type;  // the result type
+  Value value;          // kConstant
+  int column = -1;      // kColumn
+  std::vector<BoundExprPtr> args;
+
+  std::string ToString() const;
+};
+
+BoundExprPtr Constant(Value v);
+BoundExprPtr ColumnRef(int column, arrow::TypePtr type);
+BoundExprPtr Call(ExprOp op, arrow::TypePtr type, std::vector<BoundExprPtr> args);
+BoundExprPtr CastTo(BoundExprPtr arg, arrow::TypePtr type);
+
+// Evaluates `expr` over `input`; the result has input.num_rows() rows.
+// Throws llkv::Error for runtime failures (overflow, failed conversions).
+arrow::ArrayDataPtr Evaluate(const BoundExpr& expr, const arrow::RecordBatch& input);
+
+// Kernels (arrays of equal length; see the semantics above).
+arrow::ArrayDataPtr Arithmetic(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
+arrow::ArrayDataPtr Negate(const arrow::ArrayData& a);
+arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
+arrow::ArrayDataPtr Logical(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
+arrow::ArrayDataPtr Not(const arrow::ArrayData& a);
+arrow::ArrayDataPtr IsNull(const arrow::ArrayData& a, bool negated);
+// Throws "Conversion Error" naming the value that does not convert.
+arrow::ArrayDataPtr Cast(const arrow::ArrayData& a, const arrow::TypePtr& to);
+
+}  // namespace llkv::execution

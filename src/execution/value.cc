@@ -1,0 +1,111 @@
+#include "execution/value.h"
+
+#include "common/bit_util.h"
+#include "llkv/arrow/builder.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+using arrow::TypeId;
+
+Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
+  if (a.IsNull(i)) return Null(a.type);
+  const int64_t k = a.offset + i;
+  const uint8_t* values = a.buffers.size() > 1 && a.buffers[1] ? a.buffers[1]->data() : nullptr;
+  switch (a.type->id()) {
+    case TypeId::kBool:
+      return Bool(bit_util::GetBit(values, k));
+    case TypeId::kInt8:
+      return Integer(a.type, reinterpret_cast<const int8_t*>(values)[k]);
+    case TypeId::kInt16:
+      return Integer(a.type, reinterpret_cast<const int16_t*>(values)[k]);
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+      return Integer(a.type, reinterpret_cast<const int32_t*>(values)[k]);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return Integer(a.type, reinterpret_cast<const int64_t*>(values)[k]);
+    case TypeId::kUInt8:
+      return Integer(a.type, reinterpret_cast<const uint8_t*>(values)[k]);
+    case TypeId::kUInt16:
+      return Integer(a.type, reinterpret_cast<const uint16_t*>(values)[k]);
+    case TypeId::kUInt32:
+      return Integer(a.type, reinterpret_cast<const uint32_t*>(values)[k]);
+    case TypeId::kFloat32:
+      return Value(a.type, double{reinterpret_cast<const float*>(values)[k]});
+    case TypeId::kFloat64:
+      return Double(reinterpret_cast<const double*>(values)[k]);
+    case TypeId::kDecimal128:
+      return Value(a.type, reinterpret_cast<const arrow::Decimal128*>(values)[k]);
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+    case TypeId::kBinary:
+      return Value(a.type, std::string(arrow::BinaryValueAt(a, i)));
+    default:
+      Fail(ErrorKind::kNotImplemented, "values of type {} as scalars", a.type->ToString());
+  }
+}
+
+arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
+  if (is_null()) return arrow::MakeNullArray(type_, length);
+  auto builder = arrow::MakeBuilder(type_);
+  builder->Reserve(length);
+  auto repeat = [&](auto* b, auto v) {
+    for (int64_t i = 0; i < length; ++i)
+      b->Append(v);
+  };
+  switch (type_->id()) {
+    case TypeId::kBool:
+      repeat(static_cast<arrow::BooleanBuilder*>(builder.get()), boolean());
+      break;
+    case TypeId::kInt8:
+      repeat(static_cast<arrow::Int8Builder*>(builder.get()), static_cast<int8_t>(int64()));
+      break;
+    case TypeId::kInt16:
+      repeat(static_cast<arrow::Int16Builder*>(builder.get()), static_cast<int16_t>(int64()));
+      break;
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+      repeat(static_cast<arrow::Int32Builder*>(builder.get()), static_cast<int32_t>(int64()));
+      break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      repeat(static_cast<arrow::Int64Builder*>(builder.get()), int64());
+      break;
+    case TypeId::kUInt8:
+      repeat(static_cast<arrow::UInt8Builder*>(builder.get()), static_cast<uint8_t>(int64()));
+      break;
+    case TypeId::kUInt16:
+      repeat(static_cast<arrow::UInt16Builder*>(builder.get()), static_cast<uint16_t>(int64()));
+      break;
+    case TypeId::kUInt32:
+      repeat(static_cast<arrow::UInt32Builder*>(builder.get()), static_cast<uint32_t>(int64()));
+      break;
+    case TypeId::kFloat32:
+      repeat(static_cast<arrow::FloatBuilder*>(builder.get()), static_cast<float>(float64()));
+      break;
+    case TypeId::kFloat64:
+      repeat(static_cast<arrow::DoubleBuilder*>(builder.get()), float64());
+      break;
+    case TypeId::kDecimal128:
+      repeat(static_cast<arrow::Decimal128Builder*>(builder.get()), decimal());
+      break;
+    case TypeId::kUtf8:
+    case TypeId::kBinary:
+      repeat(static_cast<arrow::StringBuilder*>(builder.get()), std::string_view(str()));
+      break;
+    case TypeId::kLargeUtf8:
+      repeat(static_cast<arrow::LargeStringBuilder*>(builder.get()), std::string_view(str()));
+      break;
+    default:
+      Fail(ErrorKind::kNotImplemented, "arrays of {} constants", type_->ToString());
+  }
+  return builder->Finish();
+}
+
+std::string Value::ToString() const {
+  if (is_null()) return "NULL";
+  return arrow::FormatValue(*ToArray(1), 0);
+}
+
+}  // namespace llkv::execution

@@ -1,0 +1,62 @@
+// Value: one typed SQL value (or NULL of a type), for constants, parameters
+// and results of scalar subqueries. Integers of every width are held as
+// int64 and decimals as their unscaled int128; the Arrow type says which.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "llkv/arrow/array.h"
+
+namespace llkv::execution {
+
+class Value {
+ public:
+  Value() : type_(arrow::null()) {}
+
+  static Value Null(arrow::TypePtr type = arrow::null()) { return Value(std::move(type), {}); }
+  static Value Bool(bool v) { return Value(arrow::boolean(), v); }
+  static Value Int64(int64_t v) { return Value(arrow::int64(), v); }
+  // An integer of any integer type (v must fit it).
+  static Value Integer(arrow::TypePtr type, int64_t v) { return Value(std::move(type), v); }
+  static Value Double(double v) { return Value(arrow::float64(), v); }
+  static Value Decimal(arrow::Decimal128 unscaled, int precision, int scale) {
+    return Value(arrow::decimal128(precision, scale), unscaled);
+  }
+  static Value String(std::string v) { return Value(arrow::utf8(), std::move(v)); }
+  static Value Blob(std::string bytes) { return Value(arrow::binary(), std::move(bytes)); }
+  static Value Date32(int32_t days) { return Value(arrow::date32(), int64_t{days}); }
+  static Value Timestamp(int64_t micros) { return Value(arrow::timestamp(), micros); }
+
+  // Value of row i of `array` (its type included).
+  static Value FromArray(const arrow::ArrayData& array, int64_t i);
+
+  const arrow::TypePtr& type() const { return type_; }
+  bool is_null() const { return std::holds_alternative<std::monostate>(data_); }
+
+  // Accessors; each requires the matching non-null kind.
+  bool boolean() const { return std::get<bool>(data_); }
+  int64_t int64() const { return std::get<int64_t>(data_); }  // integers, dates, timestamps
+  double float64() const { return std::get<double>(data_); }
+  arrow::Decimal128 decimal() const { return std::get<arrow::Decimal128>(data_); }
+  const std::string& str() const { return std::get<std::string>(data_); }  // text and blobs
+
+  // An array of `length` copies of this value, of its type.
+  arrow::ArrayDataPtr ToArray(int64_t length) const;
+  // Display text, as the shell shows it ("NULL" for null).
+  std::string ToString() const;
+
+  friend bool operator==(const Value& a, const Value& b) {
+    return a.type_->Equals(*b.type_) && a.data_ == b.data_;
+  }
+
+ private:
+  using Data = std::variant<std::monostate, bool, int64_t, double, arrow::Decimal128, std::string>;
+  Value(arrow::TypePtr type, Data data) : type_(std::move(type)), data_(std::move(data)) {}
+
+  arrow::TypePtr type_;
+  Data data_;
+};
+
+}  // namespace llkv::execution
