@@ -24,3 +24,11 @@ function(llkv_add_benchmark)
   target_link_libraries(${B_NAME} PRIVATE ${B_LIBS} benchmark::benchmark)
   target_include_directories(${B_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src)
 endfunction()
+
+# llkv_add_slt_test(NAME <name> PATHS <files or directories...>): runs
+# sqllogictest files with the llkv program; fails if any record fails.
+function(llkv_add_slt_test)
+  cmake_parse_arguments(S "" "NAME" "PATHS" ${ARGN})
+  add_test(NAME ${S_NAME} COMMAND llkv --slt ${S_PATHS})
+  set_tests_properties(${S_NAME} PROPERTIES TIMEOUT 600 LABELS slt)
+endfunction()

@@ -1,0 +1,283 @@
+#include "execution/operators.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "common/bit_util.h"
+#include "execution/value.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+using arrow::ArrayDataPtr;
+using arrow::RecordBatch;
+using arrow::RecordBatchPtr;
+using arrow::SchemaPtr;
+
+arrow::RecordBatchPtr FilterBatch(const RecordBatch& batch, const arrow::ArrayData& mask) {
+  std::vector<int64_t> keep;
+  const uint8_t* bits = mask.buffers[1]->data();
+  for (int64_t i = 0; i < mask.length; ++i) {
+    if (mask.IsValid(i) && bit_util::GetBit(bits, mask.offset + i)) keep.push_back(i);
+  }
+  if (static_cast<int64_t>(keep.size()) == batch.num_rows()) {
+    return std::make_shared<RecordBatch>(batch);
+  }
+  std::vector<ArrayDataPtr> columns;
+  for (const auto& c : batch.columns())
+    columns.push_back(arrow::Take(*c, keep));
+  return std::make_shared<RecordBatch>(batch.schema(), static_cast<int64_t>(keep.size()),
+                                       std::move(columns));
+}
+
+std::vector<RecordBatchPtr> Collect(Operator& op) {
+  std::vector<RecordBatchPtr> out;
+  while (auto b = op.Next())
+    out.push_back(std::move(b));
+  return out;
+}
+
+namespace {
+
+class TableScan final : public Operator {
+ public:
+  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns)
+      : table_(std::move(t)), columns_(std::move(columns)) {
+    std::vector<arrow::FieldPtr> fields;
+    for (size_t c : columns_) {
+      const auto& def = table_->def().columns[c];
+      fields.push_back(arrow::field(def.name, def.type, def.nullable));
+    }
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+    scanner_ = table_->Scan(columns_, /*with_versions=*/true);
+  }
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override {
+    arrow::RecordBatchPtr raw;
+    while (scanner_->Next(&raw)) {
+      // Columns: row_id, created_by, deleted_by, then the user columns.
+      const auto& deleted = *raw->column(2);
+      std::vector<int64_t> live;
+      for (int64_t i = 0; i < raw->num_rows(); ++i) {
+        if (deleted.IsNull(i)) live.push_back(i);
+      }
+      if (live.empty()) continue;
+      std::vector<ArrayDataPtr> out;
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        const ArrayDataPtr& col = raw->column(static_cast<int>(3 + c));
+        out.push_back(
+            static_cast<int64_t>(live.size()) == raw->num_rows() ? col : arrow::Take(*col, live));
+      }
+      return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(live.size()),
+                                           std::move(out));
+    }
+    return nullptr;
+  }
+
+ private:
+  std::shared_ptr<table::Table> table_;
+  std::vector<size_t> columns_;
+  SchemaPtr schema_;
+  std::unique_ptr<table::TableScanner> scanner_;
+};
+
+class Values final : public Operator {
+ public:
+  Values(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
+      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override {
+    while (next_ < batches_.size()) {
+      RecordBatchPtr b = batches_[next_++];
+      if (b->num_rows() > 0) return b;
+    }
+    return nullptr;
+  }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<RecordBatchPtr> batches_;
+  size_t next_ = 0;
+};
+
+class Filter final : public Operator {
+ public:
+  Filter(OperatorPtr input, BoundExprPtr predicate)
+      : input_(std::move(input)), predicate_(std::move(predicate)) {}
+  SchemaPtr schema() const override { return input_->schema(); }
+  RecordBatchPtr Next() override {
+    while (RecordBatchPtr b = input_->Next()) {
+      ArrayDataPtr mask = Evaluate(*predicate_, *b);
+      RecordBatchPtr kept = FilterBatch(*b, *mask);
+      if (kept->num_rows() > 0) return kept;
+    }
+    return nullptr;
+  }
+
+ private:
+  OperatorPtr input_;
+  BoundExprPtr predicate_;
+};
+
+class Project final : public Operator {
+ public:
+  Project(OperatorPtr input, std::vector<BoundExprPtr> exprs, std::vector<std::string> names)
+      : input_(std::move(input)), exprs_(std::move(exprs)) {
+    std::vector<arrow::FieldPtr> fields;
+    for (size_t i = 0; i < exprs_.size(); ++i)
+      fields.push_back(arrow::field(names[i], exprs_[i]->type));
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+  }
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override {
+    RecordBatchPtr b = input_->Next();
+    if (!b) return nullptr;
+    std::vector<ArrayDataPtr> columns;
+    for (const auto& e : exprs_)
+      columns.push_back(Evaluate(*e, *b));
+    return std::make_shared<RecordBatch>(schema_, b->num_rows(), std::move(columns));
+  }
+
+ private:
+  OperatorPtr input_;
+  std::vector<BoundExprPtr> exprs_;
+  SchemaPtr schema_;
+};
+
+class Limit final : public Operator {
+ public:
+  Limit(OperatorPtr input, int64_t limit, int64_t offset)
+      : input_(std::move(input)), remaining_(limit), skip_(offset) {}
+  SchemaPtr schema() const override { return input_->schema(); }
+  RecordBatchPtr Next() override {
+    while (remaining_ != 0) {
+      RecordBatchPtr b = input_->Next();
+      if (!b) return nullptr;
+      int64_t start = 0;
+      if (skip_ > 0) {
+        start = std::min(skip_, b->num_rows());
+        skip_ -= start;
+      }
+      int64_t n = b->num_rows() - start;
+      if (remaining_ > 0) n = std::min(n, remaining_);
+      if (n <= 0) continue;
+      if (remaining_ > 0) remaining_ -= n;
+      return (start == 0 && n == b->num_rows()) ? b : b->Slice(start, n);
+    }
+    return nullptr;
+  }
+
+ private:
+  OperatorPtr input_;
+  int64_t remaining_;  // negative: unlimited
+  int64_t skip_;
+};
+
+// Total order over one key column's values, with the key's direction and
+// null placement.
+int CompareKeyValues(const Value& a, const Value& b) {
+  switch (a.type()->id()) {
+    case arrow::TypeId::kBool:
+      return int{a.boolean()} - int{b.boolean()};
+    case arrow::TypeId::kFloat32:
+    case arrow::TypeId::kFloat64: {
+      const double x = a.float64(), y = b.float64();
+      const bool xn = std::isnan(x), yn = std::isnan(y);
+      if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
+      return x < y ? -1 : (y < x ? 1 : 0);
+    }
+    case arrow::TypeId::kDecimal128:
+      return a.decimal() < b.decimal() ? -1 : (b.decimal() < a.decimal() ? 1 : 0);
+    case arrow::TypeId::kUtf8:
+    case arrow::TypeId::kLargeUtf8:
+    case arrow::TypeId::kBinary:
+      return a.str().compare(b.str());
+    case arrow::TypeId::kNull:
+      return 0;
+    default:
+      return a.int64() < b.int64() ? -1 : (b.int64() < a.int64() ? 1 : 0);
+  }
+}
+
+class Sort final : public Operator {
+ public:
+  Sort(OperatorPtr input, std::vector<SortKey> keys)
+      : input_(std::move(input)), keys_(std::move(keys)) {}
+  SchemaPtr schema() const override { return input_->schema(); }
+  RecordBatchPtr Next() override {
+    if (done_) return nullptr;
+    done_ = true;
+    std::vector<RecordBatchPtr> batches = Collect(*input_);
+    if (batches.empty()) return nullptr;
+    const SchemaPtr s = input_->schema();
+    std::vector<ArrayDataPtr> columns;
+    for (int c = 0; c < s->num_fields(); ++c) {
+      std::vector<ArrayDataPtr> parts;
+      for (const auto& b : batches)
+        parts.push_back(b->column(c));
+      columns.push_back(arrow::Concatenate(parts));
+    }
+    int64_t rows = 0;
+    for (const auto& b : batches)
+      rows += b->num_rows();
+    auto all = std::make_shared<RecordBatch>(s, rows, columns);
+    // Key values, materialized once.
+    std::vector<std::vector<Value>> key_values(keys_.size());
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      ArrayDataPtr v = Evaluate(*keys_[k].expr, *all);
+      key_values[k].reserve(static_cast<size_t>(rows));
+      for (int64_t i = 0; i < rows; ++i)
+        key_values[k].push_back(Value::FromArray(*v, i));
+    }
+    std::vector<int64_t> order(static_cast<size_t>(rows));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        const Value& a = key_values[k][static_cast<size_t>(x)];
+        const Value& b = key_values[k][static_cast<size_t>(y)];
+        if (a.is_null() || b.is_null()) {
+          if (a.is_null() && b.is_null()) continue;
+          return a.is_null() == keys_[k].nulls_first;
+        }
+        const int c = CompareKeyValues(a, b);
+        if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    std::vector<ArrayDataPtr> sorted;
+    for (const auto& c : columns)
+      sorted.push_back(arrow::Take(*c, order));
+    return std::make_shared<RecordBatch>(s, rows, std::move(sorted));
+  }
+
+ private:
+  OperatorPtr input_;
+  std::vector<SortKey> keys_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns) {
+  return std::make_unique<TableScan>(std::move(table), std::move(columns));
+}
+OperatorPtr MakeValues(SchemaPtr schema, std::vector<RecordBatchPtr> batches) {
+  return std::make_unique<Values>(std::move(schema), std::move(batches));
+}
+OperatorPtr MakeFilter(OperatorPtr input, BoundExprPtr predicate) {
+  return std::make_unique<Filter>(std::move(input), std::move(predicate));
+}
+OperatorPtr MakeProject(OperatorPtr input, std::vector<BoundExprPtr> exprs,
+                        std::vector<std::string> names) {
+  return std::make_unique<Project>(std::move(input), std::move(exprs), std::move(names));
+}
+OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset) {
+  return std::make_unique<Limit>(std::move(input), limit, offset);
+}
+OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys) {
+  return std::make_unique<Sort>(std::move(input), std::move(keys));
+}
+
+}  // namespace llkv::execution

@@ -1,0 +1,60 @@
+// Physical operators: pull-based streams of record batches.
+//
+// An operator tree is built by the planner and drained by the runtime.
+// Scans, filters, projections and limits stream batch by batch (memory
+// bounded by batch size); Sort materializes its input.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "execution/expression.h"
+#include "llkv/arrow/record_batch.h"
+#include "table/table.h"
+
+namespace llkv::execution {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  virtual arrow::SchemaPtr schema() const = 0;
+  // The next non-empty batch, or null at the end.
+  virtual arrow::RecordBatchPtr Next() = 0;
+};
+using OperatorPtr = std::unique_ptr<Operator>;
+
+// Live rows (deleted_by is null) of `columns` of a table, named as the table
+// names them.
+OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns);
+
+// Batches given up front (VALUES lists; a single empty row for SELECT
+// without FROM).
+OperatorPtr MakeValues(arrow::SchemaPtr schema, std::vector<arrow::RecordBatchPtr> batches);
+
+// Rows for which `predicate` is TRUE (not FALSE, not NULL).
+OperatorPtr MakeFilter(OperatorPtr input, BoundExprPtr predicate);
+
+// One output column per expression.
+OperatorPtr MakeProject(OperatorPtr input, std::vector<BoundExprPtr> exprs,
+                        std::vector<std::string> names);
+
+// Skips `offset` rows, then passes at most `limit` (negative: no limit).
+OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset);
+
+struct SortKey {
+  BoundExprPtr expr;  // over the input's columns
+  bool descending = false;
+  bool nulls_first = true;
+};
+
+// All input rows ordered by `keys` (stable: ties keep input order).
+OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys);
+
+// Drains an operator.
+std::vector<arrow::RecordBatchPtr> Collect(Operator& op);
+
+// Selects rows of `batch` where `mask` (boolean) is TRUE.
+arrow::RecordBatchPtr FilterBatch(const arrow::RecordBatch& batch, const arrow::ArrayData& mask);
+
+}  // namespace llkv::execution

@@ -1,0 +1,67 @@
+// Database: one open LLKV database — its pager, column store, system
+// catalog and the tables it names — shared by every session on it.
+//
+// Design note.
+//   * Opening a path opens (or creates) the LMDB file; ":memory:" uses a
+//     MemPager. The catalog (table 0) is read once at open; tables are
+//     kept by lower-cased name.
+//   * DDL changes the system catalog and the in-memory maps together: the
+//     catalog commit comes first, so a failure leaves both unchanged.
+//   * Every statement runs in autocommit. Transaction ids stamped into
+//     created_by / deleted_by come from a per-open counter and visibility
+//     is "not deleted"; issue 4 brings the persistent TxnIdManager,
+//     snapshots and MVCC visibility.
+//
+// Thread safety: catalog lookups and changes are guarded by a mutex.
+// Statements on different tables may run concurrently.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "llkv/storage/pager.h"
+#include "table/sys_catalog.h"
+#include "table/table.h"
+
+namespace llkv::runtime {
+
+class Database {
+ public:
+  // Opens ":memory:" or a file path. Throws llkv::Error naming the file.
+  static std::shared_ptr<Database> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+
+  // The table named `name` (case-insensitive), or null.
+  std::shared_ptr<table::Table> FindTable(const std::string& name) const;
+  // All tables, ordered by name.
+  std::vector<std::shared_ptr<table::Table>> Tables() const;
+
+  // Creates a table from `def` (its id is assigned here). Throws Catalog
+  // Error if a table of that name exists.
+  std::shared_ptr<table::Table> CreateTable(table::TableDef def);
+  // Drops a table and its data. Throws Catalog Error if it does not exist.
+  void DropTable(const std::string& name);
+
+  // A new transaction id for stamping row versions.
+  table::TxnId NextTxnId() { return next_txn_.fetch_add(1); }
+
+  Database(std::string path, storage::PagerPtr pager);
+
+ private:
+  void Load();
+
+  std::string path_;
+  storage::PagerPtr pager_;
+  std::shared_ptr<table::ColumnStore> store_;
+  std::unique_ptr<table::SysCatalog> catalog_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<table::Table>> tables_;  // by lower-case name
+  std::atomic<table::TxnId> next_txn_{1};
+};
+
+}  // namespace llkv::runtime

@@ -1,0 +1,486 @@
+#include "sql/planner.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+
+namespace llkv::sql {
+
+using execution::BoundExprPtr;
+using execution::ExprOp;
+using execution::OperatorPtr;
+using execution::Value;
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+  return Lower(a) == Lower(b);
+}
+
+// One column visible to expressions: its qualifier (table name or alias),
+// name, position in the input batch and type.
+struct ScopeColumn {
+  std::string qualifier;
+  std::string name;
+  int index;
+  arrow::TypePtr type;
+};
+
+using Scope = std::vector<ScopeColumn>;
+
+bool IsNumeric(const arrow::DataType& t) {
+  return t.is_integer() || t.is_floating() || t.id() == arrow::TypeId::kDecimal128;
+}
+bool IsText(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kUtf8 || t.id() == arrow::TypeId::kLargeUtf8;
+}
+bool IsNull(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kNull;
+}
+
+// The type arithmetic on a and b computes in.
+arrow::TypePtr ArithmeticType(const arrow::DataType& a, const arrow::DataType& b) {
+  if ((a.is_integer() || IsNull(a)) && (b.is_integer() || IsNull(b))) return arrow::int64();
+  return arrow::float64();
+}
+
+// Edit distance, for "did you mean" hints.
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+class Binder {
+ public:
+  explicit Binder(const Scope& scope) : scope_(scope) {}
+
+  BoundExprPtr Bind(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kLiteral:
+        return execution::Constant(Literal(e));
+      case ExprKind::kColumnRef:
+        return Column(e);
+      case ExprKind::kUnaryOp:
+        return Unary(e);
+      case ExprKind::kBinaryOp:
+        return BinaryOp(e);
+      case ExprKind::kIsNull: {
+        std::vector<BoundExprPtr> args;
+        args.push_back(Bind(*e.args[0]));
+        return execution::Call(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull, arrow::boolean(),
+                               std::move(args));
+      }
+      case ExprKind::kCast:
+        return execution::CastTo(Bind(*e.args[0]), TypeFromName(e.type));
+      default:
+        Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
+    }
+  }
+
+  // Binds a boolean condition (numbers count as true when non-zero).
+  BoundExprPtr Condition(const Expr& e) { return ToBool(Bind(e)); }
+
+ private:
+  static Value Literal(const Expr& e) {
+    switch (e.literal_kind) {
+      case LiteralKind::kNull:
+        return Value::Null();
+      case LiteralKind::kBool:
+        return Value::Bool(e.bool_value);
+      case LiteralKind::kInteger:
+        return Value::Int64(e.int_value);
+      case LiteralKind::kNumeric: {
+        double d = 0;
+        auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), d);
+        if (ec != std::errc() || end != e.text.data() + e.text.size()) {
+          Fail(ErrorKind::kConversion, "Could not convert numeric literal '{}'", e.text);
+        }
+        return Value::Double(d);
+      }
+      case LiteralKind::kString:
+        return Value::String(e.text);
+      case LiteralKind::kBlob:
+        return Value::Blob(e.text);
+    }
+    return Value::Null();
+  }
+
+  BoundExprPtr Column(const Expr& e) {
+    const std::string& name = e.names.back();
+    const std::string qualifier = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
+    const ScopeColumn* found = nullptr;
+    for (const auto& c : scope_) {
+      if (!EqualsIgnoreCase(c.name, name)) continue;
+      if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
+      if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
+      found = &c;
+    }
+    if (!found) {
+      std::string hint;
+      size_t best = 3;
+      for (const auto& c : scope_) {
+        const size_t d = Distance(Lower(c.name), Lower(name));
+        if (d < best) {
+          best = d;
+          hint = fmt::format(" (did you mean \"{}\"?)", c.name);
+        }
+      }
+      Fail(ErrorKind::kBinder, "Referenced column \"{}\" not found in FROM clause!{}", e.ToString(),
+           hint);
+    }
+    return execution::ColumnRef(found->index, found->type);
+  }
+
+  static BoundExprPtr Numeric(BoundExprPtr e, const arrow::TypePtr& to, const std::string& op) {
+    if (!IsNumeric(*e->type) && !IsNull(*e->type)) {
+      Fail(ErrorKind::kBinder, "Cannot apply '{}' to a value of type {}", op, e->type->ToString());
+    }
+    return execution::CastTo(std::move(e), to);
+  }
+
+  BoundExprPtr Unary(const Expr& e) {
+    BoundExprPtr arg = Bind(*e.args[0]);
+    if (e.op == "NOT") {
+      std::vector<BoundExprPtr> args;
+      args.push_back(ToBool(std::move(arg)));
+      return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
+    }
+    const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
+    arg = Numeric(std::move(arg), t, e.op);
+    if (e.op == "+") return arg;
+    if (e.op == "-") {
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(arg));
+      return execution::Call(ExprOp::kNegate, t, std::move(args));
+    }
+    Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
+  }
+
+  static BoundExprPtr ToBool(BoundExprPtr e) {
+    if (e->type->id() == arrow::TypeId::kBool) return e;
+    if (IsNull(*e->type)) return execution::CastTo(std::move(e), arrow::boolean());
+    if (IsNumeric(*e->type)) {
+      // Numbers are true when non-zero (SQLite).
+      const arrow::TypePtr t = ArithmeticType(*e->type, *e->type);
+      std::vector<BoundExprPtr> args;
+      args.push_back(execution::CastTo(std::move(e), t));
+      args.push_back(execution::CastTo(execution::Constant(Value::Int64(0)), t));
+      return execution::Call(ExprOp::kNotEqual, arrow::boolean(), std::move(args));
+    }
+    Fail(ErrorKind::kBinder, "Cannot use a value of type {} as a condition", e->type->ToString());
+  }
+
+  // Brings two comparison operands to one type.
+  static void Unify(BoundExprPtr& a, BoundExprPtr& b) {
+    const arrow::DataType& x = *a->type;
+    const arrow::DataType& y = *b->type;
+    if (x.Equals(y)) return;
+    if (IsNull(x)) {
+      a = execution::CastTo(std::move(a), b->type);
+      return;
+    }
+    if (IsNull(y)) {
+      b = execution::CastTo(std::move(b), a->type);
+      return;
+    }
+    if (IsNumeric(x) && IsNumeric(y)) {
+      const arrow::TypePtr t = ArithmeticType(x, y);
+      a = execution::CastTo(std::move(a), t);
+      b = execution::CastTo(std::move(b), t);
+      return;
+    }
+    // A text operand converts to the other side's type (DuckDB's rule for
+    // constants; for columns it raises a Conversion Error on bad text).
+    if (IsText(x)) {
+      a = execution::CastTo(std::move(a), IsNumeric(y) ? ArithmeticType(y, y) : b->type);
+      if (IsNumeric(y)) b = execution::CastTo(std::move(b), a->type);
+      return;
+    }
+    if (IsText(y)) {
+      b = execution::CastTo(std::move(b), IsNumeric(x) ? ArithmeticType(x, x) : a->type);
+      if (IsNumeric(x)) a = execution::CastTo(std::move(a), b->type);
+      return;
+    }
+    if (x.id() == arrow::TypeId::kBool && IsNumeric(y)) {
+      a = execution::CastTo(std::move(a), arrow::int64());
+      b = execution::CastTo(std::move(b), arrow::int64());
+      return;
+    }
+    if (y.id() == arrow::TypeId::kBool && IsNumeric(x)) {
+      a = execution::CastTo(std::move(a), arrow::int64());
+      b = execution::CastTo(std::move(b), arrow::int64());
+      return;
+    }
+    Fail(ErrorKind::kBinder, "Cannot compare values of type {} and {}", x.ToString(), y.ToString());
+  }
+
+  BoundExprPtr BinaryOp(const Expr& e) {
+    static const std::pair<const char*, ExprOp> kArithmetic[] = {{"+", ExprOp::kAdd},
+                                                                 {"-", ExprOp::kSubtract},
+                                                                 {"*", ExprOp::kMultiply},
+                                                                 {"/", ExprOp::kDivide},
+                                                                 {"%", ExprOp::kModulo}};
+    static const std::pair<const char*, ExprOp> kComparison[] = {
+        {"=", ExprOp::kEqual},     {"==", ExprOp::kEqual},       {"<>", ExprOp::kNotEqual},
+        {"!=", ExprOp::kNotEqual}, {"<", ExprOp::kLess},         {"<=", ExprOp::kLessEqual},
+        {">", ExprOp::kGreater},   {">=", ExprOp::kGreaterEqual}};
+    if (e.op == "AND" || e.op == "OR") {
+      std::vector<BoundExprPtr> args;
+      args.push_back(Condition(*e.args[0]));
+      args.push_back(Condition(*e.args[1]));
+      return execution::Call(e.op == "AND" ? ExprOp::kAnd : ExprOp::kOr, arrow::boolean(),
+                             std::move(args));
+    }
+    for (const auto& [sym, op] : kArithmetic) {
+      if (e.op != sym) continue;
+      BoundExprPtr a = Bind(*e.args[0]);
+      BoundExprPtr b = Bind(*e.args[1]);
+      const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
+      std::vector<BoundExprPtr> args;
+      args.push_back(Numeric(std::move(a), t, e.op));
+      args.push_back(Numeric(std::move(b), t, e.op));
+      return execution::Call(op, t, std::move(args));
+    }
+    for (const auto& [sym, op] : kComparison) {
+      if (e.op != sym) continue;
+      BoundExprPtr a = Bind(*e.args[0]);
+      BoundExprPtr b = Bind(*e.args[1]);
+      if (IsNull(*a->type) && IsNull(*b->type)) {
+        return execution::Constant(Value::Null(arrow::boolean()));
+      }
+      Unify(a, b);
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(a));
+      args.push_back(std::move(b));
+      return execution::Call(op, arrow::boolean(), std::move(args));
+    }
+    Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
+  }
+
+  const Scope& scope_;
+};
+
+// Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
+Value EvaluateConstant(const Expr& e) {
+  Scope empty;
+  BoundExprPtr bound = Binder(empty).Bind(e);
+  auto dual = arrow::RecordBatch::Make(
+      std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}), 1, {});
+  return Value::FromArray(*execution::Evaluate(*bound, *dual), 0);
+}
+
+int64_t CountExpr(const ExprPtr& e, const char* what) {
+  if (!e) return -1;
+  Value v = EvaluateConstant(*e);
+  if (v.is_null()) return -1;
+  if (!v.type()->is_integer() || v.int64() < 0) {
+    Fail(ErrorKind::kBinder, "{} must be a non-negative integer, not {}", what, v.ToString());
+  }
+  return v.int64();
+}
+
+std::string ColumnName(const SelectItem& item) {
+  if (!item.alias.empty()) return item.alias;
+  if (item.expr->kind == ExprKind::kColumnRef) return item.expr->names.back();
+  return item.expr->ToString();
+}
+
+OperatorPtr PlanValues(const SelectStmt& q) {
+  const size_t width = q.values[0].size();
+  std::vector<std::vector<Value>> rows;
+  for (const auto& row : q.values) {
+    if (row.size() != width) {
+      Fail(ErrorKind::kBinder, "VALUES lists must all be the same length ({} and {})", width,
+           row.size());
+    }
+    std::vector<Value> values;
+    for (const auto& e : row)
+      values.push_back(EvaluateConstant(*e));
+    rows.push_back(std::move(values));
+  }
+  // Each column takes the first non-null type among its values.
+  std::vector<arrow::FieldPtr> fields;
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (size_t c = 0; c < width; ++c) {
+    arrow::TypePtr type = arrow::null();
+    for (const auto& row : rows) {
+      if (!row[c].is_null() && type->id() == arrow::TypeId::kNull) type = row[c].type();
+    }
+    std::vector<arrow::ArrayDataPtr> parts;
+    for (const auto& row : rows)
+      parts.push_back(execution::Cast(*row[c].ToArray(1), type));
+    columns.push_back(arrow::Concatenate(parts));
+    fields.push_back(arrow::field("col" + std::to_string(c), type));
+  }
+  auto schema = std::make_shared<arrow::Schema>(std::move(fields));
+  auto batch =
+      arrow::RecordBatch::Make(schema, static_cast<int64_t>(rows.size()), std::move(columns));
+  return execution::MakeValues(schema, {batch});
+}
+
+}  // namespace
+
+arrow::TypePtr TypeFromName(const TypeName& t) {
+  const std::string n = Lower(t.name);
+  if (n == "integer" || n == "int" || n == "int4" || n == "signed") return arrow::int32();
+  if (n == "bigint" || n == "int8" || n == "long") return arrow::int64();
+  if (n == "smallint" || n == "int2" || n == "short") return arrow::int16();
+  if (n == "tinyint" || n == "int1") return arrow::int8();
+  if (n == "real" || n == "float" || n == "float4" || n == "double" || n == "float8" ||
+      n == "double precision") {
+    return arrow::float64();
+  }
+  if (n == "decimal" || n == "numeric") {
+    const int p = t.modifiers.empty() ? 18 : static_cast<int>(t.modifiers[0]);
+    const int s =
+        t.modifiers.size() > 1 ? static_cast<int>(t.modifiers[1]) : (t.modifiers.empty() ? 3 : 0);
+    if (p < 1 || p > 38 || s < 0 || s > p) {
+      Fail(ErrorKind::kBinder, "DECIMAL({}, {}): precision must be 1-38 and scale 0-precision", p,
+           s);
+    }
+    return arrow::decimal128(p, s);
+  }
+  if (n == "text" || n == "varchar" || n == "char" || n == "string" || n == "character varying" ||
+      n == "character" || n == "bpchar") {
+    return arrow::utf8();
+  }
+  if (n == "boolean" || n == "bool" || n == "logical") return arrow::boolean();
+  if (n == "date") return arrow::date32();
+  if (n == "timestamp" || n == "datetime") return arrow::timestamp();
+  if (n == "blob" || n == "bytea" || n == "binary" || n == "varbinary") return arrow::binary();
+  // SQLite's affinity rules for any other name.
+  if (n.find("int") != std::string::npos) return arrow::int64();
+  if (n.find("char") != std::string::npos || n.find("clob") != std::string::npos ||
+      n.find("text") != std::string::npos) {
+    return arrow::utf8();
+  }
+  if (n.find("blob") != std::string::npos) return arrow::binary();
+  return arrow::float64();
+}
+
+OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
+  if (!q.ctes.empty()) Fail(ErrorKind::kNotImplemented, "WITH is not supported yet");
+  if (q.set_op != SetOpKind::kNone) {
+    Fail(ErrorKind::kNotImplemented, "UNION, INTERSECT and EXCEPT are not supported yet");
+  }
+  if (!q.values.empty()) {
+    OperatorPtr values = PlanValues(q);
+    return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT"),
+                                std::max<int64_t>(0, CountExpr(q.offset, "OFFSET")));
+  }
+  if (q.distinct || !q.group_by.empty() || q.having) {
+    Fail(ErrorKind::kNotImplemented, "DISTINCT, GROUP BY and HAVING are not supported yet");
+  }
+  // FROM: nothing, or one base table.
+  Scope scope;
+  OperatorPtr plan;
+  if (q.from.empty()) {
+    auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
+    plan = execution::MakeValues(schema, {arrow::RecordBatch::Make(schema, 1, {})});
+  } else if (q.from.size() == 1 && q.from[0]->kind == TableRefKind::kBaseTable) {
+    const TableRef& ref = *q.from[0];
+    auto t = db.FindTable(ref.name.back());
+    if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
+    std::vector<size_t> columns;
+    const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
+    for (size_t i = 0; i < t->def().columns.size(); ++i) {
+      columns.push_back(i);
+      scope.push_back(
+          {qualifier, t->def().columns[i].name, static_cast<int>(i), t->def().columns[i].type});
+    }
+    plan = execution::MakeTableScan(t, std::move(columns));
+  } else {
+    Fail(ErrorKind::kNotImplemented, "joins and subqueries in FROM are not supported yet");
+  }
+  Binder binder(scope);
+  if (q.where) plan = execution::MakeFilter(std::move(plan), binder.Condition(*q.where));
+
+  // The select list, with ORDER BY keys that are not output columns
+  // appended as hidden columns and projected away after sorting.
+  std::vector<BoundExprPtr> exprs;
+  std::vector<std::string> names;
+  for (const auto& item : q.select_list) {
+    if (item.expr->kind == ExprKind::kStar) {
+      for (const auto& c : scope) {
+        if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back()))
+          continue;
+        exprs.push_back(execution::ColumnRef(c.index, c.type));
+        names.push_back(c.name);
+      }
+      continue;
+    }
+    exprs.push_back(binder.Bind(*item.expr));
+    names.push_back(ColumnName(item));
+  }
+  const size_t visible = exprs.size();
+  std::vector<execution::SortKey> keys;
+  for (const auto& o : q.order_by) {
+    int column = -1;
+    const Expr& e = *o.expr;
+    if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {
+      if (e.int_value < 1 || e.int_value > static_cast<int64_t>(visible)) {
+        Fail(ErrorKind::kBinder, "ORDER term out of range - should be between 1 and {}", visible);
+      }
+      column = static_cast<int>(e.int_value - 1);
+    } else if (e.kind == ExprKind::kColumnRef && e.names.size() == 1) {
+      for (size_t i = 0; i < q.select_list.size() && column < 0; ++i) {
+        if (!q.select_list[i].alias.empty() &&
+            EqualsIgnoreCase(q.select_list[i].alias, e.names[0])) {
+          column = static_cast<int>(i);
+        }
+      }
+    }
+    if (column < 0) {
+      exprs.push_back(binder.Bind(e));
+      names.push_back("__order" + std::to_string(exprs.size()));
+      column = static_cast<int>(exprs.size() - 1);
+    }
+    execution::SortKey key;
+    key.expr = execution::ColumnRef(column, exprs[static_cast<size_t>(column)]->type);
+    key.descending = o.descending;
+    // SQLite's default: NULLs sort first ascending, last descending.
+    key.nulls_first = o.nulls == NullOrder::kDefault ? !o.descending : o.nulls == NullOrder::kFirst;
+    keys.push_back(std::move(key));
+  }
+  std::vector<arrow::TypePtr> types;
+  for (const auto& e : exprs)
+    types.push_back(e->type);
+  plan = execution::MakeProject(std::move(plan), std::move(exprs), names);
+  if (!keys.empty()) {
+    plan = execution::MakeSort(std::move(plan), std::move(keys));
+    if (types.size() > visible) {
+      std::vector<BoundExprPtr> keep;
+      for (size_t i = 0; i < visible; ++i)
+        keep.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
+      names.resize(visible);
+      plan = execution::MakeProject(std::move(plan), std::move(keep), names);
+    }
+  }
+  const int64_t limit = CountExpr(q.limit, "LIMIT");
+  const int64_t offset = CountExpr(q.offset, "OFFSET");
+  if (limit >= 0 || offset > 0)
+    plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
+  return plan;
+}
+
+}  // namespace llkv::sql

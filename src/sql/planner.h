@@ -1,0 +1,22 @@
+// The planner: binds names and types in LLKV's AST against the catalog and
+// builds physical operator trees.
+#pragma once
+
+#include "execution/operators.h"
+#include "runtime/database.h"
+#include "sql/ast.h"
+
+namespace llkv::sql {
+
+// The Arrow type of a SQL type name. Known names map as DuckDB does
+// (INTEGER int32, BIGINT int64, DECIMAL(p,s) decimal128, VARCHAR utf8, ...;
+// REAL and FLOAT are double precision, as in SQLite); other names take
+// SQLite's affinity rules (a name containing INT is an integer, CHAR,
+// CLOB or TEXT text, BLOB binary, REAL, FLOA or DOUB double, else double).
+arrow::TypePtr TypeFromName(const TypeName& name);
+
+// Plans a query. Throws Binder/Catalog/NotImplemented errors naming the
+// construct and, where known, its position.
+execution::OperatorPtr PlanQuery(const SelectStmt& query, runtime::Database& db);
+
+}  // namespace llkv::sql

@@ -1,0 +1,175 @@
+#include "sql/sql_engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+#include "sql/parser.h"
+#include "sql/planner.h"
+
+namespace llkv::sql {
+
+namespace {
+
+bool EqualsIgnoreCaseAscii(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db) {
+  if (s.as_select)
+    Fail(ErrorKind::kNotImplemented, "CREATE TABLE ... AS SELECT is not supported yet");
+  if (s.or_replace)
+    Fail(ErrorKind::kNotImplemented, "CREATE OR REPLACE TABLE is not supported yet");
+  const std::string& name = s.table.back();
+  if (db.FindTable(name)) {
+    if (s.if_not_exists) return {};
+    Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", name);
+  }
+  table::TableDef def;
+  def.name = name;
+  for (const auto& c : s.columns) {
+    for (const auto& existing : def.columns) {
+      if (EqualsIgnoreCaseAscii(existing.name, c.name)) {
+        Fail(ErrorKind::kCatalog, "Column with name {} already exists!", c.name);
+      }
+    }
+    if (c.check || c.references || c.default_value) {
+      Fail(ErrorKind::kNotImplemented,
+           "DEFAULT, CHECK and REFERENCES on column {} are not supported yet", c.name);
+    }
+    def.columns.push_back(
+        {c.name, TypeFromName(c.type), !(c.not_null || c.primary_key), def.next_field_id++});
+  }
+  for (const auto& tc : s.constraints) {
+    if (tc.kind == ConstraintKind::kPrimaryKey) {
+      for (const auto& col : tc.columns) {
+        auto i = def.FindColumn(col);
+        if (!i) Fail(ErrorKind::kBinder, "column \"{}\" named in PRIMARY KEY does not exist", col);
+        def.columns[*i].nullable = false;
+      }
+    }
+  }
+  if (def.columns.empty()) Fail(ErrorKind::kBinder, "a table needs at least one column");
+  db.CreateTable(std::move(def));
+  return {};
+}
+
+StatementResult Drop(const DropStatement& s, runtime::Database& db) {
+  if (s.object != ObjectKind::kTable) {
+    Fail(ErrorKind::kNotImplemented, "DROP of views, indexes and schemas is not supported yet");
+  }
+  for (const auto& name : s.names) {
+    if (!db.FindTable(name.back())) {
+      if (s.if_exists) continue;
+      Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name.back());
+    }
+    db.DropTable(name.back());
+  }
+  return {};
+}
+
+StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
+  if (s.on_conflict != ConflictAction::kNone) {
+    Fail(ErrorKind::kNotImplemented,
+         "INSERT OR REPLACE/IGNORE and ON CONFLICT are not supported yet");
+  }
+  if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
+  auto t = db.FindTable(s.table.back());
+  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
+  const auto& def = t->def();
+  // Target column of each source column.
+  std::vector<size_t> targets;
+  if (s.columns.empty()) {
+    for (size_t i = 0; i < def.columns.size(); ++i)
+      targets.push_back(i);
+  } else {
+    for (const auto& name : s.columns) {
+      auto i = def.FindColumn(name);
+      if (!i)
+        Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
+             name);
+      if (std::find(targets.begin(), targets.end(), *i) != targets.end()) {
+        Fail(ErrorKind::kBinder, "column \"{}\" is specified more than once", name);
+      }
+      targets.push_back(*i);
+    }
+  }
+  if (!s.source) Fail(ErrorKind::kNotImplemented, "INSERT ... DEFAULT VALUES is not supported yet");
+  execution::OperatorPtr plan = PlanQuery(*s.source, db);
+  if (static_cast<size_t>(plan->schema()->num_fields()) != targets.size()) {
+    Fail(ErrorKind::kBinder, "table {} has {} columns but {} values were supplied", def.name,
+         targets.size(), plan->schema()->num_fields());
+  }
+  std::vector<arrow::RecordBatchPtr> rows = execution::Collect(*plan);
+  int64_t total = 0;
+  for (const auto& b : rows)
+    total += b->num_rows();
+  if (total == 0) return StatementResult{nullptr, {}, 0};
+  // One batch in table order: supplied columns cast to their types, the
+  // others NULL.
+  std::vector<arrow::ArrayDataPtr> columns(def.columns.size());
+  for (size_t k = 0; k < targets.size(); ++k) {
+    std::vector<arrow::ArrayDataPtr> parts;
+    for (const auto& b : rows)
+      parts.push_back(
+          execution::Cast(*b->column(static_cast<int>(k)), def.columns[targets[k]].type));
+    columns[targets[k]] = arrow::Concatenate(parts);
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i]) columns[i] = arrow::MakeNullArray(def.columns[i].type, total);
+  }
+  // Nullable fields: NOT NULL is the table's check, with its Constraint Error.
+  std::vector<arrow::FieldPtr> fields;
+  for (const auto& c : def.columns)
+    fields.push_back(arrow::field(c.name, c.type));
+  t->Insert(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
+                                      std::move(columns)),
+            db.NextTxnId());
+  return StatementResult{nullptr, {}, total};
+}
+
+StatementResult RunStatement(const Statement& s, runtime::Database& db) {
+  switch (s.kind) {
+    case StatementKind::kSelect: {
+      execution::OperatorPtr plan = PlanQuery(*static_cast<const SelectStatement&>(s).query, db);
+      StatementResult r;
+      r.schema = plan->schema();
+      r.batches = execution::Collect(*plan);
+      return r;
+    }
+    case StatementKind::kCreateTable:
+      return CreateTable(static_cast<const CreateTableStatement&>(s), db);
+    case StatementKind::kDrop:
+      return Drop(static_cast<const DropStatement&>(s), db);
+    case StatementKind::kInsert:
+      return Insert(static_cast<const InsertStatement&>(s), db);
+    default:
+      Fail(ErrorKind::kNotImplemented, "this statement is not supported yet: {}",
+           s.text.substr(0, 60));
+  }
+}
+
+}  // namespace
+
+std::vector<StatementPtr> SqlEngine::Parse(std::string_view sql) {
+  return ParseSql(sql);
+}
+
+StatementResult SqlEngine::Run(const Statement& statement) {
+  return RunStatement(statement, *db_);
+}
+
+std::vector<StatementResult> SqlEngine::Execute(std::string_view sql) {
+  std::vector<StatementResult> out;
+  for (const auto& statement : ParseSql(sql))
+    out.push_back(RunStatement(*statement, *db_));
+  return out;
+}
+
+}  // namespace llkv::sql

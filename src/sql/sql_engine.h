@@ -1,0 +1,52 @@
+// SqlEngine: runs SQL text against a runtime::Database — parsing, binding
+// and planning each statement, then executing it.
+//
+// Every statement runs in autocommit. Statements of a script run in order;
+// the first failing statement throws (llkv::Error, with its category) and
+// the ones after it do not run.
+//
+// What binds today: CREATE TABLE / DROP TABLE, INSERT ... VALUES | SELECT,
+// SELECT over zero or one table with WHERE, expressions (arithmetic,
+// comparisons, AND/OR/NOT, IS [NOT] NULL, CAST), ORDER BY (expressions,
+// aliases, ordinals) and LIMIT/OFFSET, and VALUES lists. Other statements
+// and expressions report "Not implemented Error" naming the construct.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llkv/arrow/record_batch.h"
+#include "runtime/database.h"
+#include "sql/ast.h"
+
+namespace llkv::sql {
+
+struct StatementResult {
+  // Set for statements that return rows (SELECT, VALUES, ...).
+  arrow::SchemaPtr schema;
+  std::vector<arrow::RecordBatchPtr> batches;
+  // Rows inserted, updated or deleted by DML; -1 for other statements.
+  int64_t rows_changed = -1;
+};
+
+class SqlEngine {
+ public:
+  explicit SqlEngine(std::shared_ptr<runtime::Database> db) : db_(std::move(db)) {}
+
+  // Runs every statement of `sql`; returns one result per statement.
+  std::vector<StatementResult> Execute(std::string_view sql);
+
+  // The two halves of Execute, for callers that report each statement's
+  // result (or error) as it runs: parse a script, then run its statements.
+  static std::vector<StatementPtr> Parse(std::string_view sql);
+  StatementResult Run(const Statement& statement);
+
+  const std::shared_ptr<runtime::Database>& database() const { return db_; }
+
+ private:
+  std::shared_ptr<runtime::Database> db_;
+};
+
+}  // namespace llkv::sql
