@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/bit_util.h"
 #include "llkv/common/error.h"
 
 namespace llkv::execution {
@@ -90,6 +91,22 @@ std::string BoundExpr::ToString() const {
       return "(" + args[0]->ToString() + " IS NOT NULL)";
     case ExprOp::kCast:
       return "CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
+    case ExprOp::kAbs:
+      return "abs(" + args[0]->ToString() + ")";
+    case ExprOp::kCoalesce:
+    case ExprOp::kCase: {
+      std::string out = op == ExprOp::kCase ? "CASE" : "COALESCE(";
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (op == ExprOp::kCoalesce) {
+          out += (i ? ", " : "") + args[i]->ToString();
+        } else if (has_else && i + 1 == args.size()) {
+          out += " ELSE " + args[i]->ToString();
+        } else {
+          out += (i % 2 == 0 ? " WHEN " : " THEN ") + args[i]->ToString();
+        }
+      }
+      return out + (op == ExprOp::kCase ? " END" : ")");
+    }
     default:
       return "(" + args[0]->ToString() + " " + Symbol(op) + " " + args[1]->ToString() + ")";
   }
@@ -116,6 +133,45 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return IsNull(*Evaluate(*e.args[0], input), true);
     case ExprOp::kCast:
       return Cast(*Evaluate(*e.args[0], input), e.type);
+    case ExprOp::kAbs:
+      return Abs(*Evaluate(*e.args[0], input));
+    case ExprOp::kCase: {
+      // Every branch is evaluated over the whole batch; each row then takes
+      // the value of its first TRUE condition.
+      const size_t whens = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+      std::vector<arrow::ArrayDataPtr> choices;
+      std::vector<int> pick(static_cast<size_t>(n), -1);
+      for (size_t w = 0; w < whens; ++w) {
+        arrow::ArrayDataPtr cond = Evaluate(*e.args[2 * w], input);
+        choices.push_back(Evaluate(*e.args[2 * w + 1], input));
+        const uint8_t* bits = cond->buffers[1]->data();
+        for (int64_t i = 0; i < n; ++i) {
+          auto& p = pick[static_cast<size_t>(i)];
+          if (p < 0 && cond->IsValid(i) && bit_util::GetBit(bits, cond->offset + i)) {
+            p = static_cast<int>(w);
+          }
+        }
+      }
+      if (e.has_else) {
+        choices.push_back(Evaluate(*e.args.back(), input));
+        for (auto& p : pick) {
+          if (p < 0) p = static_cast<int>(whens);
+        }
+      }
+      return Choose(e.type, choices, pick);
+    }
+    case ExprOp::kCoalesce: {
+      std::vector<arrow::ArrayDataPtr> choices;
+      std::vector<int> pick(static_cast<size_t>(n), -1);
+      for (size_t a = 0; a < e.args.size(); ++a) {
+        choices.push_back(Evaluate(*e.args[a], input));
+        for (int64_t i = 0; i < n; ++i) {
+          auto& p = pick[static_cast<size_t>(i)];
+          if (p < 0 && choices.back()->IsValid(i)) p = static_cast<int>(a);
+        }
+      }
+      return Choose(e.type, choices, pick);
+    }
     case ExprOp::kAdd:
     case ExprOp::kSubtract:
     case ExprOp::kMultiply:

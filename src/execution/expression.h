@@ -42,7 +42,10 @@ enum class ExprOp {
   kNot,
   kIsNull,
   kIsNotNull,
-  kCast,  // args[0] to `type`
+  kCast,      // args[0] to `type`
+  kCase,      // args: when1, then1, when2, then2, ..., [else]; `has_else`
+  kCoalesce,  // the first non-null argument
+  kAbs,
 };
 
 struct BoundExpr;
@@ -50,9 +53,10 @@ using BoundExprPtr = std::unique_ptr<BoundExpr>;
 
 struct BoundExpr {
   ExprOp op = ExprOp::kConstant;
-  arrow::TypePtr type;  // the result type
-  Value value;          // kConstant
-  int column = -1;      // kColumn
+  arrow::TypePtr type;    // the result type
+  Value value;            // kConstant
+  int column = -1;        // kColumn
+  bool has_else = false;  // kCase
   std::vector<BoundExprPtr> args;
 
   std::string ToString() const;
@@ -74,6 +78,12 @@ arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::A
 arrow::ArrayDataPtr Logical(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Not(const arrow::ArrayData& a);
 arrow::ArrayDataPtr IsNull(const arrow::ArrayData& a, bool negated);
+arrow::ArrayDataPtr Abs(const arrow::ArrayData& a);
+// Row i of the result is row i of choices[pick[i]], or null where pick[i]
+// is -1. Every choice has the result's type.
+arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,
+                           const std::vector<arrow::ArrayDataPtr>& choices,
+                           const std::vector<int>& pick);
 // Throws "Conversion Error" naming the value that does not convert.
 arrow::ArrayDataPtr Cast(const arrow::ArrayData& a, const arrow::TypePtr& to);
 

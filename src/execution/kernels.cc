@@ -309,6 +309,52 @@ ArrayDataPtr Not(const ArrayData& a) {
   return out.Finish();
 }
 
+ArrayDataPtr Abs(const ArrayData& a) {
+  if (a.type->id() == TypeId::kInt64) {
+    arrow::Int64Builder b(arrow::int64());
+    b.Reserve(a.length);
+    const int64_t* x = a.values<int64_t>();
+    for (int64_t i = 0; i < a.length; ++i) {
+      if (!a.IsValid(i)) {
+        b.AppendNull();
+      } else if (x[i] == INT64_MIN) {
+        Fail(ErrorKind::kOutOfRange, "Overflow on abs({})", x[i]);
+      } else {
+        b.Append(x[i] < 0 ? -x[i] : x[i]);
+      }
+    }
+    return b.Finish();
+  }
+  if (a.type->id() == TypeId::kFloat64) {
+    arrow::DoubleBuilder b(arrow::float64());
+    b.Reserve(a.length);
+    const double* x = a.values<double>();
+    for (int64_t i = 0; i < a.length; ++i)
+      a.IsValid(i) ? b.Append(std::fabs(x[i])) : b.AppendNull();
+    return b.Finish();
+  }
+  Fail(ErrorKind::kNotImplemented, "abs of {} values", a.type->ToString());
+}
+
+ArrayDataPtr Choose(const arrow::TypePtr& type, const std::vector<ArrayDataPtr>& choices,
+                    const std::vector<int>& pick) {
+  auto b = arrow::MakeBuilder(type);
+  b->Reserve(static_cast<int64_t>(pick.size()));
+  for (size_t i = 0; i < pick.size(); ++i) {
+    if (pick[i] < 0) {
+      b->AppendNull();
+      continue;
+    }
+    const ArrayData& from = *choices[static_cast<size_t>(pick[i])];
+    if (!from.type->Equals(*type)) {
+      Fail(ErrorKind::kInternal, "CASE branch of type {} for a result of type {}",
+           from.type->ToString(), type->ToString());
+    }
+    b->AppendRange(from, static_cast<int64_t>(i), 1);
+  }
+  return b->Finish();
+}
+
 ArrayDataPtr IsNull(const ArrayData& a, bool negated) {
   arrow::BooleanBuilder out;
   for (int64_t i = 0; i < a.length; ++i)

@@ -92,6 +92,50 @@ class Binder {
       }
       case ExprKind::kCast:
         return execution::CastTo(Bind(*e.args[0]), TypeFromName(e.type));
+      case ExprKind::kBetween: {
+        // x BETWEEN lo AND hi is x >= lo AND x <= hi (x is evaluated twice).
+        BoundExprPtr lower = Compare(ExprOp::kGreaterEqual, Bind(*e.args[0]), Bind(*e.args[1]));
+        BoundExprPtr upper = Compare(ExprOp::kLessEqual, Bind(*e.args[0]), Bind(*e.args[2]));
+        std::vector<BoundExprPtr> args;
+        args.push_back(std::move(lower));
+        args.push_back(std::move(upper));
+        BoundExprPtr out = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
+        return e.negated ? NotOf(std::move(out)) : std::move(out);
+      }
+      case ExprKind::kInList: {
+        // x IN (a, b, ...) is x = a OR x = b OR ...: exactly SQL's NULL rules.
+        BoundExprPtr out;
+        for (size_t i = 1; i < e.args.size(); ++i) {
+          BoundExprPtr eq = Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[i]));
+          if (!out) {
+            out = std::move(eq);
+            continue;
+          }
+          std::vector<BoundExprPtr> args;
+          args.push_back(std::move(out));
+          args.push_back(std::move(eq));
+          out = execution::Call(ExprOp::kOr, arrow::boolean(), std::move(args));
+        }
+        return e.negated ? NotOf(std::move(out)) : std::move(out);
+      }
+      case ExprKind::kCase:
+        return Case(e);
+      case ExprKind::kCoalesce: {
+        std::vector<BoundExprPtr> args;
+        for (const auto& a : e.args)
+          args.push_back(Bind(*a));
+        return Unified(ExprOp::kCoalesce, std::move(args), false);
+      }
+      case ExprKind::kNullIf: {
+        // NULLIF(a, b) is CASE WHEN a = b THEN NULL ELSE a END.
+        std::vector<BoundExprPtr> args;
+        args.push_back(Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[1])));
+        args.push_back(execution::Constant(Value::Null()));
+        args.push_back(Bind(*e.args[0]));
+        return Unified(ExprOp::kCase, std::move(args), true);
+      }
+      case ExprKind::kFunction:
+        return Function(e);
       default:
         Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
     }
@@ -275,6 +319,102 @@ class Binder {
       return execution::Call(op, arrow::boolean(), std::move(args));
     }
     Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
+  }
+
+  static BoundExprPtr NotOf(BoundExprPtr e) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(e));
+    return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
+  }
+
+  static BoundExprPtr Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
+    if (IsNull(*a->type) && IsNull(*b->type))
+      return execution::Constant(Value::Null(arrow::boolean()));
+    Unify(a, b);
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(a));
+    args.push_back(std::move(b));
+    return execution::Call(op, arrow::boolean(), std::move(args));
+  }
+
+  // The type values of `types` are brought to for CASE and COALESCE.
+  static arrow::TypePtr CommonType(const std::vector<arrow::TypePtr>& types) {
+    arrow::TypePtr out = arrow::null();
+    for (const auto& t : types) {
+      if (IsNull(*t) || t->Equals(*out)) continue;
+      if (IsNull(*out)) {
+        out = t;
+      } else if (IsNumeric(*out) && IsNumeric(*t)) {
+        out = ArithmeticType(*out, *t);
+      } else if (IsText(*out) || IsText(*t)) {
+        out = arrow::utf8();  // mixed kinds render as text
+      } else {
+        Fail(ErrorKind::kBinder, "Cannot mix values of type {} and {}", out->ToString(),
+             t->ToString());
+      }
+    }
+    return out;
+  }
+
+  // A CASE (args: when/then pairs and the else) or COALESCE whose value
+  // arguments are cast to their common type.
+  static BoundExprPtr Unified(ExprOp op, std::vector<BoundExprPtr> args, bool has_else) {
+    std::vector<size_t> values;
+    for (size_t i = 0; i < args.size(); ++i) {
+      const bool is_value =
+          op == ExprOp::kCoalesce || i % 2 == 1 || (has_else && i + 1 == args.size());
+      if (is_value) values.push_back(i);
+    }
+    std::vector<arrow::TypePtr> types;
+    for (size_t i : values)
+      types.push_back(args[i]->type);
+    const arrow::TypePtr type = CommonType(types);
+    for (size_t i : values)
+      args[i] = execution::CastTo(std::move(args[i]), type);
+    auto e = execution::Call(op, type, std::move(args));
+    e->has_else = has_else;
+    return e;
+  }
+
+  BoundExprPtr Case(const Expr& e) {
+    std::vector<BoundExprPtr> args;
+    for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+      if (e.operand) {
+        // CASE x WHEN v THEN ...: the condition is x = v.
+        args.push_back(Compare(ExprOp::kEqual, Bind(*e.operand), Bind(*e.args[i])));
+      } else {
+        args.push_back(Condition(*e.args[i]));
+      }
+      args.push_back(Bind(*e.args[i + 1]));
+    }
+    const bool has_else = e.else_expr != nullptr;
+    if (has_else) args.push_back(Bind(*e.else_expr));
+    return Unified(ExprOp::kCase, std::move(args), has_else);
+  }
+
+  BoundExprPtr Function(const Expr& e) {
+    const std::string name = Lower(e.names.back());
+    auto arity = [&](size_t n) {
+      if (e.args.size() != n || e.star_arg || e.distinct) {
+        Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name, n, n == 1 ? "" : "s");
+      }
+    };
+    if (name == "abs") {
+      arity(1);
+      BoundExprPtr arg = Bind(*e.args[0]);
+      const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
+      std::vector<BoundExprPtr> args;
+      args.push_back(Numeric(std::move(arg), t, "abs"));
+      return execution::Call(ExprOp::kAbs, t, std::move(args));
+    }
+    if (name == "ifnull") {
+      arity(2);
+      std::vector<BoundExprPtr> args;
+      args.push_back(Bind(*e.args[0]));
+      args.push_back(Bind(*e.args[1]));
+      return Unified(ExprOp::kCoalesce, std::move(args), false);
+    }
+    Fail(ErrorKind::kNotImplemented, "function {}() is not supported yet", name);
   }
 
   const Scope& scope_;
