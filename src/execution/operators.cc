@@ -175,32 +175,6 @@ class Limit final : public Operator {
   int64_t skip_;
 };
 
-// Total order over one key column's values, with the key's direction and
-// null placement.
-int CompareKeyValues(const Value& a, const Value& b) {
-  switch (a.type()->id()) {
-    case arrow::TypeId::kBool:
-      return int{a.boolean()} - int{b.boolean()};
-    case arrow::TypeId::kFloat32:
-    case arrow::TypeId::kFloat64: {
-      const double x = a.float64(), y = b.float64();
-      const bool xn = std::isnan(x), yn = std::isnan(y);
-      if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
-      return x < y ? -1 : (y < x ? 1 : 0);
-    }
-    case arrow::TypeId::kDecimal128:
-      return a.decimal() < b.decimal() ? -1 : (b.decimal() < a.decimal() ? 1 : 0);
-    case arrow::TypeId::kUtf8:
-    case arrow::TypeId::kLargeUtf8:
-    case arrow::TypeId::kBinary:
-      return a.str().compare(b.str());
-    case arrow::TypeId::kNull:
-      return 0;
-    default:
-      return a.int64() < b.int64() ? -1 : (b.int64() < a.int64() ? 1 : 0);
-  }
-}
-
 class Sort final : public Operator {
  public:
   Sort(OperatorPtr input, std::vector<SortKey> keys)
@@ -241,7 +215,7 @@ class Sort final : public Operator {
           if (a.is_null() && b.is_null()) continue;
           return a.is_null() == keys_[k].nulls_first;
         }
-        const int c = CompareKeyValues(a, b);
+        const int c = CompareValues(a, b);
         if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
       }
       return false;

@@ -1,5 +1,7 @@
 #include "execution/value.h"
 
+#include <cmath>
+
 #include "common/bit_util.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
@@ -106,6 +108,30 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
 std::string Value::ToString() const {
   if (is_null()) return "NULL";
   return arrow::FormatValue(*ToArray(1), 0);
+}
+
+int CompareValues(const Value& a, const Value& b) {
+  switch (a.type()->id()) {
+    case TypeId::kBool:
+      return int{a.boolean()} - int{b.boolean()};
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      const double x = a.float64(), y = b.float64();
+      const bool xn = std::isnan(x), yn = std::isnan(y);
+      if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
+      return x < y ? -1 : (y < x ? 1 : 0);
+    }
+    case TypeId::kDecimal128:
+      return a.decimal() < b.decimal() ? -1 : (b.decimal() < a.decimal() ? 1 : 0);
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+    case TypeId::kBinary:
+      return a.str().compare(b.str());
+    case TypeId::kNull:
+      return 0;
+    default:
+      return a.int64() < b.int64() ? -1 : (b.int64() < a.int64() ? 1 : 0);
+  }
 }
 
 }  // namespace llkv::execution

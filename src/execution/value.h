@@ -59,4 +59,8 @@ class Value {
   Data data_;
 };
 
+// Orders two non-null values of one type: numbers numerically (NaN equal to
+// itself and above every number), text and blobs bytewise, false < true.
+int CompareValues(const Value& a, const Value& b);
+
 }  // namespace llkv::execution

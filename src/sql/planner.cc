@@ -4,7 +4,9 @@
 
 #include <cctype>
 #include <charconv>
+#include <map>
 
+#include "execution/aggregate.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 
@@ -70,11 +72,44 @@ size_t Distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+// Expressions (by their SQL text) that an aggregate's output provides.
+using Substitutions = std::map<std::string, std::pair<int, arrow::TypePtr>>;
+
+bool IsAggregateCall(const Expr& e) {
+  if (e.kind != ExprKind::kFunction || e.names.size() != 1) return false;
+  const std::string n = Lower(e.names[0]);
+  if ((n == "min" || n == "max") && e.args.size() > 1) return false;  // scalar min/max
+  return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "total" ||
+         n == "group_concat" || n == "string_agg";
+}
+
+// Aggregate calls in `e`, outside subqueries.
+void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
+  if (IsAggregateCall(e)) {
+    out->push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args)
+    CollectAggregates(*a, out);
+  if (e.operand) CollectAggregates(*e.operand, out);
+  if (e.else_expr) CollectAggregates(*e.else_expr, out);
+}
+
 class Binder {
  public:
-  explicit Binder(const Scope& scope) : scope_(scope) {}
+  // `substitutions` (optional) maps expressions to columns of the input;
+  // `grouped` makes any other column reference an error (the input is an
+  // aggregate's output).
+  explicit Binder(const Scope& scope, const Substitutions* substitutions = nullptr,
+                  bool grouped = false)
+      : scope_(scope), substitutions_(substitutions), grouped_(grouped) {}
 
   BoundExprPtr Bind(const Expr& e) {
+    if (substitutions_) {
+      auto it = substitutions_->find(e.ToString());
+      if (it != substitutions_->end())
+        return execution::ColumnRef(it->second.first, it->second.second);
+    }
     switch (e.kind) {
       case ExprKind::kLiteral:
         return execution::Constant(Literal(e));
@@ -171,6 +206,12 @@ class Binder {
 
   BoundExprPtr Column(const Expr& e) {
     const std::string& name = e.names.back();
+    if (grouped_) {
+      Fail(ErrorKind::kBinder,
+           "column \"{}\" must appear in the GROUP BY clause or must be part of "
+           "an aggregate function",
+           e.ToString());
+    }
     const std::string qualifier = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
     const ScopeColumn* found = nullptr;
     for (const auto& c : scope_) {
@@ -407,6 +448,9 @@ class Binder {
       args.push_back(Numeric(std::move(arg), t, "abs"));
       return execution::Call(ExprOp::kAbs, t, std::move(args));
     }
+    if (IsAggregateCall(e)) {
+      Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
+    }
     if (name == "ifnull") {
       arity(2);
       std::vector<BoundExprPtr> args;
@@ -418,6 +462,8 @@ class Binder {
   }
 
   const Scope& scope_;
+  const Substitutions* substitutions_;
+  bool grouped_;
 };
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
@@ -528,9 +574,6 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
     return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT"),
                                 std::max<int64_t>(0, CountExpr(q.offset, "OFFSET")));
   }
-  if (q.distinct || !q.group_by.empty() || q.having) {
-    Fail(ErrorKind::kNotImplemented, "DISTINCT, GROUP BY and HAVING are not supported yet");
-  }
   // FROM: nothing, or one base table.
   Scope scope;
   OperatorPtr plan;
@@ -555,21 +598,138 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   Binder binder(scope);
   if (q.where) plan = execution::MakeFilter(std::move(plan), binder.Condition(*q.where));
 
+  // Select items by output position, for GROUP BY and ORDER BY ordinals and
+  // aliases.
+  auto select_item = [&](const Expr& e, const char* clause) -> const Expr* {
+    if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {
+      if (e.int_value < 1 || e.int_value > static_cast<int64_t>(q.select_list.size()) ||
+          q.select_list[static_cast<size_t>(e.int_value - 1)].expr->kind == ExprKind::kStar) {
+        Fail(ErrorKind::kBinder, "{} term out of range - should be between 1 and {}", clause,
+             q.select_list.size());
+      }
+      return q.select_list[static_cast<size_t>(e.int_value - 1)].expr.get();
+    }
+    if (e.kind == ExprKind::kColumnRef && e.names.size() == 1) {
+      for (const auto& item : q.select_list) {
+        if (!item.alias.empty() && EqualsIgnoreCase(item.alias, e.names[0])) return item.expr.get();
+      }
+    }
+    return nullptr;
+  };
+
+  // Aggregation: group keys and aggregate calls become the columns of a
+  // hash aggregate; everything after it binds against those columns.
+  std::vector<const Expr*> calls;
+  for (const auto& item : q.select_list)
+    CollectAggregates(*item.expr, &calls);
+  if (q.having) CollectAggregates(*q.having, &calls);
+  for (const auto& o : q.order_by)
+    CollectAggregates(*o.expr, &calls);
+  const bool aggregate = !q.group_by.empty() || !calls.empty();
+  Substitutions substitutions;
+  Scope no_columns;
+  std::unique_ptr<Binder> grouped;
+  if (aggregate) {
+    std::vector<BoundExprPtr> keys;
+    std::vector<std::string> key_names;
+    for (const auto& g : q.group_by) {
+      const Expr* e = select_item(*g, "GROUP BY");
+      if (e == nullptr) e = g.get();
+      BoundExprPtr key = binder.Bind(*e);
+      const int index = static_cast<int>(keys.size());
+      substitutions.emplace(e->ToString(), std::make_pair(index, key->type));
+      if (e->kind == ExprKind::kColumnRef) {
+        // t.a and a name the same key.
+        substitutions.emplace(e->names.back(), std::make_pair(index, key->type));
+      }
+      key_names.push_back(e->ToString());
+      keys.push_back(std::move(key));
+    }
+    std::vector<execution::AggregateSpec> specs;
+    for (const Expr* call : calls) {
+      const std::string text = call->ToString();
+      if (substitutions.contains(text)) continue;
+      execution::AggregateSpec spec;
+      const std::string n = Lower(call->names[0]);
+      spec.distinct = call->distinct;
+      spec.name = text;
+      if (call->star_arg) {
+        if (n != "count") Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", n);
+        spec.kind = execution::AggKind::kCountStar;
+      } else {
+        const size_t max_args = (n == "group_concat" || n == "string_agg") ? 2 : 1;
+        if (call->args.empty() || call->args.size() > max_args) {
+          Fail(ErrorKind::kBinder, "{}() takes {} argument{}", n,
+               max_args == 1 ? "one" : "one or two", max_args == 1 ? "" : "s");
+        }
+        spec.arg = binder.Bind(*call->args[0]);
+        if (n == "count")
+          spec.kind = execution::AggKind::kCount;
+        else if (n == "sum")
+          spec.kind = execution::AggKind::kSum;
+        else if (n == "avg")
+          spec.kind = execution::AggKind::kAvg;
+        else if (n == "min")
+          spec.kind = execution::AggKind::kMin;
+        else if (n == "max")
+          spec.kind = execution::AggKind::kMax;
+        else if (n == "total")
+          spec.kind = execution::AggKind::kTotal;
+        else
+          spec.kind = execution::AggKind::kGroupConcat;
+        const bool numeric = spec.arg->type->is_integer() || spec.arg->type->is_floating() ||
+                             spec.arg->type->id() == arrow::TypeId::kDecimal128 ||
+                             spec.arg->type->id() == arrow::TypeId::kNull;
+        if ((spec.kind == execution::AggKind::kSum || spec.kind == execution::AggKind::kAvg ||
+             spec.kind == execution::AggKind::kTotal) &&
+            !numeric) {
+          Fail(ErrorKind::kBinder, "No function matches {}({})", n, spec.arg->type->ToString());
+        }
+        if (spec.arg->type->id() == arrow::TypeId::kNull &&
+            spec.kind != execution::AggKind::kGroupConcat) {
+          spec.arg = execution::CastTo(std::move(spec.arg), arrow::int64());
+        }
+        if (spec.kind == execution::AggKind::kGroupConcat) {
+          spec.arg = execution::CastTo(std::move(spec.arg), arrow::utf8());
+          if (call->args.size() == 2) {
+            const Value sep = EvaluateConstant(*call->args[1]);
+            spec.separator = sep.is_null() ? "" : sep.ToString();
+          }
+        }
+      }
+      const arrow::TypePtr type =
+          execution::AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
+      substitutions.emplace(text,
+                            std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
+      specs.push_back(std::move(spec));
+    }
+    plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
+                                        std::move(specs));
+    grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true);
+    if (q.having) plan = execution::MakeFilter(std::move(plan), grouped->Condition(*q.having));
+  } else if (q.having) {
+    Fail(ErrorKind::kBinder, "a HAVING clause needs GROUP BY or an aggregate");
+  }
+  Binder& out = aggregate ? *grouped : binder;
+
   // The select list, with ORDER BY keys that are not output columns
   // appended as hidden columns and projected away after sorting.
   std::vector<BoundExprPtr> exprs;
   std::vector<std::string> names;
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar) {
+      if (aggregate)
+        Fail(ErrorKind::kBinder, "SELECT * with GROUP BY or aggregates is not allowed");
       for (const auto& c : scope) {
-        if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back()))
+        if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back())) {
           continue;
+        }
         exprs.push_back(execution::ColumnRef(c.index, c.type));
         names.push_back(c.name);
       }
       continue;
     }
-    exprs.push_back(binder.Bind(*item.expr));
+    exprs.push_back(out.Bind(*item.expr));
     names.push_back(ColumnName(item));
   }
   const size_t visible = exprs.size();
@@ -591,7 +751,17 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
       }
     }
     if (column < 0) {
-      exprs.push_back(binder.Bind(e));
+      // An expression equal to a select item sorts by that item.
+      for (size_t i = 0; i < q.select_list.size() && column < 0; ++i) {
+        if (q.select_list[i].expr->ToString() == e.ToString()) column = static_cast<int>(i);
+      }
+    }
+    if (column < 0) {
+      if (q.distinct) {
+        Fail(ErrorKind::kBinder,
+             "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+      }
+      exprs.push_back(out.Bind(e));
       names.push_back("__order" + std::to_string(exprs.size()));
       column = static_cast<int>(exprs.size() - 1);
     }
@@ -606,20 +776,30 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   for (const auto& e : exprs)
     types.push_back(e->type);
   plan = execution::MakeProject(std::move(plan), std::move(exprs), names);
+  if (q.distinct) {
+    if (!q.distinct_on.empty())
+      Fail(ErrorKind::kNotImplemented, "DISTINCT ON is not supported yet");
+    std::vector<BoundExprPtr> all;
+    for (size_t i = 0; i < visible; ++i)
+      all.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
+    plan = execution::MakeHashAggregate(std::move(plan), std::move(all), names, {});
+  }
   if (!keys.empty()) {
     plan = execution::MakeSort(std::move(plan), std::move(keys));
     if (types.size() > visible) {
       std::vector<BoundExprPtr> keep;
-      for (size_t i = 0; i < visible; ++i)
+      for (size_t i = 0; i < visible; ++i) {
         keep.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
+      }
       names.resize(visible);
       plan = execution::MakeProject(std::move(plan), std::move(keep), names);
     }
   }
   const int64_t limit = CountExpr(q.limit, "LIMIT");
   const int64_t offset = CountExpr(q.offset, "OFFSET");
-  if (limit >= 0 || offset > 0)
+  if (limit >= 0 || offset > 0) {
     plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
+  }
   return plan;
 }
 
