@@ -35,46 +35,6 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
 
 namespace {
 
-// Appends a value's identity to a group or distinct key: a type tag and
-// payload, so that equal values (and only they) encode equally.
-void EncodeValue(const Value& v, std::string* out) {
-  if (v.is_null()) {
-    out->push_back('\0');
-    return;
-  }
-  out->push_back('\1');
-  switch (v.type()->id()) {
-    case TypeId::kBool:
-      out->push_back(v.boolean() ? '1' : '0');
-      break;
-    case TypeId::kFloat32:
-    case TypeId::kFloat64: {
-      double d = v.float64();
-      if (d == 0) d = 0;  // -0.0 groups with 0.0
-      if (std::isnan(d)) d = NAN;
-      out->append(reinterpret_cast<const char*>(&d), sizeof d);
-      break;
-    }
-    case TypeId::kDecimal128: {
-      const arrow::Decimal128 d = v.decimal();
-      out->append(reinterpret_cast<const char*>(&d), sizeof d);
-      break;
-    }
-    case TypeId::kUtf8:
-    case TypeId::kLargeUtf8:
-    case TypeId::kBinary: {
-      const uint32_t n = static_cast<uint32_t>(v.str().size());
-      out->append(reinterpret_cast<const char*>(&n), sizeof n);
-      out->append(v.str());
-      break;
-    }
-    default: {
-      const int64_t i = v.int64();
-      out->append(reinterpret_cast<const char*>(&i), sizeof i);
-    }
-  }
-}
-
 struct AggState {
   int64_t count = 0;
   int64_t int_sum = 0;
@@ -126,7 +86,7 @@ class HashAggregate final : public Operator {
     for (int64_t row = 0; row < batch.num_rows(); ++row) {
       encoded.clear();
       for (const auto& c : key_cols)
-        EncodeValue(Value::FromArray(*c, row), &encoded);
+        EncodeValueKey(Value::FromArray(*c, row), &encoded);
       auto [it, inserted] = groups_.try_emplace(encoded, 0);
       if (inserted) {
         std::vector<Value> key;
@@ -150,7 +110,7 @@ class HashAggregate final : public Operator {
     const Value v = Value::FromArray(*arg, row);
     if (spec.distinct) {
       std::string key;
-      EncodeValue(v, &key);
+      EncodeValueKey(v, &key);
       if (!s.seen.insert(std::move(key)).second) return;
     }
     ++s.count;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/bit_util.h"
+#include "execution/subquery.h"
 #include "llkv/common/error.h"
 
 namespace llkv::execution {
@@ -93,6 +94,8 @@ std::string BoundExpr::ToString() const {
       return "CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
     case ExprOp::kAbs:
       return "abs(" + args[0]->ToString() + ")";
+    case ExprOp::kSubquery:
+      return args.empty() ? "(subquery)" : "(" + args[0]->ToString() + " IN (subquery))";
     case ExprOp::kCoalesce:
     case ExprOp::kCase: {
       std::string out = op == ExprOp::kCase ? "CASE" : "COALESCE(";
@@ -135,6 +138,10 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Cast(*Evaluate(*e.args[0], input), e.type);
     case ExprOp::kAbs:
       return Abs(*Evaluate(*e.args[0], input));
+    case ExprOp::kSubquery: {
+      arrow::ArrayDataPtr test = e.args.empty() ? nullptr : Evaluate(*e.args[0], input);
+      return EvaluateSubquery(*e.subquery, input, test.get(), e.negated, e.subquery_type);
+    }
     case ExprOp::kCase: {
       // Every branch is evaluated over the whole batch; each row then takes
       // the value of its first TRUE condition.

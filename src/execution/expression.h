@@ -46,10 +46,12 @@ enum class ExprOp {
   kCase,      // args: when1, then1, when2, then2, ..., [else]; `has_else`
   kCoalesce,  // the first non-null argument
   kAbs,
+  kSubquery,  // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
 struct BoundExpr;
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
+class SubqueryRunner;
 
 struct BoundExpr {
   ExprOp op = ExprOp::kConstant;
@@ -57,6 +59,9 @@ struct BoundExpr {
   Value value;            // kConstant
   int column = -1;        // kColumn
   bool has_else = false;  // kCase
+  bool negated = false;   // kSubquery: NOT EXISTS, NOT IN
+  std::shared_ptr<SubqueryRunner> subquery;
+  arrow::TypePtr subquery_type;  // kSubquery: the type values are compared or returned in
   std::vector<BoundExprPtr> args;
 
   std::string ToString() const;

@@ -110,6 +110,44 @@ std::string Value::ToString() const {
   return arrow::FormatValue(*ToArray(1), 0);
 }
 
+void EncodeValueKey(const Value& v, std::string* out) {
+  if (v.is_null()) {
+    out->push_back('\0');
+    return;
+  }
+  out->push_back('\1');
+  switch (v.type()->id()) {
+    case TypeId::kBool:
+      out->push_back(v.boolean() ? '1' : '0');
+      break;
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      double d = v.float64();
+      if (d == 0) d = 0;  // -0.0 groups with 0.0
+      if (std::isnan(d)) d = NAN;
+      out->append(reinterpret_cast<const char*>(&d), sizeof d);
+      break;
+    }
+    case TypeId::kDecimal128: {
+      const arrow::Decimal128 d = v.decimal();
+      out->append(reinterpret_cast<const char*>(&d), sizeof d);
+      break;
+    }
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+    case TypeId::kBinary: {
+      const uint32_t n = static_cast<uint32_t>(v.str().size());
+      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      out->append(v.str());
+      break;
+    }
+    default: {
+      const int64_t i = v.int64();
+      out->append(reinterpret_cast<const char*>(&i), sizeof i);
+    }
+  }
+}
+
 int CompareValues(const Value& a, const Value& b) {
   switch (a.type()->id()) {
     case TypeId::kBool:

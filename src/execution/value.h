@@ -63,4 +63,9 @@ class Value {
 // itself and above every number), text and blobs bytewise, false < true.
 int CompareValues(const Value& a, const Value& b);
 
+// Appends a value's identity to a hash key (group keys, DISTINCT, memo
+// keys): a tag and the payload, so that equal values of one type, and only
+// they, encode equally (-0.0 as 0.0, every NaN alike).
+void EncodeValueKey(const Value& v, std::string* out);
+
 }  // namespace llkv::execution

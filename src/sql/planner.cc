@@ -5,8 +5,10 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "execution/aggregate.h"
+#include "execution/subquery.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 
@@ -95,14 +97,51 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
   if (e.else_expr) CollectAggregates(*e.else_expr, out);
 }
 
+// The queries enclosing a subquery, innermost first: their columns and,
+// once a subquery is instantiated for an outer row, that row's values.
+struct OuterContext {
+  std::shared_ptr<const Scope> scope;
+  std::shared_ptr<const std::vector<Value>> row;  // null while binding (no row yet)
+  std::shared_ptr<std::set<int>> captures;        // outer columns referenced while binding
+  std::shared_ptr<const OuterContext> parent;
+};
+using OuterPtr = std::shared_ptr<const OuterContext>;
+
+OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer);
+
+// Instantiates a subquery for each outer row it depends on.
+class SqlSubqueryRunner final : public execution::SubqueryRunner {
+ public:
+  SqlSubqueryRunner(const SelectStmt* query, runtime::Database* db,
+                    std::shared_ptr<const Scope> scope, OuterPtr parent)
+      : query_(query), db_(db), scope_(std::move(scope)), parent_(std::move(parent)) {}
+  OperatorPtr Plan(const std::vector<Value>& outer_row) override {
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    ctx->row = std::make_shared<const std::vector<Value>>(outer_row);
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx);
+  }
+
+ private:
+  const SelectStmt* query_;  // owned by the statement, which outlives execution
+  runtime::Database* db_;
+  std::shared_ptr<const Scope> scope_;
+  OuterPtr parent_;
+};
+
 class Binder {
  public:
   // `substitutions` (optional) maps expressions to columns of the input;
   // `grouped` makes any other column reference an error (the input is an
   // aggregate's output).
   explicit Binder(const Scope& scope, const Substitutions* substitutions = nullptr,
-                  bool grouped = false)
-      : scope_(scope), substitutions_(substitutions), grouped_(grouped) {}
+                  bool grouped = false, runtime::Database* db = nullptr, OuterPtr outer = nullptr)
+      : scope_(scope),
+        substitutions_(substitutions),
+        grouped_(grouped),
+        db_(db),
+        outer_(std::move(outer)) {}
 
   BoundExprPtr Bind(const Expr& e) {
     if (substitutions_) {
@@ -171,6 +210,10 @@ class Binder {
       }
       case ExprKind::kFunction:
         return Function(e);
+      case ExprKind::kScalarSubquery:
+      case ExprKind::kExists:
+      case ExprKind::kInSubquery:
+        return Subquery(e);
       default:
         Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
     }
@@ -221,6 +264,21 @@ class Binder {
       found = &c;
     }
     if (!found) {
+      // A column of an enclosing query: a constant for this instantiation,
+      // or, while binding, a typed placeholder that records the reference.
+      for (const OuterContext* ctx = outer_.get(); ctx != nullptr; ctx = ctx->parent.get()) {
+        const ScopeColumn* outer = nullptr;
+        for (const auto& c : *ctx->scope) {
+          if (!EqualsIgnoreCase(c.name, name)) continue;
+          if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
+          if (outer) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
+          outer = &c;
+        }
+        if (!outer) continue;
+        if (ctx->row) return execution::Constant((*ctx->row)[static_cast<size_t>(outer->index)]);
+        ctx->captures->insert(outer->index);
+        return execution::Constant(Value::Null(outer->type));
+      }
       std::string hint;
       size_t best = 3;
       for (const auto& c : scope_) {
@@ -461,9 +519,70 @@ class Binder {
     Fail(ErrorKind::kNotImplemented, "function {}() is not supported yet", name);
   }
 
+  BoundExprPtr Subquery(const Expr& e) {
+    if (db_ == nullptr) {
+      Fail(ErrorKind::kNotImplemented, "subqueries are not supported in this position");
+    }
+    auto scope = std::make_shared<const Scope>(scope_);
+    auto binding = std::make_shared<OuterContext>();
+    binding->scope = scope;
+    binding->captures = std::make_shared<std::set<int>>();
+    binding->parent = outer_;
+    // Planning once without outer values gives the result type and the
+    // outer columns the subquery depends on.
+    OperatorPtr typed = PlanSelect(*e.subquery, *db_, binding);
+    auto runner = std::make_shared<SqlSubqueryRunner>(e.subquery.get(), db_, scope, outer_);
+    runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
+    auto out = std::make_unique<execution::BoundExpr>();
+    out->op = ExprOp::kSubquery;
+    out->negated = e.negated;
+    out->subquery = runner;
+    const int width = typed->schema()->num_fields();
+    switch (e.kind) {
+      case ExprKind::kExists:
+        runner->kind = execution::SubqueryKind::kExists;
+        out->type = arrow::boolean();
+        out->subquery_type = arrow::boolean();
+        return out;
+      case ExprKind::kScalarSubquery:
+        if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+        runner->kind = execution::SubqueryKind::kScalar;
+        out->type = typed->schema()->field(0)->type();
+        out->subquery_type = out->type;
+        return out;
+      default: {
+        if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+        runner->kind = execution::SubqueryKind::kIn;
+        BoundExprPtr test = Bind(*e.args[0]);
+        const arrow::TypePtr column = typed->schema()->field(0)->type();
+        arrow::TypePtr common;
+        if (IsNull(*test->type)) {
+          common = IsNull(*column) ? arrow::int64() : column;
+        } else if (IsNull(*column) || test->type->Equals(*column)) {
+          common = test->type;
+        } else if (IsNumeric(*test->type) && IsNumeric(*column)) {
+          common = ArithmeticType(*test->type, *column);
+        } else if (IsText(*column)) {
+          common = test->type;
+        } else if (IsText(*test->type)) {
+          common = IsNumeric(*column) ? ArithmeticType(*column, *column) : column;
+        } else {
+          Fail(ErrorKind::kBinder, "Cannot compare values of type {} and {}",
+               test->type->ToString(), column->ToString());
+        }
+        out->type = arrow::boolean();
+        out->subquery_type = common;
+        out->args.push_back(execution::CastTo(std::move(test), common));
+        return out;
+      }
+    }
+  }
+
   const Scope& scope_;
   const Substitutions* substitutions_;
   bool grouped_;
+  runtime::Database* db_;
+  OuterPtr outer_;
 };
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
@@ -565,6 +684,12 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
 }
 
 OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
+  return PlanSelect(q, db, nullptr);
+}
+
+namespace {
+
+OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer) {
   if (!q.ctes.empty()) Fail(ErrorKind::kNotImplemented, "WITH is not supported yet");
   if (q.set_op != SetOpKind::kNone) {
     Fail(ErrorKind::kNotImplemented, "UNION, INTERSECT and EXCEPT are not supported yet");
@@ -595,7 +720,7 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   } else {
     Fail(ErrorKind::kNotImplemented, "joins and subqueries in FROM are not supported yet");
   }
-  Binder binder(scope);
+  Binder binder(scope, nullptr, false, &db, outer);
   if (q.where) plan = execution::MakeFilter(std::move(plan), binder.Condition(*q.where));
 
   // Select items by output position, for GROUP BY and ORDER BY ordinals and
@@ -705,7 +830,7 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
     }
     plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
                                         std::move(specs));
-    grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true);
+    grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true, &db, outer);
     if (q.having) plan = execution::MakeFilter(std::move(plan), grouped->Condition(*q.having));
   } else if (q.having) {
     Fail(ErrorKind::kBinder, "a HAVING clause needs GROUP BY or an aggregate");
@@ -802,5 +927,7 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   }
   return plan;
 }
+
+}  // namespace
 
 }  // namespace llkv::sql
