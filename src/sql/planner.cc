@@ -8,6 +8,7 @@
 #include <set>
 
 #include "execution/aggregate.h"
+#include "execution/join.h"
 #include "execution/subquery.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
@@ -218,6 +219,9 @@ class Binder {
         Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
     }
   }
+
+  // Brings two operands compared for equality (join keys) to one type.
+  static void UnifyTypes(BoundExprPtr& a, BoundExprPtr& b) { Unify(a, b); }
 
   // Binds a boolean condition (numbers count as true when non-zero).
   BoundExprPtr Condition(const Expr& e) { return ToBool(Bind(e)); }
@@ -683,6 +687,242 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   return arrow::float64();
 }
 
+namespace {
+
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kBinaryOp && e.op == "AND") {
+    SplitConjuncts(*e.args[0], out);
+    SplitConjuncts(*e.args[1], out);
+    return;
+  }
+  out->push_back(&e);
+}
+
+struct FromPlan {
+  OperatorPtr plan;
+  Scope scope;
+};
+
+// Appends `right`'s columns to `left`'s, renumbered after them.
+Scope Concat(const Scope& left, const Scope& right) {
+  Scope out = left;
+  for (ScopeColumn c : right) {
+    c.index += static_cast<int>(left.size());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Column references of `e` (including inside subqueries), as written.
+void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kColumnRef) out->push_back(&e);
+  for (const auto& a : e.args)
+    CollectColumnRefs(*a, out);
+  if (e.operand) CollectColumnRefs(*e.operand, out);
+  if (e.else_expr) CollectColumnRefs(*e.else_expr, out);
+  if (e.filter) CollectColumnRefs(*e.filter, out);
+  if (e.subquery) {
+    const SelectStmt& q = *e.subquery;
+    if (q.where) CollectColumnRefs(*q.where, out);
+    for (const auto& item : q.select_list)
+      CollectColumnRefs(*item.expr, out);
+    if (q.having) CollectColumnRefs(*q.having, out);
+  }
+}
+
+bool Matches(const ScopeColumn& c, const Expr& ref) {
+  if (!EqualsIgnoreCase(c.name, ref.names.back())) return false;
+  return ref.names.size() < 2 || EqualsIgnoreCase(c.qualifier, ref.names[ref.names.size() - 2]);
+}
+
+// Whether every column `e` names that belongs to `all` is in `available`
+// (names of other scopes, such as a subquery's own tables, are ignored).
+bool Covered(const Expr& e, const Scope& available, const Scope& all) {
+  std::vector<const Expr*> refs;
+  CollectColumnRefs(e, &refs);
+  for (const Expr* r : refs) {
+    bool in_all = false, in_available = false;
+    for (const auto& c : all)
+      in_all = in_all || Matches(c, *r);
+    if (!in_all) continue;
+    for (const auto& c : available)
+      in_available = in_available || Matches(c, *r);
+    if (!in_available) return false;
+  }
+  return true;
+}
+
+// Whether `e` names any column of `scope`.
+bool Touches(const Expr& e, const Scope& scope) {
+  std::vector<const Expr*> refs;
+  CollectColumnRefs(e, &refs);
+  for (const Expr* r : refs) {
+    for (const auto& c : scope) {
+      if (Matches(c, *r)) return true;
+    }
+  }
+  return false;
+}
+
+// Joins `left` and `right` on `terms` (each over both): equalities between
+// a left-only and a right-only expression become hash keys, the rest a
+// residual condition.
+OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
+                   const std::vector<const Expr*>& terms, runtime::Database& db,
+                   const OuterPtr& outer) {
+  const Scope both = Concat(left.scope, right.scope);
+  execution::JoinSpec spec;
+  spec.kind = kind;
+  Binder on_both(both, nullptr, false, &db, outer);
+  Binder on_left(left.scope, nullptr, false, &db, outer);
+  Binder on_right(right.scope, nullptr, false, &db, outer);
+  BoundExprPtr residual;
+  for (const Expr* term : terms) {
+    if (term->kind == ExprKind::kBinaryOp && (term->op == "=" || term->op == "==")) {
+      const Expr* a = term->args[0].get();
+      const Expr* b = term->args[1].get();
+      if (Covered(*b, left.scope, both) && Covered(*a, right.scope, both) &&
+          Touches(*b, left.scope)) {
+        std::swap(a, b);
+      }
+      if (Covered(*a, left.scope, both) && Covered(*b, right.scope, both) &&
+          Touches(*a, left.scope) && Touches(*b, right.scope)) {
+        BoundExprPtr lk = on_left.Bind(*a);
+        BoundExprPtr rk = on_right.Bind(*b);
+        Binder::UnifyTypes(lk, rk);
+        spec.keys.emplace_back(std::move(lk), std::move(rk));
+        continue;
+      }
+    }
+    BoundExprPtr cond = on_both.Condition(*term);
+    if (!residual) {
+      residual = std::move(cond);
+    } else {
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(residual));
+      args.push_back(std::move(cond));
+      residual = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
+    }
+  }
+  spec.residual = std::move(residual);
+  return execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
+}
+
+FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
+  FromPlan out;
+  switch (ref.kind) {
+    case TableRefKind::kBaseTable: {
+      auto t = db.FindTable(ref.name.back());
+      if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
+      std::vector<size_t> columns;
+      const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
+      for (size_t i = 0; i < t->def().columns.size(); ++i) {
+        columns.push_back(i);
+        const std::string name =
+            i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
+        out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
+      }
+      out.plan = execution::MakeTableScan(t, std::move(columns));
+      return out;
+    }
+    case TableRefKind::kSubquery: {
+      if (ref.lateral) Fail(ErrorKind::kNotImplemented, "LATERAL is not supported yet");
+      out.plan = PlanSelect(*ref.subquery, db, outer);
+      const auto& fields = out.plan->schema()->fields();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const std::string name =
+            i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
+        out.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+      }
+      return out;
+    }
+    case TableRefKind::kJoin: {
+      FromPlan left = PlanFromItem(*ref.left, db, outer);
+      FromPlan right = PlanFromItem(*ref.right, db, outer);
+      if (ref.natural || !ref.using_columns.empty()) {
+        Fail(ErrorKind::kNotImplemented, "NATURAL and USING joins are not supported yet");
+      }
+      std::vector<const Expr*> terms;
+      if (ref.on) SplitConjuncts(*ref.on, &terms);
+      execution::JoinKind kind = execution::JoinKind::kInner;
+      if (ref.join_type == JoinType::kLeft) kind = execution::JoinKind::kLeft;
+      if (ref.join_type == JoinType::kRight) kind = execution::JoinKind::kRight;
+      if (ref.join_type == JoinType::kFull) kind = execution::JoinKind::kFull;
+      Scope scope = Concat(left.scope, right.scope);
+      out.plan = JoinOn(left, right, kind, terms, db, outer);
+      out.scope = std::move(scope);
+      if (!ref.alias.empty()) {
+        for (auto& c : out.scope)
+          c.qualifier = ref.alias;
+      }
+      return out;
+    }
+  }
+  Fail(ErrorKind::kInternal, "unknown FROM item");
+}
+
+// Plans a comma-separated FROM list: items are joined greedily, each time
+// preferring one that a WHERE equality links to those already joined, and
+// every WHERE conjunct is applied as soon as its columns are available (as
+// hash join keys where it is such an equality). Conjuncts that name no FROM
+// column stay in `terms` for the caller.
+FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
+                      const OuterPtr& outer, std::vector<const Expr*>* terms) {
+  std::vector<FromPlan> plans;
+  Scope all;
+  for (const auto& item : items) {
+    plans.push_back(PlanFromItem(*item, db, outer));
+    all = Concat(all, plans.back().scope);
+  }
+  // Conjuncts over a single item filter it before any join.
+  for (auto& p : plans) {
+    std::vector<const Expr*> later;
+    Binder on_item(p.scope, nullptr, false, &db, outer);
+    for (const Expr* t : *terms) {
+      if (plans.size() > 1 && Touches(*t, p.scope) && Covered(*t, p.scope, all)) {
+        p.plan = execution::MakeFilter(std::move(p.plan), on_item.Condition(*t));
+      } else {
+        later.push_back(t);
+      }
+    }
+    *terms = std::move(later);
+  }
+  std::vector<bool> used(plans.size(), false);
+  FromPlan current = std::move(plans[0]);
+  used[0] = true;
+  for (size_t step = 1; step < plans.size(); ++step) {
+    size_t pick = plans.size();
+    for (size_t i = 0; i < plans.size() && pick == plans.size(); ++i) {
+      if (used[i]) continue;
+      const Scope both = Concat(current.scope, plans[i].scope);
+      for (const Expr* t : *terms) {
+        if (t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==") &&
+            Touches(*t, current.scope) && Touches(*t, plans[i].scope) && Covered(*t, both, all)) {
+          pick = i;
+          break;
+        }
+      }
+    }
+    for (size_t i = 0; i < plans.size() && pick == plans.size(); ++i) {
+      if (!used[i]) pick = i;
+    }
+    used[pick] = true;
+    const Scope both = Concat(current.scope, plans[pick].scope);
+    std::vector<const Expr*> now, later;
+    for (const Expr* t : *terms) {
+      (Touches(*t, plans[pick].scope) && Covered(*t, both, all) ? now : later).push_back(t);
+    }
+    *terms = std::move(later);
+    FromPlan joined;
+    joined.scope = both;
+    joined.plan = JoinOn(current, plans[pick], execution::JoinKind::kInner, now, db, outer);
+    current = std::move(joined);
+  }
+  return current;
+}
+
+}  // namespace
+
 OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   return PlanSelect(q, db, nullptr);
 }
@@ -699,29 +939,23 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT"),
                                 std::max<int64_t>(0, CountExpr(q.offset, "OFFSET")));
   }
-  // FROM: nothing, or one base table.
+  // FROM: nothing, one item, or several joined.
   Scope scope;
   OperatorPtr plan;
+  std::vector<const Expr*> where_terms;  // WHERE conjuncts not yet applied
+  if (q.where) SplitConjuncts(*q.where, &where_terms);
   if (q.from.empty()) {
     auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
     plan = execution::MakeValues(schema, {arrow::RecordBatch::Make(schema, 1, {})});
-  } else if (q.from.size() == 1 && q.from[0]->kind == TableRefKind::kBaseTable) {
-    const TableRef& ref = *q.from[0];
-    auto t = db.FindTable(ref.name.back());
-    if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
-    std::vector<size_t> columns;
-    const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
-    for (size_t i = 0; i < t->def().columns.size(); ++i) {
-      columns.push_back(i);
-      scope.push_back(
-          {qualifier, t->def().columns[i].name, static_cast<int>(i), t->def().columns[i].type});
-    }
-    plan = execution::MakeTableScan(t, std::move(columns));
   } else {
-    Fail(ErrorKind::kNotImplemented, "joins and subqueries in FROM are not supported yet");
+    FromPlan from = PlanFromList(q.from, db, outer, &where_terms);
+    plan = std::move(from.plan);
+    scope = std::move(from.scope);
   }
   Binder binder(scope, nullptr, false, &db, outer);
-  if (q.where) plan = execution::MakeFilter(std::move(plan), binder.Condition(*q.where));
+  for (const Expr* term : where_terms) {
+    plan = execution::MakeFilter(std::move(plan), binder.Condition(*term));
+  }
 
   // Select items by output position, for GROUP BY and ORDER BY ordinals and
   // aliases.

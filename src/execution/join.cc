@@ -1,0 +1,217 @@
+#include "execution/join.h"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+
+#include "common/bit_util.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+using arrow::ArrayDataPtr;
+using arrow::RecordBatch;
+using arrow::RecordBatchPtr;
+
+namespace {
+
+// Nullable copies of a schema's fields (outer joins add NULLs).
+std::vector<arrow::FieldPtr> Nullable(const arrow::Schema& s) {
+  std::vector<arrow::FieldPtr> out;
+  for (const auto& f : s.fields())
+    out.push_back(arrow::field(f->name(), f->type(), true));
+  return out;
+}
+
+class Join final : public Operator {
+ public:
+  Join(OperatorPtr left, OperatorPtr right, JoinSpec spec)
+      : left_(std::move(left)), right_(std::move(right)), spec_(std::move(spec)) {
+    std::vector<arrow::FieldPtr> fields = Nullable(*left_->schema());
+    for (auto& f : Nullable(*right_->schema()))
+      fields.push_back(std::move(f));
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+  }
+
+  arrow::SchemaPtr schema() const override { return schema_; }
+
+  RecordBatchPtr Next() override {
+    if (!built_) Build();
+    while (true) {
+      if (!pending_ || pending_pos_ >= pending_->num_rows()) {
+        pending_ = left_->Next();
+        pending_pos_ = 0;
+        if (!pending_) break;
+      }
+      // Without keys every left row pairs with every right row: probe a
+      // slice of the left batch at a time to bound the pairs in memory.
+      int64_t take = pending_->num_rows() - pending_pos_;
+      if (spec_.keys.empty() && right_rows_ > 0) {
+        take = std::min(take, std::max<int64_t>(1, kMaxPairs / right_rows_));
+      }
+      RecordBatchPtr slice = pending_pos_ == 0 && take == pending_->num_rows()
+                                 ? pending_
+                                 : pending_->Slice(pending_pos_, take);
+      pending_pos_ += take;
+      RecordBatchPtr out = Probe(*slice);
+      if (out && out->num_rows() > 0) return out;
+    }
+    if ((spec_.kind == JoinKind::kRight || spec_.kind == JoinKind::kFull) && !emitted_right_) {
+      emitted_right_ = true;
+      return UnmatchedRight();
+    }
+    return nullptr;
+  }
+
+ private:
+  void Build() {
+    built_ = true;
+    std::vector<RecordBatchPtr> batches = Collect(*right_);
+    const arrow::Schema& rs = *right_->schema();
+    for (int c = 0; c < rs.num_fields(); ++c) {
+      std::vector<ArrayDataPtr> parts;
+      for (const auto& b : batches)
+        parts.push_back(b->column(c));
+      right_columns_.push_back(parts.empty() ? arrow::MakeNullArray(rs.field(c)->type(), 0)
+                                             : arrow::Concatenate(parts));
+    }
+    for (const auto& b : batches)
+      right_rows_ += b->num_rows();
+    right_matched_.assign(static_cast<size_t>(right_rows_), false);
+    if (spec_.keys.empty()) return;
+    auto right = std::make_shared<RecordBatch>(right_->schema(), right_rows_, right_columns_);
+    std::vector<ArrayDataPtr> keys;
+    for (const auto& k : spec_.keys)
+      keys.push_back(Evaluate(*k.second, *right));
+    std::string key;
+    for (int64_t i = 0; i < right_rows_; ++i) {
+      if (!EncodeRow(keys, i, &key)) continue;  // NULL keys never match
+      table_[key].push_back(i);
+    }
+  }
+
+  // Encodes row i's keys; false when one is NULL.
+  static bool EncodeRow(const std::vector<ArrayDataPtr>& keys, int64_t i, std::string* out) {
+    out->clear();
+    for (const auto& k : keys) {
+      if (k->IsNull(i)) return false;
+      EncodeValueKey(Value::FromArray(*k, i), out);
+    }
+    return true;
+  }
+
+  RecordBatchPtr Combine(const RecordBatch& left, const std::vector<int64_t>& li,
+                         const std::vector<int64_t>& ri) const {
+    std::vector<ArrayDataPtr> columns;
+    for (const auto& c : left.columns())
+      columns.push_back(arrow::Take(*c, li));
+    for (const auto& c : right_columns_)
+      columns.push_back(arrow::Take(*c, ri));
+    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(li.size()),
+                                         std::move(columns));
+  }
+
+  RecordBatchPtr Probe(const RecordBatch& left) {
+    std::vector<int64_t> li, ri;
+    if (spec_.keys.empty()) {
+      for (int64_t l = 0; l < left.num_rows(); ++l) {
+        for (int64_t r = 0; r < right_rows_; ++r) {
+          li.push_back(l);
+          ri.push_back(r);
+        }
+      }
+    } else {
+      std::vector<ArrayDataPtr> keys;
+      for (const auto& k : spec_.keys)
+        keys.push_back(Evaluate(*k.first, left));
+      std::string key;
+      for (int64_t l = 0; l < left.num_rows(); ++l) {
+        if (!EncodeRow(keys, l, &key)) continue;
+        auto it = table_.find(key);
+        if (it == table_.end()) continue;
+        for (int64_t r : it->second) {
+          li.push_back(l);
+          ri.push_back(r);
+        }
+      }
+    }
+    RecordBatchPtr pairs = Combine(left, li, ri);
+    std::vector<int64_t> keep_l, keep_r;
+    if (spec_.residual && pairs->num_rows() > 0) {
+      ArrayDataPtr mask = Evaluate(*spec_.residual, *pairs);
+      const uint8_t* bits = mask->buffers[1]->data();
+      for (size_t p = 0; p < li.size(); ++p) {
+        const auto i = static_cast<int64_t>(p);
+        if (mask->IsValid(i) && bit_util::GetBit(bits, mask->offset + i)) {
+          keep_l.push_back(li[p]);
+          keep_r.push_back(ri[p]);
+        }
+      }
+    } else {
+      keep_l = std::move(li);
+      keep_r = std::move(ri);
+    }
+    for (int64_t r : keep_r)
+      right_matched_[static_cast<size_t>(r)] = true;
+    if (spec_.kind == JoinKind::kLeft || spec_.kind == JoinKind::kFull) {
+      std::vector<bool> matched(static_cast<size_t>(left.num_rows()), false);
+      for (int64_t l : keep_l)
+        matched[static_cast<size_t>(l)] = true;
+      // Unmatched left rows, in order, with NULL right columns.
+      std::vector<int64_t> out_l, out_r;
+      size_t k = 0;
+      for (int64_t l = 0; l < left.num_rows(); ++l) {
+        while (k < keep_l.size() && keep_l[k] == l) {
+          out_l.push_back(l);
+          out_r.push_back(keep_r[k++]);
+        }
+        if (!matched[static_cast<size_t>(l)]) {
+          out_l.push_back(l);
+          out_r.push_back(-1);
+        }
+      }
+      return Combine(left, out_l, out_r);
+    }
+    if (keep_l.size() == static_cast<size_t>(pairs->num_rows())) return pairs;
+    return Combine(left, keep_l, keep_r);
+  }
+
+  RecordBatchPtr UnmatchedRight() {
+    std::vector<int64_t> ri;
+    for (int64_t r = 0; r < right_rows_; ++r) {
+      if (!right_matched_[static_cast<size_t>(r)]) ri.push_back(r);
+    }
+    if (ri.empty()) return nullptr;
+    std::vector<ArrayDataPtr> columns;
+    for (const auto& f : left_->schema()->fields()) {
+      columns.push_back(arrow::MakeNullArray(f->type(), static_cast<int64_t>(ri.size())));
+    }
+    for (const auto& c : right_columns_)
+      columns.push_back(arrow::Take(*c, ri));
+    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(ri.size()),
+                                         std::move(columns));
+  }
+
+  static constexpr int64_t kMaxPairs = 1 << 16;
+
+  OperatorPtr left_, right_;
+  JoinSpec spec_;
+  RecordBatchPtr pending_;  // the left batch being probed
+  int64_t pending_pos_ = 0;
+  arrow::SchemaPtr schema_;
+  bool built_ = false;
+  bool emitted_right_ = false;
+  std::vector<ArrayDataPtr> right_columns_;
+  int64_t right_rows_ = 0;
+  std::vector<bool> right_matched_;
+  absl::flat_hash_map<std::string, std::vector<int64_t>> table_;
+};
+
+}  // namespace
+
+OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, JoinSpec spec) {
+  return std::make_unique<Join>(std::move(left), std::move(right), std::move(spec));
+}
+
+}  // namespace llkv::execution
