@@ -9,6 +9,7 @@
 
 #include "execution/aggregate.h"
 #include "execution/join.h"
+#include "execution/set_operation.h"
 #include "execution/subquery.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
@@ -222,6 +223,10 @@ class Binder {
 
   // Brings two operands compared for equality (join keys) to one type.
   static void UnifyTypes(BoundExprPtr& a, BoundExprPtr& b) { Unify(a, b); }
+  // The common type of set operation columns, CASE branches, ...
+  static arrow::TypePtr CommonTypeOf(const std::vector<arrow::TypePtr>& types) {
+    return CommonType(types);
+  }
 
   // Binds a boolean condition (numbers count as true when non-zero).
   BoundExprPtr Condition(const Expr& e) { return ToBool(Bind(e)); }
@@ -923,6 +928,69 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
 
 }  // namespace
 
+// A set operation: both sides cast column by column to common types, then
+// ORDER BY (ordinals or the left side's column names) and LIMIT.
+static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
+                                    const OuterPtr& outer) {
+  OperatorPtr left = PlanSelect(*q.left, db, outer);
+  OperatorPtr right = PlanSelect(*q.right, db, outer);
+  const auto& ls = *left->schema();
+  const auto& rs = *right->schema();
+  if (ls.num_fields() != rs.num_fields()) {
+    Fail(ErrorKind::kBinder,
+         "Set operations can only apply to expressions with the same number of "
+         "result columns");
+  }
+  std::vector<BoundExprPtr> lcast, rcast;
+  std::vector<std::string> names;
+  Scope scope;
+  for (int i = 0; i < ls.num_fields(); ++i) {
+    BoundExprPtr l = execution::ColumnRef(i, ls.field(i)->type());
+    BoundExprPtr r = execution::ColumnRef(i, rs.field(i)->type());
+    const arrow::TypePtr common = Binder::CommonTypeOf({l->type, r->type});
+    lcast.push_back(execution::CastTo(std::move(l), common));
+    rcast.push_back(execution::CastTo(std::move(r), common));
+    names.push_back(ls.field(i)->name());
+    scope.push_back({"", ls.field(i)->name(), i, common});
+  }
+  left = execution::MakeProject(std::move(left), std::move(lcast), names);
+  right = execution::MakeProject(std::move(right), std::move(rcast), names);
+  const auto kind = q.set_op == SetOpKind::kUnion       ? execution::SetOperationKind::kUnion
+                    : q.set_op == SetOpKind::kIntersect ? execution::SetOperationKind::kIntersect
+                                                        : execution::SetOperationKind::kExcept;
+  OperatorPtr plan =
+      execution::MakeSetOperation(kind, q.set_all, std::move(left), std::move(right));
+  if (!q.order_by.empty()) {
+    Binder binder(scope, nullptr, false, &db, outer);
+    std::vector<execution::SortKey> keys;
+    for (const auto& o : q.order_by) {
+      const Expr& e = *o.expr;
+      execution::SortKey key;
+      if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {
+        if (e.int_value < 1 || e.int_value > static_cast<int64_t>(scope.size())) {
+          Fail(ErrorKind::kBinder, "ORDER term out of range - should be between 1 and {}",
+               scope.size());
+        }
+        const auto& c = scope[static_cast<size_t>(e.int_value - 1)];
+        key.expr = execution::ColumnRef(c.index, c.type);
+      } else {
+        key.expr = binder.Bind(e);
+      }
+      key.descending = o.descending;
+      key.nulls_first =
+          o.nulls == NullOrder::kDefault ? !o.descending : o.nulls == NullOrder::kFirst;
+      keys.push_back(std::move(key));
+    }
+    plan = execution::MakeSort(std::move(plan), std::move(keys));
+  }
+  const int64_t limit = CountExpr(q.limit, "LIMIT");
+  const int64_t offset = CountExpr(q.offset, "OFFSET");
+  if (limit >= 0 || offset > 0) {
+    plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
+  }
+  return plan;
+}
+
 OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   return PlanSelect(q, db, nullptr);
 }
@@ -931,9 +999,7 @@ namespace {
 
 OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer) {
   if (!q.ctes.empty()) Fail(ErrorKind::kNotImplemented, "WITH is not supported yet");
-  if (q.set_op != SetOpKind::kNone) {
-    Fail(ErrorKind::kNotImplemented, "UNION, INTERSECT and EXCEPT are not supported yet");
-  }
+  if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
     OperatorPtr values = PlanValues(q);
     return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT"),

@@ -1,0 +1,116 @@
+#include "execution/set_operation.h"
+
+#include <absl/container/flat_hash_map.h>
+
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+namespace {
+
+std::string RowKey(const arrow::RecordBatch& b, int64_t row) {
+  std::string key;
+  for (const auto& c : b.columns())
+    EncodeValueKey(Value::FromArray(*c, row), &key);
+  return key;
+}
+
+class SetOperation final : public Operator {
+ public:
+  SetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right)
+      : kind_(kind), all_(all), left_(std::move(left)), right_(std::move(right)) {
+    const auto& l = *left_->schema();
+    const auto& r = *right_->schema();
+    if (l.num_fields() != r.num_fields()) {
+      Fail(ErrorKind::kBinder,
+           "Set operations can only apply to expressions with the same number "
+           "of result columns ({} and {})",
+           l.num_fields(), r.num_fields());
+    }
+    for (int i = 0; i < l.num_fields(); ++i) {
+      if (!l.field(i)->type()->Equals(*r.field(i)->type())) {
+        Fail(ErrorKind::kInternal, "set operation column {} has types {} and {}", i,
+             l.field(i)->type()->ToString(), r.field(i)->type()->ToString());
+      }
+    }
+    std::vector<arrow::FieldPtr> fields;
+    for (const auto& f : l.fields())
+      fields.push_back(arrow::field(f->name(), f->type()));
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+  }
+
+  arrow::SchemaPtr schema() const override { return schema_; }
+
+  arrow::RecordBatchPtr Next() override {
+    if (kind_ == SetOperationKind::kUnion) return NextUnion();
+    if (!built_) {
+      built_ = true;
+      // Multiplicity of each right row.
+      while (auto b = right_->Next()) {
+        for (int64_t i = 0; i < b->num_rows(); ++i)
+          ++right_counts_[RowKey(*b, i)];
+      }
+    }
+    while (auto b = left_->Next()) {
+      std::vector<int64_t> keep;
+      for (int64_t i = 0; i < b->num_rows(); ++i) {
+        const std::string key = RowKey(*b, i);
+        const int64_t seen = seen_[key]++;
+        auto it = right_counts_.find(key);
+        const int64_t in_right = it == right_counts_.end() ? 0 : it->second;
+        bool emit;
+        if (kind_ == SetOperationKind::kIntersect) {
+          emit = all_ ? seen < in_right : seen == 0 && in_right > 0;
+        } else {
+          emit = all_ ? seen >= in_right : seen == 0 && in_right == 0;
+        }
+        if (emit) keep.push_back(i);
+      }
+      if (!keep.empty()) return Take(*b, keep);
+    }
+    return nullptr;
+  }
+
+ private:
+  arrow::RecordBatchPtr Take(const arrow::RecordBatch& b, const std::vector<int64_t>& rows) const {
+    std::vector<arrow::ArrayDataPtr> columns;
+    for (const auto& c : b.columns())
+      columns.push_back(arrow::Take(*c, rows));
+    return std::make_shared<arrow::RecordBatch>(schema_, static_cast<int64_t>(rows.size()),
+                                                std::move(columns));
+  }
+
+  arrow::RecordBatchPtr NextUnion() {
+    while (true) {
+      arrow::RecordBatchPtr b = left_done_ ? right_->Next() : left_->Next();
+      if (!b) {
+        if (left_done_) return nullptr;
+        left_done_ = true;
+        continue;
+      }
+      std::vector<int64_t> keep;
+      for (int64_t i = 0; i < b->num_rows(); ++i) {
+        if (all_ || seen_[RowKey(*b, i)]++ == 0) keep.push_back(i);
+      }
+      if (!keep.empty()) return Take(*b, keep);
+    }
+  }
+
+  SetOperationKind kind_;
+  bool all_;
+  OperatorPtr left_, right_;
+  arrow::SchemaPtr schema_;
+  bool built_ = false;
+  bool left_done_ = false;
+  absl::flat_hash_map<std::string, int64_t> right_counts_;
+  absl::flat_hash_map<std::string, int64_t> seen_;
+};
+
+}  // namespace
+
+OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right) {
+  return std::make_unique<SetOperation>(kind, all, std::move(left), std::move(right));
+}
+
+}  // namespace llkv::execution

@@ -1,0 +1,15 @@
+// UNION [ALL], INTERSECT [ALL] and EXCEPT [ALL] over two inputs with the
+// same column types. Rows compare as in DISTINCT: NULLs are equal to each
+// other. The distinct forms return each qualifying row once, in order of
+// first appearance; the ALL forms count duplicates (bag semantics).
+#pragma once
+
+#include "execution/operators.h"
+
+namespace llkv::execution {
+
+enum class SetOperationKind { kUnion, kIntersect, kExcept };
+
+OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right);
+
+}  // namespace llkv::execution
