@@ -43,9 +43,10 @@ namespace {
 
 class TableScan final : public Operator {
  public:
-  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns)
-      : table_(std::move(t)), columns_(std::move(columns)) {
+  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns, bool with_row_id)
+      : table_(std::move(t)), columns_(std::move(columns)), with_row_id_(with_row_id) {
     std::vector<arrow::FieldPtr> fields;
+    if (with_row_id_) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
     for (size_t c : columns_) {
       const auto& def = table_->def().columns[c];
       fields.push_back(arrow::field(def.name, def.type, def.nullable));
@@ -65,6 +66,11 @@ class TableScan final : public Operator {
       }
       if (live.empty()) continue;
       std::vector<ArrayDataPtr> out;
+      if (with_row_id_) {
+        const ArrayDataPtr& ids = raw->column(0);
+        out.push_back(
+            static_cast<int64_t>(live.size()) == raw->num_rows() ? ids : arrow::Take(*ids, live));
+      }
       for (size_t c = 0; c < columns_.size(); ++c) {
         const ArrayDataPtr& col = raw->column(static_cast<int>(3 + c));
         out.push_back(
@@ -79,6 +85,7 @@ class TableScan final : public Operator {
  private:
   std::shared_ptr<table::Table> table_;
   std::vector<size_t> columns_;
+  bool with_row_id_;
   SchemaPtr schema_;
   std::unique_ptr<table::TableScanner> scanner_;
 };
@@ -234,8 +241,9 @@ class Sort final : public Operator {
 
 }  // namespace
 
-OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns) {
-  return std::make_unique<TableScan>(std::move(table), std::move(columns));
+OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
+                          bool with_row_id) {
+  return std::make_unique<TableScan>(std::move(table), std::move(columns), with_row_id);
 }
 OperatorPtr MakeValues(SchemaPtr schema, std::vector<RecordBatchPtr> batches) {
   return std::make_unique<Values>(std::move(schema), std::move(batches));

@@ -25,8 +25,9 @@ class Operator {
 using OperatorPtr = std::unique_ptr<Operator>;
 
 // Live rows (deleted_by is null) of `columns` of a table, named as the table
-// names them.
-OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns);
+// names them; with `with_row_id`, preceded by a uint64 "row_id" column.
+OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
+                          bool with_row_id = false);
 
 // Batches given up front (VALUES lists; a single empty row for SELECT
 // without FROM).

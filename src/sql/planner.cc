@@ -991,6 +991,36 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
   return plan;
 }
 
+RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const std::string& alias,
+                            const std::vector<SetItem>& set, const Expr* where,
+                            runtime::Database& db) {
+  const auto& def = table->def();
+  Scope scope;
+  std::vector<size_t> all;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    all.push_back(i);
+    scope.push_back({alias.empty() ? def.name : alias, def.columns[i].name, static_cast<int>(i + 1),
+                     def.columns[i].type});
+  }
+  RowChangePlan out;
+  out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true);
+  Binder binder(scope, nullptr, false, &db, nullptr);
+  if (where) out.rows = execution::MakeFilter(std::move(out.rows), binder.Condition(*where));
+  for (const auto& item : set) {
+    auto column = def.FindColumn(item.column);
+    if (!column) {
+      Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
+           item.column);
+    }
+    if (std::find(out.columns.begin(), out.columns.end(), *column) != out.columns.end()) {
+      Fail(ErrorKind::kBinder, "column \"{}\" is assigned more than once", item.column);
+    }
+    out.columns.push_back(*column);
+    out.values.push_back(execution::CastTo(binder.Bind(*item.value), def.columns[*column].type));
+  }
+  return out;
+}
+
 OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
   return PlanSelect(q, db, nullptr);
 }

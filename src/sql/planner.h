@@ -19,4 +19,17 @@ arrow::TypePtr TypeFromName(const TypeName& name);
 // construct and, where known, its position.
 execution::OperatorPtr PlanQuery(const SelectStmt& query, runtime::Database& db);
 
+// The rows an UPDATE or DELETE changes: `rows` yields "row_id" then every
+// column of the table for the live rows matching `where`; `values` holds,
+// for each SET item, the new value bound over those batches (cast to the
+// column's type) and `columns` the column it assigns.
+struct RowChangePlan {
+  execution::OperatorPtr rows;
+  std::vector<size_t> columns;
+  std::vector<execution::BoundExprPtr> values;
+};
+RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const std::string& alias,
+                            const std::vector<SetItem>& set, const Expr* where,
+                            runtime::Database& db);
+
 }  // namespace llkv::sql

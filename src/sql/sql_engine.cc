@@ -134,6 +134,43 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   return StatementResult{nullptr, {}, total};
 }
 
+// UPDATE and DELETE in autocommit: the matching rows' versions are marked
+// deleted; an UPDATE first inserts their new versions (so a constraint
+// failure changes nothing).
+StatementResult ChangeRows(const std::vector<std::string>& name, const std::string& alias,
+                           const std::vector<SetItem>& set, const Expr* where, bool is_update,
+                           runtime::Database& db) {
+  auto t = db.FindTable(name.back());
+  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name.back());
+  RowChangePlan plan = PlanRowChange(t, alias, set, where, db);
+  std::vector<uint64_t> ids;
+  std::vector<arrow::RecordBatchPtr> new_rows;
+  const auto& def = t->def();
+  std::vector<arrow::FieldPtr> fields;
+  for (const auto& c : def.columns)
+    fields.push_back(arrow::field(c.name, c.type));
+  auto schema = std::make_shared<arrow::Schema>(std::move(fields));
+  while (auto batch = plan.rows->Next()) {
+    const auto* row_ids = batch->column(0)->values<uint64_t>();
+    ids.insert(ids.end(), row_ids, row_ids + batch->num_rows());
+    if (!is_update) continue;
+    std::vector<arrow::ArrayDataPtr> columns;
+    for (size_t c = 0; c < def.columns.size(); ++c)
+      columns.push_back(batch->column(static_cast<int>(c + 1)));
+    for (size_t k = 0; k < plan.columns.size(); ++k) {
+      columns[plan.columns[k]] = execution::Evaluate(*plan.values[k], *batch);
+    }
+    new_rows.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
+  }
+  if (ids.empty()) return StatementResult{nullptr, {}, 0};
+  const table::TxnId txn = db.NextTxnId();
+  for (const auto& rows : new_rows)
+    t->Insert(*rows, txn);
+  std::sort(ids.begin(), ids.end());
+  t->MarkDeleted(ids, txn);
+  return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
+}
+
 StatementResult RunStatement(const Statement& s, runtime::Database& db) {
   switch (s.kind) {
     case StatementKind::kSelect: {
@@ -149,6 +186,20 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return Drop(static_cast<const DropStatement&>(s), db);
     case StatementKind::kInsert:
       return Insert(static_cast<const InsertStatement&>(s), db);
+    case StatementKind::kUpdate: {
+      const auto& u = static_cast<const UpdateStatement&>(s);
+      if (!u.from.empty() || !u.returning.empty()) {
+        Fail(ErrorKind::kNotImplemented, "UPDATE ... FROM and RETURNING are not supported yet");
+      }
+      return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db);
+    }
+    case StatementKind::kDelete: {
+      const auto& d = static_cast<const DeleteStatement&>(s);
+      if (!d.using_tables.empty() || !d.returning.empty()) {
+        Fail(ErrorKind::kNotImplemented, "DELETE ... USING and RETURNING are not supported yet");
+      }
+      return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db);
+    }
     default:
       Fail(ErrorKind::kNotImplemented, "this statement is not supported yet: {}",
            s.text.substr(0, 60));
