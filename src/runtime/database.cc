@@ -37,6 +37,14 @@ void Database::Load() {
   store_ = table::ColumnStore::Open(pager_);
   catalog_ = std::make_unique<table::SysCatalog>(store_);
   for (const auto& entry : catalog_->Entries()) {
+    if (entry.kind == table::CatalogKind::kView) {
+      auto v = std::make_shared<View>();
+      v->id = entry.id;
+      v->name = entry.name;
+      v->sql.assign(entry.definition.begin(), entry.definition.end());
+      views_[Lower(v->name)] = std::move(v);
+      continue;
+    }
     if (entry.kind != table::CatalogKind::kTable) continue;
     table::TableDef def = table::DecodeTableDef(
         entry.definition, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name));
@@ -59,9 +67,50 @@ std::vector<std::shared_ptr<table::Table>> Database::Tables() const {
   return out;
 }
 
+std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(Lower(name));
+  return it == views_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const Database::View>> Database::Views() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<const View>> out;
+  for (const auto& [name, v] : views_)
+    out.push_back(v);
+  return out;
+}
+
+void Database::CreateView(const std::string& name, const std::string& sql) {
+  std::lock_guard lock(mu_);
+  const std::string key = Lower(name);
+  if (tables_.contains(key) || views_.contains(key)) {
+    Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", name);
+  }
+  auto v = std::make_shared<View>();
+  v->id = catalog_->AllocateId();
+  v->name = name;
+  v->sql = sql;
+  table::CatalogEntry entry{v->id, table::CatalogKind::kView, name,
+                            std::vector<uint8_t>(sql.begin(), sql.end())};
+  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+  views_[key] = std::move(v);
+}
+
+void Database::DropView(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(Lower(name));
+  if (it == views_.end()) Fail(ErrorKind::kCatalog, "View with name {} does not exist!", name);
+  const uint64_t id = it->second->id;
+  catalog_->Remove(std::span<const uint64_t>(&id, 1));
+  views_.erase(it);
+}
+
 std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
   std::lock_guard lock(mu_);
   const std::string key = Lower(def.name);
+  if (views_.contains(key))
+    Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", def.name);
   if (tables_.contains(key)) {
     Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", def.name);
   }

@@ -47,6 +47,20 @@ class Database {
   // Drops a table and its data. Throws Catalog Error if it does not exist.
   void DropTable(const std::string& name);
 
+  // Views: SQL text kept in the catalog; `compiled` caches the SQL layer's
+  // parse of it for as long as the database lives.
+  struct View {
+    uint64_t id = 0;
+    std::string name;
+    std::string sql;  // the whole CREATE VIEW statement
+    mutable std::shared_ptr<const void> compiled;
+  };
+  std::shared_ptr<const View> FindView(const std::string& name) const;
+  std::vector<std::shared_ptr<const View>> Views() const;
+  // Throws Catalog Error if a table or view of that name exists.
+  void CreateView(const std::string& name, const std::string& sql);
+  void DropView(const std::string& name);
+
   // A new transaction id for stamping row versions.
   table::TxnId NextTxnId() { return next_txn_.fetch_add(1); }
 
@@ -61,6 +75,7 @@ class Database {
   std::unique_ptr<table::SysCatalog> catalog_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<table::Table>> tables_;  // by lower-case name
+  std::map<std::string, std::shared_ptr<const View>> views_;     // by lower-case name
   std::atomic<table::TxnId> next_txn_{1};
 };
 

@@ -13,6 +13,7 @@
 #include "execution/subquery.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
+#include "sql/parser.h"
 
 namespace llkv::sql {
 
@@ -813,12 +814,40 @@ OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
   return execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
 }
 
+// A view in FROM: its stored query, parsed once per database, planned as
+// a subquery named by the view (or the reference's alias).
+FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runtime::Database& db) {
+  if (!view.compiled) {
+    auto statements = ParseSql(view.sql);
+    if (statements.size() != 1 || statements[0]->kind != StatementKind::kCreateView) {
+      Fail(ErrorKind::kCorruption, "the stored definition of view {} is not a CREATE VIEW",
+           view.name);
+    }
+    view.compiled = std::shared_ptr<const Statement>(std::move(statements[0]));
+  }
+  const auto& create = *static_cast<const CreateViewStatement*>(view.compiled.get());
+  FromPlan out;
+  out.plan = PlanSelect(*create.query, db, nullptr);
+  const auto& fields = out.plan->schema()->fields();
+  const std::string qualifier = ref.alias.empty() ? view.name : ref.alias;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string name = fields[i]->name();
+    if (i < create.column_names.size()) name = create.column_names[i];
+    if (i < ref.column_aliases.size()) name = ref.column_aliases[i];
+    out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+  }
+  return out;
+}
+
 FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
   FromPlan out;
   switch (ref.kind) {
     case TableRefKind::kBaseTable: {
       auto t = db.FindTable(ref.name.back());
-      if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
+      if (!t) {
+        if (auto view = db.FindView(ref.name.back())) return PlanView(*view, ref, db);
+        Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
+      }
       std::vector<size_t> columns;
       const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
       for (size_t i = 0; i < t->def().columns.size(); ++i) {

@@ -60,9 +60,39 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
   return {};
 }
 
+StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) {
+  const std::string& name = s.view.back();
+  if (db.FindView(name) || db.FindTable(name)) {
+    if (s.if_not_exists) return {};
+    if (s.or_replace && db.FindView(name)) {
+      db.DropView(name);
+    } else {
+      Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", name);
+    }
+  }
+  // Planning checks the query now; it runs only when the view is used.
+  auto plan = PlanQuery(*s.query, db);
+  if (s.column_names.size() > static_cast<size_t>(plan->schema()->num_fields())) {
+    Fail(ErrorKind::kBinder, "view {} names {} columns but its query has {}", name,
+         s.column_names.size(), plan->schema()->num_fields());
+  }
+  db.CreateView(name, s.text);
+  return {};
+}
+
 StatementResult Drop(const DropStatement& s, runtime::Database& db) {
+  if (s.object == ObjectKind::kView) {
+    for (const auto& name : s.names) {
+      if (!db.FindView(name.back())) {
+        if (s.if_exists) continue;
+        Fail(ErrorKind::kCatalog, "View with name {} does not exist!", name.back());
+      }
+      db.DropView(name.back());
+    }
+    return {};
+  }
   if (s.object != ObjectKind::kTable) {
-    Fail(ErrorKind::kNotImplemented, "DROP of views, indexes and schemas is not supported yet");
+    Fail(ErrorKind::kNotImplemented, "DROP INDEX and DROP SCHEMA are not supported yet");
   }
   for (const auto& name : s.names) {
     if (!db.FindTable(name.back())) {
@@ -186,6 +216,8 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return Drop(static_cast<const DropStatement&>(s), db);
     case StatementKind::kInsert:
       return Insert(static_cast<const InsertStatement&>(s), db);
+    case StatementKind::kCreateView:
+      return CreateView(static_cast<const CreateViewStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
       if (!u.from.empty() || !u.returning.empty()) {
