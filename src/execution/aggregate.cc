@@ -26,6 +26,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arrow::float64();
     case AggKind::kMin:
     case AggKind::kMax:
+    case AggKind::kAnyValue:
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
@@ -104,6 +105,10 @@ class HashAggregate final : public Operator {
                      int64_t row) {
     if (spec.kind == AggKind::kCountStar) {
       ++s.count;
+      return;
+    }
+    if (spec.kind == AggKind::kAnyValue) {
+      if (s.count++ == 0) s.best = Value::FromArray(*arg, row);
       return;
     }
     if (arg->IsNull(row)) return;
@@ -185,7 +190,8 @@ class HashAggregate final : public Operator {
             break;
           case AggKind::kMin:
           case AggKind::kMax:
-            if (s.count == 0)
+          case AggKind::kAnyValue:
+            if (s.count == 0 || s.best.is_null())
               b->AppendNull();
             else
               b->AppendRange(*s.best.ToArray(1), 0, 1);

@@ -19,7 +19,9 @@
 
 namespace llkv::execution {
 
-enum class AggKind { kCountStar, kCount, kSum, kAvg, kMin, kMax, kTotal, kGroupConcat };
+// kAnyValue yields the value of the group's first row: SQLite's meaning of
+// a column that is neither grouped nor aggregated.
+enum class AggKind { kCountStar, kCount, kSum, kAvg, kMin, kMax, kTotal, kGroupConcat, kAnyValue };
 
 struct AggregateSpec {
   AggKind kind = AggKind::kCountStar;

@@ -133,6 +133,16 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   OuterPtr parent_;
 };
 
+// Column references of `e` outside aggregate calls and subqueries.
+void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
+  if (IsAggregateCall(e)) return;
+  if (e.kind == ExprKind::kColumnRef) out->push_back(&e);
+  for (const auto& a : e.args)
+    CollectBareColumns(*a, out);
+  if (e.operand) CollectBareColumns(*e.operand, out);
+  if (e.else_expr) CollectBareColumns(*e.else_expr, out);
+}
+
 class Binder {
  public:
   // `substitutions` (optional) maps expressions to columns of the input;
@@ -318,9 +328,10 @@ class Binder {
       args.push_back(ToBool(std::move(arg)));
       return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
     }
+    // Unary plus changes nothing, whatever the type (SQLite).
+    if (e.op == "+") return arg;
     const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
     arg = Numeric(std::move(arg), t, e.op);
-    if (e.op == "+") return arg;
     if (e.op == "-") {
       std::vector<BoundExprPtr> args;
       args.push_back(std::move(arg));
@@ -1123,8 +1134,12 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       const int index = static_cast<int>(keys.size());
       substitutions.emplace(e->ToString(), std::make_pair(index, key->type));
       if (e->kind == ExprKind::kColumnRef) {
-        // t.a and a name the same key.
-        substitutions.emplace(e->names.back(), std::make_pair(index, key->type));
+        // a, t.a and alias.a name the same key.
+        for (const auto& c : scope) {
+          if (!Matches(c, *e)) continue;
+          substitutions.emplace(c.name, std::make_pair(index, key->type));
+          substitutions.emplace(c.qualifier + "." + c.name, std::make_pair(index, key->type));
+        }
       }
       key_names.push_back(e->ToString());
       keys.push_back(std::move(key));
@@ -1187,6 +1202,35 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
                             std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
       specs.push_back(std::move(spec));
     }
+    // Columns neither grouped nor aggregated take a value from one row of
+    // their group (SQLite's rule).
+    std::vector<const Expr*> bare, outside;
+    for (const auto& item : q.select_list)
+      CollectBareColumns(*item.expr, &bare);
+    if (q.having) CollectBareColumns(*q.having, &outside);
+    for (const auto& o : q.order_by)
+      CollectBareColumns(*o.expr, &outside);
+    // In HAVING and ORDER BY a bare name may be an output column's alias.
+    for (const Expr* column : outside) {
+      bool alias = false;
+      for (const auto& item : q.select_list) {
+        alias =
+            alias || (column->names.size() == 1 && EqualsIgnoreCase(item.alias, column->names[0]));
+      }
+      if (!alias) bare.push_back(column);
+    }
+    for (const Expr* column : bare) {
+      const std::string text = column->ToString();
+      if (substitutions.contains(text)) continue;
+      execution::AggregateSpec spec;
+      spec.kind = execution::AggKind::kAnyValue;
+      spec.arg = binder.Bind(*column);
+      spec.name = text;
+      const arrow::TypePtr type = spec.arg->type;
+      substitutions.emplace(text,
+                            std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
+      specs.push_back(std::move(spec));
+    }
     plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
                                         std::move(specs));
     grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true, &db, outer);
@@ -1202,13 +1246,19 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   std::vector<std::string> names;
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar) {
-      if (aggregate)
-        Fail(ErrorKind::kBinder, "SELECT * with GROUP BY or aggregates is not allowed");
       for (const auto& c : scope) {
         if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back())) {
           continue;
         }
-        exprs.push_back(execution::ColumnRef(c.index, c.type));
+        if (aggregate) {
+          // Each column must be a group key, as if written out.
+          Expr ref;
+          ref.kind = ExprKind::kColumnRef;
+          ref.names = {c.qualifier, c.name};
+          exprs.push_back(out.Bind(ref));
+        } else {
+          exprs.push_back(execution::ColumnRef(c.index, c.type));
+        }
         names.push_back(c.name);
       }
       continue;
