@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/bytes.h"
 #include "llkv/common/error.h"
 #include "llkv/storage/lmdb_pager.h"
 #include "llkv/storage/mem_pager.h"
@@ -17,6 +18,32 @@ std::string Lower(std::string s) {
 }
 
 }  // namespace
+
+// An index's catalog definition: u32 table id, u8 unique, u32 count, u32
+// field ids.
+std::vector<uint8_t> Database::EncodeIndex(const Index& index) {
+  ByteWriter w;
+  w.Put(index.table_id);
+  w.Put<uint8_t>(index.unique);
+  w.Put(static_cast<uint32_t>(index.field_ids.size()));
+  for (uint32_t f : index.field_ids)
+    w.Put(f);
+  return w.Take();
+}
+
+Database::Index Database::DecodeIndex(const table::CatalogEntry& entry, const std::string& what) {
+  ByteReader r(entry.definition, what);
+  Index index;
+  index.id = entry.id;
+  index.name = entry.name;
+  index.table_id = r.Get<uint32_t>();
+  index.unique = r.Get<uint8_t>() != 0;
+  const uint32_t n = r.GetCount(4);
+  for (uint32_t i = 0; i < n; ++i)
+    index.field_ids.push_back(r.Get<uint32_t>());
+  r.ExpectEnd();
+  return index;
+}
 
 std::shared_ptr<Database> Database::Open(const std::string& path) {
   storage::PagerPtr pager;
@@ -45,6 +72,11 @@ void Database::Load() {
       views_[Lower(v->name)] = std::move(v);
       continue;
     }
+    if (entry.kind == table::CatalogKind::kIndex) {
+      indexes_[Lower(entry.name)] = std::make_shared<Index>(DecodeIndex(
+          entry, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name)));
+      continue;
+    }
     if (entry.kind != table::CatalogKind::kTable) continue;
     table::TableDef def = table::DecodeTableDef(
         entry.definition, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name));
@@ -65,6 +97,42 @@ std::vector<std::shared_ptr<table::Table>> Database::Tables() const {
   for (const auto& [name, t] : tables_)
     out.push_back(t);
   return out;
+}
+
+std::shared_ptr<const Database::Index> Database::FindIndex(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = indexes_.find(Lower(name));
+  return it == indexes_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const Database::Index>> Database::IndexesOf(uint32_t table_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<const Index>> out;
+  for (const auto& [name, index] : indexes_) {
+    if (index->table_id == table_id) out.push_back(index);
+  }
+  return out;
+}
+
+void Database::CreateIndex(Index index) {
+  std::lock_guard lock(mu_);
+  const std::string key = Lower(index.name);
+  if (indexes_.contains(key)) {
+    Fail(ErrorKind::kCatalog, "Index with name \"{}\" already exists!", index.name);
+  }
+  index.id = catalog_->AllocateId();
+  table::CatalogEntry entry{index.id, table::CatalogKind::kIndex, index.name, EncodeIndex(index)};
+  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+  indexes_[key] = std::make_shared<Index>(std::move(index));
+}
+
+void Database::DropIndex(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = indexes_.find(Lower(name));
+  if (it == indexes_.end()) Fail(ErrorKind::kCatalog, "Index with name {} does not exist!", name);
+  const uint64_t id = it->second->id;
+  catalog_->Remove(std::span<const uint64_t>(&id, 1));
+  indexes_.erase(it);
 }
 
 std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
@@ -127,8 +195,16 @@ void Database::DropTable(const std::string& name) {
   std::lock_guard lock(mu_);
   auto it = tables_.find(Lower(name));
   if (it == tables_.end()) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name);
-  const uint64_t id = it->second->id();
-  catalog_->Remove(std::span<const uint64_t>(&id, 1));
+  std::vector<uint64_t> ids = {it->second->id()};
+  for (auto ix = indexes_.begin(); ix != indexes_.end();) {
+    if (ix->second->table_id == it->second->id()) {
+      ids.push_back(ix->second->id);
+      ix = indexes_.erase(ix);
+    } else {
+      ++ix;
+    }
+  }
+  catalog_->Remove(ids);
   // The catalog no longer names the table; a crash before its columns are
   // dropped leaves unreferenced storage, never a half-visible table.
   it->second->DropStorage();

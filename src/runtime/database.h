@@ -61,6 +61,24 @@ class Database {
   void CreateView(const std::string& name, const std::string& sql);
   void DropView(const std::string& name);
 
+  // Indexes: a name, a table and columns, optionally UNIQUE. PRIMARY KEY
+  // and UNIQUE constraints are unique indexes too (named "<table>_pkey",
+  // "<table>_unique_<n>"). Uniqueness is enforced by the statements that
+  // write rows (runtime/constraints.h); the planner does not use indexes
+  // for lookups yet.
+  struct Index {
+    uint64_t id = 0;
+    std::string name;
+    uint32_t table_id = 0;
+    std::vector<uint32_t> field_ids;  // the table's columns, by field id
+    bool unique = false;
+  };
+  std::shared_ptr<const Index> FindIndex(const std::string& name) const;
+  std::vector<std::shared_ptr<const Index>> IndexesOf(uint32_t table_id) const;
+  // Throws Catalog Error if an index of that name exists.
+  void CreateIndex(Index index);
+  void DropIndex(const std::string& name);
+
   // A new transaction id for stamping row versions.
   table::TxnId NextTxnId() { return next_txn_.fetch_add(1); }
 
@@ -68,6 +86,8 @@ class Database {
 
  private:
   void Load();
+  static std::vector<uint8_t> EncodeIndex(const Index& index);
+  static Index DecodeIndex(const table::CatalogEntry& entry, const std::string& what);
 
   std::string path_;
   storage::PagerPtr pager_;
@@ -76,6 +96,7 @@ class Database {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<table::Table>> tables_;  // by lower-case name
   std::map<std::string, std::shared_ptr<const View>> views_;     // by lower-case name
+  std::map<std::string, std::shared_ptr<const Index>> indexes_;  // by lower-case name
   std::atomic<table::TxnId> next_txn_{1};
 };
 

@@ -7,6 +7,7 @@
 
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
+#include "runtime/constraints.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 
@@ -56,7 +57,42 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
     }
   }
   if (def.columns.empty()) Fail(ErrorKind::kBinder, "a table needs at least one column");
-  db.CreateTable(std::move(def));
+  // PRIMARY KEY and UNIQUE become unique indexes over the columns' field ids.
+  std::vector<std::pair<std::string, std::vector<std::string>>> unique_keys;
+  for (const auto& c : s.columns) {
+    if (c.primary_key) unique_keys.push_back({name + "_pkey", {c.name}});
+    if (c.unique) unique_keys.push_back({"", {c.name}});
+  }
+  for (const auto& tc : s.constraints) {
+    if (tc.kind == ConstraintKind::kPrimaryKey) unique_keys.push_back({name + "_pkey", tc.columns});
+    if (tc.kind == ConstraintKind::kUnique) unique_keys.push_back({"", tc.columns});
+    if (tc.kind == ConstraintKind::kCheck || tc.kind == ConstraintKind::kForeignKey) {
+      Fail(ErrorKind::kNotImplemented, "CHECK and FOREIGN KEY constraints are not supported yet");
+    }
+  }
+  int primary_keys = 0;
+  std::vector<runtime::Database::Index> indexes;
+  for (auto& [index_name, columns] : unique_keys) {
+    runtime::Database::Index index;
+    index.unique = true;
+    if (index_name.empty()) {
+      index_name = fmt::format("{}_unique_{}", name, indexes.size());
+    } else if (++primary_keys > 1) {
+      Fail(ErrorKind::kBinder, "table \"{}\" has more than one primary key", name);
+    }
+    index.name = index_name;
+    for (const auto& col : columns) {
+      auto i = def.FindColumn(col);
+      if (!i) Fail(ErrorKind::kBinder, "column \"{}\" named in a key does not exist", col);
+      index.field_ids.push_back(def.columns[*i].field_id);
+    }
+    indexes.push_back(std::move(index));
+  }
+  auto t = db.CreateTable(std::move(def));
+  for (auto& index : indexes) {
+    index.table_id = t->id();
+    db.CreateIndex(std::move(index));
+  }
   return {};
 }
 
@@ -80,7 +116,45 @@ StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) 
   return {};
 }
 
+StatementResult CreateIndex(const CreateIndexStatement& s, runtime::Database& db) {
+  auto t = db.FindTable(s.table.back());
+  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
+  if (db.FindIndex(s.index)) {
+    if (s.if_not_exists) return {};
+    Fail(ErrorKind::kCatalog, "Index with name \"{}\" already exists!", s.index);
+  }
+  runtime::Database::Index index;
+  index.name = s.index;
+  index.table_id = t->id();
+  index.unique = s.unique;
+  for (const auto& key : s.keys) {
+    if (key.expr->kind != ExprKind::kColumnRef) {
+      Fail(ErrorKind::kNotImplemented, "indexes on expressions are not supported yet");
+    }
+    auto i = t->def().FindColumn(key.expr->names.back());
+    if (!i) {
+      Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", t->def().name,
+           key.expr->names.back());
+    }
+    index.field_ids.push_back(t->def().columns[*i].field_id);
+  }
+  if (index.unique) runtime::CheckExistingUnique(t, index);
+  db.CreateIndex(std::move(index));
+  return {};
+}
+
 StatementResult Drop(const DropStatement& s, runtime::Database& db) {
+  if (s.object == ObjectKind::kIndex) {
+    for (const auto& name : s.names) {
+      if (!db.FindIndex(name.back())) {
+        if (s.if_exists) continue;
+        Fail(ErrorKind::kCatalog, "Index with name {} does not exist!", name.back());
+      }
+      db.DropIndex(name.back());
+    }
+    return {};
+  }
+
   if (s.object == ObjectKind::kView) {
     for (const auto& name : s.names) {
       if (!db.FindView(name.back())) {
@@ -158,9 +232,10 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   std::vector<arrow::FieldPtr> fields;
   for (const auto& c : def.columns)
     fields.push_back(arrow::field(c.name, c.type));
-  t->Insert(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
-                                      std::move(columns)),
-            db.NextTxnId());
+  auto batch = arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
+                                        std::move(columns));
+  runtime::CheckUnique(db, t, {batch}, {});
+  t->Insert(*batch, db.NextTxnId());
   return StatementResult{nullptr, {}, total};
 }
 
@@ -193,10 +268,11 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
     new_rows.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
   }
   if (ids.empty()) return StatementResult{nullptr, {}, 0};
+  std::sort(ids.begin(), ids.end());
+  if (is_update) runtime::CheckUnique(db, t, new_rows, ids);
   const table::TxnId txn = db.NextTxnId();
   for (const auto& rows : new_rows)
     t->Insert(*rows, txn);
-  std::sort(ids.begin(), ids.end());
   t->MarkDeleted(ids, txn);
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
@@ -216,6 +292,17 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return Drop(static_cast<const DropStatement&>(s), db);
     case StatementKind::kInsert:
       return Insert(static_cast<const InsertStatement&>(s), db);
+    case StatementKind::kCreateIndex:
+      return CreateIndex(static_cast<const CreateIndexStatement&>(s), db);
+    case StatementKind::kReindex: {
+      // Uniqueness is checked against the live rows, so there is nothing to
+      // rebuild; the name must still exist.
+      const auto& r = static_cast<const ReindexStatement&>(s);
+      if (!r.name.empty() && !db.FindIndex(r.name.back()) && !db.FindTable(r.name.back())) {
+        Fail(ErrorKind::kCatalog, "no index or table named {}", r.name.back());
+      }
+      return {};
+    }
     case StatementKind::kCreateView:
       return CreateView(static_cast<const CreateViewStatement&>(s), db);
     case StatementKind::kUpdate: {

@@ -1,0 +1,30 @@
+// Uniqueness: PRIMARY KEY, UNIQUE and unique indexes.
+//
+// Keys compare with SQL equality over the index's columns; a key with a
+// NULL in it is never a duplicate (SQLite's and PostgreSQL's rule). The
+// check reads the table's live rows, so it costs a scan of the indexed
+// columns per statement (index lookups replace the scan when the planner
+// gains index access).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "llkv/arrow/record_batch.h"
+#include "runtime/database.h"
+
+namespace llkv::runtime {
+
+// Throws Constraint Error naming the key and the constraint when adding
+// `rows` (batches in the table's column order) to `table` would duplicate a
+// key of one of its unique indexes. Rows listed in `replaced` (ascending row
+// ids of versions an UPDATE supersedes) do not count as existing.
+void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
+                 const std::vector<arrow::RecordBatchPtr>& rows,
+                 std::span<const uint64_t> replaced);
+
+// Throws Constraint Error if the table's existing rows already hold a
+// duplicate key of `index` (before creating a unique index).
+void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index);
+
+}  // namespace llkv::runtime
