@@ -13,6 +13,9 @@ echo "== release build and tests"
 ./scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j "$jobs"
 
+echo "== sqllogictest corpora (pass counts; not yet a gate)"
+./scripts/corpus.sh build/release
+
 echo "== ASan + UBSan build and tests"
 ./scripts/build.sh asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
