@@ -56,7 +56,11 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
                                      const arrow::TypePtr& type) {
   absl::flat_hash_map<std::string, SubqueryResult> memo;
   auto builder = arrow::MakeBuilder(runner.kind == SubqueryKind::kScalar ? type : arrow::boolean());
-  auto* booleans = static_cast<arrow::BooleanBuilder*>(builder.get());
+  // Only EXISTS and IN build booleans (a cast of the scalar builder would
+  // be undefined behaviour even unused).
+  auto* booleans = runner.kind == SubqueryKind::kScalar
+                       ? nullptr
+                       : static_cast<arrow::BooleanBuilder*>(builder.get());
   std::string key;
   std::vector<Value> outer_row;
   for (int64_t row = 0; row < input.num_rows(); ++row) {
