@@ -39,9 +39,7 @@ BoundExprPtr CastTo(BoundExprPtr arg, arrow::TypePtr type) {
   return Call(ExprOp::kCast, std::move(type), std::move(args));
 }
 
-namespace {
-
-const char* Symbol(ExprOp op) {
+const char* OpSymbol(ExprOp op) {
   switch (op) {
     case ExprOp::kAdd:
       return "+";
@@ -73,8 +71,6 @@ const char* Symbol(ExprOp op) {
       return "?";
   }
 }
-
-}  // namespace
 
 std::string BoundExpr::ToString() const {
   switch (op) {
@@ -111,7 +107,7 @@ std::string BoundExpr::ToString() const {
       return out + (op == ExprOp::kCase ? " END" : ")");
     }
     default:
-      return "(" + args[0]->ToString() + " " + Symbol(op) + " " + args[1]->ToString() + ")";
+      return "(" + args[0]->ToString() + " " + OpSymbol(op) + " " + args[1]->ToString() + ")";
   }
 }
 

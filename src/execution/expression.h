@@ -72,6 +72,9 @@ BoundExprPtr ColumnRef(int column, arrow::TypePtr type);
 BoundExprPtr Call(ExprOp op, arrow::TypePtr type, std::vector<BoundExprPtr> args);
 BoundExprPtr CastTo(BoundExprPtr arg, arrow::TypePtr type);
 
+// The SQL spelling of a binary operator ("+", "<>", "AND", ...).
+const char* OpSymbol(ExprOp op);
+
 // Evaluates `expr` over `input`; the result has input.num_rows() rows.
 // Throws llkv::Error for runtime failures (overflow, failed conversions).
 arrow::ArrayDataPtr Evaluate(const BoundExpr& expr, const arrow::RecordBatch& input);

@@ -43,21 +43,6 @@ const char* OpName(ExprOp op) {
   }
 }
 
-const char* OpSymbol(ExprOp op) {
-  switch (op) {
-    case ExprOp::kAdd:
-      return "+";
-    case ExprOp::kSubtract:
-      return "-";
-    case ExprOp::kMultiply:
-      return "*";
-    case ExprOp::kDivide:
-      return "/";
-    default:
-      return "%";
-  }
-}
-
 // Applies f(x, y, &out) -> valid? to every row where both inputs are valid.
 template <typename T, typename Out, typename F>
 ArrayDataPtr Binary(const ArrayData& a, const ArrayData& b, const arrow::TypePtr& out_type, F f) {
@@ -184,6 +169,37 @@ bool Holds(ExprOp op, int c) {
   }
 }
 
+// An int64 or float64 function of one argument; `int_op` returns false on
+// overflow, which is an Out of Range Error naming `what`.
+template <typename IntOp, typename FloatOp>
+ArrayDataPtr UnaryNumeric(const ArrayData& a, const char* what, IntOp int_op, FloatOp float_op) {
+  if (a.type->id() == TypeId::kInt64) {
+    arrow::Int64Builder b(arrow::int64());
+    b.Reserve(a.length);
+    const int64_t* x = a.values<int64_t>();
+    for (int64_t i = 0; i < a.length; ++i) {
+      int64_t r = 0;
+      if (!a.IsValid(i)) {
+        b.AppendNull();
+      } else if (!int_op(x[i], &r)) {
+        Fail(ErrorKind::kOutOfRange, "Overflow in {} of BIGINT ({})", what, x[i]);
+      } else {
+        b.Append(r);
+      }
+    }
+    return b.Finish();
+  }
+  if (a.type->id() == TypeId::kFloat64) {
+    arrow::DoubleBuilder b(arrow::float64());
+    b.Reserve(a.length);
+    const double* x = a.values<double>();
+    for (int64_t i = 0; i < a.length; ++i)
+      a.IsValid(i) ? b.Append(float_op(x[i])) : b.AppendNull();
+    return b.Finish();
+  }
+  Fail(ErrorKind::kNotImplemented, "{} of {} values", what, a.type->ToString());
+}
+
 }  // namespace
 
 ArrayDataPtr Arithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) {
@@ -199,30 +215,9 @@ ArrayDataPtr Arithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) {
 }
 
 ArrayDataPtr Negate(const ArrayData& a) {
-  if (a.type->id() == TypeId::kInt64) {
-    arrow::Int64Builder b(arrow::int64());
-    b.Reserve(a.length);
-    const int64_t* x = a.values<int64_t>();
-    for (int64_t i = 0; i < a.length; ++i) {
-      if (!a.IsValid(i)) {
-        b.AppendNull();
-      } else if (x[i] == INT64_MIN) {
-        Fail(ErrorKind::kOutOfRange, "Overflow in negation of BIGINT (-({}))", x[i]);
-      } else {
-        b.Append(-x[i]);
-      }
-    }
-    return b.Finish();
-  }
-  if (a.type->id() == TypeId::kFloat64) {
-    arrow::DoubleBuilder b(arrow::float64());
-    b.Reserve(a.length);
-    const double* x = a.values<double>();
-    for (int64_t i = 0; i < a.length; ++i)
-      a.IsValid(i) ? b.Append(-x[i]) : b.AppendNull();
-    return b.Finish();
-  }
-  Fail(ErrorKind::kNotImplemented, "negation of {} values", a.type->ToString());
+  return UnaryNumeric(
+      a, "negation", [](int64_t x, int64_t* r) { return !__builtin_sub_overflow(0, x, r); },
+      [](double x) { return -x; });
 }
 
 ArrayDataPtr Compare(ExprOp op, const ArrayData& a, const ArrayData& b) {
@@ -310,30 +305,12 @@ ArrayDataPtr Not(const ArrayData& a) {
 }
 
 ArrayDataPtr Abs(const ArrayData& a) {
-  if (a.type->id() == TypeId::kInt64) {
-    arrow::Int64Builder b(arrow::int64());
-    b.Reserve(a.length);
-    const int64_t* x = a.values<int64_t>();
-    for (int64_t i = 0; i < a.length; ++i) {
-      if (!a.IsValid(i)) {
-        b.AppendNull();
-      } else if (x[i] == INT64_MIN) {
-        Fail(ErrorKind::kOutOfRange, "Overflow on abs({})", x[i]);
-      } else {
-        b.Append(x[i] < 0 ? -x[i] : x[i]);
-      }
-    }
-    return b.Finish();
-  }
-  if (a.type->id() == TypeId::kFloat64) {
-    arrow::DoubleBuilder b(arrow::float64());
-    b.Reserve(a.length);
-    const double* x = a.values<double>();
-    for (int64_t i = 0; i < a.length; ++i)
-      a.IsValid(i) ? b.Append(std::fabs(x[i])) : b.AppendNull();
-    return b.Finish();
-  }
-  Fail(ErrorKind::kNotImplemented, "abs of {} values", a.type->ToString());
+  return UnaryNumeric(
+      a, "abs",
+      [](int64_t x, int64_t* r) {
+        return x < 0 ? !__builtin_sub_overflow(0, x, r) : (*r = x, true);
+      },
+      [](double x) { return std::fabs(x); });
 }
 
 ArrayDataPtr Choose(const arrow::TypePtr& type, const std::vector<ArrayDataPtr>& choices,

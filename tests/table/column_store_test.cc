@@ -11,6 +11,7 @@
 #include "llkv/storage/instrumented_pager.h"
 #include "llkv/storage/lmdb_pager.h"
 #include "llkv/storage/mem_pager.h"
+#include "sample_data.h"
 #include "table/column_store.h"
 #include "test_util.h"
 
@@ -97,141 +98,29 @@ class ColumnStoreTest : public ::testing::TestWithParam<StoreKind> {
 };
 
 TEST_P(ColumnStoreTest, EveryTypeRoundTripsThroughReopen) {
-  using namespace arrow;
-  std::vector<TypePtr> types = {null(),
-                                boolean(),
-                                int8(),
-                                int16(),
-                                int32(),
-                                int64(),
-                                uint8(),
-                                uint16(),
-                                uint32(),
-                                uint64(),
-                                float32(),
-                                float64(),
-                                decimal128(20, 3),
-                                utf8(),
-                                large_utf8(),
-                                binary(),
-                                date32(),
-                                timestamp("UTC"),
-                                interval_month_day_nano(),
-                                struct_({field("x", int32()), field("s", utf8())}),
-                                list(int64())};
-  const int64_t n = 300;
+  // One column per Arrow type, nulls included (tests/sample_data.h).
+  auto sample = testing::MakeSampleBatch(300);
   std::vector<uint64_t> ids;
-  for (int64_t i = 0; i < n; ++i)
+  for (int64_t i = 0; i < sample->num_rows(); ++i)
     ids.push_back(static_cast<uint64_t>(i * 3));
-  std::vector<ArrayDataPtr> expected;
   std::vector<std::pair<LogicalFieldId, ArrayDataPtr>> cols;
-  for (size_t t = 0; t < types.size(); ++t) {
-    auto b = MakeBuilder(types[t]);
-    for (int64_t i = 0; i < n; ++i) {
-      const bool null_row = i % 7 == 3;
-      switch (types[t]->id()) {
-        case TypeId::kNull:
-          b->AppendNull();
-          continue;
-        case TypeId::kStruct: {
-          auto* sb = static_cast<StructBuilder*>(b.get());
-          if (null_row) {
-            sb->AppendNull();
-          } else {
-            sb->Append(true);
-            static_cast<Int32Builder*>(sb->field_builder(0))->Append(static_cast<int32_t>(i));
-            static_cast<StringBuilder*>(sb->field_builder(1))->Append("s" + std::to_string(i));
-          }
-          continue;
-        }
-        case TypeId::kList: {
-          auto* lb = static_cast<ListBuilder*>(b.get());
-          if (null_row) {
-            lb->AppendNull();
-          } else {
-            lb->Append(true);
-            for (int64_t k = 0; k < i % 4; ++k)
-              static_cast<Int64Builder*>(lb->value_builder())->Append(i * 10 + k);
-          }
-          continue;
-        }
-        default:
-          break;
-      }
-      if (null_row) {
-        b->AppendNull();
-        continue;
-      }
-      switch (types[t]->id()) {
-        case TypeId::kBool:
-          static_cast<BooleanBuilder*>(b.get())->Append(i % 2 == 0);
-          break;
-        case TypeId::kInt8:
-          static_cast<Int8Builder*>(b.get())->Append(int8_t(i - 100));
-          break;
-        case TypeId::kInt16:
-          static_cast<Int16Builder*>(b.get())->Append(int16_t(i * -7));
-          break;
-        case TypeId::kInt32:
-        case TypeId::kDate32:
-          static_cast<Int32Builder*>(b.get())->Append(int32_t(i * 1000 - 5));
-          break;
-        case TypeId::kInt64:
-        case TypeId::kTimestamp:
-          static_cast<Int64Builder*>(b.get())->Append(i * 1000000007LL);
-          break;
-        case TypeId::kUInt8:
-          static_cast<UInt8Builder*>(b.get())->Append(uint8_t(i));
-          break;
-        case TypeId::kUInt16:
-          static_cast<UInt16Builder*>(b.get())->Append(uint16_t(i * 200));
-          break;
-        case TypeId::kUInt32:
-          static_cast<UInt32Builder*>(b.get())->Append(uint32_t(i) << 20);
-          break;
-        case TypeId::kUInt64:
-          static_cast<UInt64Builder*>(b.get())->Append(uint64_t(i) << 50);
-          break;
-        case TypeId::kFloat32:
-          static_cast<FloatBuilder*>(b.get())->Append(float(i) / 8);
-          break;
-        case TypeId::kFloat64:
-          static_cast<DoubleBuilder*>(b.get())->Append(double(i) / 3);
-          break;
-        case TypeId::kDecimal128:
-          static_cast<Decimal128Builder*>(b.get())->Append(Decimal128(i) * 123456789 - 5);
-          break;
-        case TypeId::kUtf8:
-        case TypeId::kBinary:
-          static_cast<StringBuilder*>(b.get())->Append(
-              std::string(size_t(i % 13), char('a' + i % 26)));
-          break;
-        case TypeId::kLargeUtf8:
-          static_cast<LargeStringBuilder*>(b.get())->Append("large " + std::to_string(i));
-          break;
-        case TypeId::kIntervalMonthDayNano:
-          static_cast<MonthDayNanoBuilder*>(b.get())->Append({int32_t(i), int32_t(-i), i * 999});
-          break;
-        default:
-          FAIL() << types[t]->ToString();
-      }
-    }
-    expected.push_back(b->Finish());
-    cols.emplace_back(LogicalFieldId{Namespace::kUserData, 2, static_cast<uint32_t>(t)},
-                      expected.back());
+  for (int c = 0; c < sample->num_columns(); ++c) {
+    cols.emplace_back(LogicalFieldId{Namespace::kUserData, 2, static_cast<uint32_t>(c)},
+                      sample->column(c));
   }
   store_->Append(Batch(ids, cols));
   Reopen();
-  for (size_t t = 0; t < types.size(); ++t) {
+  for (size_t t = 0; t < cols.size(); ++t) {
+    const auto& type = sample->schema()->field(static_cast<int>(t))->type();
     auto scan = store_->Scan(cols[t].first);
     ColumnChunk c;
     std::vector<ArrayDataPtr> parts;
     while (scan->Next(&c))
       parts.push_back(c.values);
-    ASSERT_FALSE(parts.empty()) << types[t]->ToString();
+    ASSERT_FALSE(parts.empty()) << type->ToString();
     auto all = arrow::Concatenate(parts);
-    EXPECT_TRUE(arrow::ArrayEquals(*all, *expected[t])) << types[t]->ToString();
-    EXPECT_TRUE(store_->ColumnType(cols[t].first)->Equals(*types[t]));
+    EXPECT_TRUE(arrow::ArrayEquals(*all, *cols[t].second)) << type->ToString();
+    EXPECT_TRUE(store_->ColumnType(cols[t].first)->Equals(*type));
   }
 }
 
