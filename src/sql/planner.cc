@@ -426,17 +426,7 @@ class Binder {
       return execution::Call(op, t, std::move(args));
     }
     for (const auto& [sym, op] : kComparison) {
-      if (e.op != sym) continue;
-      BoundExprPtr a = Bind(*e.args[0]);
-      BoundExprPtr b = Bind(*e.args[1]);
-      if (IsNull(*a->type) && IsNull(*b->type)) {
-        return execution::Constant(Value::Null(arrow::boolean()));
-      }
-      Unify(a, b);
-      std::vector<BoundExprPtr> args;
-      args.push_back(std::move(a));
-      args.push_back(std::move(b));
-      return execution::Call(op, arrow::boolean(), std::move(args));
+      if (e.op == sym) return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
     }
     Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
   }
