@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "interface/result_format.h"
 #include "interface/slt_runner.h"
 #include "llkv/common/error.h"
 #include "sql/sql_engine.h"
@@ -30,14 +31,88 @@ constexpr const char* kUsage =
     "  as a script when standard input is piped.\n"
     "options:\n"
     "  -c SQL          run SQL and exit (status 1 on error)\n"
+    "  -csv, -json     print results as CSV or JSON instead of box tables\n"
     "  --slt PATH...   run sqllogictest files or directories, each in a fresh database\n"
     "  -h, --help      show this help\n";
 
+llkv::interface::OutputMode g_mode = llkv::interface::OutputMode::kBox;
+
 void PrintResult(const StatementResult& r) {
   if (r.schema) {
-    std::fputs(llkv::arrow::FormatTable(r.batches, 40).c_str(), stdout);
+    std::fputs(llkv::interface::FormatResult(g_mode, *r.schema, r.batches).c_str(), stdout);
   }
   std::fflush(stdout);
+}
+
+// SQL spelling of a column type, for .schema.
+std::string SqlType(const llkv::arrow::DataType& t) {
+  using llkv::arrow::TypeId;
+  switch (t.id()) {
+    case TypeId::kInt8:
+      return "TINYINT";
+    case TypeId::kInt16:
+      return "SMALLINT";
+    case TypeId::kInt32:
+      return "INTEGER";
+    case TypeId::kInt64:
+      return "BIGINT";
+    case TypeId::kFloat32:
+      return "REAL";
+    case TypeId::kFloat64:
+      return "DOUBLE";
+    case TypeId::kDecimal128:
+      return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+      return "VARCHAR";
+    case TypeId::kBool:
+      return "BOOLEAN";
+    case TypeId::kDate32:
+      return "DATE";
+    case TypeId::kTimestamp:
+      return "TIMESTAMP";
+    case TypeId::kBinary:
+      return "BLOB";
+    default:
+      return t.ToString();
+  }
+}
+
+// .schema [NAME]: the definitions of tables (with their indexes) and views.
+void PrintSchema(const llkv::runtime::Database& db, const std::string& only) {
+  auto matches = [&](const std::string& name) {
+    if (only.empty()) return true;
+    if (name.size() != only.size()) return false;
+    for (size_t i = 0; i < name.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(name[i])) !=
+          std::tolower(static_cast<unsigned char>(only[i]))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (const auto& t : db.Tables()) {
+    if (!matches(t->def().name)) continue;
+    std::string sql = "CREATE TABLE " + t->def().name + "(";
+    for (size_t i = 0; i < t->def().columns.size(); ++i) {
+      const auto& c = t->def().columns[i];
+      sql += (i ? ", " : "") + c.name + " " + SqlType(*c.type) + (c.nullable ? "" : " NOT NULL");
+    }
+    std::printf("%s);\n", sql.c_str());
+    for (const auto& index : db.IndexesOf(t->id())) {
+      std::string cols;
+      for (uint32_t f : index->field_ids) {
+        for (const auto& c : t->def().columns) {
+          if (c.field_id == f) cols += (cols.empty() ? "" : ", ") + c.name;
+        }
+      }
+      std::printf("CREATE %sINDEX %s ON %s(%s);\n", index->unique ? "UNIQUE " : "",
+                  index->name.c_str(), t->def().name.c_str(), cols.c_str());
+    }
+  }
+  for (const auto& v : db.Views()) {
+    if (matches(v->name)) std::printf("%s;\n", v->sql.c_str());
+  }
 }
 
 // Runs a script; prints results and errors. Returns false if a statement failed.
@@ -70,7 +145,22 @@ int Interactive(SqlEngine& engine) {
     std::free(line);
     if (buffer.empty() && (text == ".quit" || text == ".exit")) break;
     if (buffer.empty() && text == ".help") {
-      std::fputs(".help  this text\n.tables  list tables\n.quit  leave the shell\n", stdout);
+      std::fputs(
+          ".help               this text\n.tables             list tables\n"
+          ".schema [NAME]      show CREATE statements\n"
+          ".mode box|csv|json  result format\n.quit               leave the shell\n",
+          stdout);
+      continue;
+    }
+    if (buffer.empty() && (text == ".schema" || text.rfind(".schema ", 0) == 0)) {
+      PrintSchema(*engine.database(), text.size() > 8 ? text.substr(8) : "");
+      continue;
+    }
+    if (buffer.empty() && text.rfind(".mode", 0) == 0) {
+      const std::string name = text.size() > 6 ? text.substr(6) : "";
+      if (!llkv::interface::ParseOutputMode(name, &g_mode)) {
+        std::fprintf(stderr, "Error: .mode takes box, csv or json (got '%s')\n", name.c_str());
+      }
       continue;
     }
     if (buffer.empty() && text == ".tables") {
@@ -193,6 +283,10 @@ int main(int argc, char** argv) {
       }
       command = argv[++i];
       have_command = true;
+    } else if (arg == "-csv" || arg == "--csv") {
+      g_mode = llkv::interface::OutputMode::kCsv;
+    } else if (arg == "-json" || arg == "--json") {
+      g_mode = llkv::interface::OutputMode::kJson;
     } else if (arg == "--slt") {
       slt = true;
     } else if (slt) {
