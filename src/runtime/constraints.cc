@@ -1,5 +1,6 @@
 #include "runtime/constraints.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
@@ -90,6 +91,74 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
       }
     }
   }
+}
+
+ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
+                                    const arrow::RecordBatch& rows, bool replace) {
+  std::vector<std::shared_ptr<const Database::Index>> indexes;
+  for (const auto& index : db.IndexesOf(table->id())) {
+    if (index->unique) indexes.push_back(index);
+  }
+  // Owner of each key per index: an existing row (id >= 0 as a row id) or a
+  // new row (stored as -1 - position).
+  std::vector<absl::flat_hash_map<std::string, int64_t>> owners(indexes.size());
+  absl::flat_hash_map<int64_t, std::vector<std::pair<size_t, std::string>>> keys_of;
+  std::vector<std::vector<arrow::ArrayDataPtr>> new_values(indexes.size());
+  for (size_t x = 0; x < indexes.size(); ++x) {
+    const std::vector<size_t> columns = IndexColumns(*table, *indexes[x]);
+    auto scan = execution::MakeTableScan(table, columns, /*with_row_id=*/true);
+    std::string key;
+    while (auto batch = scan->Next()) {
+      const auto* ids = batch->column(0)->values<uint64_t>();
+      std::vector<arrow::ArrayDataPtr> values;
+      for (size_t k = 0; k < columns.size(); ++k)
+        values.push_back(batch->column(static_cast<int>(k + 1)));
+      for (int64_t i = 0; i < batch->num_rows(); ++i) {
+        if (!Key(values, i, &key)) continue;
+        const auto owner = static_cast<int64_t>(ids[i]);
+        owners[x][key] = owner;
+        keys_of[owner].emplace_back(x, key);
+      }
+    }
+    for (size_t c : columns)
+      new_values[x].push_back(rows.column(static_cast<int>(c)));
+  }
+  ConflictResolution out;
+  std::vector<bool> dropped(static_cast<size_t>(rows.num_rows()), false);
+  std::string key;
+  for (int64_t i = 0; i < rows.num_rows(); ++i) {
+    std::vector<std::pair<size_t, std::string>> mine;
+    std::vector<int64_t> conflicts;
+    for (size_t x = 0; x < indexes.size(); ++x) {
+      if (!Key(new_values[x], i, &key)) continue;
+      auto it = owners[x].find(key);
+      if (it != owners[x].end()) conflicts.push_back(it->second);
+      mine.emplace_back(x, key);
+    }
+    if (!conflicts.empty() && !replace) {
+      dropped[static_cast<size_t>(i)] = true;
+      continue;
+    }
+    for (int64_t owner : conflicts) {
+      auto keys = keys_of.find(owner);
+      if (keys == keys_of.end()) continue;  // already replaced via another index
+      for (const auto& [x, k] : keys->second)
+        owners[x].erase(k);
+      keys_of.erase(keys);
+      if (owner >= 0)
+        out.replaced.push_back(static_cast<uint64_t>(owner));
+      else
+        dropped[static_cast<size_t>(-1 - owner)] = true;
+    }
+    for (const auto& [x, k] : mine)
+      owners[x][k] = -1 - i;
+    keys_of[-1 - i] = std::move(mine);
+  }
+  for (int64_t i = 0; i < rows.num_rows(); ++i) {
+    if (!dropped[static_cast<size_t>(i)]) out.keep.push_back(i);
+  }
+  std::sort(out.replaced.begin(), out.replaced.end());
+  return out;
 }
 
 void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index) {

@@ -23,6 +23,18 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
                  const std::vector<arrow::RecordBatchPtr>& rows,
                  std::span<const uint64_t> replaced);
 
+// INSERT OR IGNORE / ON CONFLICT DO NOTHING (replace = false) and INSERT
+// OR REPLACE / REPLACE INTO (replace = true): which rows of `rows` to insert
+// (`keep`, in order) and which existing rows they replace. Ignore drops a
+// new row that duplicates a key of an existing or earlier new row; replace
+// removes the older row instead (existing rows go to `replaced`).
+struct ConflictResolution {
+  std::vector<int64_t> keep;
+  std::vector<uint64_t> replaced;  // ascending row ids
+};
+ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
+                                    const arrow::RecordBatch& rows, bool replace);
+
 // Throws Constraint Error if the table's existing rows already hold a
 // duplicate key of `index` (before creating a unique index).
 void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index);

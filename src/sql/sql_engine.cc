@@ -179,9 +179,8 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
 }
 
 StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
-  if (s.on_conflict != ConflictAction::kNone) {
-    Fail(ErrorKind::kNotImplemented,
-         "INSERT OR REPLACE/IGNORE and ON CONFLICT are not supported yet");
+  if (s.on_conflict == ConflictAction::kUpdate) {
+    Fail(ErrorKind::kNotImplemented, "ON CONFLICT ... DO UPDATE is not supported yet");
   }
   if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
   auto t = db.FindTable(s.table.back());
@@ -234,9 +233,24 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
     fields.push_back(arrow::field(c.name, c.type));
   auto batch = arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
                                         std::move(columns));
-  runtime::CheckUnique(db, t, {batch}, {});
-  t->Insert(*batch, db.NextTxnId());
-  return StatementResult{nullptr, {}, total};
+  if (s.on_conflict == ConflictAction::kNone) {
+    runtime::CheckUnique(db, t, {batch}, {});
+    t->Insert(*batch, db.NextTxnId());
+    return StatementResult{nullptr, {}, total};
+  }
+  // OR IGNORE / DO NOTHING skip conflicting rows; OR REPLACE removes the
+  // rows they conflict with. New versions go in before old ones are marked
+  // deleted, so a failing insert (NOT NULL) changes nothing.
+  const runtime::ConflictResolution resolution =
+      runtime::ResolveConflicts(db, t, *batch, s.on_conflict == ConflictAction::kReplace);
+  std::vector<arrow::ArrayDataPtr> kept;
+  for (const auto& c : batch->columns())
+    kept.push_back(arrow::Take(*c, resolution.keep));
+  const auto n = static_cast<int64_t>(resolution.keep.size());
+  const table::TxnId txn = db.NextTxnId();
+  if (n > 0) t->Insert(*arrow::RecordBatch::Make(batch->schema(), n, std::move(kept)), txn);
+  t->MarkDeleted(resolution.replaced, txn);
+  return StatementResult{nullptr, {}, n};
 }
 
 // UPDATE and DELETE in autocommit: the matching rows' versions are marked
