@@ -50,24 +50,36 @@ bool Key(const std::vector<arrow::ArrayDataPtr>& columns, int64_t i, std::string
        primary ? "primary key" : "unique");
 }
 
-// Adds the live keys of `t` (except `replaced` rows) to `keys`; with
-// `fail_on_duplicate`, a repeated key among them is an error.
-void ExistingKeys(const std::shared_ptr<table::Table>& t, const Database::Index& index,
-                  const std::vector<size_t>& columns, std::span<const uint64_t> replaced,
-                  bool fail_on_duplicate, absl::flat_hash_set<std::string>* keys) {
+// Calls visit(row_id, key, values, i) for every live row of `t` whose key
+// over `columns` has no NULL.
+template <typename Visit>
+void ForEachLiveKey(const std::shared_ptr<table::Table>& t, const std::vector<size_t>& columns,
+                    Visit visit) {
   auto scan = execution::MakeTableScan(t, columns, /*with_row_id=*/true);
   std::string key;
   while (auto batch = scan->Next()) {
     const auto* ids = batch->column(0)->values<uint64_t>();
     std::vector<arrow::ArrayDataPtr> values;
-    for (size_t k = 0; k < columns.size(); ++k)
+    for (size_t k = 0; k < columns.size(); ++k) {
       values.push_back(batch->column(static_cast<int>(k + 1)));
+    }
     for (int64_t i = 0; i < batch->num_rows(); ++i) {
-      if (std::binary_search(replaced.begin(), replaced.end(), ids[i])) continue;
-      if (!Key(values, i, &key)) continue;
-      if (!keys->insert(key).second && fail_on_duplicate) Duplicate(*t, index, columns, values, i);
+      if (Key(values, i, &key)) visit(ids[i], key, values, i);
     }
   }
+}
+
+// Adds the live keys of `t` (except `replaced` rows) to `keys`; with
+// `fail_on_duplicate`, a repeated key among them is an error.
+void ExistingKeys(const std::shared_ptr<table::Table>& t, const Database::Index& index,
+                  const std::vector<size_t>& columns, std::span<const uint64_t> replaced,
+                  bool fail_on_duplicate, absl::flat_hash_set<std::string>* keys) {
+  ForEachLiveKey(t, columns,
+                 [&](uint64_t id, const std::string& key, const auto& values, int64_t i) {
+                   if (std::binary_search(replaced.begin(), replaced.end(), id)) return;
+                   if (!keys->insert(key).second && fail_on_duplicate)
+                     Duplicate(*t, index, columns, values, i);
+                 });
 }
 
 }  // namespace
@@ -106,20 +118,11 @@ ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::T
   std::vector<std::vector<arrow::ArrayDataPtr>> new_values(indexes.size());
   for (size_t x = 0; x < indexes.size(); ++x) {
     const std::vector<size_t> columns = IndexColumns(*table, *indexes[x]);
-    auto scan = execution::MakeTableScan(table, columns, /*with_row_id=*/true);
-    std::string key;
-    while (auto batch = scan->Next()) {
-      const auto* ids = batch->column(0)->values<uint64_t>();
-      std::vector<arrow::ArrayDataPtr> values;
-      for (size_t k = 0; k < columns.size(); ++k)
-        values.push_back(batch->column(static_cast<int>(k + 1)));
-      for (int64_t i = 0; i < batch->num_rows(); ++i) {
-        if (!Key(values, i, &key)) continue;
-        const auto owner = static_cast<int64_t>(ids[i]);
-        owners[x][key] = owner;
-        keys_of[owner].emplace_back(x, key);
-      }
-    }
+    ForEachLiveKey(table, columns, [&](uint64_t id, const std::string& key, const auto&, int64_t) {
+      const auto owner = static_cast<int64_t>(id);
+      owners[x][key] = owner;
+      keys_of[owner].emplace_back(x, key);
+    });
     for (size_t c : columns)
       new_values[x].push_back(rows.column(static_cast<int>(c)));
   }
