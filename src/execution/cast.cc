@@ -339,4 +339,29 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   return b->Finish();
 }
 
+ArrayDataPtr TextToReal(const ArrayData& a) {
+  arrow::DoubleBuilder b(arrow::float64());
+  b.Reserve(a.length);
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!a.IsValid(i)) {
+      b.AppendNull();
+      continue;
+    }
+    std::string_view t = arrow::BinaryValueAt(a, i);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front())))
+      t.remove_prefix(1);
+    if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+    double d = 0;
+    // from_chars stops at the first character that cannot continue a
+    // number, which is the prefix SQLite reads; it also accepts "inf" and
+    // "nan", which SQLite does not.
+    const bool word = !t.empty() && (std::isalpha(static_cast<unsigned char>(t[0])) ||
+                                      (t.size() > 1 && t[0] == '-' &&
+                                       std::isalpha(static_cast<unsigned char>(t[1]))));
+    if (!word) std::from_chars(t.data(), t.data() + t.size(), d);
+    b.Append(d);
+  }
+  return b.Finish();
+}
+
 }  // namespace llkv::execution

@@ -51,6 +51,14 @@ const char* OpSymbol(ExprOp op) {
       return "/";
     case ExprOp::kModulo:
       return "%";
+    case ExprOp::kBitAnd:
+      return "&";
+    case ExprOp::kBitOr:
+      return "|";
+    case ExprOp::kShiftLeft:
+      return "<<";
+    case ExprOp::kShiftRight:
+      return ">>";
     case ExprOp::kEqual:
       return "=";
     case ExprOp::kNotEqual:
@@ -80,6 +88,8 @@ std::string BoundExpr::ToString() const {
       return fmt::format("#{}", column);
     case ExprOp::kNegate:
       return "(-" + args[0]->ToString() + ")";
+    case ExprOp::kBitNot:
+      return "(~" + args[0]->ToString() + ")";
     case ExprOp::kNot:
       return "(NOT " + args[0]->ToString() + ")";
     case ExprOp::kIsNull:
@@ -90,6 +100,8 @@ std::string BoundExpr::ToString() const {
       return "CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
     case ExprOp::kAbs:
       return "abs(" + args[0]->ToString() + ")";
+    case ExprOp::kTextToReal:
+      return "text_to_real(" + args[0]->ToString() + ")";
     case ExprOp::kSubquery:
       return args.empty() ? "(subquery)" : "(" + args[0]->ToString() + " IN (subquery))";
     case ExprOp::kCoalesce:
@@ -124,6 +136,10 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return input.column(e.column);
     case ExprOp::kNegate:
       return Negate(*Evaluate(*e.args[0], input));
+    case ExprOp::kBitNot:
+      return BitNot(*Evaluate(*e.args[0], input));
+    case ExprOp::kTextToReal:
+      return TextToReal(*Evaluate(*e.args[0], input));
     case ExprOp::kNot:
       return Not(*Evaluate(*e.args[0], input));
     case ExprOp::kIsNull:
@@ -136,7 +152,8 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Abs(*Evaluate(*e.args[0], input));
     case ExprOp::kSubquery: {
       arrow::ArrayDataPtr test = e.args.empty() ? nullptr : Evaluate(*e.args[0], input);
-      return EvaluateSubquery(*e.subquery, input, test.get(), e.negated, e.subquery_type);
+      return EvaluateSubquery(*e.subquery, input, test.get(), e.negated, e.subquery_type,
+                              e.incomparable);
     }
     case ExprOp::kCase: {
       // Every branch is evaluated over the whole batch; each row then takes
@@ -180,6 +197,10 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
     case ExprOp::kMultiply:
     case ExprOp::kDivide:
     case ExprOp::kModulo:
+    case ExprOp::kBitAnd:
+    case ExprOp::kBitOr:
+    case ExprOp::kShiftLeft:
+    case ExprOp::kShiftRight:
       return Arithmetic(e.op, *Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
     case ExprOp::kEqual:
     case ExprOp::kNotEqual:

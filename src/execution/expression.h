@@ -30,7 +30,12 @@ enum class ExprOp {
   kMultiply,
   kDivide,
   kModulo,
+  kBitAnd,  // int64 only, as are the shifts and kBitNot
+  kBitOr,
+  kShiftLeft,
+  kShiftRight,
   kNegate,
+  kBitNot,
   kEqual,
   kNotEqual,
   kLess,
@@ -46,6 +51,8 @@ enum class ExprOp {
   kCase,      // args: when1, then1, when2, then2, ..., [else]; `has_else`
   kCoalesce,  // the first non-null argument
   kAbs,
+  kTextToReal,  // utf8 to float64 as SQLite's arithmetic reads text: the
+                // longest numeric prefix, 0 if there is none
   kSubquery,  // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
@@ -60,6 +67,9 @@ struct BoundExpr {
   int column = -1;        // kColumn
   bool has_else = false;  // kCase
   bool negated = false;   // kSubquery: NOT EXISTS, NOT IN
+  // kSubquery IN: the tested value is a constant of another kind than the
+  // subquery's values (SQLite's 'hello' IN (1, 2)): non-null, equal to none.
+  bool incomparable = false;
   std::shared_ptr<SubqueryRunner> subquery;
   arrow::TypePtr subquery_type;  // kSubquery: the type values are compared or returned in
   std::vector<BoundExprPtr> args;
@@ -82,6 +92,8 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& expr, const arrow::RecordBatch& in
 // Kernels (arrays of equal length; see the semantics above).
 arrow::ArrayDataPtr Arithmetic(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Negate(const arrow::ArrayData& a);
+arrow::ArrayDataPtr BitNot(const arrow::ArrayData& a);  // int64
+arrow::ArrayDataPtr TextToReal(const arrow::ArrayData& a);
 arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Logical(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Not(const arrow::ArrayData& a);

@@ -61,6 +61,15 @@ ArrayDataPtr Binary(const ArrayData& a, const ArrayData& b, const arrow::TypePtr
   return builder.Finish();
 }
 
+// x shifted left by n bits (right for negative n), SQLite's way: bits
+// shifted past either end are gone, and right shifts copy the sign.
+int64_t Shift(int64_t x, int64_t n) {
+  if (n >= 64) return 0;
+  if (n >= 0) return static_cast<int64_t>(static_cast<uint64_t>(x) << n);
+  if (n <= -64) return x < 0 ? -1 : 0;
+  return x >> -n;
+}
+
 ArrayDataPtr IntArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) {
   return Binary<int64_t, int64_t>(a, b, arrow::int64(), [op](int64_t x, int64_t y, int64_t* r) {
     bool overflow = false;
@@ -79,9 +88,18 @@ ArrayDataPtr IntArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) {
         overflow = x == INT64_MIN && y == -1;
         if (!overflow) *r = x / y;
         break;
-      default:  // modulo
+      case ExprOp::kModulo:
         if (y == 0) return false;
         *r = y == -1 ? 0 : x % y;
+        break;
+      case ExprOp::kBitAnd:
+        *r = x & y;
+        break;
+      case ExprOp::kBitOr:
+        *r = x | y;
+        break;
+      default:  // shifts
+        *r = Shift(x, op == ExprOp::kShiftLeft ? y : (y == INT64_MIN ? INT64_MAX : -y));
         break;
     }
     if (overflow) {
@@ -218,6 +236,16 @@ ArrayDataPtr Negate(const ArrayData& a) {
   return UnaryNumeric(
       a, "negation", [](int64_t x, int64_t* r) { return !__builtin_sub_overflow(0, x, r); },
       [](double x) { return -x; });
+}
+
+ArrayDataPtr BitNot(const ArrayData& a) {
+  return UnaryNumeric(
+      a, "bitwise not",
+      [](int64_t x, int64_t* r) {
+        *r = ~x;
+        return true;
+      },
+      [](double) -> double { Fail(ErrorKind::kInternal, "bitwise not of a double"); });
 }
 
 ArrayDataPtr Compare(ExprOp op, const ArrayData& a, const ArrayData& b) {

@@ -53,7 +53,7 @@ SubqueryResult Run(SubqueryRunner& runner, const std::vector<Value>& outer_row,
 
 arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::RecordBatch& input,
                                      const arrow::ArrayData* test, bool negated,
-                                     const arrow::TypePtr& type) {
+                                     const arrow::TypePtr& type, bool incomparable) {
   absl::flat_hash_map<std::string, SubqueryResult> memo;
   auto builder = arrow::MakeBuilder(runner.kind == SubqueryKind::kScalar ? type : arrow::boolean());
   // Only EXISTS and IN build booleans (a cast of the scalar builder would
@@ -89,12 +89,12 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         // NULL or unmatched with a NULL present.
         if (!r.any_rows) {
           booleans->Append(negated);
-        } else if (test->IsNull(row)) {
+        } else if (!incomparable && test->IsNull(row)) {
           booleans->AppendNull();
         } else {
           std::string v;
-          EncodeValueKey(Value::FromArray(*test, row), &v);
-          if (r.values.contains(v))
+          if (!incomparable) EncodeValueKey(Value::FromArray(*test, row), &v);
+          if (!incomparable && r.values.contains(v))
             booleans->Append(!negated);
           else if (r.has_null)
             booleans->AppendNull();

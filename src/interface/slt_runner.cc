@@ -32,6 +32,21 @@ bool Skipped(const Record& r) {
   return false;
 }
 
+// `d` as SQLite's printf("%.3f") writes it: digits past the 16th
+// significant one print as zeros.
+std::string RealText(double d) {
+  if (!std::isfinite(d) || std::fabs(d) < 1e13) return fmt::format("{:.3f}", d);
+  const std::string sci = fmt::format("{:.15e}", d);  // [-]d.ddddddddddddddde+XX
+  const bool negative = sci[0] == '-';
+  const size_t start = negative ? 1 : 0;
+  std::string digits = sci.substr(start, 1) + sci.substr(start + 2, 15);
+  const int exponent = std::stoi(sci.substr(sci.find('e') + 1));
+  const size_t integer_digits = static_cast<size_t>(exponent) + 1;
+  if (digits.size() < integer_digits + 3) digits.resize(integer_digits + 3, '0');
+  return (negative ? "-" : "") + digits.substr(0, integer_digits) + "." +
+         digits.substr(integer_digits, 3);
+}
+
 // The value as a double, for R rendering and I truncation.
 double AsDouble(const ArrayData& a, int64_t i) {
   const int64_t k = a.offset + i;
@@ -334,6 +349,15 @@ class FileRun {
         }
         return;
       }
+      // SQLite's reference driver reads rows until sqlite3_step fails and
+      // compares what it got, so a query that overflows while running
+      // expects the rows before the error: none, for an aggregate.
+      const auto* error = dynamic_cast<const llkv::Error*>(&e);
+      if (r.kind == RecordKind::kQuery && r.expected.empty() && !r.expected_is_hash &&
+          error != nullptr && error->kind() == ErrorKind::kOutOfRange) {
+        ++outcome_.passed;
+        return;
+      }
       Fail(r, sql, fmt::format("unexpected error: {}", e.what()));
       return;
     }
@@ -412,7 +436,7 @@ std::string RenderValue(const ArrayData& column, int64_t row, char type) {
     case 'I':
       return IntegerText(column, row);
     case 'R':
-      return fmt::format("{:.3f}", AsDouble(column, row));
+      return RealText(AsDouble(column, row));
     default:
       return Text(column, row);
   }

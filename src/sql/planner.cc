@@ -156,6 +156,11 @@ class Binder {
         db_(db),
         outer_(std::move(outer)) {}
 
+  // Output aliases a grouped binder may resolve names to (HAVING).
+  void set_aliases(const std::vector<std::pair<std::string, const Expr*>>* aliases) {
+    aliases_ = aliases;
+  }
+
   BoundExprPtr Bind(const Expr& e) {
     if (substitutions_) {
       auto it = substitutions_->find(e.ToString());
@@ -209,8 +214,15 @@ class Binder {
         return Case(e);
       case ExprKind::kCoalesce: {
         std::vector<BoundExprPtr> args;
-        for (const auto& a : e.args)
-          args.push_back(Bind(*a));
+        for (const auto& a : e.args) {
+          BoundExprPtr arg = Bind(*a);
+          if (arg->op == ExprOp::kConstant && arg->value.is_null() && e.args.size() > 1) continue;
+          // A constant decides the result by itself, with its own type, as
+          // in SQLite where COALESCE(43, avg(x)) / 60 is integer division.
+          if (arg->op == ExprOp::kConstant && args.empty()) return arg;
+          args.push_back(std::move(arg));
+        }
+        if (args.empty()) return execution::Constant(Value::Null());
         return Unified(ExprOp::kCoalesce, std::move(args), false);
       }
       case ExprKind::kNullIf: {
@@ -270,6 +282,17 @@ class Binder {
   BoundExprPtr Column(const Expr& e) {
     const std::string& name = e.names.back();
     if (grouped_) {
+      // An output column's alias (HAVING x > 2 with SELECT a AS x).
+      if (aliases_ != nullptr && e.names.size() == 1) {
+        for (const auto& [alias, expr] : *aliases_) {
+          if (EqualsIgnoreCase(alias, name) && !expanding_alias_) {
+            expanding_alias_ = true;
+            BoundExprPtr bound = Bind(*expr);
+            expanding_alias_ = false;
+            return bound;
+          }
+        }
+      }
       Fail(ErrorKind::kBinder,
            "column \"{}\" must appear in the GROUP BY clause or must be part of "
            "an aggregate function",
@@ -337,7 +360,12 @@ class Binder {
       args.push_back(std::move(arg));
       return execution::Call(ExprOp::kNegate, t, std::move(args));
     }
-    Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
+    if (e.op == "~") {
+      std::vector<BoundExprPtr> args;
+      args.push_back(execution::CastTo(std::move(arg), arrow::int64()));
+      return execution::Call(ExprOp::kBitNot, arrow::int64(), std::move(args));
+    }
+    Fail(ErrorKind::kBinder, "No operator matches unary {}", e.op);
   }
 
   static BoundExprPtr ToBool(BoundExprPtr e) {
@@ -428,7 +456,19 @@ class Binder {
     for (const auto& [sym, op] : kComparison) {
       if (e.op == sym) return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
     }
-    Fail(ErrorKind::kNotImplemented, "operator {} is not supported yet", e.op);
+    static const std::pair<const char*, ExprOp> kBitwise[] = {{"&", ExprOp::kBitAnd},
+                                                              {"|", ExprOp::kBitOr},
+                                                              {"<<", ExprOp::kShiftLeft},
+                                                              {">>", ExprOp::kShiftRight}};
+    for (const auto& [sym, op] : kBitwise) {
+      if (e.op != sym) continue;
+      // Operands are integers; reals are truncated (SQLite).
+      std::vector<BoundExprPtr> args;
+      args.push_back(Numeric(Bind(*e.args[0]), arrow::int64(), e.op));
+      args.push_back(Numeric(Bind(*e.args[1]), arrow::int64(), e.op));
+      return execution::Call(op, arrow::int64(), std::move(args));
+    }
+    Fail(ErrorKind::kBinder, "No operator matches {} for these operands", e.op);
   }
 
   static BoundExprPtr NotOf(BoundExprPtr e) {
@@ -437,9 +477,60 @@ class Binder {
     return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
   }
 
+  // Whether `e` is a constant of a kind no value of type `other` can equal:
+  // text that is not a number against numbers, a blob against anything
+  // else. SQLite orders such values by kind: numbers < text < blobs.
+  static bool Incomparable(const execution::BoundExpr& e, const arrow::DataType& other) {
+    if (e.op != ExprOp::kConstant || e.value.is_null() || IsNull(other)) return false;
+    if (e.type->id() == arrow::TypeId::kBinary) return other.id() != arrow::TypeId::kBinary;
+    if (!IsText(*e.type) || !IsNumeric(other)) return false;
+    const std::string text = e.value.ToString();
+    std::string_view t = text;
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front())))
+      t.remove_prefix(1);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back())))
+      t.remove_suffix(1);
+    if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+    double d = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+    return t.empty() || ec != std::errc() || end != t.data() + t.size();
+  }
+
+  // `op` between an incomparable constant (`greater` says on which side)
+  // and `other`: decided by kind order, NULL when `other` is NULL.
+  static BoundExprPtr KindOrder(ExprOp op, bool left_greater, BoundExprPtr other) {
+    bool result = false;
+    switch (op) {
+      case ExprOp::kNotEqual:
+        result = true;
+        break;
+      case ExprOp::kLess:
+      case ExprOp::kLessEqual:
+        result = !left_greater;
+        break;
+      case ExprOp::kGreater:
+      case ExprOp::kGreaterEqual:
+        result = left_greater;
+        break;
+      default:
+        break;
+    }
+    std::vector<BoundExprPtr> test;
+    test.push_back(std::move(other));
+    std::vector<BoundExprPtr> args;
+    args.push_back(execution::Call(ExprOp::kIsNull, arrow::boolean(), std::move(test)));
+    args.push_back(execution::Constant(Value::Null(arrow::boolean())));
+    args.push_back(execution::Constant(Value::Bool(result)));
+    BoundExprPtr out = execution::Call(ExprOp::kCase, arrow::boolean(), std::move(args));
+    out->has_else = true;
+    return out;
+  }
+
   static BoundExprPtr Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
     if (IsNull(*a->type) && IsNull(*b->type))
       return execution::Constant(Value::Null(arrow::boolean()));
+    if (Incomparable(*a, *b->type)) return KindOrder(op, true, std::move(b));
+    if (Incomparable(*b, *a->type)) return KindOrder(op, false, std::move(a));
     Unify(a, b);
     std::vector<BoundExprPtr> args;
     args.push_back(std::move(a));
@@ -567,7 +658,11 @@ class Binder {
         BoundExprPtr test = Bind(*e.args[0]);
         const arrow::TypePtr column = typed->schema()->field(0)->type();
         arrow::TypePtr common;
-        if (IsNull(*test->type)) {
+        if (Incomparable(*test, *column)) {
+          out->incomparable = true;
+          common = column;
+          test = execution::Constant(Value::Null(column));
+        } else if (IsNull(*test->type)) {
           common = IsNull(*column) ? arrow::int64() : column;
         } else if (IsNull(*column) || test->type->Equals(*column)) {
           common = test->type;
@@ -592,6 +687,8 @@ class Binder {
   const Scope& scope_;
   const Substitutions* substitutions_;
   bool grouped_;
+  const std::vector<std::pair<std::string, const Expr*>>* aliases_ = nullptr;
+  bool expanding_alias_ = false;
   runtime::Database* db_;
   OuterPtr outer_;
 };
@@ -658,8 +755,13 @@ OperatorPtr PlanValues(const SelectStmt& q) {
 
 arrow::TypePtr TypeFromName(const TypeName& t) {
   const std::string n = Lower(t.name);
-  if (n == "integer" || n == "int" || n == "int4" || n == "signed") return arrow::int32();
-  if (n == "bigint" || n == "int8" || n == "long") return arrow::int64();
+  // INTEGER is 64-bit, as in SQLite (whose corpus stores 1<<63 in INTEGER
+  // columns); INT32 names the 32-bit type explicitly.
+  if (n == "integer" || n == "int" || n == "int4" || n == "signed" || n == "bigint" ||
+      n == "int8" || n == "long" || n == "int64") {
+    return arrow::int64();
+  }
+  if (n == "int32") return arrow::int32();
   if (n == "smallint" || n == "int2" || n == "short") return arrow::int16();
   if (n == "tinyint" || n == "int1") return arrow::int8();
   if (n == "real" || n == "float" || n == "float4" || n == "double" || n == "float8" ||
@@ -1042,11 +1144,15 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
       Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
            item.column);
     }
-    if (std::find(out.columns.begin(), out.columns.end(), *column) != out.columns.end()) {
-      Fail(ErrorKind::kBinder, "column \"{}\" is assigned more than once", item.column);
+    BoundExprPtr value = execution::CastTo(binder.Bind(*item.value), def.columns[*column].type);
+    // SET x = 3, x = 4 assigns the last value (SQLite).
+    auto previous = std::find(out.columns.begin(), out.columns.end(), *column);
+    if (previous != out.columns.end()) {
+      out.values[static_cast<size_t>(previous - out.columns.begin())] = std::move(value);
+      continue;
     }
     out.columns.push_back(*column);
-    out.values.push_back(execution::CastTo(binder.Bind(*item.value), def.columns[*column].type));
+    out.values.push_back(std::move(value));
   }
   return out;
 }
@@ -1085,6 +1191,12 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
 
   // Select items by output position, for GROUP BY and ORDER BY ordinals and
   // aliases.
+  auto names_column = [&](const Expr& e) {
+    for (const auto& c : scope) {
+      if (Matches(c, e)) return true;
+    }
+    return false;
+  };
   auto select_item = [&](const Expr& e, const char* clause) -> const Expr* {
     if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {
       if (e.int_value < 1 || e.int_value > static_cast<int64_t>(q.select_list.size()) ||
@@ -1094,7 +1206,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       }
       return q.select_list[static_cast<size_t>(e.int_value - 1)].expr.get();
     }
-    if (e.kind == ExprKind::kColumnRef && e.names.size() == 1) {
+    // A table column wins over an output alias of the same name (SQLite).
+    if (e.kind == ExprKind::kColumnRef && e.names.size() == 1 && !names_column(e)) {
       for (const auto& item : q.select_list) {
         if (!item.alias.empty() && EqualsIgnoreCase(item.alias, e.names[0])) return item.expr.get();
       }
@@ -1169,10 +1282,19 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
         const bool numeric = spec.arg->type->is_integer() || spec.arg->type->is_floating() ||
                              spec.arg->type->id() == arrow::TypeId::kDecimal128 ||
                              spec.arg->type->id() == arrow::TypeId::kNull;
-        if ((spec.kind == execution::AggKind::kSum || spec.kind == execution::AggKind::kAvg ||
-             spec.kind == execution::AggKind::kTotal) &&
-            !numeric) {
+        const bool summing = spec.kind == execution::AggKind::kSum ||
+                             spec.kind == execution::AggKind::kAvg ||
+                             spec.kind == execution::AggKind::kTotal;
+        if (summing && spec.arg->type->id() == arrow::TypeId::kUtf8) {
+          // Text is summed as the number it starts with (SQLite).
+          std::vector<BoundExprPtr> args;
+          args.push_back(std::move(spec.arg));
+          spec.arg = execution::Call(ExprOp::kTextToReal, arrow::float64(), std::move(args));
+        } else if (summing && !numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, spec.arg->type->ToString());
+        }
+        if (call->distinct && call->args.size() > 1 && n == "group_concat") {
+          Fail(ErrorKind::kBinder, "DISTINCT aggregates must have exactly one argument");
         }
         if (spec.arg->type->id() == arrow::TypeId::kNull &&
             spec.kind != execution::AggKind::kGroupConcat) {
@@ -1194,13 +1316,17 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     }
     // Columns neither grouped nor aggregated take a value from one row of
     // their group (SQLite's rule).
-    std::vector<const Expr*> bare, outside;
+    std::vector<const Expr*> bare, having, outside;
     for (const auto& item : q.select_list)
       CollectBareColumns(*item.expr, &bare);
-    if (q.having) CollectBareColumns(*q.having, &outside);
+    if (q.having) CollectBareColumns(*q.having, &having);
     for (const auto& o : q.order_by)
       CollectBareColumns(*o.expr, &outside);
-    // In HAVING and ORDER BY a bare name may be an output column's alias.
+    // In HAVING a table column wins over an output alias of the same name;
+    // in ORDER BY the alias wins (SQLite's name resolution).
+    for (const Expr* column : having) {
+      (names_column(*column) ? bare : outside).push_back(column);
+    }
     for (const Expr* column : outside) {
       bool alias = false;
       for (const auto& item : q.select_list) {
@@ -1224,7 +1350,15 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
                                         std::move(specs));
     grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true, &db, outer);
-    if (q.having) plan = execution::MakeFilter(std::move(plan), grouped->Condition(*q.having));
+    if (q.having) {
+      std::vector<std::pair<std::string, const Expr*>> aliases;
+      for (const auto& item : q.select_list) {
+        if (!item.alias.empty()) aliases.emplace_back(item.alias, item.expr.get());
+      }
+      grouped->set_aliases(&aliases);
+      plan = execution::MakeFilter(std::move(plan), grouped->Condition(*q.having));
+      grouped->set_aliases(nullptr);
+    }
   } else if (q.having) {
     Fail(ErrorKind::kBinder, "a HAVING clause needs GROUP BY or an aggregate");
   }
