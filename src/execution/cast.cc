@@ -355,9 +355,10 @@ ArrayDataPtr TextToReal(const ArrayData& a) {
     // from_chars stops at the first character that cannot continue a
     // number, which is the prefix SQLite reads; it also accepts "inf" and
     // "nan", which SQLite does not.
-    const bool word = !t.empty() && (std::isalpha(static_cast<unsigned char>(t[0])) ||
-                                      (t.size() > 1 && t[0] == '-' &&
-                                       std::isalpha(static_cast<unsigned char>(t[1]))));
+    const bool word =
+        !t.empty() &&
+        (std::isalpha(static_cast<unsigned char>(t[0])) ||
+         (t.size() > 1 && t[0] == '-' && std::isalpha(static_cast<unsigned char>(t[1]))));
     if (!word) std::from_chars(t.data(), t.data() + t.size(), d);
     b.Append(d);
   }

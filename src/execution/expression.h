@@ -53,7 +53,7 @@ enum class ExprOp {
   kAbs,
   kTextToReal,  // utf8 to float64 as SQLite's arithmetic reads text: the
                 // longest numeric prefix, 0 if there is none
-  kSubquery,  // subquery (scalar, EXISTS, IN with args[0] the tested value)
+  kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
 struct BoundExpr;

@@ -33,7 +33,6 @@ class SubqueryRunner {
 // scalar subquery's result type.
 arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::RecordBatch& input,
                                      const arrow::ArrayData* test, bool negated,
-                                     const arrow::TypePtr& type,
-                                     bool incomparable = false);
+                                     const arrow::TypePtr& type, bool incomparable = false);
 
 }  // namespace llkv::execution

@@ -18,12 +18,9 @@
 #include "interface/result_format.h"
 #include "interface/slt_runner.h"
 #include "llkv/common/error.h"
-#include "sql/sql_engine.h"
+#include "llkv/llkv.h"
 
 namespace {
-
-using llkv::sql::SqlEngine;
-using llkv::sql::StatementResult;
 
 constexpr const char* kUsage =
     "usage: llkv [OPTIONS] [DBFILE]\n"
@@ -37,89 +34,26 @@ constexpr const char* kUsage =
 
 llkv::interface::OutputMode g_mode = llkv::interface::OutputMode::kBox;
 
-void PrintResult(const StatementResult& r) {
-  if (r.schema) {
-    std::fputs(llkv::interface::FormatResult(g_mode, *r.schema, r.batches).c_str(), stdout);
+// Box tables need every row to size their columns; CSV and JSON could
+// stream, but printing each result whole keeps the three modes alike.
+void PrintResult(llkv::Result& r) {
+  if (r.has_rows()) {
+    const auto batches = r.Collect();
+    std::fputs(llkv::interface::FormatResult(g_mode, *r.schema(), batches).c_str(), stdout);
   }
   std::fflush(stdout);
 }
 
-// SQL spelling of a column type, for .schema.
-std::string SqlType(const llkv::arrow::DataType& t) {
-  using llkv::arrow::TypeId;
-  switch (t.id()) {
-    case TypeId::kInt8:
-      return "TINYINT";
-    case TypeId::kInt16:
-      return "SMALLINT";
-    case TypeId::kInt32:
-      return "INTEGER";
-    case TypeId::kInt64:
-      return "BIGINT";
-    case TypeId::kFloat32:
-      return "REAL";
-    case TypeId::kFloat64:
-      return "DOUBLE";
-    case TypeId::kDecimal128:
-      return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
-    case TypeId::kUtf8:
-    case TypeId::kLargeUtf8:
-      return "VARCHAR";
-    case TypeId::kBool:
-      return "BOOLEAN";
-    case TypeId::kDate32:
-      return "DATE";
-    case TypeId::kTimestamp:
-      return "TIMESTAMP";
-    case TypeId::kBinary:
-      return "BLOB";
-    default:
-      return t.ToString();
-  }
-}
-
 // .schema [NAME]: the definitions of tables (with their indexes) and views.
-void PrintSchema(const llkv::runtime::Database& db, const std::string& only) {
-  auto matches = [&](const std::string& name) {
-    if (only.empty()) return true;
-    if (name.size() != only.size()) return false;
-    for (size_t i = 0; i < name.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(name[i])) !=
-          std::tolower(static_cast<unsigned char>(only[i]))) {
-        return false;
-      }
-    }
-    return true;
-  };
-  for (const auto& t : db.Tables()) {
-    if (!matches(t->def().name)) continue;
-    std::string sql = "CREATE TABLE " + t->def().name + "(";
-    for (size_t i = 0; i < t->def().columns.size(); ++i) {
-      const auto& c = t->def().columns[i];
-      sql += (i ? ", " : "") + c.name + " " + SqlType(*c.type) + (c.nullable ? "" : " NOT NULL");
-    }
-    std::printf("%s);\n", sql.c_str());
-    for (const auto& index : db.IndexesOf(t->id())) {
-      std::string cols;
-      for (uint32_t f : index->field_ids) {
-        for (const auto& c : t->def().columns) {
-          if (c.field_id == f) cols += (cols.empty() ? "" : ", ") + c.name;
-        }
-      }
-      std::printf("CREATE %sINDEX %s ON %s(%s);\n", index->unique ? "UNIQUE " : "",
-                  index->name.c_str(), t->def().name.c_str(), cols.c_str());
-    }
-  }
-  for (const auto& v : db.Views()) {
-    if (matches(v->name)) std::printf("%s;\n", v->sql.c_str());
-  }
+void PrintSchema(const llkv::Database& db, const std::string& only) {
+  for (const auto& sql : db.SchemaSql(only))
+    std::printf("%s\n", sql.c_str());
 }
 
 // Runs a script; prints results and errors. Returns false if a statement failed.
-bool RunScript(SqlEngine& engine, const std::string& sql) {
+bool RunScript(llkv::Connection& conn, const std::string& sql) {
   try {
-    for (const auto& statement : SqlEngine::Parse(sql))
-      PrintResult(engine.Run(*statement));
+    conn.Run(sql, PrintResult);
     return true;
   } catch (const std::exception& e) {
     std::fflush(stdout);
@@ -134,9 +68,9 @@ bool StatementComplete(const std::string& buffer) {
   return end != std::string::npos && buffer[end] == ';';
 }
 
-int Interactive(SqlEngine& engine) {
+int Interactive(llkv::Connection& conn) {
   std::fprintf(stdout, "llkv: SQL shell on %s. End statements with ';', .quit to leave.\n",
-               engine.database()->path().c_str());
+               conn.database()->path().c_str());
   std::string buffer;
   while (true) {
     char* line = readline(buffer.empty() ? "llkv> " : "  ...> ");
@@ -153,7 +87,7 @@ int Interactive(SqlEngine& engine) {
       continue;
     }
     if (buffer.empty() && (text == ".schema" || text.rfind(".schema ", 0) == 0)) {
-      PrintSchema(*engine.database(), text.size() > 8 ? text.substr(8) : "");
+      PrintSchema(*conn.database(), text.size() > 8 ? text.substr(8) : "");
       continue;
     }
     if (buffer.empty() && text.rfind(".mode", 0) == 0) {
@@ -164,14 +98,14 @@ int Interactive(SqlEngine& engine) {
       continue;
     }
     if (buffer.empty() && text == ".tables") {
-      for (const auto& t : engine.database()->Tables())
-        std::printf("%s\n", t->def().name.c_str());
+      for (const auto& name : conn.database()->TableNames())
+        std::printf("%s\n", name.c_str());
       continue;
     }
     if (!text.empty()) add_history(text.c_str());
     buffer += text + "\n";
     if (StatementComplete(buffer)) {
-      RunScript(engine, buffer);
+      RunScript(conn, buffer);
       buffer.clear();
     }
   }
@@ -180,32 +114,30 @@ int Interactive(SqlEngine& engine) {
 
 // ---------------------------------------------------------------- --slt
 
-class EngineConnection final : public llkv::slt::Connection {
+class ApiConnection final : public llkv::slt::Connection {
  public:
-  explicit EngineConnection(std::shared_ptr<llkv::runtime::Database> db) : engine_(std::move(db)) {}
+  explicit ApiConnection(std::unique_ptr<llkv::Connection> conn) : conn_(std::move(conn)) {}
   llkv::slt::QueryResult Execute(const std::string& sql) override {
-    auto results = engine_.Execute(sql);
+    llkv::Result r = conn_->Query(sql);
     llkv::slt::QueryResult out;
-    if (!results.empty()) {
-      out.schema = results.back().schema;
-      out.batches = std::move(results.back().batches);
-    }
+    out.schema = r.schema();
+    out.batches = r.Collect();
     return out;
   }
 
  private:
-  SqlEngine engine_;
+  std::unique_ptr<llkv::Connection> conn_;
 };
 
-class EngineDatabase final : public llkv::slt::Database {
+class ApiDatabase final : public llkv::slt::Database {
  public:
-  EngineDatabase() : db_(llkv::runtime::Database::Open(":memory:")) {}
+  ApiDatabase() : db_(llkv::Database::Open(":memory:")) {}
   std::unique_ptr<llkv::slt::Connection> Connect() override {
-    return std::make_unique<EngineConnection>(db_);
+    return std::make_unique<ApiConnection>(db_->Connect());
   }
 
  private:
-  std::shared_ptr<llkv::runtime::Database> db_;
+  std::shared_ptr<llkv::Database> db_;
 };
 
 int RunSlt(const std::vector<std::string>& paths) {
@@ -231,7 +163,7 @@ int RunSlt(const std::vector<std::string>& paths) {
   std::mutex print_mu;
   auto worker = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      outcomes[i] = llkv::slt::RunFile(files[i], [] { return std::make_unique<EngineDatabase>(); });
+      outcomes[i] = llkv::slt::RunFile(files[i], [] { return std::make_unique<ApiDatabase>(); });
       const auto& o = outcomes[i];
       std::lock_guard lock(print_mu);
       for (const auto& f : o.failures) {
@@ -305,19 +237,18 @@ int main(int argc, char** argv) {
     }
     return RunSlt(slt_paths);
   }
-  std::shared_ptr<llkv::runtime::Database> db;
+  std::unique_ptr<llkv::Connection> conn;
   try {
-    db = llkv::runtime::Database::Open(path);
+    conn = llkv::Database::Open(path)->Connect();
   } catch (const llkv::Error& e) {
     std::fprintf(stderr, "llkv: %s\n", e.what());
     return 1;
   }
-  SqlEngine engine(db);
-  if (have_command) return RunScript(engine, command) ? 0 : 1;
+  if (have_command) return RunScript(*conn, command) ? 0 : 1;
   if (!::isatty(STDIN_FILENO)) {
     std::stringstream script;
     script << std::cin.rdbuf();
-    return RunScript(engine, script.str()) ? 0 : 1;
+    return RunScript(*conn, script.str()) ? 0 : 1;
   }
-  return Interactive(engine);
+  return Interactive(*conn);
 }

@@ -11,10 +11,20 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "execution/value.h"
+
 namespace llkv::sql {
+
+// The values a prepared statement's $n parameters take, shared by the
+// statement and its parameter nodes. Binding writes them; planning reads
+// them. An unset (nullopt) parameter is an error when the statement runs.
+struct ParameterSlots {
+  std::vector<std::optional<execution::Value>> values;  // $1 is values[0]
+};
 
 struct SelectStmt;
 struct Expr;
@@ -83,6 +93,7 @@ struct Expr {
   bool all = false;
   bool try_cast = false;
   int parameter_index = 0;
+  std::shared_ptr<ParameterSlots> parameters;  // kParameter: where its value is
   TypeName type;
   ExprPtr operand;
   ExprPtr else_expr;
@@ -196,8 +207,10 @@ struct Statement {
   StatementKind kind;
   std::string text;  // the statement's own SQL text (after dialect rewriting)
   int location = 0;  // byte offset of the statement in the script
-  // Number of $n / ? parameters the statement uses.
+  // Number of $n / ? parameters the statement uses (the highest n), and
+  // their values once bound.
   int parameter_count = 0;
+  std::shared_ptr<ParameterSlots> parameters = std::make_shared<ParameterSlots>();
 };
 using StatementPtr = std::unique_ptr<Statement>;
 

@@ -48,12 +48,15 @@ class Transformer {
     statement_start_ = start;
     statement_end_ = start + len;
     max_parameter_ = 0;
+    parameters_ = std::make_shared<ParameterSlots>();
     StatementPtr s = TransformStatement(raw.stmt());
+    s->parameters = parameters_;
     s->location = static_cast<int>(rewritten_.OriginalOffset(start));
     s->text = text_.substr(start, len);
     const size_t first = s->text.find_first_not_of(" \t\r\n");
     s->text = first == std::string::npos ? "" : s->text.substr(first);
     s->parameter_count = max_parameter_;
+    parameters_->values.resize(static_cast<size_t>(max_parameter_));
     return s;
   }
 
@@ -351,6 +354,7 @@ class Transformer {
         auto e = Make(ExprKind::kParameter, n.param_ref().location());
         e->parameter_index = n.param_ref().number();
         if (e->parameter_index <= 0) Unsupported("parameter $0", e->location);
+        e->parameters = parameters_;
         max_parameter_ = std::max(max_parameter_, e->parameter_index);
         return e;
       }
@@ -943,6 +947,7 @@ class Transformer {
   size_t statement_start_ = 0;
   size_t statement_end_ = 0;
   int max_parameter_ = 0;
+  std::shared_ptr<ParameterSlots> parameters_;
 };
 
 }  // namespace

@@ -172,6 +172,13 @@ class Binder {
         return execution::Constant(Literal(e));
       case ExprKind::kColumnRef:
         return Column(e);
+      case ExprKind::kParameter: {
+        const auto i = static_cast<size_t>(e.parameter_index - 1);
+        if (!e.parameters || i >= e.parameters->values.size() || !e.parameters->values[i]) {
+          Fail(ErrorKind::kInvalidInput, "parameter ${} has no value bound", e.parameter_index);
+        }
+        return execution::Constant(*e.parameters->values[i]);
+      }
       case ExprKind::kUnaryOp:
         return Unary(e);
       case ExprKind::kBinaryOp:

@@ -345,6 +345,11 @@ std::vector<StatementPtr> SqlEngine::Parse(std::string_view sql) {
   return ParseSql(sql);
 }
 
+execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
+  if (statement.kind != StatementKind::kSelect) return nullptr;
+  return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_);
+}
+
 StatementResult SqlEngine::Run(const Statement& statement) {
   return RunStatement(statement, *db_);
 }

@@ -3,13 +3,8 @@
 //
 // Every statement runs in autocommit. Statements of a script run in order;
 // the first failing statement throws (llkv::Error, with its category) and
-// the ones after it do not run.
-//
-// What binds today: CREATE TABLE / DROP TABLE, INSERT ... VALUES | SELECT,
-// SELECT over zero or one table with WHERE, expressions (arithmetic,
-// comparisons, AND/OR/NOT, IS [NOT] NULL, CAST), ORDER BY (expressions,
-// aliases, ordinals) and LIMIT/OFFSET, and VALUES lists. Other statements
-// and expressions report "Not implemented Error" naming the construct.
+// the ones after it do not run. Statements LLKV does not execute report
+// "Not implemented Error" naming the construct.
 #pragma once
 
 #include <memory>
@@ -17,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "execution/operators.h"
 #include "llkv/arrow/record_batch.h"
 #include "runtime/database.h"
 #include "sql/ast.h"
@@ -42,6 +38,12 @@ class SqlEngine {
   // result (or error) as it runs: parse a script, then run its statements.
   static std::vector<StatementPtr> Parse(std::string_view sql);
   StatementResult Run(const Statement& statement);
+
+  // For a statement that returns rows (SELECT, VALUES): its plan, not yet
+  // run; pulling batches from it executes the query. Null for any other
+  // statement, which the caller runs with Run(). The plan refers to
+  // `statement`, which must outlive it.
+  execution::OperatorPtr Open(const Statement& statement);
 
   const std::shared_ptr<runtime::Database>& database() const { return db_; }
 
