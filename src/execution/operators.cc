@@ -6,6 +6,7 @@
 
 #include "common/bit_util.h"
 #include "execution/value.h"
+#include "llkv/arrow/builder.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 
@@ -88,6 +89,53 @@ class TableScan final : public Operator {
   bool with_row_id_;
   SchemaPtr schema_;
   std::unique_ptr<table::TableScanner> scanner_;
+};
+
+// Rows of a table at given row ids (an index lookup's result), fetched a
+// batch at a time; the ids are live rows, so no visibility check is needed.
+class RowIdScan final : public Operator {
+ public:
+  RowIdScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns,
+            std::vector<uint64_t> row_ids, bool with_row_id)
+      : table_(std::move(t)),
+        columns_(std::move(columns)),
+        row_ids_(std::move(row_ids)),
+        with_row_id_(with_row_id) {
+    std::vector<arrow::FieldPtr> fields;
+    if (with_row_id_) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
+    for (size_t c : columns_) {
+      const auto& def = table_->def().columns[c];
+      fields.push_back(arrow::field(def.name, def.type, def.nullable));
+    }
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+  }
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override {
+    constexpr size_t kBatch = 4096;
+    if (next_ >= row_ids_.size()) return nullptr;
+    const size_t n = std::min(kBatch, row_ids_.size() - next_);
+    std::span<const uint64_t> ids(row_ids_.data() + next_, n);
+    next_ += n;
+    std::vector<ArrayDataPtr> out;
+    if (with_row_id_) {
+      arrow::UInt64Builder b(arrow::uint64());
+      b.Reserve(static_cast<int64_t>(n));
+      for (uint64_t id : ids)
+        b.Append(id);
+      out.push_back(b.Finish());
+    }
+    for (auto& col : table_->Fetch(columns_, ids))
+      out.push_back(std::move(col));
+    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(n), std::move(out));
+  }
+
+ private:
+  std::shared_ptr<table::Table> table_;
+  std::vector<size_t> columns_;
+  std::vector<uint64_t> row_ids_;
+  bool with_row_id_;
+  size_t next_ = 0;
+  SchemaPtr schema_;
 };
 
 class Values final : public Operator {
@@ -244,6 +292,11 @@ class Sort final : public Operator {
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
                           bool with_row_id) {
   return std::make_unique<TableScan>(std::move(table), std::move(columns), with_row_id);
+}
+OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
+                          std::vector<uint64_t> row_ids, bool with_row_id) {
+  return std::make_unique<RowIdScan>(std::move(table), std::move(columns), std::move(row_ids),
+                                     with_row_id);
 }
 OperatorPtr MakeValues(SchemaPtr schema, std::vector<RecordBatchPtr> batches) {
   return std::make_unique<Values>(std::move(schema), std::move(batches));

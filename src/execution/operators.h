@@ -29,6 +29,11 @@ using OperatorPtr = std::unique_ptr<Operator>;
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
                           bool with_row_id = false);
 
+// The rows `row_ids` (ascending, live) of a table, as MakeTableScan shapes
+// them: an index lookup's result.
+OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
+                          std::vector<uint64_t> row_ids, bool with_row_id = false);
+
 // Batches given up front (VALUES lists; a single empty row for SELECT
 // without FROM).
 OperatorPtr MakeValues(arrow::SchemaPtr schema, std::vector<arrow::RecordBatchPtr> batches);

@@ -7,25 +7,11 @@
 
 #include "execution/operators.h"
 #include "llkv/common/error.h"
+#include "runtime/ordered_index.h"
 
 namespace llkv::runtime {
 
 namespace {
-
-// Positions in the table's columns of the index's fields.
-std::vector<size_t> IndexColumns(const table::Table& t, const Database::Index& index) {
-  std::vector<size_t> out;
-  for (uint32_t f : index.field_ids) {
-    for (size_t c = 0; c < t.def().columns.size(); ++c) {
-      if (t.def().columns[c].field_id == f) out.push_back(c);
-    }
-  }
-  if (out.size() != index.field_ids.size()) {
-    Fail(ErrorKind::kCorruption, "index {} names columns table {} does not have", index.name,
-         t.def().name);
-  }
-  return out;
-}
 
 // The encoded key of row i over `columns`, or false when part of it is NULL.
 bool Key(const std::vector<arrow::ArrayDataPtr>& columns, int64_t i, std::string* out) {
@@ -89,17 +75,22 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
                  std::span<const uint64_t> replaced) {
   for (const auto& index : db.IndexesOf(table->id())) {
     if (!index->unique) continue;
-    const std::vector<size_t> columns = IndexColumns(*table, *index);
-    absl::flat_hash_set<std::string> keys;
-    ExistingKeys(table, *index, columns, replaced, false, &keys);
+    const std::vector<size_t> columns = Database::IndexColumns(*table, *index);
+    const std::shared_ptr<OrderedIndex> data = db.IndexData(*index);
+    absl::flat_hash_set<std::string> added;
     std::string key;
     for (const auto& batch : rows) {
       std::vector<arrow::ArrayDataPtr> values;
       for (size_t c : columns)
         values.push_back(batch->column(static_cast<int>(c)));
       for (int64_t i = 0; i < batch->num_rows(); ++i) {
-        if (!Key(values, i, &key)) continue;
-        if (!keys.insert(key).second) Duplicate(*table, *index, columns, values, i);
+        key.clear();
+        if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
+        if (!added.insert(key).second) Duplicate(*table, *index, columns, values, i);
+        for (uint64_t id : data->Equal(key, replaced.size() + 1)) {
+          if (!std::binary_search(replaced.begin(), replaced.end(), id))
+            Duplicate(*table, *index, columns, values, i);
+        }
       }
     }
   }
@@ -107,55 +98,53 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
 
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
                                     const arrow::RecordBatch& rows, bool replace) {
-  std::vector<std::shared_ptr<const Database::Index>> indexes;
+  std::vector<std::shared_ptr<OrderedIndex>> data;
+  std::vector<std::vector<arrow::ArrayDataPtr>> new_values;
   for (const auto& index : db.IndexesOf(table->id())) {
-    if (index->unique) indexes.push_back(index);
+    if (!index->unique) continue;
+    data.push_back(db.IndexData(*index));
+    new_values.emplace_back();
+    for (size_t c : Database::IndexColumns(*table, *index))
+      new_values.back().push_back(rows.column(static_cast<int>(c)));
   }
-  // Owner of each key per index: an existing row (id >= 0 as a row id) or a
-  // new row (stored as -1 - position).
-  std::vector<absl::flat_hash_map<std::string, int64_t>> owners(indexes.size());
-  absl::flat_hash_map<int64_t, std::vector<std::pair<size_t, std::string>>> keys_of;
-  std::vector<std::vector<arrow::ArrayDataPtr>> new_values(indexes.size());
-  for (size_t x = 0; x < indexes.size(); ++x) {
-    const std::vector<size_t> columns = IndexColumns(*table, *indexes[x]);
-    ForEachLiveKey(table, columns, [&](uint64_t id, const std::string& key, const auto&, int64_t) {
-      const auto owner = static_cast<int64_t>(id);
-      owners[x][key] = owner;
-      keys_of[owner].emplace_back(x, key);
-    });
-    for (size_t c : columns)
-      new_values[x].push_back(rows.column(static_cast<int>(c)));
-  }
+  // Keys of the new rows kept so far, per index, with their positions.
+  std::vector<absl::flat_hash_map<std::string, int64_t>> owners(data.size());
+  std::vector<std::vector<std::pair<size_t, std::string>>> keys_of(
+      static_cast<size_t>(rows.num_rows()));
+  absl::flat_hash_set<uint64_t> replaced;
   ConflictResolution out;
   std::vector<bool> dropped(static_cast<size_t>(rows.num_rows()), false);
   std::string key;
   for (int64_t i = 0; i < rows.num_rows(); ++i) {
     std::vector<std::pair<size_t, std::string>> mine;
-    std::vector<int64_t> conflicts;
-    for (size_t x = 0; x < indexes.size(); ++x) {
-      if (!Key(new_values[x], i, &key)) continue;
+    std::vector<uint64_t> existing;
+    std::vector<int64_t> earlier;
+    for (size_t x = 0; x < data.size(); ++x) {
+      key.clear();
+      if (!OrderedIndex::EncodeKey(new_values[x], i, &key)) continue;
       auto it = owners[x].find(key);
-      if (it != owners[x].end()) conflicts.push_back(it->second);
+      if (it != owners[x].end()) earlier.push_back(it->second);
+      for (uint64_t id : data[x]->Equal(key, replaced.size() + 1)) {
+        if (!replaced.contains(id)) existing.push_back(id);
+      }
       mine.emplace_back(x, key);
     }
-    if (!conflicts.empty() && !replace) {
+    if (!replace && (!existing.empty() || !earlier.empty())) {
       dropped[static_cast<size_t>(i)] = true;
       continue;
     }
-    for (int64_t owner : conflicts) {
-      auto keys = keys_of.find(owner);
-      if (keys == keys_of.end()) continue;  // already replaced via another index
-      for (const auto& [x, k] : keys->second)
+    for (uint64_t id : existing) {
+      if (replaced.insert(id).second) out.replaced.push_back(id);
+    }
+    for (int64_t p : earlier) {
+      if (dropped[static_cast<size_t>(p)]) continue;
+      dropped[static_cast<size_t>(p)] = true;
+      for (const auto& [x, k] : keys_of[static_cast<size_t>(p)])
         owners[x].erase(k);
-      keys_of.erase(keys);
-      if (owner >= 0)
-        out.replaced.push_back(static_cast<uint64_t>(owner));
-      else
-        dropped[static_cast<size_t>(-1 - owner)] = true;
     }
     for (const auto& [x, k] : mine)
-      owners[x][k] = -1 - i;
-    keys_of[-1 - i] = std::move(mine);
+      owners[x][k] = i;
+    keys_of[static_cast<size_t>(i)] = std::move(mine);
   }
   for (int64_t i = 0; i < rows.num_rows(); ++i) {
     if (!dropped[static_cast<size_t>(i)]) out.keep.push_back(i);
@@ -166,7 +155,7 @@ ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::T
 
 void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index) {
   absl::flat_hash_set<std::string> keys;
-  ExistingKeys(table, index, IndexColumns(*table, index), {}, true, &keys);
+  ExistingKeys(table, index, Database::IndexColumns(*table, index), {}, true, &keys);
 }
 
 }  // namespace llkv::runtime

@@ -2,9 +2,8 @@
 //
 // Keys compare with SQL equality over the index's columns; a key with a
 // NULL in it is never a duplicate (SQLite's and PostgreSQL's rule). The
-// check reads the table's live rows, so it costs a scan of the indexed
-// columns per statement (index lookups replace the scan when the planner
-// gains index access).
+// checks look keys up in the unique indexes' entries (OrderedIndex), so
+// they cost a lookup per new row, not a scan of the table.
 #pragma once
 
 #include <span>

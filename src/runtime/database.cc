@@ -132,7 +132,38 @@ void Database::DropIndex(const std::string& name) {
   if (it == indexes_.end()) Fail(ErrorKind::kCatalog, "Index with name {} does not exist!", name);
   const uint64_t id = it->second->id;
   catalog_->Remove(std::span<const uint64_t>(&id, 1));
+  if (it->second->data) {
+    for (const auto& [table_name, t] : tables_) {
+      if (t->id() == it->second->table_id) t->RemoveObserver(it->second->data.get());
+    }
+  }
   indexes_.erase(it);
+}
+
+std::vector<size_t> Database::IndexColumns(const table::Table& t, const Index& index) {
+  std::vector<size_t> out;
+  for (uint32_t f : index.field_ids) {
+    for (size_t c = 0; c < t.def().columns.size(); ++c) {
+      if (t.def().columns[c].field_id == f) out.push_back(c);
+    }
+  }
+  if (out.size() != index.field_ids.size()) {
+    Fail(ErrorKind::kCorruption, "index {} names columns table {} does not have", index.name,
+         t.def().name);
+  }
+  return out;
+}
+
+std::shared_ptr<OrderedIndex> Database::IndexData(const Index& index) {
+  std::lock_guard lock(mu_);
+  if (index.data) return index.data;
+  for (const auto& [name, t] : tables_) {
+    if (t->id() == index.table_id) {
+      index.data = OrderedIndex::Build(t, IndexColumns(*t, index));
+      return index.data;
+    }
+  }
+  Fail(ErrorKind::kCatalog, "index {} names a table that does not exist", index.name);
 }
 
 std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {

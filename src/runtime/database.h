@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "llkv/storage/pager.h"
+#include "runtime/ordered_index.h"
 #include "table/sys_catalog.h"
 #include "table/table.h"
 
@@ -64,15 +65,21 @@ class Database {
   // Indexes: a name, a table and columns, optionally UNIQUE. PRIMARY KEY
   // and UNIQUE constraints are unique indexes too (named "<table>_pkey",
   // "<table>_unique_<n>"). Uniqueness is enforced by the statements that
-  // write rows (runtime/constraints.h); the planner does not use indexes
-  // for lookups yet.
+  // write rows (runtime/constraints.h) through the index's entries, which
+  // the planner also uses for equality and range lookups.
   struct Index {
     uint64_t id = 0;
     std::string name;
     uint32_t table_id = 0;
     std::vector<uint32_t> field_ids;  // the table's columns, by field id
     bool unique = false;
+    mutable std::shared_ptr<OrderedIndex> data;  // built on first use
   };
+  // The index's entries, built from the table on first use and kept
+  // current from then on.
+  std::shared_ptr<OrderedIndex> IndexData(const Index& index);
+  // Positions in `t`'s columns of the index's fields.
+  static std::vector<size_t> IndexColumns(const table::Table& t, const Index& index);
   std::shared_ptr<const Index> FindIndex(const std::string& name) const;
   std::vector<std::shared_ptr<const Index>> IndexesOf(uint32_t table_id) const;
   // Throws Catalog Error if an index of that name exists.

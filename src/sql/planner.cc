@@ -1,5 +1,7 @@
 #include "sql/planner.h"
 
+#include "sql/access_path.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -817,6 +819,7 @@ void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out) {
 struct FromPlan {
   OperatorPtr plan;
   Scope scope;
+  std::shared_ptr<table::Table> table;  // set while `plan` is a full scan of a base table
 };
 
 // Appends `right`'s columns to `left`'s, renumbered after them.
@@ -967,6 +970,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
       }
       out.plan = execution::MakeTableScan(t, std::move(columns));
+      out.table = t;
       return out;
     }
     case TableRefKind::kSubquery: {
@@ -1005,6 +1009,104 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
   Fail(ErrorKind::kInternal, "unknown FROM item");
 }
 
+// Whether `e` is a constant: literals and parameters under operators and
+// casts.
+bool IsConstant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter:
+      return true;
+    case ExprKind::kUnaryOp:
+    case ExprKind::kBinaryOp:
+    case ExprKind::kCast:
+      for (const auto& a : e.args) {
+        if (!IsConstant(*a)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The table column `e` names: scope entries of a base table are its
+// columns in order, starting at output position `offset`.
+std::optional<size_t> TableColumn(const Expr& e, const Scope& scope, int offset) {
+  if (e.kind != ExprKind::kColumnRef) return std::nullopt;
+  std::optional<size_t> found;
+  for (const auto& c : scope) {
+    if (!Matches(c, e)) continue;
+    if (found) return std::nullopt;  // ambiguous: the binder reports it
+    found = static_cast<size_t>(c.index - offset);
+  }
+  return found;
+}
+
+// The conjuncts among `terms` of the form `column op constant` (also
+// BETWEEN and IN lists), for choosing an index.
+std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& terms,
+                                              const Scope& scope, int offset) {
+  static const std::pair<const char*, ExprOp> kOps[] = {
+      {"=", ExprOp::kEqual},      {"==", ExprOp::kEqual},  {"<", ExprOp::kLess},
+      {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater}, {">=", ExprOp::kGreaterEqual}};
+  auto flip = [](ExprOp op) {
+    switch (op) {
+      case ExprOp::kLess:
+        return ExprOp::kGreater;
+      case ExprOp::kLessEqual:
+        return ExprOp::kGreaterEqual;
+      case ExprOp::kGreater:
+        return ExprOp::kLess;
+      case ExprOp::kGreaterEqual:
+        return ExprOp::kLessEqual;
+      default:
+        return op;
+    }
+  };
+  std::vector<ColumnPredicate> out;
+  auto add = [&](size_t column, ExprOp op, const std::vector<const Expr*>& constants) {
+    ColumnPredicate p{column, op, {}};
+    for (const Expr* c : constants) {
+      Value v;
+      try {
+        v = EvaluateConstant(*c);
+      } catch (const Error&) {
+        return;  // the filter reports it, if a row reaches it
+      }
+      if (v.is_null()) return;
+      p.values.push_back(std::move(v));
+    }
+    out.push_back(std::move(p));
+  };
+  for (const Expr* t : terms) {
+    if (t->kind == ExprKind::kBinaryOp) {
+      for (const auto& [sym, op] : kOps) {
+        if (t->op != sym) continue;
+        if (auto c = TableColumn(*t->args[0], scope, offset); c && IsConstant(*t->args[1])) {
+          add(*c, op, {t->args[1].get()});
+        } else if (auto c2 = TableColumn(*t->args[1], scope, offset);
+                   c2 && IsConstant(*t->args[0])) {
+          add(*c2, flip(op), {t->args[0].get()});
+        }
+      }
+    } else if (t->kind == ExprKind::kBetween && !t->negated) {
+      auto c = TableColumn(*t->args[0], scope, offset);
+      if (c && IsConstant(*t->args[1]) && IsConstant(*t->args[2])) {
+        add(*c, ExprOp::kGreaterEqual, {t->args[1].get()});
+        add(*c, ExprOp::kLessEqual, {t->args[2].get()});
+      }
+    } else if (t->kind == ExprKind::kInList && !t->negated) {
+      auto c = TableColumn(*t->args[0], scope, offset);
+      std::vector<const Expr*> items;
+      for (size_t i = 1; i < t->args.size(); ++i) {
+        if (!IsConstant(*t->args[i])) return out;
+        items.push_back(t->args[i].get());
+      }
+      if (c && !items.empty()) add(*c, ExprOp::kEqual, items);
+    }
+  }
+  return out;
+}
+
 // Plans a comma-separated FROM list: items are joined greedily, each time
 // preferring one that a WHERE equality links to those already joined, and
 // every WHERE conjunct is applied as soon as its columns are available (as
@@ -1017,6 +1119,22 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
   for (const auto& item : items) {
     plans.push_back(PlanFromItem(*item, db, outer));
     all = Concat(all, plans.back().scope);
+  }
+  // A base table with conjuncts an index answers is read through it (the
+  // conjuncts still filter its rows).
+  for (auto& p : plans) {
+    if (!p.table) continue;
+    std::vector<const Expr*> own;
+    for (const Expr* t : *terms) {
+      if (Touches(*t, p.scope) && Covered(*t, p.scope, all)) own.push_back(t);
+    }
+    std::vector<size_t> columns(p.table->def().columns.size());
+    for (size_t i = 0; i < columns.size(); ++i)
+      columns[i] = i;
+    if (auto scan =
+            ChooseIndexScan(db, p.table, columns, false, ColumnPredicates(own, p.scope, 0))) {
+      p.plan = std::move(scan);
+    }
   }
   // Conjuncts over a single item filter it before any join.
   for (auto& p : plans) {
@@ -1142,7 +1260,11 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
                      def.columns[i].type});
   }
   RowChangePlan out;
-  out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true);
+  std::vector<const Expr*> terms;
+  if (where) SplitConjuncts(*where, &terms);
+  out.rows =
+      ChooseIndexScan(db, table, all, /*with_row_id=*/true, ColumnPredicates(terms, scope, 1));
+  if (!out.rows) out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true);
   Binder binder(scope, nullptr, false, &db, nullptr);
   if (where) out.rows = execution::MakeFilter(std::move(out.rows), binder.Condition(*where));
   for (const auto& item : set) {

@@ -153,7 +153,19 @@ uint64_t Table::Insert(const arrow::RecordBatch& rows, TxnId txn) {
   store_->Append(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), n,
                                            std::move(columns)));
   next_row_id_ = first + static_cast<uint64_t>(n);
+  for (const auto& o : observers_)
+    o->RowsInserted(first, rows);
   return first;
+}
+
+void Table::AddObserver(std::shared_ptr<TableObserver> observer) {
+  std::lock_guard lock(write_mu_);
+  observers_.push_back(std::move(observer));
+}
+
+void Table::RemoveObserver(const TableObserver* observer) {
+  std::lock_guard lock(write_mu_);
+  std::erase_if(observers_, [&](const auto& o) { return o.get() == observer; });
 }
 
 void Table::MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn) {
@@ -165,6 +177,8 @@ void Table::MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn) {
       ColumnStore::ColumnField("deleted_by", arrow::uint64(), DeletedByField())};
   store_->Append(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), n,
                                            {Uint64Column(row_ids), RepeatedUint64(txn, n)}));
+  for (const auto& o : observers_)
+    o->RowsDeleted(row_ids);
 }
 
 void Table::ClearDeleted(std::span<const uint64_t> row_ids) {
@@ -172,6 +186,8 @@ void Table::ClearDeleted(std::span<const uint64_t> row_ids) {
   std::lock_guard lock(write_mu_);
   const LogicalFieldId f = DeletedByField();
   store_->DeleteRows(std::span<const LogicalFieldId>(&f, 1), row_ids);
+  for (const auto& o : observers_)
+    o->RowsRestored(row_ids);
 }
 
 void Table::RemoveRows(std::span<const uint64_t> row_ids) {
@@ -183,6 +199,8 @@ void Table::RemoveRows(std::span<const uint64_t> row_ids) {
     if (store_->HasColumn(UserField(i))) fields.push_back(UserField(i));
   }
   std::erase_if(fields, [&](const LogicalFieldId& f) { return !store_->HasColumn(f); });
+  for (const auto& o : observers_)  // while the rows can still be read
+    o->RowsDeleted(row_ids);
   store_->DeleteRows(fields, row_ids);
 }
 

@@ -69,6 +69,20 @@ class TableScanner {
   std::vector<bool> present_;  // per output column after row_id: stored yet?
 };
 
+// Told of every change to a table's rows after it is stored, under the
+// table's write lock: for structures derived from the rows (indexes).
+// Observers must not write to the table.
+class TableObserver {
+ public:
+  virtual ~TableObserver() = default;
+  // Rows first, first + 1, ... were appended with the user columns `rows`.
+  virtual void RowsInserted(uint64_t first, const arrow::RecordBatch& rows) = 0;
+  // `row_ids` (ascending) stopped being live: marked deleted or removed.
+  virtual void RowsDeleted(std::span<const uint64_t> row_ids) = 0;
+  // `row_ids` (ascending) are live again (an undone delete).
+  virtual void RowsRestored(std::span<const uint64_t> row_ids) = 0;
+};
+
 class Table {
  public:
   Table(std::shared_ptr<ColumnStore> store, TableDef def);
@@ -112,7 +126,11 @@ class Table {
   // Drops every column of the table from the store.
   void DropStorage();
 
+  void AddObserver(std::shared_ptr<TableObserver> observer);
+  void RemoveObserver(const TableObserver* observer);
+
  private:
+  std::vector<std::shared_ptr<TableObserver>> observers_;  // guarded by write_mu_
   std::shared_ptr<ColumnStore> store_;
   TableDef def_;
   mutable std::mutex write_mu_;

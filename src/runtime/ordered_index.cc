@@ -1,0 +1,177 @@
+#include "runtime/ordered_index.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "execution/operators.h"
+#include "llkv/common/error.h"
+
+namespace llkv::runtime {
+
+using arrow::TypeId;
+
+namespace {
+
+void PutBigEndian(uint64_t v, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+
+}  // namespace
+
+void OrderedIndex::EncodeValue(const execution::Value& v, std::string* out) {
+  switch (v.type()->id()) {
+    case TypeId::kBool:
+      out->push_back(v.boolean() ? '\1' : '\0');
+      return;
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      double d = v.float64();
+      if (d == 0) d = 0;  // -0.0 is 0.0
+      if (std::isnan(d)) d = NAN;
+      uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      PutBigEndian((bits & kSignBit) ? ~bits : (bits | kSignBit), out);
+      return;
+    }
+    case TypeId::kDecimal128: {
+      const arrow::Decimal128 d = v.decimal();
+      const auto u = static_cast<unsigned __int128>(d);
+      PutBigEndian(static_cast<uint64_t>(u >> 64) ^ kSignBit, out);
+      PutBigEndian(static_cast<uint64_t>(u), out);
+      return;
+    }
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+    case TypeId::kBinary:
+      // 0x00 is escaped as 0x00 0xff and the end marked by 0x00 0x00, which
+      // keeps byte order and makes the encoding prefix-free.
+      for (char c : v.str()) {
+        out->push_back(c);
+        if (c == '\0') out->push_back('\xff');
+      }
+      out->append("\0\0", 2);
+      return;
+    case TypeId::kUInt64:
+      PutBigEndian(static_cast<uint64_t>(v.int64()), out);
+      return;
+    default:  // signed integers, dates, timestamps
+      PutBigEndian(static_cast<uint64_t>(v.int64()) ^ kSignBit, out);
+      return;
+  }
+}
+
+bool OrderedIndex::EncodeKey(const std::vector<arrow::ArrayDataPtr>& values, int64_t row,
+                             std::string* out) {
+  for (const auto& a : values) {
+    if (a->IsNull(row)) return false;
+    EncodeValue(execution::Value::FromArray(*a, row), out);
+  }
+  return true;
+}
+
+std::shared_ptr<OrderedIndex> OrderedIndex::Build(const std::shared_ptr<table::Table>& table,
+                                                  std::vector<size_t> columns) {
+  auto index = std::make_shared<OrderedIndex>(table.get(), columns);
+  // Registered before the scan: an entry added twice is one entry.
+  table->AddObserver(index);
+  auto scan = execution::MakeTableScan(table, columns, /*with_row_id=*/true);
+  while (auto batch = scan->Next()) {
+    std::vector<arrow::ArrayDataPtr> values;
+    for (size_t k = 0; k < columns.size(); ++k)
+      values.push_back(batch->column(static_cast<int>(k + 1)));
+    const auto* ids = batch->column(0)->values<uint64_t>();
+    index->Add(values, std::span<const uint64_t>(ids, static_cast<size_t>(batch->num_rows())),
+               true);
+  }
+  return index;
+}
+
+void OrderedIndex::Add(const std::vector<arrow::ArrayDataPtr>& values,
+                       std::span<const uint64_t> row_ids, bool insert) {
+  std::string entry;
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    entry.clear();
+    if (!EncodeKey(values, static_cast<int64_t>(i), &entry)) continue;
+    PutBigEndian(row_ids[i], &entry);
+    if (insert)
+      entries_.insert(entry);
+    else
+      entries_.erase(entry);
+  }
+}
+
+void OrderedIndex::Fetched(std::span<const uint64_t> row_ids, bool insert) {
+  if (row_ids.empty()) return;
+  Add(table_->Fetch(columns_, row_ids), row_ids, insert);
+}
+
+void OrderedIndex::RowsInserted(uint64_t first, const arrow::RecordBatch& rows) {
+  std::vector<arrow::ArrayDataPtr> values;
+  for (size_t c : columns_)
+    values.push_back(rows.column(static_cast<int>(c)));
+  std::vector<uint64_t> ids(static_cast<size_t>(rows.num_rows()));
+  for (size_t i = 0; i < ids.size(); ++i)
+    ids[i] = first + i;
+  Add(values, ids, true);
+}
+
+void OrderedIndex::RowsDeleted(std::span<const uint64_t> row_ids) {
+  Fetched(row_ids, false);
+}
+
+void OrderedIndex::RowsRestored(std::span<const uint64_t> row_ids) {
+  Fetched(row_ids, true);
+}
+
+size_t OrderedIndex::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+namespace {
+
+uint64_t RowIdOf(const std::string& entry) {
+  uint64_t v = 0;
+  for (size_t i = entry.size() - 8; i < entry.size(); ++i)
+    v = (v << 8) | static_cast<uint8_t>(entry[i]);
+  return v;
+}
+
+}  // namespace
+
+std::vector<uint64_t> OrderedIndex::Equal(const std::string& prefix, size_t limit) const {
+  std::vector<uint64_t> out;
+  std::lock_guard lock(mu_);
+  for (auto it = entries_.lower_bound(prefix);
+       it != entries_.end() && it->starts_with(prefix) && out.size() < limit; ++it) {
+    out.push_back(RowIdOf(*it));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<uint64_t> OrderedIndex::Range(const std::optional<Bound>& lower,
+                                          const std::optional<Bound>& upper, size_t limit) const {
+  std::vector<uint64_t> out;
+  std::lock_guard lock(mu_);
+  auto it = lower ? entries_.lower_bound(lower->key) : entries_.begin();
+  if (lower && !lower->inclusive) {
+    while (it != entries_.end() && it->starts_with(lower->key))
+      ++it;
+  }
+  for (; it != entries_.end() && out.size() < limit; ++it) {
+    if (upper) {
+      const bool equal = it->starts_with(upper->key);
+      if (equal ? !upper->inclusive : *it > upper->key) break;
+    }
+    out.push_back(RowIdOf(*it));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace llkv::runtime

@@ -1,0 +1,34 @@
+// Access paths: whether a base table is read by a full scan or through one
+// of its indexes, chosen from the WHERE conjuncts that compare a column
+// with a constant.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "execution/operators.h"
+#include "execution/value.h"
+#include "runtime/database.h"
+
+namespace llkv::sql {
+
+// `column op value`, with `column` a position in the table's columns and
+// `value` a non-null constant. kEqual with several `values` is an IN list.
+struct ColumnPredicate {
+  size_t column = 0;
+  execution::ExprOp op = execution::ExprOp::kEqual;
+  std::vector<execution::Value> values;
+};
+
+// An index lookup producing the table's rows that may satisfy
+// `predicates` (a superset of those that do: the caller still filters),
+// shaped as MakeTableScan(table, columns, with_row_id) would; or null when
+// no index applies or a full scan is cheaper. Equality on an index's first
+// column always pays; a range pays when it selects under a quarter of the
+// table.
+execution::OperatorPtr ChooseIndexScan(runtime::Database& db,
+                                       const std::shared_ptr<table::Table>& table,
+                                       const std::vector<size_t>& columns, bool with_row_id,
+                                       const std::vector<ColumnPredicate>& predicates);
+
+}  // namespace llkv::sql

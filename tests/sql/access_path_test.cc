@@ -1,0 +1,88 @@
+// Index access paths: which predicates an index answers, that the answer
+// is the matching live rows, and that the key encoding keeps SQL order.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "runtime/ordered_index.h"
+#include "sql/access_path.h"
+#include "sql/sql_engine.h"
+
+namespace llkv::sql {
+namespace {
+
+using execution::ExprOp;
+using execution::Value;
+
+int64_t Rows(execution::Operator& op) {
+  int64_t n = 0;
+  while (auto b = op.Next())
+    n += b->num_rows();
+  return n;
+}
+
+TEST(AccessPathTest, EqualityUsesAnIndexRangesOnlyWhenSelective) {
+  auto db = runtime::Database::Open(":memory:");
+  SqlEngine engine(db);
+  engine.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT)");
+  std::string insert = "INSERT INTO t VALUES ";
+  for (int i = 0; i < 1000; ++i)
+    insert += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string(i % 10) + ", 'x')";
+  engine.Execute(insert);
+  auto t = db->FindTable("t");
+  const std::vector<size_t> all = {0, 1, 2};
+  // id = 42 through the primary key.
+  auto scan = ChooseIndexScan(*db, t, all, false, {{0, ExprOp::kEqual, {Value::Int64(42)}}});
+  ASSERT_NE(scan, nullptr);
+  EXPECT_EQ(Rows(*scan), 1);
+  // No index on k: a full scan.
+  EXPECT_EQ(ChooseIndexScan(*db, t, all, false, {{1, ExprOp::kEqual, {Value::Int64(3)}}}), nullptr);
+  // A narrow range pays, a wide one does not.
+  scan = ChooseIndexScan(
+      *db, t, all, false,
+      {{0, ExprOp::kGreaterEqual, {Value::Int64(10)}}, {0, ExprOp::kLess, {Value::Int64(20)}}});
+  ASSERT_NE(scan, nullptr);
+  EXPECT_EQ(Rows(*scan), 10);
+  EXPECT_EQ(ChooseIndexScan(*db, t, all, false, {{0, ExprOp::kGreater, {Value::Int64(10)}}}),
+            nullptr);
+  // Deleted rows leave the index.
+  engine.Execute("DELETE FROM t WHERE id < 15");
+  scan = ChooseIndexScan(
+      *db, t, all, false,
+      {{0, ExprOp::kGreaterEqual, {Value::Int64(10)}}, {0, ExprOp::kLess, {Value::Int64(20)}}});
+  ASSERT_NE(scan, nullptr);
+  EXPECT_EQ(Rows(*scan), 5);
+}
+
+TEST(AccessPathTest, KeyEncodingKeepsSqlOrder) {
+  std::mt19937_64 rng(7);
+  auto check = [](const std::vector<Value>& values) {
+    for (const auto& a : values) {
+      for (const auto& b : values) {
+        std::string x, y;
+        runtime::OrderedIndex::EncodeValue(a, &x);
+        runtime::OrderedIndex::EncodeValue(b, &y);
+        const int c = execution::CompareValues(a, b);
+        EXPECT_EQ(c < 0, x < y) << a.ToString() << " vs " << b.ToString();
+        EXPECT_EQ(c == 0, x == y) << a.ToString() << " vs " << b.ToString();
+      }
+    }
+  };
+  std::vector<Value> ints = {Value::Int64(INT64_MIN), Value::Int64(-1), Value::Int64(0),
+                             Value::Int64(1), Value::Int64(INT64_MAX)};
+  std::vector<Value> doubles = {Value::Double(-1e300), Value::Double(-1.5), Value::Double(0.0),
+                                Value::Double(1e-300), Value::Double(2.5),  Value::Double(1e300)};
+  std::vector<Value> texts = {Value::String(""),  Value::String(std::string("a\0b", 3)),
+                              Value::String("a"), Value::String("ab"),
+                              Value::String("b"), Value::String("\xff")};
+  for (int i = 0; i < 50; ++i) {
+    ints.push_back(Value::Int64(static_cast<int64_t>(rng())));
+    doubles.push_back(Value::Double(static_cast<double>(static_cast<int64_t>(rng())) / 1e6));
+  }
+  check(ints);
+  check(doubles);
+  check(texts);
+}
+
+}  // namespace
+}  // namespace llkv::sql
