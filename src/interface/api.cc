@@ -166,6 +166,8 @@ std::vector<std::string> Database::SchemaSql(const std::string& name) const {
       out.push_back(fmt::format("CREATE {}INDEX {} ON {}({});", index->unique ? "UNIQUE " : "",
                                 index->name, t->def().name, cols));
     }
+    for (const auto& trigger : db_->TriggersOf(t->def().name))
+      out.push_back(trigger->sql + ";");
   }
   for (const auto& v : db_->Views()) {
     if (matches(v->name)) out.push_back(v->sql + ";");

@@ -72,6 +72,22 @@ void Database::Load() {
       views_[Lower(v->name)] = std::move(v);
       continue;
     }
+    if (entry.kind == table::CatalogKind::kTrigger) {
+      // definition: the table's name, a NUL, the CREATE TRIGGER text.
+      auto t = std::make_shared<Trigger>();
+      t->id = entry.id;
+      t->name = entry.name;
+      const std::string def(entry.definition.begin(), entry.definition.end());
+      const size_t nul = def.find('\0');
+      if (nul == std::string::npos) {
+        Fail(ErrorKind::kCorruption, "{}: catalog entry {} ('{}') is not a trigger definition",
+             path_, entry.id, entry.name);
+      }
+      t->table = def.substr(0, nul);
+      t->sql = def.substr(nul + 1);
+      triggers_[Lower(t->name)] = std::move(t);
+      continue;
+    }
     if (entry.kind == table::CatalogKind::kIndex) {
       indexes_[Lower(entry.name)] = std::make_shared<Index>(DecodeIndex(
           entry, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name)));
@@ -166,6 +182,57 @@ std::shared_ptr<OrderedIndex> Database::IndexData(const Index& index) {
   Fail(ErrorKind::kCatalog, "index {} names a table that does not exist", index.name);
 }
 
+std::shared_ptr<const Database::Trigger> Database::FindTrigger(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = triggers_.find(Lower(name));
+  return it == triggers_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const Database::Trigger>> Database::TriggersOf(
+    const std::string& table) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<const Trigger>> out;
+  for (const auto& [name, t] : triggers_) {
+    if (Lower(t->table) == Lower(table)) out.push_back(t);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  return out;
+}
+
+void Database::CreateTrigger(const std::string& name, const std::string& table,
+                             const std::string& sql) {
+  std::lock_guard lock(mu_);
+  const std::string key = Lower(name);
+  if (triggers_.contains(key)) {
+    Fail(ErrorKind::kCatalog, "Trigger with name \"{}\" already exists!", name);
+  }
+  if (!tables_.contains(Lower(table))) {
+    Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", table);
+  }
+  auto t = std::make_shared<Trigger>();
+  t->id = catalog_->AllocateId();
+  t->name = name;
+  t->table = table;
+  t->sql = sql;
+  std::string def = table;
+  def.push_back('\0');
+  def += sql;
+  table::CatalogEntry entry{t->id, table::CatalogKind::kTrigger, name,
+                            std::vector<uint8_t>(def.begin(), def.end())};
+  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+  triggers_[key] = std::move(t);
+}
+
+void Database::DropTrigger(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = triggers_.find(Lower(name));
+  if (it == triggers_.end())
+    Fail(ErrorKind::kCatalog, "Trigger with name {} does not exist!", name);
+  const uint64_t id = it->second->id;
+  catalog_->Remove(std::span<const uint64_t>(&id, 1));
+  triggers_.erase(it);
+}
+
 std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = views_.find(Lower(name));
@@ -233,6 +300,14 @@ void Database::DropTable(const std::string& name) {
       ix = indexes_.erase(ix);
     } else {
       ++ix;
+    }
+  }
+  for (auto tr = triggers_.begin(); tr != triggers_.end();) {
+    if (Lower(tr->second->table) == Lower(name)) {
+      ids.push_back(tr->second->id);
+      tr = triggers_.erase(tr);
+    } else {
+      ++tr;
     }
   }
   catalog_->Remove(ids);

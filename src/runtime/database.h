@@ -86,6 +86,22 @@ class Database {
   void CreateIndex(Index index);
   void DropIndex(const std::string& name);
 
+  // Triggers: SQL text kept in the catalog, attached to a table and dropped
+  // with it; `compiled` caches the SQL layer's parse.
+  struct Trigger {
+    uint64_t id = 0;
+    std::string name;
+    std::string table;  // as the table is named
+    std::string sql;    // the whole CREATE TRIGGER statement
+    mutable std::shared_ptr<const void> compiled;
+  };
+  std::shared_ptr<const Trigger> FindTrigger(const std::string& name) const;
+  // The table's triggers, in creation order.
+  std::vector<std::shared_ptr<const Trigger>> TriggersOf(const std::string& table) const;
+  // Throws Catalog Error if a trigger of that name exists or the table does not.
+  void CreateTrigger(const std::string& name, const std::string& table, const std::string& sql);
+  void DropTrigger(const std::string& name);
+
   // A new transaction id for stamping row versions.
   table::TxnId NextTxnId() { return next_txn_.fetch_add(1); }
 
@@ -101,9 +117,10 @@ class Database {
   std::shared_ptr<table::ColumnStore> store_;
   std::unique_ptr<table::SysCatalog> catalog_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<table::Table>> tables_;  // by lower-case name
-  std::map<std::string, std::shared_ptr<const View>> views_;     // by lower-case name
-  std::map<std::string, std::shared_ptr<const Index>> indexes_;  // by lower-case name
+  std::map<std::string, std::shared_ptr<table::Table>> tables_;     // by lower-case name
+  std::map<std::string, std::shared_ptr<const View>> views_;        // by lower-case name
+  std::map<std::string, std::shared_ptr<const Index>> indexes_;     // by lower-case name
+  std::map<std::string, std::shared_ptr<const Trigger>> triggers_;  // by lower-case name
   std::atomic<table::TxnId> next_txn_{1};
 };
 

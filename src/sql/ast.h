@@ -199,6 +199,7 @@ enum class StatementKind {
   kTransaction,
   kExplain,
   kReindex,
+  kCreateTrigger,
 };
 
 struct Statement {
@@ -318,7 +319,26 @@ struct CreateIndexStatement : Statement {
   std::vector<OrderItem> keys;
 };
 
-enum class ObjectKind { kTable, kView, kIndex, kSchema };
+enum class ObjectKind { kTable, kView, kIndex, kSchema, kTrigger };
+
+enum class TriggerTiming { kBefore, kAfter, kInsteadOf };
+enum class TriggerEvent { kInsert, kUpdate, kDelete };
+
+// CREATE TRIGGER (SQLite's syntax; libpg_query does not parse it). The WHEN
+// condition and the body statements are kept as text: they are parsed with
+// NEW.x and OLD.x replaced by each row's values when the trigger fires.
+struct CreateTriggerStatement : Statement {
+  CreateTriggerStatement() : Statement(StatementKind::kCreateTrigger) {}
+  std::string name;
+  bool if_not_exists = false;
+  bool temporary = false;
+  TriggerTiming timing = TriggerTiming::kBefore;
+  TriggerEvent event = TriggerEvent::kInsert;
+  std::vector<std::string> update_columns;  // UPDATE OF a, b
+  std::string table;
+  std::string when;               // empty: always
+  std::vector<std::string> body;  // one statement's text each
+};
 
 struct DropStatement : Statement {
   DropStatement() : Statement(StatementKind::kDrop) {}

@@ -2,6 +2,8 @@
 // This is the only file that sees protobuf or libpg_query types.
 #include "sql/parser.h"
 
+#include "sql/trigger.h"
+
 #include <pg_query.h>
 
 #include <charconv>
@@ -952,7 +954,9 @@ class Transformer {
 
 }  // namespace
 
-std::vector<StatementPtr> ParseSql(std::string_view sql) {
+namespace {
+
+std::vector<StatementPtr> ParsePostgres(std::string_view sql) {
   const std::string original(sql);
   RewrittenSql rewritten = RewriteDialect(sql);
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(rewritten.text.c_str());
@@ -974,6 +978,41 @@ std::vector<StatementPtr> ParseSql(std::string_view sql) {
   std::vector<StatementPtr> out;
   for (const auto& raw : tree.stmts())
     out.push_back(t.Statement(raw));
+  return out;
+}
+
+}  // namespace
+
+std::vector<StatementPtr> ParseSql(std::string_view sql) {
+  // Trigger statements (SQLite's syntax) are parsed apart; the rest of the
+  // script goes to PostgreSQL's parser with them blanked out, so offsets,
+  // lines and columns stay those of the whole script.
+  bool maybe_trigger = false;
+  for (size_t i = 0; i + 7 <= sql.size() && !maybe_trigger; ++i) {
+    maybe_trigger = true;
+    for (size_t k = 0; k < 7 && maybe_trigger; ++k) {
+      maybe_trigger = std::tolower(static_cast<unsigned char>(sql[i + k])) == "trigger"[k];
+    }
+  }
+  if (!maybe_trigger) return ParsePostgres(sql);
+  std::vector<StatementPtr> triggers;
+  const auto spans = FindTriggerStatements(sql, &triggers);
+  if (spans.empty()) return ParsePostgres(sql);
+  std::string blanked(sql);
+  for (const auto& [begin, end] : spans) {
+    for (size_t i = begin; i < end; ++i) {
+      if (blanked[i] != '\n') blanked[i] = ' ';
+    }
+  }
+  std::vector<StatementPtr> others = ParsePostgres(blanked);
+  std::vector<StatementPtr> out;
+  size_t a = 0, b = 0;
+  while (a < triggers.size() || b < others.size()) {
+    if (b == others.size() || (a < triggers.size() && triggers[a]->location < others[b]->location))
+      out.push_back(std::move(triggers[a++]));
+    else
+      out.push_back(std::move(others[b++]));
+  }
   return out;
 }
 

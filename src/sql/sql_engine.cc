@@ -10,6 +10,7 @@
 #include "runtime/constraints.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/trigger.h"
 
 namespace llkv::sql {
 
@@ -116,6 +117,34 @@ StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) 
   return {};
 }
 
+StatementResult CreateTrigger(const CreateTriggerStatement& s, runtime::Database& db) {
+  if (db.FindTrigger(s.name)) {
+    if (s.if_not_exists) return {};
+    Fail(ErrorKind::kCatalog, "Trigger with name \"{}\" already exists!", s.name);
+  }
+  if (!db.FindTable(s.table)) {
+    if (db.FindView(s.table)) {
+      Fail(ErrorKind::kNotImplemented, "triggers on views (INSTEAD OF) are not supported yet");
+    }
+    Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table);
+  }
+  if (s.timing == TriggerTiming::kInsteadOf) {
+    Fail(ErrorKind::kBinder, "cannot create INSTEAD OF trigger on table: {}", s.table);
+  }
+  // The body must parse now; names bind when it runs, as in SQLite.
+  for (const auto& body : s.body) {
+    for (const auto& statement : ParseSql(body)) {
+      if (statement->kind != StatementKind::kInsert && statement->kind != StatementKind::kUpdate &&
+          statement->kind != StatementKind::kDelete && statement->kind != StatementKind::kSelect) {
+        Fail(ErrorKind::kParser, "a trigger body holds INSERT, UPDATE, DELETE and SELECT only: {}",
+             statement->text.substr(0, 60));
+      }
+    }
+  }
+  db.CreateTrigger(s.name, s.table, s.text);
+  return {};
+}
+
 StatementResult CreateIndex(const CreateIndexStatement& s, runtime::Database& db) {
   auto t = db.FindTable(s.table.back());
   if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
@@ -165,8 +194,18 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
     }
     return {};
   }
+  if (s.object == ObjectKind::kTrigger) {
+    for (const auto& name : s.names) {
+      if (!db.FindTrigger(name.back())) {
+        if (s.if_exists) continue;
+        Fail(ErrorKind::kCatalog, "Trigger with name {} does not exist!", name.back());
+      }
+      db.DropTrigger(name.back());
+    }
+    return {};
+  }
   if (s.object != ObjectKind::kTable) {
-    Fail(ErrorKind::kNotImplemented, "DROP INDEX and DROP SCHEMA are not supported yet");
+    Fail(ErrorKind::kNotImplemented, "DROP SCHEMA is not supported yet");
   }
   for (const auto& name : s.names) {
     if (!db.FindTable(name.back())) {
@@ -177,6 +216,10 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
   }
   return {};
 }
+
+StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
+                            const arrow::RecordBatchPtr& batch, ConflictAction on_conflict,
+                            runtime::Database& db);
 
 StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   if (s.on_conflict == ConflictAction::kUpdate) {
@@ -233,7 +276,32 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
     fields.push_back(arrow::field(c.name, c.type));
   auto batch = arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
                                         std::move(columns));
-  if (s.on_conflict == ConflictAction::kNone) {
+  if (!HasTriggers(db, *t, TriggerEvent::kInsert)) return InsertBatch(t, batch, s.on_conflict, db);
+  // With triggers, row by row: BEFORE triggers, the row, AFTER triggers.
+  int64_t inserted = 0;
+  for (int64_t i = 0; i < total; ++i) {
+    std::vector<arrow::ArrayDataPtr> row;
+    std::vector<execution::Value> values;
+    for (const auto& c : batch->columns()) {
+      row.push_back(arrow::Take(*c, std::vector<int64_t>{i}));
+      values.push_back(execution::Value::FromArray(*c, i));
+    }
+    FireTriggers(db, *t, TriggerEvent::kInsert, TriggerTiming::kBefore, nullptr, &values, {});
+    inserted += InsertBatch(t, arrow::RecordBatch::Make(batch->schema(), 1, std::move(row)),
+                            s.on_conflict, db)
+                    .rows_changed;
+    FireTriggers(db, *t, TriggerEvent::kInsert, TriggerTiming::kAfter, nullptr, &values, {});
+  }
+  return StatementResult{nullptr, {}, inserted};
+}
+
+// Appends `batch` (the table's columns) after the uniqueness checks, or
+// with conflicting rows skipped or replaced.
+StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
+                            const arrow::RecordBatchPtr& batch, ConflictAction on_conflict,
+                            runtime::Database& db) {
+  const int64_t total = batch->num_rows();
+  if (on_conflict == ConflictAction::kNone) {
     runtime::CheckUnique(db, t, {batch}, {});
     t->Insert(*batch, db.NextTxnId());
     return StatementResult{nullptr, {}, total};
@@ -242,7 +310,7 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   // rows they conflict with. New versions go in before old ones are marked
   // deleted, so a failing insert (NOT NULL) changes nothing.
   const runtime::ConflictResolution resolution =
-      runtime::ResolveConflicts(db, t, *batch, s.on_conflict == ConflictAction::kReplace);
+      runtime::ResolveConflicts(db, t, *batch, on_conflict == ConflictAction::kReplace);
   std::vector<arrow::ArrayDataPtr> kept;
   for (const auto& c : batch->columns())
     kept.push_back(arrow::Take(*c, resolution.keep));
@@ -251,6 +319,52 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   if (n > 0) t->Insert(*arrow::RecordBatch::Make(batch->schema(), n, std::move(kept)), txn);
   t->MarkDeleted(resolution.replaced, txn);
   return StatementResult{nullptr, {}, n};
+}
+
+// UPDATE or DELETE of the rows `ids` (with `new_rows`, batches in the same
+// order, for an UPDATE) one row at a time, each between its BEFORE and
+// AFTER triggers.
+StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
+                                       const std::vector<uint64_t>& ids,
+                                       const std::vector<arrow::RecordBatchPtr>& new_rows,
+                                       const std::vector<size_t>& set_columns, TriggerEvent event,
+                                       runtime::Database& db) {
+  std::vector<size_t> all(t->def().columns.size());
+  for (size_t i = 0; i < all.size(); ++i)
+    all[i] = i;
+  size_t batch = 0;
+  int64_t in_batch = 0;
+  int64_t changed = 0;
+  for (uint64_t id : ids) {
+    std::vector<execution::Value> old_row, new_row;
+    for (const auto& col : t->Fetch(all, std::span<const uint64_t>(&id, 1)))
+      old_row.push_back(execution::Value::FromArray(*col, 0));
+    arrow::RecordBatchPtr replacement;
+    if (event == TriggerEvent::kUpdate) {
+      while (in_batch >= new_rows[batch]->num_rows()) {
+        ++batch;
+        in_batch = 0;
+      }
+      std::vector<arrow::ArrayDataPtr> row;
+      for (const auto& c : new_rows[batch]->columns()) {
+        row.push_back(arrow::Take(*c, std::vector<int64_t>{in_batch}));
+        new_row.push_back(execution::Value::FromArray(*c, in_batch));
+      }
+      ++in_batch;
+      replacement = arrow::RecordBatch::Make(new_rows[batch]->schema(), 1, std::move(row));
+    }
+    const auto* new_values = event == TriggerEvent::kUpdate ? &new_row : nullptr;
+    FireTriggers(db, *t, event, TriggerTiming::kBefore, &old_row, new_values, set_columns);
+    const table::TxnId txn = db.NextTxnId();
+    if (replacement) {
+      runtime::CheckUnique(db, t, {replacement}, std::span<const uint64_t>(&id, 1));
+      t->Insert(*replacement, txn);
+    }
+    t->MarkDeleted(std::span<const uint64_t>(&id, 1), txn);
+    ++changed;
+    FireTriggers(db, *t, event, TriggerTiming::kAfter, &old_row, new_values, set_columns);
+  }
+  return StatementResult{nullptr, {}, changed};
 }
 
 // UPDATE and DELETE in autocommit: the matching rows' versions are marked
@@ -282,6 +396,10 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
     new_rows.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
   }
   if (ids.empty()) return StatementResult{nullptr, {}, 0};
+  const TriggerEvent event = is_update ? TriggerEvent::kUpdate : TriggerEvent::kDelete;
+  if (HasTriggers(db, *t, event)) {
+    return ChangeRowsWithTriggers(t, ids, new_rows, plan.columns, event, db);
+  }
   std::sort(ids.begin(), ids.end());
   if (is_update) runtime::CheckUnique(db, t, new_rows, ids);
   const table::TxnId txn = db.NextTxnId();
@@ -290,6 +408,8 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
   t->MarkDeleted(ids, txn);
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
+
+}  // namespace
 
 StatementResult RunStatement(const Statement& s, runtime::Database& db) {
   switch (s.kind) {
@@ -319,6 +439,8 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
     }
     case StatementKind::kCreateView:
       return CreateView(static_cast<const CreateViewStatement&>(s), db);
+    case StatementKind::kCreateTrigger:
+      return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
       if (!u.from.empty() || !u.returning.empty()) {
@@ -338,8 +460,6 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
            s.text.substr(0, 60));
   }
 }
-
-}  // namespace
 
 std::vector<StatementPtr> SqlEngine::Parse(std::string_view sql) {
   return ParseSql(sql);

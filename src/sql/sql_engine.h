@@ -27,6 +27,10 @@ struct StatementResult {
   int64_t rows_changed = -1;
 };
 
+// Runs one parsed statement against `db` (what SqlEngine::Run does; also
+// used by triggers).
+StatementResult RunStatement(const Statement& statement, runtime::Database& db);
+
 class SqlEngine {
  public:
   explicit SqlEngine(std::shared_ptr<runtime::Database> db) : db_(std::move(db)) {}
