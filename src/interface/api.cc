@@ -198,14 +198,44 @@ Result Connection::Start(std::shared_ptr<const sql::Statement> statement) {
 }
 
 void Connection::Run(std::string_view sql, const std::function<void(Result&)>& on_result) {
-  for (auto& statement : sql::SqlEngine::Parse(sql)) {
-    if (statement->parameter_count > 0) {
+  auto statements = sql::SqlEngine::Parse(sql);
+  for (size_t i = 0; i < statements.size();) {
+    if (statements[i]->parameter_count > 0) {
       Fail(ErrorKind::kInvalidInput,
            "statement uses ${} but no values are given: use Prepare() to bind parameters",
-           statement->parameter_count);
+           statements[i]->parameter_count);
     }
-    Result r = Start(std::shared_ptr<const sql::Statement>(std::move(statement)));
+    // A run of INSERTs into one table is appended at once; each statement
+    // still reports its own result, or its own error.
+    const std::string key = engine_->BatchKey(*statements[i]);
+    size_t end = i + 1;
+    while (!key.empty() && end < statements.size() && engine_->BatchKey(*statements[end]) == key)
+      ++end;
+    if (end - i >= 2) {
+      std::vector<const sql::Statement*> run;
+      for (size_t k = i; k < end; ++k)
+        run.push_back(statements[k].get());
+      std::vector<sql::StatementResult> results;
+      auto deliver = [&] {
+        for (auto& done : results) {
+          Result r;
+          r.rows_changed_ = done.rows_changed;
+          on_result(r);
+        }
+      };
+      try {
+        engine_->RunInsertRun(run, &results);
+      } catch (...) {
+        deliver();
+        throw;
+      }
+      deliver();
+      i = end;
+      continue;
+    }
+    Result r = Start(std::shared_ptr<const sql::Statement>(std::move(statements[i])));
     on_result(r);
+    ++i;
   }
 }
 

@@ -153,6 +153,30 @@ ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::T
   return out;
 }
 
+void PendingKeys::Check(Database& db, const std::shared_ptr<table::Table>& table,
+                        const arrow::RecordBatchPtr& rows) {
+  CheckUnique(db, table, {rows}, {});
+  std::string key;
+  std::vector<std::pair<absl::flat_hash_set<std::string>*, std::string>> added;
+  for (const auto& index : db.IndexesOf(table->id())) {
+    if (!index->unique) continue;
+    const std::vector<size_t> columns = Database::IndexColumns(*table, *index);
+    std::vector<arrow::ArrayDataPtr> values;
+    for (size_t c : columns)
+      values.push_back(rows->column(static_cast<int>(c)));
+    auto& pending = keys_[index->id];
+    for (int64_t i = 0; i < rows->num_rows(); ++i) {
+      key.clear();
+      if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
+      // Keys join the pending ones only once the whole statement passed.
+      if (pending.contains(key)) Duplicate(*table, *index, columns, values, i);
+      added.emplace_back(&pending, key);
+    }
+  }
+  for (auto& [set, k] : added)
+    set->insert(std::move(k));
+}
+
 void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index) {
   absl::flat_hash_set<std::string> keys;
   ExistingKeys(table, index, Database::IndexColumns(*table, index), {}, true, &keys);

@@ -6,7 +6,11 @@
 // they cost a lookup per new row, not a scan of the table.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
+#include <map>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "llkv/arrow/record_batch.h"
@@ -33,6 +37,20 @@ struct ConflictResolution {
 };
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
                                     const arrow::RecordBatch& rows, bool replace);
+
+// Unique keys of rows checked but not appended yet: a run of INSERT
+// statements batched into one append checks each statement against the
+// table and against the statements before it.
+class PendingKeys {
+ public:
+  // CheckUnique for `rows` (the table's columns), also against the rows of
+  // earlier calls; on success their keys join the pending ones.
+  void Check(Database& db, const std::shared_ptr<table::Table>& table,
+             const arrow::RecordBatchPtr& rows);
+
+ private:
+  std::map<uint64_t, absl::flat_hash_set<std::string>> keys_;  // by index id
+};
 
 // Throws Constraint Error if the table's existing rows already hold a
 // duplicate key of `index` (before creating a unique index).

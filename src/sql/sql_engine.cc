@@ -221,13 +221,11 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
                             const arrow::RecordBatchPtr& batch, ConflictAction on_conflict,
                             runtime::Database& db);
 
-StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
-  if (s.on_conflict == ConflictAction::kUpdate) {
-    Fail(ErrorKind::kNotImplemented, "ON CONFLICT ... DO UPDATE is not supported yet");
-  }
-  if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
-  auto t = db.FindTable(s.table.back());
-  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
+// The rows an INSERT adds, as one batch in the table's column order
+// (supplied columns cast to their types, the others NULL); null when the
+// source yields no rows.
+arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s, const std::shared_ptr<table::Table>& t,
+                                      runtime::Database& db) {
   const auto& def = t->def();
   // Target column of each source column.
   std::vector<size_t> targets;
@@ -256,9 +254,7 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   int64_t total = 0;
   for (const auto& b : rows)
     total += b->num_rows();
-  if (total == 0) return StatementResult{nullptr, {}, 0};
-  // One batch in table order: supplied columns cast to their types, the
-  // others NULL.
+  if (total == 0) return nullptr;
   std::vector<arrow::ArrayDataPtr> columns(def.columns.size());
   for (size_t k = 0; k < targets.size(); ++k) {
     std::vector<arrow::ArrayDataPtr> parts;
@@ -274,8 +270,25 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   std::vector<arrow::FieldPtr> fields;
   for (const auto& c : def.columns)
     fields.push_back(arrow::field(c.name, c.type));
-  auto batch = arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
-                                        std::move(columns));
+  return arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
+                                  std::move(columns));
+}
+
+std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Database& db) {
+  if (s.on_conflict == ConflictAction::kUpdate) {
+    Fail(ErrorKind::kNotImplemented, "ON CONFLICT ... DO UPDATE is not supported yet");
+  }
+  if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
+  auto t = db.FindTable(s.table.back());
+  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
+  return t;
+}
+
+StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
+  auto t = InsertTarget(s, db);
+  auto batch = BuildInsertRows(s, t, db);
+  if (!batch) return StatementResult{nullptr, {}, 0};
+  const int64_t total = batch->num_rows();
   if (!HasTriggers(db, *t, TriggerEvent::kInsert)) return InsertBatch(t, batch, s.on_conflict, db);
   // With triggers, row by row: BEFORE triggers, the row, AFTER triggers.
   int64_t inserted = 0;
@@ -463,6 +476,84 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
 
 std::vector<StatementPtr> SqlEngine::Parse(std::string_view sql) {
   return ParseSql(sql);
+}
+
+namespace {
+
+bool ConstantValue(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      return true;
+    case ExprKind::kUnaryOp:
+    case ExprKind::kBinaryOp:
+    case ExprKind::kCast:
+      return std::all_of(e.args.begin(), e.args.end(), [](const auto& a) { return ConstantValue(*a); });
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string SqlEngine::BatchKey(const Statement& statement) const {
+  if (statement.kind != StatementKind::kInsert || statement.parameter_count > 0) return "";
+  const auto& s = static_cast<const InsertStatement&>(statement);
+  if (s.on_conflict != ConflictAction::kNone || !s.returning.empty() || !s.source ||
+      s.source->values.empty()) {
+    return "";
+  }
+  for (const auto& row : s.source->values) {
+    for (const auto& v : row) {
+      if (!ConstantValue(*v)) return "";
+    }
+  }
+  auto t = db_->FindTable(s.table.back());
+  if (!t || HasTriggers(*db_, *t, TriggerEvent::kInsert)) return "";
+  std::string key = t->def().name;
+  for (char& c : key)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
+                             std::vector<StatementResult>* results) {
+  runtime::Database& db = *db_;
+  std::shared_ptr<table::Table> t;
+  std::vector<arrow::RecordBatchPtr> pending;
+  runtime::PendingKeys keys;
+  auto flush = [&] {
+    if (pending.empty()) return;
+    std::vector<arrow::ArrayDataPtr> columns;
+    int64_t rows = 0;
+    for (const auto& b : pending)
+      rows += b->num_rows();
+    for (int c = 0; c < pending[0]->num_columns(); ++c) {
+      std::vector<arrow::ArrayDataPtr> parts;
+      for (const auto& b : pending)
+        parts.push_back(b->column(c));
+      columns.push_back(arrow::Concatenate(parts));
+    }
+    t->Insert(*arrow::RecordBatch::Make(pending[0]->schema(), rows, std::move(columns)),
+              db.NextTxnId());
+    pending.clear();
+  };
+  for (const Statement* statement : run) {
+    const auto& s = static_cast<const InsertStatement&>(*statement);
+    try {
+      if (!t) t = InsertTarget(s, db);
+      auto batch = BuildInsertRows(s, t, db);
+      if (batch) {
+        t->CheckRows(*batch);
+        keys.Check(db, t, batch);
+        pending.push_back(batch);
+      }
+      results->push_back(StatementResult{nullptr, {}, batch ? batch->num_rows() : 0});
+    } catch (...) {
+      flush();
+      throw;
+    }
+  }
+  flush();
 }
 
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {

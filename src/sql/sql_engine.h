@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,18 @@ class SqlEngine {
   // statement, which the caller runs with Run(). The plan refers to
   // `statement`, which must outlive it.
   execution::OperatorPtr Open(const Statement& statement);
+
+  // Consecutive INSERT ... VALUES statements into one table run as one
+  // append. BatchKey gives the table (lower-case) a statement may batch
+  // into, or "" when it must run alone (a non-constant value, ON CONFLICT,
+  // RETURNING, parameters, INSERT triggers).
+  std::string BatchKey(const Statement& statement) const;
+  // Runs statements with one BatchKey. Each is checked on its own
+  // (conversions, NOT NULL, uniqueness against the table and the statements
+  // before it) and gets its own result in `results`. If one fails, the
+  // statements before it are applied, `results` holds theirs, and its error
+  // is thrown; the statements after it do not run.
+  void RunInsertRun(std::span<const Statement* const> run, std::vector<StatementResult>* results);
 
   const std::shared_ptr<runtime::Database>& database() const { return db_; }
 

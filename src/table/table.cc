@@ -116,6 +116,11 @@ uint64_t Table::row_count() const {
 }
 
 uint64_t Table::Insert(const arrow::RecordBatch& rows, TxnId txn) {
+  CheckRows(rows);
+  return InsertChecked(rows, txn);
+}
+
+void Table::CheckRows(const arrow::RecordBatch& rows) const {
   const auto& schema = *rows.schema();
   if (static_cast<size_t>(schema.num_fields()) != def_.columns.size()) {
     Fail(ErrorKind::kInvalidInput, "table {} has {} columns but {} values were supplied", def_.name,
@@ -132,6 +137,9 @@ uint64_t Table::Insert(const arrow::RecordBatch& rows, TxnId txn) {
       Fail(ErrorKind::kConstraint, "NOT NULL constraint failed: {}.{}", def_.name, c.name);
     }
   }
+}
+
+uint64_t Table::InsertChecked(const arrow::RecordBatch& rows, TxnId txn) {
   const int64_t n = rows.num_rows();
   std::lock_guard lock(write_mu_);
   const uint64_t first = next_row_id_;

@@ -97,6 +97,8 @@ class Table {
   // Throws Constraint Error naming the column when a NOT NULL column gets a
   // null, InvalidInput when the batch does not fit the table.
   uint64_t Insert(const arrow::RecordBatch& rows, TxnId txn);
+  // Insert's checks alone: throws what Insert would for `rows`.
+  void CheckRows(const arrow::RecordBatch& rows) const;
 
   // Sets deleted_by = txn on `row_ids` (ascending, existing rows).
   void MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn);
@@ -130,6 +132,7 @@ class Table {
   void RemoveObserver(const TableObserver* observer);
 
  private:
+  uint64_t InsertChecked(const arrow::RecordBatch& rows, TxnId txn);
   std::vector<std::shared_ptr<TableObserver>> observers_;  // guarded by write_mu_
   std::shared_ptr<ColumnStore> store_;
   TableDef def_;

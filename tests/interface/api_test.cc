@@ -144,6 +144,48 @@ TEST(ApiTest, RunHandsOutEachStatementsResultInOrder) {
   EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t"), 3);
 }
 
+TEST(ApiTest, InsertRunsAppendAtOnceButReportPerStatement) {
+  auto conn = Database::Open()->Connect();
+  conn->Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER)");
+  std::vector<int64_t> changed;
+  auto record = [&](Result& r) { changed.push_back(r.rows_changed()); };
+  conn->Run(
+      "INSERT INTO t VALUES (1, 'a', 1); INSERT INTO t VALUES (2, 'b', 2), (3, 'c', 3);"
+      "INSERT INTO t(v, id) VALUES ('d', 4); INSERT INTO t SELECT 5, 'e', 5;",
+      record);
+  EXPECT_EQ(changed, (std::vector<int64_t>{1, 2, 1, 1}));
+  EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t"), 5);
+  // Each failing statement fails alone: the ones before it are applied,
+  // the ones after it do not run.
+  const char* failing[] = {
+      "INSERT INTO t VALUES (10, 'x', 1); INSERT INTO t VALUES (6, 'dup', 1), (6, 'dup', 2);"
+      "INSERT INTO t VALUES (11, 'y', 1)",
+      "INSERT INTO t VALUES (12, 'x', 1); INSERT INTO t VALUES (12, 'again', 1);"
+      "INSERT INTO t VALUES (13, 'y', 1)",
+      "INSERT INTO t VALUES (14, 'x', 1); INSERT INTO t VALUES (15, NULL, 1);"
+      "INSERT INTO t VALUES (16, 'y', 1)",
+      "INSERT INTO t VALUES (17, 'x', 1); INSERT INTO t VALUES (18, 'z', 'not a number');"
+      "INSERT INTO t VALUES (19, 'y', 1)",
+      "INSERT INTO t VALUES (20, 'x', 1); INSERT INTO t VALUES (1, 'exists', 1);"
+      "INSERT INTO t VALUES (21, 'y', 1)"};
+  const ErrorKind kinds[] = {ErrorKind::kConstraint, ErrorKind::kConstraint,
+                             ErrorKind::kConstraint, ErrorKind::kConversion,
+                             ErrorKind::kConstraint};
+  int64_t expected = 5;
+  for (size_t k = 0; k < std::size(failing); ++k) {
+    changed.clear();
+    try {
+      conn->Run(failing[k], record);
+      ADD_FAILURE() << failing[k];
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), kinds[k]) << e.what();
+    }
+    EXPECT_EQ(changed, std::vector<int64_t>{1}) << failing[k];
+    EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t"), ++expected) << failing[k];
+  }
+  EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t WHERE id IN (11, 13, 16, 19, 21)"), 0);
+}
+
 TEST(ApiTest, FileDatabaseKeepsDataAcrossReopen) {
   testing::TempDir dir;
   const std::string path = dir.file("api.llkv").string();
