@@ -165,12 +165,11 @@ void BM_PointSelect(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(checksum);
-  if (checksum != state.iterations() * (7 * (n * (n - 1) / 2) +
-                                        static_cast<int64_t>([&] {
+  if (checksum != state.iterations() * (7 * (n * (n - 1) / 2) + static_cast<int64_t>([&] {
                                           int64_t bytes = 0;
                                           for (int64_t i = 0; i < n; ++i)
-                                            bytes += 6 + static_cast<int64_t>(
-                                                             std::to_string(i).size());
+                                            bytes +=
+                                                6 + static_cast<int64_t>(std::to_string(i).size());
                                           return bytes;
                                         }()))) {
     state.SkipWithError("point selects returned wrong rows");

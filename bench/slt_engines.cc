@@ -131,8 +131,8 @@ class SqliteConnection final : public llkv::slt::Connection {
           fields.push_back(llkv::arrow::field(sqlite3_column_name(stmt, c), columns.back()->type));
         }
         out.schema = std::make_shared<llkv::arrow::Schema>(std::move(fields));
-        out.batches = {llkv::arrow::RecordBatch::Make(
-            out.schema, static_cast<int64_t>(rows.size()), std::move(columns))};
+        out.batches = {llkv::arrow::RecordBatch::Make(out.schema, static_cast<int64_t>(rows.size()),
+                                                      std::move(columns))};
       }
       free_rows();
       sqlite3_finalize(stmt);
@@ -146,7 +146,7 @@ class SqliteConnection final : public llkv::slt::Connection {
     // SQLite's reference driver stops at a failing step; the runner accepts
     // that for overflow, which it knows as Out of Range.
     llkv::Fail(message.find("overflow") != std::string::npos ? ErrorKind::kOutOfRange
-                                                              : ErrorKind::kInvalidInput,
+                                                             : ErrorKind::kInvalidInput,
                "{}", message);
   }
   sqlite3* db_;

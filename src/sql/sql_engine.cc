@@ -224,7 +224,8 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
 // The rows an INSERT adds, as one batch in the table's column order
 // (supplied columns cast to their types, the others NULL); null when the
 // source yields no rows.
-arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s, const std::shared_ptr<table::Table>& t,
+arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
+                                      const std::shared_ptr<table::Table>& t,
                                       runtime::Database& db) {
   const auto& def = t->def();
   // Target column of each source column.
@@ -487,7 +488,8 @@ bool ConstantValue(const Expr& e) {
     case ExprKind::kUnaryOp:
     case ExprKind::kBinaryOp:
     case ExprKind::kCast:
-      return std::all_of(e.args.begin(), e.args.end(), [](const auto& a) { return ConstantValue(*a); });
+      return std::all_of(e.args.begin(), e.args.end(),
+                         [](const auto& a) { return ConstantValue(*a); });
     default:
       return false;
   }

@@ -450,6 +450,17 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
     size_t next_sparse = 0;
     for (size_t g = g0; g < g1; ++g) {
       const ChunkMeta& c = *wanted[g - g0];
+      const size_t count = groups[g].end - groups[g].begin;
+      bool whole = IsDense(c) && rows[groups[g].begin] == c.min_row_id &&
+                   c.max_row_id - c.min_row_id + 1 == count;
+      for (size_t r = groups[g].begin + 1; whole && r < groups[g].end; ++r)
+        whole = rows[r] == rows[r - 1] + 1;
+      if (whole) {
+        // The whole chunk, in order (columns appended together line up):
+        // its values as they are.
+        pieces.push_back(loaded[g - g0].values);
+        continue;
+      }
       std::vector<int64_t> idx;
       idx.reserve(groups[g].end - groups[g].begin);
       auto missing_row = [&](uint64_t id) {
@@ -479,7 +490,7 @@ ArrayDataPtr GatherColumn(const ColumnStore& store, const ColumnState& state,
       pieces.push_back(arrow::Take(*loaded[g - g0].values, idx));
     }
   }
-  return arrow::Concatenate(pieces);
+  return pieces.size() == 1 ? pieces[0] : arrow::Concatenate(pieces);
 }
 
 }  // namespace

@@ -168,9 +168,8 @@ TEST(ApiTest, InsertRunsAppendAtOnceButReportPerStatement) {
       "INSERT INTO t VALUES (19, 'y', 1)",
       "INSERT INTO t VALUES (20, 'x', 1); INSERT INTO t VALUES (1, 'exists', 1);"
       "INSERT INTO t VALUES (21, 'y', 1)"};
-  const ErrorKind kinds[] = {ErrorKind::kConstraint, ErrorKind::kConstraint,
-                             ErrorKind::kConstraint, ErrorKind::kConversion,
-                             ErrorKind::kConstraint};
+  const ErrorKind kinds[] = {ErrorKind::kConstraint, ErrorKind::kConstraint, ErrorKind::kConstraint,
+                             ErrorKind::kConversion, ErrorKind::kConstraint};
   int64_t expected = 5;
   for (size_t k = 0; k < std::size(failing); ++k) {
     changed.clear();
