@@ -18,7 +18,13 @@
 
 namespace llkv::table {
 
-enum class CatalogKind : uint8_t { kTable = 1, kView = 2, kIndex = 3, kConstraint = 4, kTrigger = 5 };
+enum class CatalogKind : uint8_t {
+  kTable = 1,
+  kView = 2,
+  kIndex = 3,
+  kConstraint = 4,
+  kTrigger = 5
+};
 
 struct CatalogEntry {
   uint64_t id = 0;
