@@ -230,17 +230,37 @@ class Limit final : public Operator {
   int64_t skip_;
 };
 
+// ORDER BY, stable. With a limit (top-N: ORDER BY ... LIMIT n) it keeps
+// only the best `limit` rows seen so far, so memory is bounded by the
+// limit and the batch size, not the input.
 class Sort final : public Operator {
  public:
-  Sort(OperatorPtr input, std::vector<SortKey> keys)
-      : input_(std::move(input)), keys_(std::move(keys)) {}
+  Sort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit)
+      : input_(std::move(input)), keys_(std::move(keys)), limit_(limit) {}
   SchemaPtr schema() const override { return input_->schema(); }
   RecordBatchPtr Next() override {
     if (done_) return nullptr;
     done_ = true;
-    std::vector<RecordBatchPtr> batches = Collect(*input_);
-    if (batches.empty()) return nullptr;
     const SchemaPtr s = input_->schema();
+    std::vector<RecordBatchPtr> pending;
+    int64_t pending_rows = 0;
+    while (auto batch = input_->Next()) {
+      pending_rows += batch->num_rows();
+      pending.push_back(std::move(batch));
+      // Cut back to the best `limit` rows once twice as many are held.
+      if (limit_ >= 0 && pending_rows > std::max<int64_t>(2 * limit_, 1024)) {
+        pending = {SortRows(Concat(s, pending), limit_)};
+        pending_rows = pending[0]->num_rows();
+      }
+    }
+    if (pending.empty()) return nullptr;
+    RecordBatchPtr out = SortRows(Concat(s, pending), limit_);
+    return out->num_rows() == 0 ? nullptr : out;
+  }
+
+ private:
+  static RecordBatchPtr Concat(const SchemaPtr& s, const std::vector<RecordBatchPtr>& batches) {
+    if (batches.size() == 1) return batches[0];
     std::vector<ArrayDataPtr> columns;
     for (int c = 0; c < s->num_fields(); ++c) {
       std::vector<ArrayDataPtr> parts;
@@ -251,8 +271,13 @@ class Sort final : public Operator {
     int64_t rows = 0;
     for (const auto& b : batches)
       rows += b->num_rows();
-    auto all = std::make_shared<RecordBatch>(s, rows, columns);
-    // Key values, materialized once.
+    return std::make_shared<RecordBatch>(s, rows, std::move(columns));
+  }
+
+  // The rows of `all` in key order (ties in input order), at most `limit`
+  // of them when limit >= 0.
+  RecordBatchPtr SortRows(const RecordBatchPtr& all, int64_t limit) const {
+    const int64_t rows = all->num_rows();
     std::vector<std::vector<Value>> key_values(keys_.size());
     for (size_t k = 0; k < keys_.size(); ++k) {
       ArrayDataPtr v = Evaluate(*keys_[k].expr, *all);
@@ -262,7 +287,7 @@ class Sort final : public Operator {
     }
     std::vector<int64_t> order(static_cast<size_t>(rows));
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+    auto before = [&](int64_t x, int64_t y) {
       for (size_t k = 0; k < keys_.size(); ++k) {
         const Value& a = key_values[k][static_cast<size_t>(x)];
         const Value& b = key_values[k][static_cast<size_t>(y)];
@@ -273,17 +298,24 @@ class Sort final : public Operator {
         const int c = CompareValues(a, b);
         if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
       }
-      return false;
-    });
+      return x < y;  // stable
+    };
+    if (limit >= 0 && limit < rows) {
+      std::partial_sort(order.begin(), order.begin() + limit, order.end(), before);
+      order.resize(static_cast<size_t>(limit));
+    } else {
+      std::sort(order.begin(), order.end(), before);
+    }
     std::vector<ArrayDataPtr> sorted;
-    for (const auto& c : columns)
+    for (const auto& c : all->columns())
       sorted.push_back(arrow::Take(*c, order));
-    return std::make_shared<RecordBatch>(s, rows, std::move(sorted));
+    return std::make_shared<RecordBatch>(all->schema(), static_cast<int64_t>(order.size()),
+                                         std::move(sorted));
   }
 
- private:
   OperatorPtr input_;
   std::vector<SortKey> keys_;
+  int64_t limit_;
   bool done_ = false;
 };
 
@@ -311,8 +343,8 @@ OperatorPtr MakeProject(OperatorPtr input, std::vector<BoundExprPtr> exprs,
 OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset) {
   return std::make_unique<Limit>(std::move(input), limit, offset);
 }
-OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys) {
-  return std::make_unique<Sort>(std::move(input), std::move(keys));
+OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit) {
+  return std::make_unique<Sort>(std::move(input), std::move(keys), limit);
 }
 
 }  // namespace llkv::execution

@@ -55,7 +55,8 @@ struct SortKey {
 };
 
 // All input rows ordered by `keys` (stable: ties keep input order).
-OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys);
+// With limit >= 0, only the first `limit` rows in order are produced (top-N).
+OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit = -1);
 
 // Drains an operator.
 std::vector<arrow::RecordBatchPtr> Collect(Operator& op);

@@ -721,6 +721,16 @@ int64_t CountExpr(const ExprPtr& e, const char* what) {
   return v.int64();
 }
 
+// Rows a sort must produce for the query's LIMIT and OFFSET: limit +
+// offset, or -1 (all) without a LIMIT.
+int64_t TopN(const SelectStmt& q) {
+  const int64_t limit = CountExpr(q.limit, "LIMIT");
+  if (limit < 0) return -1;
+  const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET"), 0);
+  int64_t n = 0;
+  return __builtin_add_overflow(limit, offset, &n) ? -1 : n;
+}
+
 std::string ColumnName(const SelectItem& item) {
   if (!item.alias.empty()) return item.alias;
   if (item.expr->kind == ExprKind::kColumnRef) return item.expr->names.back();
@@ -1238,7 +1248,7 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
           o.nulls == NullOrder::kDefault ? !o.descending : o.nulls == NullOrder::kFirst;
       keys.push_back(std::move(key));
     }
-    plan = execution::MakeSort(std::move(plan), std::move(keys));
+    plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q));
   }
   const int64_t limit = CountExpr(q.limit, "LIMIT");
   const int64_t offset = CountExpr(q.offset, "OFFSET");
@@ -1572,7 +1582,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     plan = execution::MakeHashAggregate(std::move(plan), std::move(all), names, {});
   }
   if (!keys.empty()) {
-    plan = execution::MakeSort(std::move(plan), std::move(keys));
+    plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q));
     if (types.size() > visible) {
       std::vector<BoundExprPtr> keep;
       for (size_t i = 0; i < visible; ++i) {
