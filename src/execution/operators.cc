@@ -44,7 +44,8 @@ namespace {
 
 class TableScan final : public Operator {
  public:
-  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns, bool with_row_id)
+  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns, bool with_row_id,
+            const std::optional<table::Table::ScanFilter>& filter)
       : table_(std::move(t)), columns_(std::move(columns)), with_row_id_(with_row_id) {
     std::vector<arrow::FieldPtr> fields;
     if (with_row_id_) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
@@ -53,7 +54,7 @@ class TableScan final : public Operator {
       fields.push_back(arrow::field(def.name, def.type, def.nullable));
     }
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
-    scanner_ = table_->Scan(columns_, /*with_versions=*/true);
+    scanner_ = table_->Scan(columns_, /*with_versions=*/true, filter);
   }
   SchemaPtr schema() const override { return schema_; }
   RecordBatchPtr Next() override {
@@ -322,8 +323,8 @@ class Sort final : public Operator {
 }  // namespace
 
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          bool with_row_id) {
-  return std::make_unique<TableScan>(std::move(table), std::move(columns), with_row_id);
+                          bool with_row_id, const std::optional<table::Table::ScanFilter>& filter) {
+  return std::make_unique<TableScan>(std::move(table), std::move(columns), with_row_id, filter);
 }
 OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
                           std::vector<uint64_t> row_ids, bool with_row_id) {

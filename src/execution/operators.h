@@ -26,8 +26,11 @@ using OperatorPtr = std::unique_ptr<Operator>;
 
 // Live rows (deleted_by is null) of `columns` of a table, named as the table
 // names them; with `with_row_id`, preceded by a uint64 "row_id" column.
+// With a `filter`, chunks its statistics rule out are skipped and rows
+// failing it dropped (the planner still filters: this only narrows).
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          bool with_row_id = false);
+                          bool with_row_id = false,
+                          const std::optional<table::Table::ScanFilter>& filter = std::nullopt);
 
 // The rows `row_ids` (ascending, live) of a table, as MakeTableScan shapes
 // them: an index lookup's result.

@@ -107,4 +107,46 @@ execution::OperatorPtr ChooseIndexScan(runtime::Database& db,
   return execution::MakeRowIdScan(table, columns, std::move(ids), with_row_id);
 }
 
+std::optional<table::Table::ScanFilter> ChooseScanFilter(
+    const table::Table& table, const std::vector<ColumnPredicate>& predicates) {
+  for (const auto& p : predicates) {
+    if (p.values.size() != 1) continue;
+    const arrow::DataType& column = *table.def().columns[p.column].type;
+    const Value& v = p.values[0];
+    table::StatValue value;
+    if (column.is_integer() && v.type()->is_integer()) {
+      value = v.int64();
+    } else if (column.id() == arrow::TypeId::kFloat64 &&
+               v.type()->id() == arrow::TypeId::kFloat64) {
+      value = v.float64();
+    } else if (column.id() == arrow::TypeId::kUtf8 && v.type()->id() == arrow::TypeId::kUtf8) {
+      value = v.str();
+    } else {
+      continue;
+    }
+    table::Predicate predicate;
+    switch (p.op) {
+      case ExprOp::kEqual:
+        predicate = table::Predicate::Eq(value);
+        break;
+      case ExprOp::kLess:
+        predicate = table::Predicate::Lt(value);
+        break;
+      case ExprOp::kLessEqual:
+        predicate = table::Predicate::Le(value);
+        break;
+      case ExprOp::kGreater:
+        predicate = table::Predicate::Gt(value);
+        break;
+      case ExprOp::kGreaterEqual:
+        predicate = table::Predicate::Ge(value);
+        break;
+      default:
+        continue;
+    }
+    return table::Table::ScanFilter{p.column, std::move(predicate)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace llkv::sql

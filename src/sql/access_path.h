@@ -31,4 +31,12 @@ execution::OperatorPtr ChooseIndexScan(runtime::Database& db,
                                        const std::vector<size_t>& columns, bool with_row_id,
                                        const std::vector<ColumnPredicate>& predicates);
 
+// A predicate among `predicates` the column store can apply while scanning
+// (skipping chunks by their min/max and dropping rows), when one compares a
+// column with a constant of the same kind (integers with integers, reals
+// with reals, text with text), so that the store's comparison is exactly
+// SQL's; nullopt otherwise.
+std::optional<table::Table::ScanFilter> ChooseScanFilter(
+    const table::Table& table, const std::vector<ColumnPredicate>& predicates);
+
 }  // namespace llkv::sql

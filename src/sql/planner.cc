@@ -1141,9 +1141,11 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
     std::vector<size_t> columns(p.table->def().columns.size());
     for (size_t i = 0; i < columns.size(); ++i)
       columns[i] = i;
-    if (auto scan =
-            ChooseIndexScan(db, p.table, columns, false, ColumnPredicates(own, p.scope, 0))) {
+    const std::vector<ColumnPredicate> predicates = ColumnPredicates(own, p.scope, 0);
+    if (auto scan = ChooseIndexScan(db, p.table, columns, false, predicates)) {
       p.plan = std::move(scan);
+    } else if (auto filter = ChooseScanFilter(*p.table, predicates)) {
+      p.plan = execution::MakeTableScan(p.table, columns, false, filter);
     }
   }
   // Conjuncts over a single item filter it before any join.
@@ -1272,9 +1274,12 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   RowChangePlan out;
   std::vector<const Expr*> terms;
   if (where) SplitConjuncts(*where, &terms);
-  out.rows =
-      ChooseIndexScan(db, table, all, /*with_row_id=*/true, ColumnPredicates(terms, scope, 1));
-  if (!out.rows) out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true);
+  const std::vector<ColumnPredicate> predicates = ColumnPredicates(terms, scope, 1);
+  out.rows = ChooseIndexScan(db, table, all, /*with_row_id=*/true, predicates);
+  if (!out.rows) {
+    out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true,
+                                        ChooseScanFilter(*table, predicates));
+  }
   Binder binder(scope, nullptr, false, &db, nullptr);
   if (where) out.rows = execution::MakeFilter(std::move(out.rows), binder.Condition(*where));
   for (const auto& item : set) {

@@ -223,25 +223,22 @@ std::vector<arrow::ArrayDataPtr> Table::Fetch(std::span<const size_t> columns,
 bool TableScanner::Next(arrow::RecordBatchPtr* out) {
   arrow::RecordBatchPtr batch;
   if (!inner_ || !inner_->Next(&batch)) return false;
-  // The store's batch is "row_id", the anchor again (the row-id shadow),
-  // then the other present columns; absent columns read as null.
   std::vector<arrow::ArrayDataPtr> columns = {batch->column(0)};
-  int next = 2;
-  for (size_t i = 1; i < present_.size(); ++i) {
-    if (present_[i]) {
-      columns.push_back(batch->column(next++));
+  for (size_t i = 0; i < source_.size(); ++i) {
+    if (source_[i] >= 0) {
+      columns.push_back(batch->column(source_[i]));
     } else {
       columns.push_back(
-          arrow::MakeNullArray(schema_->field(static_cast<int>(i))->type(), batch->num_rows()));
+          arrow::MakeNullArray(schema_->field(static_cast<int>(i + 1))->type(), batch->num_rows()));
     }
   }
   *out = arrow::RecordBatch::Make(schema_, batch->num_rows(), std::move(columns));
   return true;
 }
 
-std::unique_ptr<TableScanner> Table::Scan(std::span<const size_t> columns,
-                                          bool with_versions) const {
-  std::vector<LogicalFieldId> fields = {RowIdField()};
+std::unique_ptr<TableScanner> Table::Scan(std::span<const size_t> columns, bool with_versions,
+                                          const std::optional<ScanFilter>& filter) const {
+  std::vector<LogicalFieldId> fields;
   std::vector<arrow::FieldPtr> out_fields = {arrow::field("row_id", arrow::uint64(), false)};
   if (with_versions) {
     fields.push_back(CreatedByField());
@@ -256,12 +253,32 @@ std::unique_ptr<TableScanner> Table::Scan(std::span<const size_t> columns,
   auto scanner = std::make_unique<TableScanner>();
   scanner->schema_ = std::make_shared<arrow::Schema>(std::move(out_fields));
   if (!store_->HasColumn(RowIdField())) return scanner;
-  std::vector<LogicalFieldId> present;
-  for (const auto& f : fields) {
-    scanner->present_.push_back(store_->HasColumn(f));
-    if (scanner->present_.back()) present.push_back(f);
+  // The scan's rows are its first column's: the row-id shadow (every row),
+  // or the filter's column with the predicate. The store's batch is
+  // "row_id", that first column, then the other present columns.
+  ScanOptions options;
+  LogicalFieldId anchor = RowIdField();
+  if (filter) {
+    if (!store_->HasColumn(UserField(filter->column))) {
+      // No stored values: every row's is NULL, which only IS NULL matches.
+      if (filter->predicate.op != Predicate::Op::kIsNull) return scanner;
+    } else {
+      anchor = UserField(filter->column);
+      options.predicate = filter->predicate;
+    }
   }
-  scanner->inner_ = store_->ScanColumns(std::move(present));
+  std::vector<LogicalFieldId> present = {anchor};
+  for (const auto& f : fields) {
+    if (!store_->HasColumn(f)) {
+      scanner->source_.push_back(-1);
+    } else if (f == anchor) {
+      scanner->source_.push_back(1);
+    } else {
+      present.push_back(f);
+      scanner->source_.push_back(static_cast<int>(present.size()));
+    }
+  }
+  scanner->inner_ = store_->ScanColumns(std::move(present), std::move(options));
   return scanner;
 }
 

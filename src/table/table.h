@@ -66,7 +66,9 @@ class TableScanner {
   friend class Table;
   std::unique_ptr<MultiColumnScanner> inner_;  // null for a table never written
   arrow::SchemaPtr schema_;
-  std::vector<bool> present_;  // per output column after row_id: stored yet?
+  // Per output column after row_id: its column in the store's batches, or
+  // -1 when the column has no stored values yet (it reads as null).
+  std::vector<int> source_;
 };
 
 // Told of every change to a table's rows after it is stored, under the
@@ -112,8 +114,16 @@ class Table {
   std::vector<arrow::ArrayDataPtr> Fetch(std::span<const size_t> columns,
                                          std::span<const uint64_t> row_ids) const;
 
-  // Scans the table's stored row versions (see TableScanner).
-  std::unique_ptr<TableScanner> Scan(std::span<const size_t> columns, bool with_versions) const;
+  // Scans the table's stored row versions (see TableScanner). With a
+  // `filter`, chunks of its column whose statistics rule the predicate out
+  // are skipped and rows failing it are dropped (NULLs fail every predicate
+  // but IS NULL).
+  struct ScanFilter {
+    size_t column = 0;  // position in def().columns
+    Predicate predicate;
+  };
+  std::unique_ptr<TableScanner> Scan(std::span<const size_t> columns, bool with_versions,
+                                     const std::optional<ScanFilter>& filter = std::nullopt) const;
 
   uint64_t row_count() const;  // stored row versions, live or not
   uint64_t next_row_id() const;

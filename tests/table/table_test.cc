@@ -5,6 +5,7 @@
 
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
+#include "llkv/storage/instrumented_pager.h"
 #include "llkv/storage/lmdb_pager.h"
 #include "llkv/storage/mem_pager.h"
 #include "table/sys_catalog.h"
@@ -159,6 +160,48 @@ TEST_P(TableTest, SystemCatalogPersists) {
   auto bytes = EncodeTableDef(def);
   bytes.resize(bytes.size() - 3);
   EXPECT_THROW(DecodeTableDef(bytes, "catalog entry 1"), Error);
+}
+
+// A filtered scan reads only the chunks whose min/max admit the predicate
+// and returns exactly the matching rows, with the other columns aligned.
+TEST(TableScanFilterTest, SkipsChunksByStatistics) {
+  auto pager = std::make_shared<storage::InstrumentedPager>(std::make_shared<storage::MemPager>());
+  ColumnStoreOptions options;
+  options.target_chunk_bytes = 4096;  // many small chunks
+  auto store = ColumnStore::Open(pager, options);
+  Table t(store, PeopleDef(7));
+  std::vector<int64_t> ids;
+  std::vector<std::optional<std::string>> names;
+  for (int64_t i = 0; i < 20000; ++i) {
+    ids.push_back(i);
+    names.push_back("n" + std::to_string(i));
+  }
+  t.Insert(*People(ids, names), 1);
+  const std::vector<size_t> columns = {0, 1};
+  auto count_rows = [&](const std::optional<Table::ScanFilter>& filter, uint64_t* gets) {
+    const uint64_t before = pager->totals().gets;
+    auto scan = t.Scan(columns, true, filter);
+    int64_t rows = 0;
+    arrow::RecordBatchPtr b;
+    while (scan->Next(&b)) {
+      for (int64_t i = 0; i < b->num_rows(); ++i) {
+        const int64_t id = b->column(3)->values<int64_t>()[i];
+        EXPECT_EQ(arrow::BinaryValueAt(*b->column(4), i), "n" + std::to_string(id));
+        EXPECT_EQ(b->column(0)->values<uint64_t>()[i], static_cast<uint64_t>(id));
+      }
+      rows += b->num_rows();
+    }
+    *gets = pager->totals().gets - before;
+    return rows;
+  };
+  uint64_t full_gets = 0, filtered_gets = 0;
+  EXPECT_EQ(count_rows(std::nullopt, &full_gets), 20000);
+  EXPECT_EQ(count_rows(Table::ScanFilter{0, Predicate::Eq(int64_t{12345})}, &filtered_gets), 1);
+  EXPECT_LT(filtered_gets * 10, full_gets) << "an equality should read a few chunks";
+  EXPECT_EQ(count_rows(Table::ScanFilter{0, Predicate::Ge(int64_t{19990})}, &filtered_gets), 10);
+  EXPECT_EQ(count_rows(Table::ScanFilter{0, Predicate::Lt(int64_t{0})}, &filtered_gets), 0);
+  // IS NOT NULL keeps every row of a column without NULLs.
+  EXPECT_EQ(count_rows(Table::ScanFilter{2, Predicate::IsNotNull()}, &filtered_gets), 20000);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothPagers, TableTest, ::testing::Values(false, true),
