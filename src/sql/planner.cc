@@ -830,6 +830,7 @@ struct FromPlan {
   OperatorPtr plan;
   Scope scope;
   std::shared_ptr<table::Table> table;  // set while `plan` is a full scan of a base table
+  double rows = 1000;                   // estimated rows, for the join order
 };
 
 // Appends `right`'s columns to `left`'s, renumbered after them.
@@ -981,6 +982,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       }
       out.plan = execution::MakeTableScan(t, std::move(columns));
       out.table = t;
+      out.rows = static_cast<double>(t->row_count());
       return out;
     }
     case TableRefKind::kSubquery: {
@@ -1155,32 +1157,51 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
     for (const Expr* t : *terms) {
       if (plans.size() > 1 && Touches(*t, p.scope) && Covered(*t, p.scope, all)) {
         p.plan = execution::MakeFilter(std::move(p.plan), on_item.Condition(*t));
+        // A guess at the filter's selectivity: equalities keep a tenth.
+        const bool equality = t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==");
+        p.rows *= equality ? 0.1 : 0.3;
       } else {
         later.push_back(t);
       }
     }
     *terms = std::move(later);
   }
+  // Join order (left-deep; each join hashes its right input): the item
+  // with the most estimated rows streams first, then items linked to what
+  // is joined by an equality, fewest rows first, so builds stay small and
+  // selective items cut the stream early; unlinked items (cross joins) last.
   std::vector<bool> used(plans.size(), false);
-  FromPlan current = std::move(plans[0]);
-  used[0] = true;
-  for (size_t step = 1; step < plans.size(); ++step) {
-    size_t pick = plans.size();
-    for (size_t i = 0; i < plans.size() && pick == plans.size(); ++i) {
-      if (used[i]) continue;
-      const Scope both = Concat(current.scope, plans[i].scope);
-      for (const Expr* t : *terms) {
-        if (t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==") &&
-            Touches(*t, current.scope) && Touches(*t, plans[i].scope) && Covered(*t, both, all)) {
-          pick = i;
-          break;
-        }
+  std::vector<size_t> order;
+  auto linked = [&](const Scope& scope, size_t i) {
+    const Scope both = Concat(scope, plans[i].scope);
+    for (const Expr* t : *terms) {
+      if (t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==") && Touches(*t, scope) &&
+          Touches(*t, plans[i].scope) && Covered(*t, both, all)) {
+        return true;
       }
     }
-    for (size_t i = 0; i < plans.size() && pick == plans.size(); ++i) {
-      if (!used[i]) pick = i;
+    return false;
+  };
+  size_t first = 0;
+  for (size_t i = 1; i < plans.size(); ++i) {
+    if (plans[i].rows > plans[first].rows) first = i;
+  }
+  std::vector<size_t> widths;
+  for (const auto& p : plans)
+    widths.push_back(p.scope.size());
+  FromPlan current = std::move(plans[first]);
+  used[first] = true;
+  order.push_back(first);
+  for (size_t step = 1; step < plans.size(); ++step) {
+    size_t pick = plans.size();
+    for (int pass = 0; pass < 2 && pick == plans.size(); ++pass) {
+      for (size_t i = 0; i < plans.size(); ++i) {
+        if (used[i] || (pass == 0 && !linked(current.scope, i))) continue;
+        if (pick == plans.size() || plans[i].rows < plans[pick].rows) pick = i;
+      }
     }
     used[pick] = true;
+    order.push_back(pick);
     const Scope both = Concat(current.scope, plans[pick].scope);
     std::vector<const Expr*> now, later;
     for (const Expr* t : *terms) {
@@ -1191,6 +1212,32 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
     joined.scope = both;
     joined.plan = JoinOn(current, plans[pick], execution::JoinKind::kInner, now, db, outer);
     current = std::move(joined);
+  }
+  // Columns go back to FROM order (SELECT * and positions depend on it).
+  bool in_order = true;
+  for (size_t k = 0; k < order.size(); ++k)
+    in_order = in_order && order[k] == k;
+  if (!in_order) {
+    std::vector<size_t> offset(plans.size());
+    size_t at = 0;
+    for (size_t item : order) {
+      offset[item] = at;
+      at += widths[item];
+    }
+    std::vector<BoundExprPtr> exprs;
+    std::vector<std::string> names;
+    Scope scope;
+    for (size_t item = 0; item < plans.size(); ++item) {
+      for (size_t c = 0; c < widths[item]; ++c) {
+        ScopeColumn col = current.scope[offset[item] + c];
+        exprs.push_back(execution::ColumnRef(col.index, col.type));
+        names.push_back(col.name);
+        col.index = static_cast<int>(scope.size());
+        scope.push_back(std::move(col));
+      }
+    }
+    current.plan = execution::MakeProject(std::move(current.plan), std::move(exprs), names);
+    current.scope = std::move(scope);
   }
   return current;
 }
