@@ -3,6 +3,8 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <atomic>
+
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 
@@ -18,8 +20,11 @@ struct SubqueryResult {
   bool has_null = false;                    // kIn: a NULL among them
 };
 
+std::atomic<uint64_t> g_runs{0};
+
 SubqueryResult Run(SubqueryRunner& runner, const std::vector<Value>& outer_row,
                    const arrow::TypePtr& type) {
+  g_runs.fetch_add(1, std::memory_order_relaxed);
   SubqueryResult r;
   OperatorPtr plan = runner.Plan(outer_row);
   if (runner.kind != SubqueryKind::kExists && plan->schema()->num_fields() != 1) {
@@ -49,7 +54,61 @@ SubqueryResult Run(SubqueryRunner& runner, const std::vector<Value>& outer_row,
   return r;
 }
 
+struct KeyedResults {
+  absl::flat_hash_map<std::string, SubqueryResult> by_key;
+  SubqueryResult none;  // for outer rows no subquery row matches
+};
+
+// Runs the decorrelated plan once and groups its rows by key. Rows with a
+// NULL key part match no outer row (SQL equality) and are dropped.
+std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::TypePtr& type) {
+  auto out = std::make_shared<KeyedResults>();
+  if (runner.kind == SubqueryKind::kScalar) out->none.scalar = Value::Null(type);
+  g_runs.fetch_add(1, std::memory_order_relaxed);
+  OperatorPtr plan = runner.PlanKeyed();
+  const int keys = static_cast<int>(runner.key_types.size());
+  std::string key;
+  while (auto batch = plan->Next()) {
+    const int first_key = batch->num_columns() - keys;
+    std::vector<arrow::ArrayDataPtr> key_columns;
+    for (int k = 0; k < keys; ++k) {
+      key_columns.push_back(
+          Cast(*batch->column(first_key + k), runner.key_types[static_cast<size_t>(k)]));
+    }
+    arrow::ArrayDataPtr values;
+    if (runner.kind != SubqueryKind::kExists) values = Cast(*batch->column(0), type);
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      key.clear();
+      bool null_key = false;
+      for (const auto& c : key_columns) {
+        null_key = null_key || c->IsNull(i);
+        EncodeValueKey(Value::FromArray(*c, i), &key);
+      }
+      if (null_key) continue;
+      auto [it, inserted] = out->by_key.try_emplace(key);
+      SubqueryResult& r = it->second;
+      if (runner.kind == SubqueryKind::kScalar) {
+        if (inserted) r.scalar = Value::FromArray(*values, i);  // the first row
+      } else if (runner.kind == SubqueryKind::kIn) {
+        if (values->IsNull(i)) {
+          r.has_null = true;
+        } else {
+          std::string v;
+          EncodeValueKey(Value::FromArray(*values, i), &v);
+          r.values.insert(std::move(v));
+        }
+      }
+      r.any_rows = true;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+uint64_t SubqueryRuns() {
+  return g_runs.load(std::memory_order_relaxed);
+}
 
 arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::RecordBatch& input,
                                      const arrow::ArrayData* test, bool negated,
@@ -63,12 +122,34 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
                        : static_cast<arrow::BooleanBuilder*>(builder.get());
   std::string key;
   std::vector<Value> outer_row;
+  // Decorrelated: the grouped rows, and each outer row's key columns.
+  KeyedResults* keyed = nullptr;
+  std::vector<arrow::ArrayDataPtr> outer_keys;
+  if (!runner.outer_keys.empty()) {
+    if (!runner.keyed_results) runner.keyed_results = BuildKeyed(runner, type);
+    keyed = static_cast<KeyedResults*>(runner.keyed_results.get());
+    for (const auto& k : runner.outer_keys)
+      outer_keys.push_back(Evaluate(*k, input));
+  }
   for (int64_t row = 0; row < input.num_rows(); ++row) {
     key.clear();
-    for (int c : runner.correlated_columns)
+    const SubqueryResult* found = nullptr;
+    if (keyed) {
+      bool null_key = false;
+      for (const auto& c : outer_keys) {
+        null_key = null_key || c->IsNull(row);
+        EncodeValueKey(Value::FromArray(*c, row), &key);
+      }
+      auto hit = null_key ? keyed->by_key.end() : keyed->by_key.find(key);
+      found = hit == keyed->by_key.end() ? &keyed->none : &hit->second;
+    }
+    for (int c : runner.correlated_columns) {
+      if (keyed) break;
       EncodeValueKey(Value::FromArray(*input.column(c), row), &key);
-    auto it = memo.find(key);
-    if (it == memo.end()) {
+    }
+    auto it = memo.end();
+    if (!keyed) it = memo.find(key);
+    if (!keyed && it == memo.end()) {
       outer_row.clear();
       if (!runner.correlated_columns.empty()) {
         for (int c = 0; c < input.num_columns(); ++c)
@@ -76,7 +157,7 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
       }
       it = memo.emplace(key, Run(runner, outer_row, type)).first;
     }
-    const SubqueryResult& r = it->second;
+    const SubqueryResult& r = keyed ? *found : it->second;
     switch (runner.kind) {
       case SubqueryKind::kScalar:
         builder->AppendRange(*r.scalar.ToArray(1), 0, 1);

@@ -4,7 +4,9 @@
 // the outer values it references (correlated columns are constants in each
 // instantiation); results are memoized per combination, so an uncorrelated
 // subquery runs once per statement and a correlated one once per distinct
-// outer key. (Decorrelation into joins is a later optimisation.)
+// outer key. A correlated subquery the SQL layer decorrelated (outer_keys
+// set) runs once instead: its rows carry key columns, are hashed by key,
+// and each outer row looks its key up (a hash semi-join).
 #pragma once
 
 #include <memory>
@@ -23,10 +25,25 @@ class SubqueryRunner {
   // expression is evaluated over, in order).
   virtual OperatorPtr Plan(const std::vector<Value>& outer_row) = 0;
 
+  // The decorrelated plan: the subquery's columns followed by one column
+  // per key (the inner sides of its `inner = outer` conditions).
+  virtual OperatorPtr PlanKeyed() { return nullptr; }
+
   SubqueryKind kind = SubqueryKind::kScalar;
   // Outer columns the subquery reads; empty when it is uncorrelated.
   std::vector<int> correlated_columns;
+  // Decorrelated: the outer sides of the keys (over the outer batch) and
+  // the types both sides compare in. Empty: planned per outer row.
+  std::vector<BoundExprPtr> outer_keys;
+  std::vector<arrow::TypePtr> key_types;
+  // The keyed plan's rows grouped by key, built on first use.
+  std::shared_ptr<void> keyed_results;
 };
+
+// How many times subquery plans were run in this process (per outer key
+// when correlated, once when uncorrelated or decorrelated): a diagnostic
+// for tests and EXPLAIN ANALYZE.
+uint64_t SubqueryRuns();
 
 // Evaluates a subquery expression over `input`. For kIn, `test` holds the
 // left operand's values; `negated` gives NOT EXISTS / NOT IN. `type` is the

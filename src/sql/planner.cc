@@ -106,13 +106,29 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
 // once a subquery is instantiated for an outer row, that row's values.
 struct OuterContext {
   std::shared_ptr<const Scope> scope;
-  std::shared_ptr<const std::vector<Value>> row;  // null while binding (no row yet)
-  std::shared_ptr<std::set<int>> captures;        // outer columns referenced while binding
+  std::shared_ptr<const std::vector<Value>> row;   // null while binding (no row yet)
+  std::shared_ptr<std::set<int>> captures;         // outer columns referenced while binding
+  std::shared_ptr<std::vector<const Expr*>> refs;  // the references themselves
   std::shared_ptr<const OuterContext> parent;
 };
 using OuterPtr = std::shared_ptr<const OuterContext>;
 
-OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer);
+// A correlated subquery planned once for all outer rows: the WHERE
+// conjuncts `inner = outer` in `skip` are left out and their inner sides,
+// `keys`, become extra output columns; the caller matches outer rows to
+// subquery rows by those keys (a hash semi-join in place of one run per
+// outer row).
+struct KeyedPlan {
+  std::set<const Expr*> skip;
+  std::vector<const Expr*> keys;
+  bool ignore_limit = false;  // a scalar or EXISTS subquery's LIMIT n >= 1
+};
+
+OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
+                       const KeyedPlan* keyed = nullptr);
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out);
+void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out);
+Value EvaluateConstant(const Expr& e);
 
 // Instantiates a subquery for each outer row it depends on.
 class SqlSubqueryRunner final : public execution::SubqueryRunner {
@@ -127,6 +143,16 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
     ctx->parent = parent_;
     return PlanSelect(*query_, *db_, ctx);
   }
+
+  OperatorPtr PlanKeyed() override {
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    ctx->captures = std::make_shared<std::set<int>>();
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx, &keyed);
+  }
+
+  KeyedPlan keyed;
 
  private:
   const SelectStmt* query_;  // owned by the statement, which outlives execution
@@ -329,6 +355,7 @@ class Binder {
         if (!outer) continue;
         if (ctx->row) return execution::Constant((*ctx->row)[static_cast<size_t>(outer->index)]);
         ctx->captures->insert(outer->index);
+        if (ctx->refs) ctx->refs->push_back(&e);
         return execution::Constant(Value::Null(outer->type));
       }
       std::string hint;
@@ -630,6 +657,90 @@ class Binder {
     Fail(ErrorKind::kNotImplemented, "function {}() is not supported yet", name);
   }
 
+  // Makes a correlated subquery run once for all outer rows when every
+  // outer reference is one side of a WHERE conjunct `inner = outer` and the
+  // subquery neither aggregates nor limits its rows in a way a per-key
+  // match would change: the runner then matches outer rows to the
+  // subquery's rows by those keys.
+  void Decorrelate(const Expr& e, const std::vector<const Expr*>& refs, SqlSubqueryRunner& runner) {
+    const SelectStmt& q = *e.subquery;
+    if (q.set_op != SetOpKind::kNone || !q.ctes.empty() || !q.values.empty() ||
+        !q.group_by.empty() || q.having || !q.distinct_on.empty() || q.offset || !q.where) {
+      return;
+    }
+    std::vector<const Expr*> calls;
+    for (const auto& item : q.select_list)
+      CollectAggregates(*item.expr, &calls);
+    for (const auto& o : q.order_by)
+      CollectAggregates(*o.expr, &calls);
+    if (!calls.empty()) return;
+    KeyedPlan keyed;
+    if (q.limit) {
+      if (e.kind == ExprKind::kInSubquery) return;
+      Value n;
+      try {
+        n = EvaluateConstant(*q.limit);
+      } catch (const Error&) {
+        return;
+      }
+      if (n.is_null() || !n.type()->is_integer() || n.int64() < 1) return;
+      keyed.ignore_limit = true;
+    }
+    const std::set<const Expr*> outer_refs(refs.begin(), refs.end());
+    auto outer_refs_in = [&](const Expr& x) {
+      std::vector<const Expr*> found;
+      CollectColumnRefs(x, &found);
+      size_t n = 0;
+      for (const Expr* r : found)
+        n += outer_refs.contains(r) ? 1 : 0;
+      return n;
+    };
+    std::vector<const Expr*> terms;
+    SplitConjuncts(*q.where, &terms);
+    std::vector<const Expr*> outer_sides;
+    for (const Expr* t : terms) {
+      if (outer_refs_in(*t) == 0) continue;
+      if (t->kind != ExprKind::kBinaryOp || (t->op != "=" && t->op != "==")) return;
+      const Expr* a = t->args[0].get();
+      const Expr* b = t->args[1].get();
+      if (outer_refs.contains(b)) std::swap(a, b);
+      if (!outer_refs.contains(a) || outer_refs_in(*b) != 0) return;
+      keyed.skip.insert(t);
+      keyed.keys.push_back(b);
+      outer_sides.push_back(a);
+    }
+    for (const Expr* r : refs) {
+      if (std::find(outer_sides.begin(), outer_sides.end(), r) == outer_sides.end()) return;
+    }
+    // The keys' types on both sides: they compare as SQL would compare them.
+    runner.keyed = keyed;
+    OperatorPtr plan;
+    try {
+      plan = runner.PlanKeyed();
+    } catch (const Error&) {
+      return;
+    }
+    const int first_key = plan->schema()->num_fields() - static_cast<int>(keyed.keys.size());
+    std::vector<BoundExprPtr> outer_keys;
+    std::vector<arrow::TypePtr> types;
+    for (size_t k = 0; k < outer_sides.size(); ++k) {
+      BoundExprPtr outer = Bind(*outer_sides[k]);
+      const arrow::TypePtr inner = plan->schema()->field(first_key + static_cast<int>(k))->type();
+      arrow::TypePtr common;
+      if (outer->type->Equals(*inner)) {
+        common = inner;
+      } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
+        common = ArithmeticType(*outer->type, *inner);
+      } else {
+        return;  // kinds whose comparison converts values: left per row
+      }
+      outer_keys.push_back(execution::CastTo(std::move(outer), common));
+      types.push_back(common);
+    }
+    runner.outer_keys = std::move(outer_keys);
+    runner.key_types = std::move(types);
+  }
+
   BoundExprPtr Subquery(const Expr& e) {
     if (db_ == nullptr) {
       Fail(ErrorKind::kNotImplemented, "subqueries are not supported in this position");
@@ -638,12 +749,14 @@ class Binder {
     auto binding = std::make_shared<OuterContext>();
     binding->scope = scope;
     binding->captures = std::make_shared<std::set<int>>();
+    binding->refs = std::make_shared<std::vector<const Expr*>>();
     binding->parent = outer_;
     // Planning once without outer values gives the result type and the
     // outer columns the subquery depends on.
     OperatorPtr typed = PlanSelect(*e.subquery, *db_, binding);
     auto runner = std::make_shared<SqlSubqueryRunner>(e.subquery.get(), db_, scope, outer_);
     runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
+    if (!binding->refs->empty()) Decorrelate(e, *binding->refs, *runner);
     auto out = std::make_unique<execution::BoundExpr>();
     out->op = ExprOp::kSubquery;
     out->negated = e.negated;
@@ -1354,7 +1467,8 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
 
 namespace {
 
-OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer) {
+OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
+                       const KeyedPlan* keyed) {
   if (!q.ctes.empty()) Fail(ErrorKind::kNotImplemented, "WITH is not supported yet");
   if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
@@ -1367,6 +1481,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   OperatorPtr plan;
   std::vector<const Expr*> where_terms;  // WHERE conjuncts not yet applied
   if (q.where) SplitConjuncts(*q.where, &where_terms);
+  if (keyed) std::erase_if(where_terms, [&](const Expr* t) { return keyed->skip.contains(t); });
   if (q.from.empty()) {
     auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
     plan = execution::MakeValues(schema, {arrow::RecordBatch::Make(schema, 1, {})});
@@ -1581,6 +1696,12 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     exprs.push_back(out.Bind(*item.expr));
     names.push_back(ColumnName(item));
   }
+  if (keyed) {
+    for (const Expr* k : keyed->keys) {
+      exprs.push_back(out.Bind(*k));
+      names.push_back("__key" + std::to_string(exprs.size()));
+    }
+  }
   const size_t visible = exprs.size();
   std::vector<execution::SortKey> keys;
   for (const auto& o : q.order_by) {
@@ -1633,8 +1754,9 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       all.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
     plan = execution::MakeHashAggregate(std::move(plan), std::move(all), names, {});
   }
+  const bool limited = !(keyed && keyed->ignore_limit);
   if (!keys.empty()) {
-    plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q));
+    plan = execution::MakeSort(std::move(plan), std::move(keys), limited ? TopN(q) : -1);
     if (types.size() > visible) {
       std::vector<BoundExprPtr> keep;
       for (size_t i = 0; i < visible; ++i) {
@@ -1646,7 +1768,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   }
   const int64_t limit = CountExpr(q.limit, "LIMIT");
   const int64_t offset = CountExpr(q.offset, "OFFSET");
-  if (limit >= 0 || offset > 0) {
+  if (limited && (limit >= 0 || offset > 0)) {
     plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
   }
   return plan;

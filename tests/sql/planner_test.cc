@@ -1,9 +1,11 @@
-// Index access paths: which predicates an index answers, that the answer
-// is the matching live rows, and that the key encoding keeps SQL order.
+// Planner choices: index access paths (which predicates an index answers,
+// that the answer is the matching live rows, that the key encoding keeps
+// SQL order) and decorrelated subqueries.
 #include <gtest/gtest.h>
 
 #include <random>
 
+#include "execution/subquery.h"
 #include "runtime/ordered_index.h"
 #include "sql/access_path.h"
 #include "sql/sql_engine.h"
@@ -82,6 +84,35 @@ TEST(AccessPathTest, KeyEncodingKeepsSqlOrder) {
   check(ints);
   check(doubles);
   check(texts);
+}
+
+// A correlated subquery with only `inner = outer` references runs once,
+// not once per outer key; one that reads an outer column elsewhere still
+// runs per key.
+TEST(DecorrelationTest, EqualityCorrelatedSubqueriesRunOnce) {
+  auto db = runtime::Database::Open(":memory:");
+  SqlEngine engine(db);
+  engine.Execute("CREATE TABLE o(k INTEGER); CREATE TABLE i(k INTEGER, v INTEGER)");
+  std::string rows;
+  for (int n = 0; n < 500; ++n)
+    rows += (n ? ", (" : "(") + std::to_string(n) + ")";
+  engine.Execute("INSERT INTO o VALUES " + rows);
+  engine.Execute("INSERT INTO i SELECT k, k * 2 FROM o WHERE k % 2 = 0");
+  auto count = [&](const std::string& sql) {
+    auto r = engine.Execute(sql);
+    return r.back().batches.at(0)->column(0)->values<int64_t>()[0];
+  };
+  uint64_t before = execution::SubqueryRuns();
+  EXPECT_EQ(count("SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k)"), 250);
+  EXPECT_EQ(execution::SubqueryRuns() - before, 1u);
+  before = execution::SubqueryRuns();
+  EXPECT_EQ(count("SELECT count(*) FROM o WHERE (SELECT v FROM i WHERE i.k = o.k) = o.k * 2"), 250);
+  EXPECT_EQ(execution::SubqueryRuns() - before, 1u);
+  before = execution::SubqueryRuns();
+  EXPECT_EQ(count("SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k AND "
+                  "i.v > o.k)"),
+            249);
+  EXPECT_EQ(execution::SubqueryRuns() - before, 500u);
 }
 
 }  // namespace
