@@ -22,11 +22,9 @@ struct SubqueryResult {
 
 std::atomic<uint64_t> g_runs{0};
 
-SubqueryResult Run(SubqueryRunner& runner, const std::vector<Value>& outer_row,
-                   const arrow::TypePtr& type) {
+SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePtr& type) {
   g_runs.fetch_add(1, std::memory_order_relaxed);
   SubqueryResult r;
-  OperatorPtr plan = runner.Plan(outer_row);
   if (runner.kind != SubqueryKind::kExists && plan->schema()->num_fields() != 1) {
     Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1",
          plan->schema()->num_fields());
@@ -64,6 +62,9 @@ struct KeyedResults {
 std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::TypePtr& type) {
   auto out = std::make_shared<KeyedResults>();
   if (runner.kind == SubqueryKind::kScalar) out->none.scalar = Value::Null(type);
+  // An aggregating subquery still yields a row for a key it has no rows
+  // for (count 0, max NULL, ...): what it yields over no rows at all.
+  if (auto empty = runner.PlanEmpty()) out->none = Run(runner, std::move(empty), type);
   g_runs.fetch_add(1, std::memory_order_relaxed);
   OperatorPtr plan = runner.PlanKeyed();
   const int keys = static_cast<int>(runner.key_types.size());
@@ -155,7 +156,7 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         for (int c = 0; c < input.num_columns(); ++c)
           outer_row.push_back(Value::FromArray(*input.column(c), row));
       }
-      it = memo.emplace(key, Run(runner, outer_row, type)).first;
+      it = memo.emplace(key, Run(runner, runner.Plan(outer_row), type)).first;
     }
     const SubqueryResult& r = keyed ? *found : it->second;
     switch (runner.kind) {

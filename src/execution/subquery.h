@@ -28,6 +28,9 @@ class SubqueryRunner {
   // The decorrelated plan: the subquery's columns followed by one column
   // per key (the inner sides of its `inner = outer` conditions).
   virtual OperatorPtr PlanKeyed() { return nullptr; }
+  // For a decorrelated aggregating subquery: a plan of it over no rows,
+  // whose result outer rows without a matching key get. Null otherwise.
+  virtual OperatorPtr PlanEmpty() { return nullptr; }
 
   SubqueryKind kind = SubqueryKind::kScalar;
   // Outer columns the subquery reads; empty when it is uncorrelated.

@@ -122,6 +122,7 @@ struct KeyedPlan {
   std::set<const Expr*> skip;
   std::vector<const Expr*> keys;
   bool ignore_limit = false;  // a scalar or EXISTS subquery's LIMIT n >= 1
+  bool group = false;         // an aggregating subquery: grouped by the keys
 };
 
 OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
@@ -140,6 +141,20 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
     auto ctx = std::make_shared<OuterContext>();
     ctx->scope = scope_;
     ctx->row = std::make_shared<const std::vector<Value>>(outer_row);
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx);
+  }
+
+  OperatorPtr PlanEmpty() override {
+    if (!keyed.group) return nullptr;
+    // Every outer value NULL: the `inner = outer` conditions hold for no
+    // row, so the aggregates run over nothing.
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    auto row = std::make_shared<std::vector<Value>>();
+    for (const auto& c : *scope_)
+      row->push_back(Value::Null(c.type));
+    ctx->row = std::move(row);
     ctx->parent = parent_;
     return PlanSelect(*query_, *db_, ctx);
   }
@@ -673,8 +688,13 @@ class Binder {
       CollectAggregates(*item.expr, &calls);
     for (const auto& o : q.order_by)
       CollectAggregates(*o.expr, &calls);
-    if (!calls.empty()) return;
     KeyedPlan keyed;
+    // An aggregate yields one row per key (grouped by the keys); EXISTS
+    // over an aggregate is always true, so it is left as it is.
+    if (!calls.empty()) {
+      if (e.kind == ExprKind::kExists) return;
+      keyed.group = true;
+    }
     if (q.limit) {
       if (e.kind == ExprKind::kInSubquery) return;
       Value n;
@@ -1536,9 +1556,15 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (aggregate) {
     std::vector<BoundExprPtr> keys;
     std::vector<std::string> key_names;
+    std::vector<const Expr*> group_by;
     for (const auto& g : q.group_by) {
       const Expr* e = select_item(*g, "GROUP BY");
-      if (e == nullptr) e = g.get();
+      group_by.push_back(e == nullptr ? g.get() : e);
+    }
+    // A decorrelated aggregating subquery is grouped by its keys too.
+    if (keyed && keyed->group)
+      group_by.insert(group_by.end(), keyed->keys.begin(), keyed->keys.end());
+    for (const Expr* e : group_by) {
       BoundExprPtr key = binder.Bind(*e);
       const int index = static_cast<int>(keys.size());
       substitutions.emplace(e->ToString(), std::make_pair(index, key->type));

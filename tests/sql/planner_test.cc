@@ -108,6 +108,11 @@ TEST(DecorrelationTest, EqualityCorrelatedSubqueriesRunOnce) {
   before = execution::SubqueryRuns();
   EXPECT_EQ(count("SELECT count(*) FROM o WHERE (SELECT v FROM i WHERE i.k = o.k) = o.k * 2"), 250);
   EXPECT_EQ(execution::SubqueryRuns() - before, 1u);
+  // An aggregate: once grouped by key, once over no rows for missing keys.
+  before = execution::SubqueryRuns();
+  EXPECT_EQ(count("SELECT count(*) FROM o WHERE (SELECT count(*) FROM i WHERE i.k = o.k) = 0"),
+            250);
+  EXPECT_EQ(execution::SubqueryRuns() - before, 2u);
   before = execution::SubqueryRuns();
   EXPECT_EQ(count("SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k AND "
                   "i.v > o.k)"),
