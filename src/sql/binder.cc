@@ -1,0 +1,632 @@
+#include "sql/binder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "execution/aggregate.h"
+#include "execution/join.h"
+#include "execution/set_operation.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
+#include "sql/planner.h"
+
+namespace llkv::sql::plan {
+
+BoundExprPtr Binder::Bind(const Expr& e) {
+  if (substitutions_) {
+    auto it = substitutions_->find(e.ToString());
+    if (it != substitutions_->end())
+      return execution::ColumnRef(it->second.first, it->second.second);
+  }
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      return execution::Constant(Literal(e));
+    case ExprKind::kColumnRef:
+      return Column(e);
+    case ExprKind::kParameter: {
+      const auto i = static_cast<size_t>(e.parameter_index - 1);
+      if (!e.parameters || i >= e.parameters->values.size() || !e.parameters->values[i]) {
+        Fail(ErrorKind::kInvalidInput, "parameter ${} has no value bound", e.parameter_index);
+      }
+      return execution::Constant(*e.parameters->values[i]);
+    }
+    case ExprKind::kUnaryOp:
+      return Unary(e);
+    case ExprKind::kBinaryOp:
+      return BinaryOp(e);
+    case ExprKind::kIsNull: {
+      std::vector<BoundExprPtr> args;
+      args.push_back(Bind(*e.args[0]));
+      return execution::Call(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull, arrow::boolean(),
+                             std::move(args));
+    }
+    case ExprKind::kCast:
+      return execution::CastTo(Bind(*e.args[0]), TypeFromName(e.type));
+    case ExprKind::kBetween: {
+      // x BETWEEN lo AND hi is x >= lo AND x <= hi (x is evaluated twice).
+      BoundExprPtr lower = Compare(ExprOp::kGreaterEqual, Bind(*e.args[0]), Bind(*e.args[1]));
+      BoundExprPtr upper = Compare(ExprOp::kLessEqual, Bind(*e.args[0]), Bind(*e.args[2]));
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(lower));
+      args.push_back(std::move(upper));
+      BoundExprPtr out = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
+      return e.negated ? NotOf(std::move(out)) : std::move(out);
+    }
+    case ExprKind::kInList: {
+      // x IN (a, b, ...) is x = a OR x = b OR ...: exactly SQL's NULL rules.
+      BoundExprPtr out;
+      for (size_t i = 1; i < e.args.size(); ++i) {
+        BoundExprPtr eq = Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[i]));
+        if (!out) {
+          out = std::move(eq);
+          continue;
+        }
+        std::vector<BoundExprPtr> args;
+        args.push_back(std::move(out));
+        args.push_back(std::move(eq));
+        out = execution::Call(ExprOp::kOr, arrow::boolean(), std::move(args));
+      }
+      return e.negated ? NotOf(std::move(out)) : std::move(out);
+    }
+    case ExprKind::kCase:
+      return Case(e);
+    case ExprKind::kCoalesce: {
+      std::vector<BoundExprPtr> args;
+      for (const auto& a : e.args) {
+        BoundExprPtr arg = Bind(*a);
+        if (arg->op == ExprOp::kConstant && arg->value.is_null() && e.args.size() > 1) continue;
+        // A constant decides the result by itself, with its own type, as
+        // in SQLite where COALESCE(43, avg(x)) / 60 is integer division.
+        if (arg->op == ExprOp::kConstant && args.empty()) return arg;
+        args.push_back(std::move(arg));
+      }
+      if (args.empty()) return execution::Constant(Value::Null());
+      return Unified(ExprOp::kCoalesce, std::move(args), false);
+    }
+    case ExprKind::kNullIf: {
+      // NULLIF(a, b) is CASE WHEN a = b THEN NULL ELSE a END.
+      std::vector<BoundExprPtr> args;
+      args.push_back(Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[1])));
+      args.push_back(execution::Constant(Value::Null()));
+      args.push_back(Bind(*e.args[0]));
+      return Unified(ExprOp::kCase, std::move(args), true);
+    }
+    case ExprKind::kFunction:
+      return Function(e);
+    case ExprKind::kScalarSubquery:
+    case ExprKind::kExists:
+    case ExprKind::kInSubquery:
+      return Subquery(e);
+    default:
+      Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
+  }
+}
+
+Value Binder::Literal(const Expr& e) {
+  switch (e.literal_kind) {
+    case LiteralKind::kNull:
+      return Value::Null();
+    case LiteralKind::kBool:
+      return Value::Bool(e.bool_value);
+    case LiteralKind::kInteger:
+      return Value::Int64(e.int_value);
+    case LiteralKind::kNumeric: {
+      double d = 0;
+      auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), d);
+      if (ec != std::errc() || end != e.text.data() + e.text.size()) {
+        Fail(ErrorKind::kConversion, "Could not convert numeric literal '{}'", e.text);
+      }
+      return Value::Double(d);
+    }
+    case LiteralKind::kString:
+      return Value::String(e.text);
+    case LiteralKind::kBlob:
+      return Value::Blob(e.text);
+  }
+  return Value::Null();
+}
+
+BoundExprPtr Binder::Column(const Expr& e) {
+  const std::string& name = e.names.back();
+  if (grouped_) {
+    // An output column's alias (HAVING x > 2 with SELECT a AS x).
+    if (aliases_ != nullptr && e.names.size() == 1) {
+      for (const auto& [alias, expr] : *aliases_) {
+        if (EqualsIgnoreCase(alias, name) && !expanding_alias_) {
+          expanding_alias_ = true;
+          BoundExprPtr bound = Bind(*expr);
+          expanding_alias_ = false;
+          return bound;
+        }
+      }
+    }
+    Fail(ErrorKind::kBinder,
+         "column \"{}\" must appear in the GROUP BY clause or must be part of "
+         "an aggregate function",
+         e.ToString());
+  }
+  const std::string qualifier = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
+  const ScopeColumn* found = nullptr;
+  for (const auto& c : scope_) {
+    if (!EqualsIgnoreCase(c.name, name)) continue;
+    if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
+    if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
+    found = &c;
+  }
+  if (!found) {
+    // A column of an enclosing query: a constant for this instantiation,
+    // or, while binding, a typed placeholder that records the reference.
+    for (const OuterContext* ctx = outer_.get(); ctx != nullptr; ctx = ctx->parent.get()) {
+      const ScopeColumn* outer = nullptr;
+      for (const auto& c : *ctx->scope) {
+        if (!EqualsIgnoreCase(c.name, name)) continue;
+        if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
+        if (outer) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
+        outer = &c;
+      }
+      if (!outer) continue;
+      if (ctx->row) return execution::Constant((*ctx->row)[static_cast<size_t>(outer->index)]);
+      ctx->captures->insert(outer->index);
+      if (ctx->refs) ctx->refs->push_back(&e);
+      return execution::Constant(Value::Null(outer->type));
+    }
+    std::string hint;
+    size_t best = 3;
+    for (const auto& c : scope_) {
+      const size_t d = Distance(Lower(c.name), Lower(name));
+      if (d < best) {
+        best = d;
+        hint = fmt::format(" (did you mean \"{}\"?)", c.name);
+      }
+    }
+    Fail(ErrorKind::kBinder, "Referenced column \"{}\" not found in FROM clause!{}", e.ToString(),
+         hint);
+  }
+  return execution::ColumnRef(found->index, found->type);
+}
+
+BoundExprPtr Binder::Numeric(BoundExprPtr e, const arrow::TypePtr& to, const std::string& op) {
+  if (!IsNumeric(*e->type) && !IsNull(*e->type)) {
+    Fail(ErrorKind::kBinder, "Cannot apply '{}' to a value of type {}", op, e->type->ToString());
+  }
+  return execution::CastTo(std::move(e), to);
+}
+
+BoundExprPtr Binder::Unary(const Expr& e) {
+  BoundExprPtr arg = Bind(*e.args[0]);
+  if (e.op == "NOT") {
+    std::vector<BoundExprPtr> args;
+    args.push_back(ToBool(std::move(arg)));
+    return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
+  }
+  // Unary plus changes nothing, whatever the type (SQLite).
+  if (e.op == "+") return arg;
+  const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
+  arg = Numeric(std::move(arg), t, e.op);
+  if (e.op == "-") {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return execution::Call(ExprOp::kNegate, t, std::move(args));
+  }
+  if (e.op == "~") {
+    std::vector<BoundExprPtr> args;
+    args.push_back(execution::CastTo(std::move(arg), arrow::int64()));
+    return execution::Call(ExprOp::kBitNot, arrow::int64(), std::move(args));
+  }
+  Fail(ErrorKind::kBinder, "No operator matches unary {}", e.op);
+}
+
+BoundExprPtr Binder::ToBool(BoundExprPtr e) {
+  if (e->type->id() == arrow::TypeId::kBool) return e;
+  if (IsNull(*e->type)) return execution::CastTo(std::move(e), arrow::boolean());
+  if (IsNumeric(*e->type)) {
+    // Numbers are true when non-zero (SQLite).
+    const arrow::TypePtr t = ArithmeticType(*e->type, *e->type);
+    std::vector<BoundExprPtr> args;
+    args.push_back(execution::CastTo(std::move(e), t));
+    args.push_back(execution::CastTo(execution::Constant(Value::Int64(0)), t));
+    return execution::Call(ExprOp::kNotEqual, arrow::boolean(), std::move(args));
+  }
+  Fail(ErrorKind::kBinder, "Cannot use a value of type {} as a condition", e->type->ToString());
+}
+
+// Brings two comparison operands to one type.
+void Binder::Unify(BoundExprPtr& a, BoundExprPtr& b) {
+  const arrow::DataType& x = *a->type;
+  const arrow::DataType& y = *b->type;
+  if (x.Equals(y)) return;
+  if (IsNull(x)) {
+    a = execution::CastTo(std::move(a), b->type);
+    return;
+  }
+  if (IsNull(y)) {
+    b = execution::CastTo(std::move(b), a->type);
+    return;
+  }
+  if (IsNumeric(x) && IsNumeric(y)) {
+    const arrow::TypePtr t = ArithmeticType(x, y);
+    a = execution::CastTo(std::move(a), t);
+    b = execution::CastTo(std::move(b), t);
+    return;
+  }
+  // A text operand converts to the other side's type (DuckDB's rule for
+  // constants; for columns it raises a Conversion Error on bad text).
+  if (IsText(x)) {
+    a = execution::CastTo(std::move(a), IsNumeric(y) ? ArithmeticType(y, y) : b->type);
+    if (IsNumeric(y)) b = execution::CastTo(std::move(b), a->type);
+    return;
+  }
+  if (IsText(y)) {
+    b = execution::CastTo(std::move(b), IsNumeric(x) ? ArithmeticType(x, x) : a->type);
+    if (IsNumeric(x)) a = execution::CastTo(std::move(a), b->type);
+    return;
+  }
+  if (x.id() == arrow::TypeId::kBool && IsNumeric(y)) {
+    a = execution::CastTo(std::move(a), arrow::int64());
+    b = execution::CastTo(std::move(b), arrow::int64());
+    return;
+  }
+  if (y.id() == arrow::TypeId::kBool && IsNumeric(x)) {
+    a = execution::CastTo(std::move(a), arrow::int64());
+    b = execution::CastTo(std::move(b), arrow::int64());
+    return;
+  }
+  Fail(ErrorKind::kBinder, "Cannot compare values of type {} and {}", x.ToString(), y.ToString());
+}
+
+BoundExprPtr Binder::BinaryOp(const Expr& e) {
+  static const std::pair<const char*, ExprOp> kArithmetic[] = {{"+", ExprOp::kAdd},
+                                                               {"-", ExprOp::kSubtract},
+                                                               {"*", ExprOp::kMultiply},
+                                                               {"/", ExprOp::kDivide},
+                                                               {"%", ExprOp::kModulo}};
+  static const std::pair<const char*, ExprOp> kComparison[] = {
+      {"=", ExprOp::kEqual},     {"==", ExprOp::kEqual},       {"<>", ExprOp::kNotEqual},
+      {"!=", ExprOp::kNotEqual}, {"<", ExprOp::kLess},         {"<=", ExprOp::kLessEqual},
+      {">", ExprOp::kGreater},   {">=", ExprOp::kGreaterEqual}};
+  if (e.op == "AND" || e.op == "OR") {
+    std::vector<BoundExprPtr> args;
+    args.push_back(Condition(*e.args[0]));
+    args.push_back(Condition(*e.args[1]));
+    return execution::Call(e.op == "AND" ? ExprOp::kAnd : ExprOp::kOr, arrow::boolean(),
+                           std::move(args));
+  }
+  for (const auto& [sym, op] : kArithmetic) {
+    if (e.op != sym) continue;
+    BoundExprPtr a = Bind(*e.args[0]);
+    BoundExprPtr b = Bind(*e.args[1]);
+    const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
+    std::vector<BoundExprPtr> args;
+    args.push_back(Numeric(std::move(a), t, e.op));
+    args.push_back(Numeric(std::move(b), t, e.op));
+    return execution::Call(op, t, std::move(args));
+  }
+  for (const auto& [sym, op] : kComparison) {
+    if (e.op == sym) return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
+  }
+  static const std::pair<const char*, ExprOp> kBitwise[] = {{"&", ExprOp::kBitAnd},
+                                                            {"|", ExprOp::kBitOr},
+                                                            {"<<", ExprOp::kShiftLeft},
+                                                            {">>", ExprOp::kShiftRight}};
+  for (const auto& [sym, op] : kBitwise) {
+    if (e.op != sym) continue;
+    // Operands are integers; reals are truncated (SQLite).
+    std::vector<BoundExprPtr> args;
+    args.push_back(Numeric(Bind(*e.args[0]), arrow::int64(), e.op));
+    args.push_back(Numeric(Bind(*e.args[1]), arrow::int64(), e.op));
+    return execution::Call(op, arrow::int64(), std::move(args));
+  }
+  Fail(ErrorKind::kBinder, "No operator matches {} for these operands", e.op);
+}
+
+BoundExprPtr Binder::NotOf(BoundExprPtr e) {
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(e));
+  return execution::Call(ExprOp::kNot, arrow::boolean(), std::move(args));
+}
+
+// Whether `e` is a constant of a kind no value of type `other` can equal:
+// text that is not a number against numbers, a blob against anything
+// else. SQLite orders such values by kind: numbers < text < blobs.
+bool Binder::Incomparable(const execution::BoundExpr& e, const arrow::DataType& other) {
+  if (e.op != ExprOp::kConstant || e.value.is_null() || IsNull(other)) return false;
+  if (e.type->id() == arrow::TypeId::kBinary) return other.id() != arrow::TypeId::kBinary;
+  if (!IsText(*e.type) || !IsNumeric(other)) return false;
+  const std::string text = e.value.ToString();
+  std::string_view t = text;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front())))
+    t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back())))
+    t.remove_suffix(1);
+  if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+  double d = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+  return t.empty() || ec != std::errc() || end != t.data() + t.size();
+}
+
+// `op` between an incomparable constant (`greater` says on which side)
+// and `other`: decided by kind order, NULL when `other` is NULL.
+BoundExprPtr Binder::KindOrder(ExprOp op, bool left_greater, BoundExprPtr other) {
+  bool result = false;
+  switch (op) {
+    case ExprOp::kNotEqual:
+      result = true;
+      break;
+    case ExprOp::kLess:
+    case ExprOp::kLessEqual:
+      result = !left_greater;
+      break;
+    case ExprOp::kGreater:
+    case ExprOp::kGreaterEqual:
+      result = left_greater;
+      break;
+    default:
+      break;
+  }
+  std::vector<BoundExprPtr> test;
+  test.push_back(std::move(other));
+  std::vector<BoundExprPtr> args;
+  args.push_back(execution::Call(ExprOp::kIsNull, arrow::boolean(), std::move(test)));
+  args.push_back(execution::Constant(Value::Null(arrow::boolean())));
+  args.push_back(execution::Constant(Value::Bool(result)));
+  BoundExprPtr out = execution::Call(ExprOp::kCase, arrow::boolean(), std::move(args));
+  out->has_else = true;
+  return out;
+}
+
+BoundExprPtr Binder::Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
+  if (IsNull(*a->type) && IsNull(*b->type))
+    return execution::Constant(Value::Null(arrow::boolean()));
+  if (Incomparable(*a, *b->type)) return KindOrder(op, true, std::move(b));
+  if (Incomparable(*b, *a->type)) return KindOrder(op, false, std::move(a));
+  Unify(a, b);
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(a));
+  args.push_back(std::move(b));
+  return execution::Call(op, arrow::boolean(), std::move(args));
+}
+
+// The type values of `types` are brought to for CASE and COALESCE.
+arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
+  arrow::TypePtr out = arrow::null();
+  for (const auto& t : types) {
+    if (IsNull(*t) || t->Equals(*out)) continue;
+    if (IsNull(*out)) {
+      out = t;
+    } else if (IsNumeric(*out) && IsNumeric(*t)) {
+      out = ArithmeticType(*out, *t);
+    } else if (IsText(*out) || IsText(*t)) {
+      out = arrow::utf8();  // mixed kinds render as text
+    } else {
+      Fail(ErrorKind::kBinder, "Cannot mix values of type {} and {}", out->ToString(),
+           t->ToString());
+    }
+  }
+  return out;
+}
+
+// A CASE (args: when/then pairs and the else) or COALESCE whose value
+// arguments are cast to their common type.
+BoundExprPtr Binder::Unified(ExprOp op, std::vector<BoundExprPtr> args, bool has_else) {
+  std::vector<size_t> values;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const bool is_value =
+        op == ExprOp::kCoalesce || i % 2 == 1 || (has_else && i + 1 == args.size());
+    if (is_value) values.push_back(i);
+  }
+  std::vector<arrow::TypePtr> types;
+  for (size_t i : values)
+    types.push_back(args[i]->type);
+  const arrow::TypePtr type = CommonType(types);
+  for (size_t i : values)
+    args[i] = execution::CastTo(std::move(args[i]), type);
+  auto e = execution::Call(op, type, std::move(args));
+  e->has_else = has_else;
+  return e;
+}
+
+BoundExprPtr Binder::Case(const Expr& e) {
+  std::vector<BoundExprPtr> args;
+  for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+    if (e.operand) {
+      // CASE x WHEN v THEN ...: the condition is x = v.
+      args.push_back(Compare(ExprOp::kEqual, Bind(*e.operand), Bind(*e.args[i])));
+    } else {
+      args.push_back(Condition(*e.args[i]));
+    }
+    args.push_back(Bind(*e.args[i + 1]));
+  }
+  const bool has_else = e.else_expr != nullptr;
+  if (has_else) args.push_back(Bind(*e.else_expr));
+  return Unified(ExprOp::kCase, std::move(args), has_else);
+}
+
+BoundExprPtr Binder::Function(const Expr& e) {
+  const std::string name = Lower(e.names.back());
+  auto arity = [&](size_t n) {
+    if (e.args.size() != n || e.star_arg || e.distinct) {
+      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name, n, n == 1 ? "" : "s");
+    }
+  };
+  if (name == "abs") {
+    arity(1);
+    BoundExprPtr arg = Bind(*e.args[0]);
+    const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
+    std::vector<BoundExprPtr> args;
+    args.push_back(Numeric(std::move(arg), t, "abs"));
+    return execution::Call(ExprOp::kAbs, t, std::move(args));
+  }
+  if (IsAggregateCall(e)) {
+    Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
+  }
+  if (name == "ifnull") {
+    arity(2);
+    std::vector<BoundExprPtr> args;
+    args.push_back(Bind(*e.args[0]));
+    args.push_back(Bind(*e.args[1]));
+    return Unified(ExprOp::kCoalesce, std::move(args), false);
+  }
+  Fail(ErrorKind::kNotImplemented, "function {}() is not supported yet", name);
+}
+
+// Makes a correlated subquery run once for all outer rows when every
+// outer reference is one side of a WHERE conjunct `inner = outer` and the
+// subquery neither aggregates nor limits its rows in a way a per-key
+// match would change: the runner then matches outer rows to the
+// subquery's rows by those keys.
+void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
+                         SqlSubqueryRunner& runner) {
+  const SelectStmt& q = *e.subquery;
+  if (q.set_op != SetOpKind::kNone || !q.ctes.empty() || !q.values.empty() || !q.group_by.empty() ||
+      q.having || !q.distinct_on.empty() || q.offset || !q.where) {
+    return;
+  }
+  std::vector<const Expr*> calls;
+  for (const auto& item : q.select_list)
+    CollectAggregates(*item.expr, &calls);
+  for (const auto& o : q.order_by)
+    CollectAggregates(*o.expr, &calls);
+  KeyedPlan keyed;
+  // An aggregate yields one row per key (grouped by the keys); EXISTS
+  // over an aggregate is always true, so it is left as it is.
+  if (!calls.empty()) {
+    if (e.kind == ExprKind::kExists) return;
+    keyed.group = true;
+  }
+  if (q.limit) {
+    if (e.kind == ExprKind::kInSubquery) return;
+    Value n;
+    try {
+      n = EvaluateConstant(*q.limit);
+    } catch (const Error&) {
+      return;
+    }
+    if (n.is_null() || !n.type()->is_integer() || n.int64() < 1) return;
+    keyed.ignore_limit = true;
+  }
+  const std::set<const Expr*> outer_refs(refs.begin(), refs.end());
+  auto outer_refs_in = [&](const Expr& x) {
+    std::vector<const Expr*> found;
+    CollectColumnRefs(x, &found);
+    size_t n = 0;
+    for (const Expr* r : found)
+      n += outer_refs.contains(r) ? 1 : 0;
+    return n;
+  };
+  std::vector<const Expr*> terms;
+  SplitConjuncts(*q.where, &terms);
+  std::vector<const Expr*> outer_sides;
+  for (const Expr* t : terms) {
+    if (outer_refs_in(*t) == 0) continue;
+    if (t->kind != ExprKind::kBinaryOp || (t->op != "=" && t->op != "==")) return;
+    const Expr* a = t->args[0].get();
+    const Expr* b = t->args[1].get();
+    if (outer_refs.contains(b)) std::swap(a, b);
+    if (!outer_refs.contains(a) || outer_refs_in(*b) != 0) return;
+    keyed.skip.insert(t);
+    keyed.keys.push_back(b);
+    outer_sides.push_back(a);
+  }
+  for (const Expr* r : refs) {
+    if (std::find(outer_sides.begin(), outer_sides.end(), r) == outer_sides.end()) return;
+  }
+  // The keys' types on both sides: they compare as SQL would compare them.
+  runner.keyed = keyed;
+  OperatorPtr plan;
+  try {
+    plan = runner.PlanKeyed();
+  } catch (const Error&) {
+    return;
+  }
+  const int first_key = plan->schema()->num_fields() - static_cast<int>(keyed.keys.size());
+  std::vector<BoundExprPtr> outer_keys;
+  std::vector<arrow::TypePtr> types;
+  for (size_t k = 0; k < outer_sides.size(); ++k) {
+    BoundExprPtr outer = Bind(*outer_sides[k]);
+    const arrow::TypePtr inner = plan->schema()->field(first_key + static_cast<int>(k))->type();
+    arrow::TypePtr common;
+    if (outer->type->Equals(*inner)) {
+      common = inner;
+    } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
+      common = ArithmeticType(*outer->type, *inner);
+    } else {
+      return;  // kinds whose comparison converts values: left per row
+    }
+    outer_keys.push_back(execution::CastTo(std::move(outer), common));
+    types.push_back(common);
+  }
+  runner.outer_keys = std::move(outer_keys);
+  runner.key_types = std::move(types);
+}
+
+BoundExprPtr Binder::Subquery(const Expr& e) {
+  if (db_ == nullptr) {
+    Fail(ErrorKind::kNotImplemented, "subqueries are not supported in this position");
+  }
+  auto scope = std::make_shared<const Scope>(scope_);
+  auto binding = std::make_shared<OuterContext>();
+  binding->scope = scope;
+  binding->captures = std::make_shared<std::set<int>>();
+  binding->refs = std::make_shared<std::vector<const Expr*>>();
+  binding->parent = outer_;
+  // Planning once without outer values gives the result type and the
+  // outer columns the subquery depends on.
+  OperatorPtr typed = PlanSelect(*e.subquery, *db_, binding);
+  auto runner = std::make_shared<SqlSubqueryRunner>(e.subquery.get(), db_, scope, outer_);
+  runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
+  if (!binding->refs->empty()) Decorrelate(e, *binding->refs, *runner);
+  auto out = std::make_unique<execution::BoundExpr>();
+  out->op = ExprOp::kSubquery;
+  out->negated = e.negated;
+  out->subquery = runner;
+  const int width = typed->schema()->num_fields();
+  switch (e.kind) {
+    case ExprKind::kExists:
+      runner->kind = execution::SubqueryKind::kExists;
+      out->type = arrow::boolean();
+      out->subquery_type = arrow::boolean();
+      return out;
+    case ExprKind::kScalarSubquery:
+      if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+      runner->kind = execution::SubqueryKind::kScalar;
+      out->type = typed->schema()->field(0)->type();
+      out->subquery_type = out->type;
+      return out;
+    default: {
+      if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+      runner->kind = execution::SubqueryKind::kIn;
+      BoundExprPtr test = Bind(*e.args[0]);
+      const arrow::TypePtr column = typed->schema()->field(0)->type();
+      arrow::TypePtr common;
+      if (Incomparable(*test, *column)) {
+        out->incomparable = true;
+        common = column;
+        test = execution::Constant(Value::Null(column));
+      } else if (IsNull(*test->type)) {
+        common = IsNull(*column) ? arrow::int64() : column;
+      } else if (IsNull(*column) || test->type->Equals(*column)) {
+        common = test->type;
+      } else if (IsNumeric(*test->type) && IsNumeric(*column)) {
+        common = ArithmeticType(*test->type, *column);
+      } else if (IsText(*column)) {
+        common = test->type;
+      } else if (IsText(*test->type)) {
+        common = IsNumeric(*column) ? ArithmeticType(*column, *column) : column;
+      } else {
+        Fail(ErrorKind::kBinder, "Cannot compare values of type {} and {}", test->type->ToString(),
+             column->ToString());
+      }
+      out->type = arrow::boolean();
+      out->subquery_type = common;
+      out->args.push_back(execution::CastTo(std::move(test), common));
+      return out;
+    }
+  }
+}
+
+}  // namespace llkv::sql::plan

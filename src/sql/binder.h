@@ -1,0 +1,98 @@
+// Binder: binds AST expressions to execution::BoundExpr over a scope of
+// input columns (with SQLite's and DuckDB's typing rules), including
+// subqueries, which it plans through the planner.
+#pragma once
+
+#include "sql/planner_internal.h"
+
+namespace llkv::sql::plan {
+
+class Binder {
+ public:
+  // `substitutions` (optional) maps expressions to columns of the input;
+  // `grouped` makes any other column reference an error (the input is an
+  // aggregate's output).
+  explicit Binder(const Scope& scope, const Substitutions* substitutions = nullptr,
+                  bool grouped = false, runtime::Database* db = nullptr, OuterPtr outer = nullptr)
+      : scope_(scope),
+        substitutions_(substitutions),
+        grouped_(grouped),
+        db_(db),
+        outer_(std::move(outer)) {}
+
+  // Output aliases a grouped binder may resolve names to (HAVING).
+  void set_aliases(const std::vector<std::pair<std::string, const Expr*>>* aliases) {
+    aliases_ = aliases;
+  }
+
+  BoundExprPtr Bind(const Expr& e);
+
+  // Brings two operands compared for equality (join keys) to one type.
+  static void UnifyTypes(BoundExprPtr& a, BoundExprPtr& b) { Unify(a, b); }
+  // The common type of set operation columns, CASE branches, ...
+  static arrow::TypePtr CommonTypeOf(const std::vector<arrow::TypePtr>& types) {
+    return CommonType(types);
+  }
+
+  // Binds a boolean condition (numbers count as true when non-zero).
+  BoundExprPtr Condition(const Expr& e) { return ToBool(Bind(e)); }
+
+ private:
+  static Value Literal(const Expr& e);
+
+  BoundExprPtr Column(const Expr& e);
+
+  static BoundExprPtr Numeric(BoundExprPtr e, const arrow::TypePtr& to, const std::string& op);
+
+  BoundExprPtr Unary(const Expr& e);
+
+  static BoundExprPtr ToBool(BoundExprPtr e);
+
+  // Brings two comparison operands to one type.
+  static void Unify(BoundExprPtr& a, BoundExprPtr& b);
+
+  BoundExprPtr BinaryOp(const Expr& e);
+
+  static BoundExprPtr NotOf(BoundExprPtr e);
+
+  // Whether `e` is a constant of a kind no value of type `other` can equal:
+  // text that is not a number against numbers, a blob against anything
+  // else. SQLite orders such values by kind: numbers < text < blobs.
+  static bool Incomparable(const execution::BoundExpr& e, const arrow::DataType& other);
+
+  // `op` between an incomparable constant (`greater` says on which side)
+  // and `other`: decided by kind order, NULL when `other` is NULL.
+  static BoundExprPtr KindOrder(ExprOp op, bool left_greater, BoundExprPtr other);
+
+  static BoundExprPtr Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b);
+
+  // The type values of `types` are brought to for CASE and COALESCE.
+  static arrow::TypePtr CommonType(const std::vector<arrow::TypePtr>& types);
+
+  // A CASE (args: when/then pairs and the else) or COALESCE whose value
+  // arguments are cast to their common type.
+  static BoundExprPtr Unified(ExprOp op, std::vector<BoundExprPtr> args, bool has_else);
+
+  BoundExprPtr Case(const Expr& e);
+
+  BoundExprPtr Function(const Expr& e);
+
+  // Makes a correlated subquery run once for all outer rows when every
+  // outer reference is one side of a WHERE conjunct `inner = outer` and the
+  // subquery neither aggregates nor limits its rows in a way a per-key
+  // match would change: the runner then matches outer rows to the
+  // subquery's rows by those keys.
+  void Decorrelate(const Expr& e, const std::vector<const Expr*>& refs, SqlSubqueryRunner& runner);
+
+  BoundExprPtr Subquery(const Expr& e);
+
+  const Scope& scope_;
+  const Substitutions* substitutions_;
+  bool grouped_;
+  const std::vector<std::pair<std::string, const Expr*>>* aliases_ = nullptr;
+  bool expanding_alias_ = false;
+  runtime::Database* db_;
+  OuterPtr outer_;
+};
+
+}  // namespace llkv::sql::plan

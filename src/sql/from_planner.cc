@@ -1,0 +1,374 @@
+// FROM clauses: tables, views, derived tables and joins, with access paths
+// and the join order.
+#include "sql/planner_internal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "execution/aggregate.h"
+#include "execution/join.h"
+#include "execution/set_operation.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
+#include "sql/planner.h"
+
+namespace llkv::sql::plan {
+
+namespace {
+
+// Joins `left` and `right` on `terms` (each over both): equalities between
+// a left-only and a right-only expression become hash keys, the rest a
+// residual condition.
+OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
+                   const std::vector<const Expr*>& terms, runtime::Database& db,
+                   const OuterPtr& outer) {
+  const Scope both = Concat(left.scope, right.scope);
+  execution::JoinSpec spec;
+  spec.kind = kind;
+  Binder on_both(both, nullptr, false, &db, outer);
+  Binder on_left(left.scope, nullptr, false, &db, outer);
+  Binder on_right(right.scope, nullptr, false, &db, outer);
+  BoundExprPtr residual;
+  for (const Expr* term : terms) {
+    if (term->kind == ExprKind::kBinaryOp && (term->op == "=" || term->op == "==")) {
+      const Expr* a = term->args[0].get();
+      const Expr* b = term->args[1].get();
+      if (Covered(*b, left.scope, both) && Covered(*a, right.scope, both) &&
+          Touches(*b, left.scope)) {
+        std::swap(a, b);
+      }
+      if (Covered(*a, left.scope, both) && Covered(*b, right.scope, both) &&
+          Touches(*a, left.scope) && Touches(*b, right.scope)) {
+        BoundExprPtr lk = on_left.Bind(*a);
+        BoundExprPtr rk = on_right.Bind(*b);
+        Binder::UnifyTypes(lk, rk);
+        spec.keys.emplace_back(std::move(lk), std::move(rk));
+        continue;
+      }
+    }
+    BoundExprPtr cond = on_both.Condition(*term);
+    if (!residual) {
+      residual = std::move(cond);
+    } else {
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(residual));
+      args.push_back(std::move(cond));
+      residual = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
+    }
+  }
+  spec.residual = std::move(residual);
+  return execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
+}
+
+// A view in FROM: its stored query, parsed once per database, planned as
+// a subquery named by the view (or the reference's alias).
+FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runtime::Database& db) {
+  if (!view.compiled) {
+    auto statements = ParseSql(view.sql);
+    if (statements.size() != 1 || statements[0]->kind != StatementKind::kCreateView) {
+      Fail(ErrorKind::kCorruption, "the stored definition of view {} is not a CREATE VIEW",
+           view.name);
+    }
+    view.compiled = std::shared_ptr<const Statement>(std::move(statements[0]));
+  }
+  const auto& create = *static_cast<const CreateViewStatement*>(view.compiled.get());
+  FromPlan out;
+  out.plan = PlanSelect(*create.query, db, nullptr);
+  const auto& fields = out.plan->schema()->fields();
+  const std::string qualifier = ref.alias.empty() ? view.name : ref.alias;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string name = fields[i]->name();
+    if (i < create.column_names.size()) name = create.column_names[i];
+    if (i < ref.column_aliases.size()) name = ref.column_aliases[i];
+    out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+  }
+  return out;
+}
+
+FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
+  FromPlan out;
+  switch (ref.kind) {
+    case TableRefKind::kBaseTable: {
+      auto t = db.FindTable(ref.name.back());
+      if (!t) {
+        if (auto view = db.FindView(ref.name.back())) return PlanView(*view, ref, db);
+        Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
+      }
+      std::vector<size_t> columns;
+      const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
+      for (size_t i = 0; i < t->def().columns.size(); ++i) {
+        columns.push_back(i);
+        const std::string name =
+            i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
+        out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
+      }
+      out.plan = execution::MakeTableScan(t, std::move(columns));
+      out.table = t;
+      out.rows = static_cast<double>(t->row_count());
+      return out;
+    }
+    case TableRefKind::kSubquery: {
+      if (ref.lateral) Fail(ErrorKind::kNotImplemented, "LATERAL is not supported yet");
+      out.plan = PlanSelect(*ref.subquery, db, outer);
+      const auto& fields = out.plan->schema()->fields();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const std::string name =
+            i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
+        out.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+      }
+      return out;
+    }
+    case TableRefKind::kJoin: {
+      FromPlan left = PlanFromItem(*ref.left, db, outer);
+      FromPlan right = PlanFromItem(*ref.right, db, outer);
+      if (ref.natural || !ref.using_columns.empty()) {
+        Fail(ErrorKind::kNotImplemented, "NATURAL and USING joins are not supported yet");
+      }
+      std::vector<const Expr*> terms;
+      if (ref.on) SplitConjuncts(*ref.on, &terms);
+      execution::JoinKind kind = execution::JoinKind::kInner;
+      if (ref.join_type == JoinType::kLeft) kind = execution::JoinKind::kLeft;
+      if (ref.join_type == JoinType::kRight) kind = execution::JoinKind::kRight;
+      if (ref.join_type == JoinType::kFull) kind = execution::JoinKind::kFull;
+      Scope scope = Concat(left.scope, right.scope);
+      out.plan = JoinOn(left, right, kind, terms, db, outer);
+      out.scope = std::move(scope);
+      if (!ref.alias.empty()) {
+        for (auto& c : out.scope)
+          c.qualifier = ref.alias;
+      }
+      return out;
+    }
+  }
+  Fail(ErrorKind::kInternal, "unknown FROM item");
+}
+
+// Whether `e` is a constant: literals and parameters under operators and
+// casts.
+bool IsConstant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter:
+      return true;
+    case ExprKind::kUnaryOp:
+    case ExprKind::kBinaryOp:
+    case ExprKind::kCast:
+      for (const auto& a : e.args) {
+        if (!IsConstant(*a)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The table column `e` names: scope entries of a base table are its
+// columns in order, starting at output position `offset`.
+std::optional<size_t> TableColumn(const Expr& e, const Scope& scope, int offset) {
+  if (e.kind != ExprKind::kColumnRef) return std::nullopt;
+  std::optional<size_t> found;
+  for (const auto& c : scope) {
+    if (!Matches(c, e)) continue;
+    if (found) return std::nullopt;  // ambiguous: the binder reports it
+    found = static_cast<size_t>(c.index - offset);
+  }
+  return found;
+}
+
+}  // namespace
+
+// The conjuncts among `terms` of the form `column op constant` (also
+// BETWEEN and IN lists), for choosing an index.
+std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& terms,
+                                              const Scope& scope, int offset) {
+  static const std::pair<const char*, ExprOp> kOps[] = {
+      {"=", ExprOp::kEqual},      {"==", ExprOp::kEqual},  {"<", ExprOp::kLess},
+      {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater}, {">=", ExprOp::kGreaterEqual}};
+  auto flip = [](ExprOp op) {
+    switch (op) {
+      case ExprOp::kLess:
+        return ExprOp::kGreater;
+      case ExprOp::kLessEqual:
+        return ExprOp::kGreaterEqual;
+      case ExprOp::kGreater:
+        return ExprOp::kLess;
+      case ExprOp::kGreaterEqual:
+        return ExprOp::kLessEqual;
+      default:
+        return op;
+    }
+  };
+  std::vector<ColumnPredicate> out;
+  auto add = [&](size_t column, ExprOp op, const std::vector<const Expr*>& constants) {
+    ColumnPredicate p{column, op, {}};
+    for (const Expr* c : constants) {
+      Value v;
+      try {
+        v = EvaluateConstant(*c);
+      } catch (const Error&) {
+        return;  // the filter reports it, if a row reaches it
+      }
+      if (v.is_null()) return;
+      p.values.push_back(std::move(v));
+    }
+    out.push_back(std::move(p));
+  };
+  for (const Expr* t : terms) {
+    if (t->kind == ExprKind::kBinaryOp) {
+      for (const auto& [sym, op] : kOps) {
+        if (t->op != sym) continue;
+        if (auto c = TableColumn(*t->args[0], scope, offset); c && IsConstant(*t->args[1])) {
+          add(*c, op, {t->args[1].get()});
+        } else if (auto c2 = TableColumn(*t->args[1], scope, offset);
+                   c2 && IsConstant(*t->args[0])) {
+          add(*c2, flip(op), {t->args[0].get()});
+        }
+      }
+    } else if (t->kind == ExprKind::kBetween && !t->negated) {
+      auto c = TableColumn(*t->args[0], scope, offset);
+      if (c && IsConstant(*t->args[1]) && IsConstant(*t->args[2])) {
+        add(*c, ExprOp::kGreaterEqual, {t->args[1].get()});
+        add(*c, ExprOp::kLessEqual, {t->args[2].get()});
+      }
+    } else if (t->kind == ExprKind::kInList && !t->negated) {
+      auto c = TableColumn(*t->args[0], scope, offset);
+      std::vector<const Expr*> items;
+      for (size_t i = 1; i < t->args.size(); ++i) {
+        if (!IsConstant(*t->args[i])) return out;
+        items.push_back(t->args[i].get());
+      }
+      if (c && !items.empty()) add(*c, ExprOp::kEqual, items);
+    }
+  }
+  return out;
+}
+
+// Plans a comma-separated FROM list: items are joined greedily, each time
+// preferring one that a WHERE equality links to those already joined, and
+// every WHERE conjunct is applied as soon as its columns are available (as
+// hash join keys where it is such an equality). Conjuncts that name no FROM
+// column stay in `terms` for the caller.
+FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
+                      const OuterPtr& outer, std::vector<const Expr*>* terms) {
+  std::vector<FromPlan> plans;
+  Scope all;
+  for (const auto& item : items) {
+    plans.push_back(PlanFromItem(*item, db, outer));
+    all = Concat(all, plans.back().scope);
+  }
+  // A base table with conjuncts an index answers is read through it (the
+  // conjuncts still filter its rows).
+  for (auto& p : plans) {
+    if (!p.table) continue;
+    std::vector<const Expr*> own;
+    for (const Expr* t : *terms) {
+      if (Touches(*t, p.scope) && Covered(*t, p.scope, all)) own.push_back(t);
+    }
+    std::vector<size_t> columns(p.table->def().columns.size());
+    for (size_t i = 0; i < columns.size(); ++i)
+      columns[i] = i;
+    const std::vector<ColumnPredicate> predicates = ColumnPredicates(own, p.scope, 0);
+    if (auto scan = ChooseIndexScan(db, p.table, columns, false, predicates)) {
+      p.plan = std::move(scan);
+    } else if (auto filter = ChooseScanFilter(*p.table, predicates)) {
+      p.plan = execution::MakeTableScan(p.table, columns, false, filter);
+    }
+  }
+  // Conjuncts over a single item filter it before any join.
+  for (auto& p : plans) {
+    std::vector<const Expr*> later;
+    Binder on_item(p.scope, nullptr, false, &db, outer);
+    for (const Expr* t : *terms) {
+      if (plans.size() > 1 && Touches(*t, p.scope) && Covered(*t, p.scope, all)) {
+        p.plan = execution::MakeFilter(std::move(p.plan), on_item.Condition(*t));
+        // A guess at the filter's selectivity: equalities keep a tenth.
+        const bool equality = t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==");
+        p.rows *= equality ? 0.1 : 0.3;
+      } else {
+        later.push_back(t);
+      }
+    }
+    *terms = std::move(later);
+  }
+  // Join order (left-deep; each join hashes its right input): the item
+  // with the most estimated rows streams first, then items linked to what
+  // is joined by an equality, fewest rows first, so builds stay small and
+  // selective items cut the stream early; unlinked items (cross joins) last.
+  std::vector<bool> used(plans.size(), false);
+  std::vector<size_t> order;
+  auto linked = [&](const Scope& scope, size_t i) {
+    const Scope both = Concat(scope, plans[i].scope);
+    for (const Expr* t : *terms) {
+      if (t->kind == ExprKind::kBinaryOp && (t->op == "=" || t->op == "==") && Touches(*t, scope) &&
+          Touches(*t, plans[i].scope) && Covered(*t, both, all)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  size_t first = 0;
+  for (size_t i = 1; i < plans.size(); ++i) {
+    if (plans[i].rows > plans[first].rows) first = i;
+  }
+  std::vector<size_t> widths;
+  for (const auto& p : plans)
+    widths.push_back(p.scope.size());
+  FromPlan current = std::move(plans[first]);
+  used[first] = true;
+  order.push_back(first);
+  for (size_t step = 1; step < plans.size(); ++step) {
+    size_t pick = plans.size();
+    for (int pass = 0; pass < 2 && pick == plans.size(); ++pass) {
+      for (size_t i = 0; i < plans.size(); ++i) {
+        if (used[i] || (pass == 0 && !linked(current.scope, i))) continue;
+        if (pick == plans.size() || plans[i].rows < plans[pick].rows) pick = i;
+      }
+    }
+    used[pick] = true;
+    order.push_back(pick);
+    const Scope both = Concat(current.scope, plans[pick].scope);
+    std::vector<const Expr*> now, later;
+    for (const Expr* t : *terms) {
+      (Touches(*t, plans[pick].scope) && Covered(*t, both, all) ? now : later).push_back(t);
+    }
+    *terms = std::move(later);
+    FromPlan joined;
+    joined.scope = both;
+    joined.plan = JoinOn(current, plans[pick], execution::JoinKind::kInner, now, db, outer);
+    current = std::move(joined);
+  }
+  // Columns go back to FROM order (SELECT * and positions depend on it).
+  bool in_order = true;
+  for (size_t k = 0; k < order.size(); ++k)
+    in_order = in_order && order[k] == k;
+  if (!in_order) {
+    std::vector<size_t> offset(plans.size());
+    size_t at = 0;
+    for (size_t item : order) {
+      offset[item] = at;
+      at += widths[item];
+    }
+    std::vector<BoundExprPtr> exprs;
+    std::vector<std::string> names;
+    Scope scope;
+    for (size_t item = 0; item < plans.size(); ++item) {
+      for (size_t c = 0; c < widths[item]; ++c) {
+        ScopeColumn col = current.scope[offset[item] + c];
+        exprs.push_back(execution::ColumnRef(col.index, col.type));
+        names.push_back(col.name);
+        col.index = static_cast<int>(scope.size());
+        scope.push_back(std::move(col));
+      }
+    }
+    current.plan = execution::MakeProject(std::move(current.plan), std::move(exprs), names);
+    current.scope = std::move(scope);
+  }
+  return current;
+}
+
+}  // namespace llkv::sql::plan

@@ -1,0 +1,233 @@
+// Helpers over scopes and the AST shared by the planner's files.
+#include "sql/planner_internal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "execution/aggregate.h"
+#include "execution/join.h"
+#include "execution/set_operation.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
+#include "sql/planner.h"
+
+namespace llkv::sql::plan {
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+  return Lower(a) == Lower(b);
+}
+
+bool IsNumeric(const arrow::DataType& t) {
+  return t.is_integer() || t.is_floating() || t.id() == arrow::TypeId::kDecimal128;
+}
+
+bool IsText(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kUtf8 || t.id() == arrow::TypeId::kLargeUtf8;
+}
+
+bool IsNull(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kNull;
+}
+
+// The type arithmetic on a and b computes in.
+arrow::TypePtr ArithmeticType(const arrow::DataType& a, const arrow::DataType& b) {
+  if ((a.is_integer() || IsNull(a)) && (b.is_integer() || IsNull(b))) return arrow::int64();
+  return arrow::float64();
+}
+
+// Edit distance, for "did you mean" hints.
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+bool IsAggregateCall(const Expr& e) {
+  if (e.kind != ExprKind::kFunction || e.names.size() != 1) return false;
+  const std::string n = Lower(e.names[0]);
+  if ((n == "min" || n == "max") && e.args.size() > 1) return false;  // scalar min/max
+  return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "total" ||
+         n == "group_concat" || n == "string_agg";
+}
+
+// Aggregate calls in `e`, outside subqueries.
+void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
+  if (IsAggregateCall(e)) {
+    out->push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args)
+    CollectAggregates(*a, out);
+  if (e.operand) CollectAggregates(*e.operand, out);
+  if (e.else_expr) CollectAggregates(*e.else_expr, out);
+}
+
+// Column references of `e` outside aggregate calls and subqueries.
+void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
+  if (IsAggregateCall(e)) return;
+  if (e.kind == ExprKind::kColumnRef) out->push_back(&e);
+  for (const auto& a : e.args)
+    CollectBareColumns(*a, out);
+  if (e.operand) CollectBareColumns(*e.operand, out);
+  if (e.else_expr) CollectBareColumns(*e.else_expr, out);
+}
+
+// Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
+Value EvaluateConstant(const Expr& e) {
+  Scope empty;
+  BoundExprPtr bound = Binder(empty).Bind(e);
+  auto dual = arrow::RecordBatch::Make(
+      std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}), 1, {});
+  return Value::FromArray(*execution::Evaluate(*bound, *dual), 0);
+}
+
+int64_t CountExpr(const ExprPtr& e, const char* what) {
+  if (!e) return -1;
+  Value v = EvaluateConstant(*e);
+  if (v.is_null()) return -1;
+  if (!v.type()->is_integer() || v.int64() < 0) {
+    Fail(ErrorKind::kBinder, "{} must be a non-negative integer, not {}", what, v.ToString());
+  }
+  return v.int64();
+}
+
+// Rows a sort must produce for the query's LIMIT and OFFSET: limit +
+// offset, or -1 (all) without a LIMIT.
+int64_t TopN(const SelectStmt& q) {
+  const int64_t limit = CountExpr(q.limit, "LIMIT");
+  if (limit < 0) return -1;
+  const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET"), 0);
+  int64_t n = 0;
+  return __builtin_add_overflow(limit, offset, &n) ? -1 : n;
+}
+
+std::string ColumnName(const SelectItem& item) {
+  if (!item.alias.empty()) return item.alias;
+  if (item.expr->kind == ExprKind::kColumnRef) return item.expr->names.back();
+  return item.expr->ToString();
+}
+
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kBinaryOp && e.op == "AND") {
+    SplitConjuncts(*e.args[0], out);
+    SplitConjuncts(*e.args[1], out);
+    return;
+  }
+  out->push_back(&e);
+}
+
+// Appends `right`'s columns to `left`'s, renumbered after them.
+Scope Concat(const Scope& left, const Scope& right) {
+  Scope out = left;
+  for (ScopeColumn c : right) {
+    c.index += static_cast<int>(left.size());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Column references of `e` (including inside subqueries), as written.
+void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kColumnRef) out->push_back(&e);
+  for (const auto& a : e.args)
+    CollectColumnRefs(*a, out);
+  if (e.operand) CollectColumnRefs(*e.operand, out);
+  if (e.else_expr) CollectColumnRefs(*e.else_expr, out);
+  if (e.filter) CollectColumnRefs(*e.filter, out);
+  if (e.subquery) {
+    const SelectStmt& q = *e.subquery;
+    if (q.where) CollectColumnRefs(*q.where, out);
+    for (const auto& item : q.select_list)
+      CollectColumnRefs(*item.expr, out);
+    if (q.having) CollectColumnRefs(*q.having, out);
+  }
+}
+
+bool Matches(const ScopeColumn& c, const Expr& ref) {
+  if (!EqualsIgnoreCase(c.name, ref.names.back())) return false;
+  return ref.names.size() < 2 || EqualsIgnoreCase(c.qualifier, ref.names[ref.names.size() - 2]);
+}
+
+// Whether every column `e` names that belongs to `all` is in `available`
+// (names of other scopes, such as a subquery's own tables, are ignored).
+bool Covered(const Expr& e, const Scope& available, const Scope& all) {
+  std::vector<const Expr*> refs;
+  CollectColumnRefs(e, &refs);
+  for (const Expr* r : refs) {
+    bool in_all = false, in_available = false;
+    for (const auto& c : all)
+      in_all = in_all || Matches(c, *r);
+    if (!in_all) continue;
+    for (const auto& c : available)
+      in_available = in_available || Matches(c, *r);
+    if (!in_available) return false;
+  }
+  return true;
+}
+
+// Whether `e` names any column of `scope`.
+bool Touches(const Expr& e, const Scope& scope) {
+  std::vector<const Expr*> refs;
+  CollectColumnRefs(e, &refs);
+  for (const Expr* r : refs) {
+    for (const auto& c : scope) {
+      if (Matches(c, *r)) return true;
+    }
+  }
+  return false;
+}
+
+OperatorPtr PlanValues(const SelectStmt& q) {
+  const size_t width = q.values[0].size();
+  std::vector<std::vector<Value>> rows;
+  for (const auto& row : q.values) {
+    if (row.size() != width) {
+      Fail(ErrorKind::kBinder, "VALUES lists must all be the same length ({} and {})", width,
+           row.size());
+    }
+    std::vector<Value> values;
+    for (const auto& e : row)
+      values.push_back(EvaluateConstant(*e));
+    rows.push_back(std::move(values));
+  }
+  // Each column takes the first non-null type among its values.
+  std::vector<arrow::FieldPtr> fields;
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (size_t c = 0; c < width; ++c) {
+    arrow::TypePtr type = arrow::null();
+    for (const auto& row : rows) {
+      if (!row[c].is_null() && type->id() == arrow::TypeId::kNull) type = row[c].type();
+    }
+    std::vector<arrow::ArrayDataPtr> parts;
+    for (const auto& row : rows)
+      parts.push_back(execution::Cast(*row[c].ToArray(1), type));
+    columns.push_back(arrow::Concatenate(parts));
+    fields.push_back(arrow::field("col" + std::to_string(c), type));
+  }
+  auto schema = std::make_shared<arrow::Schema>(std::move(fields));
+  auto batch =
+      arrow::RecordBatch::Make(schema, static_cast<int64_t>(rows.size()), std::move(columns));
+  return execution::MakeValues(schema, {batch});
+}
+
+}  // namespace llkv::sql::plan

@@ -1,0 +1,198 @@
+// The planner's internals shared by its files (binder.cc, from_planner.cc,
+// plan_util.cc, planner.cc): scopes, outer-query contexts for subqueries,
+// and helpers over the AST. Not a public interface.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "execution/expression.h"
+#include "execution/operators.h"
+#include "execution/subquery.h"
+#include "execution/value.h"
+#include "runtime/database.h"
+#include "sql/access_path.h"
+#include "sql/ast.h"
+
+namespace llkv::sql::plan {
+
+using execution::BoundExprPtr;
+using execution::ExprOp;
+using execution::OperatorPtr;
+using execution::Value;
+
+std::string Lower(std::string s);
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b);
+
+// One column visible to expressions: its qualifier (table name or alias),
+// name, position in the input batch and type.
+struct ScopeColumn {
+  std::string qualifier;
+  std::string name;
+  int index;
+  arrow::TypePtr type;
+};
+
+using Scope = std::vector<ScopeColumn>;
+
+bool IsNumeric(const arrow::DataType& t);
+
+bool IsText(const arrow::DataType& t);
+
+bool IsNull(const arrow::DataType& t);
+
+// The type arithmetic on a and b computes in.
+arrow::TypePtr ArithmeticType(const arrow::DataType& a, const arrow::DataType& b);
+
+// Edit distance, for "did you mean" hints.
+size_t Distance(const std::string& a, const std::string& b);
+
+// Expressions (by their SQL text) that an aggregate's output provides.
+using Substitutions = std::map<std::string, std::pair<int, arrow::TypePtr>>;
+
+bool IsAggregateCall(const Expr& e);
+
+// Aggregate calls in `e`, outside subqueries.
+void CollectAggregates(const Expr& e, std::vector<const Expr*>* out);
+
+// Column references of `e` outside aggregate calls and subqueries.
+void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out);
+
+void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out);
+;
+
+// Column references of `e` (including inside subqueries), as written.
+void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out);
+
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out);
+;
+
+void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out);
+
+// The queries enclosing a subquery, innermost first: their columns and,
+// once a subquery is instantiated for an outer row, that row's values.
+struct OuterContext {
+  std::shared_ptr<const Scope> scope;
+  std::shared_ptr<const std::vector<Value>> row;   // null while binding (no row yet)
+  std::shared_ptr<std::set<int>> captures;         // outer columns referenced while binding
+  std::shared_ptr<std::vector<const Expr*>> refs;  // the references themselves
+  std::shared_ptr<const OuterContext> parent;
+};
+
+using OuterPtr = std::shared_ptr<const OuterContext>;
+
+// A correlated subquery planned once for all outer rows: the WHERE
+// conjuncts `inner = outer` in `skip` are left out and their inner sides,
+// `keys`, become extra output columns; the caller matches outer rows to
+// subquery rows by those keys (a hash semi-join in place of one run per
+// outer row).
+struct KeyedPlan {
+  std::set<const Expr*> skip;
+  std::vector<const Expr*> keys;
+  bool ignore_limit = false;  // a scalar or EXISTS subquery's LIMIT n >= 1
+  bool group = false;         // an aggregating subquery: grouped by the keys
+};
+
+OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
+                       const KeyedPlan* keyed = nullptr);
+
+// Instantiates a subquery for each outer row it depends on.
+class SqlSubqueryRunner final : public execution::SubqueryRunner {
+ public:
+  SqlSubqueryRunner(const SelectStmt* query, runtime::Database* db,
+                    std::shared_ptr<const Scope> scope, OuterPtr parent)
+      : query_(query), db_(db), scope_(std::move(scope)), parent_(std::move(parent)) {}
+  OperatorPtr Plan(const std::vector<Value>& outer_row) override {
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    ctx->row = std::make_shared<const std::vector<Value>>(outer_row);
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx);
+  }
+
+  OperatorPtr PlanEmpty() override {
+    if (!keyed.group) return nullptr;
+    // Every outer value NULL: the `inner = outer` conditions hold for no
+    // row, so the aggregates run over nothing.
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    auto row = std::make_shared<std::vector<Value>>();
+    for (const auto& c : *scope_)
+      row->push_back(Value::Null(c.type));
+    ctx->row = std::move(row);
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx);
+  }
+
+  OperatorPtr PlanKeyed() override {
+    auto ctx = std::make_shared<OuterContext>();
+    ctx->scope = scope_;
+    ctx->captures = std::make_shared<std::set<int>>();
+    ctx->parent = parent_;
+    return PlanSelect(*query_, *db_, ctx, &keyed);
+  }
+
+  KeyedPlan keyed;
+
+ private:
+  const SelectStmt* query_;  // owned by the statement, which outlives execution
+  runtime::Database* db_;
+  std::shared_ptr<const Scope> scope_;
+  OuterPtr parent_;
+};
+
+Value EvaluateConstant(const Expr& e);
+;
+
+// Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
+Value EvaluateConstant(const Expr& e);
+
+int64_t CountExpr(const ExprPtr& e, const char* what);
+
+// Rows a sort must produce for the query's LIMIT and OFFSET: limit +
+// offset, or -1 (all) without a LIMIT.
+int64_t TopN(const SelectStmt& q);
+
+std::string ColumnName(const SelectItem& item);
+
+OperatorPtr PlanValues(const SelectStmt& q);
+
+struct FromPlan {
+  OperatorPtr plan;
+  Scope scope;
+  std::shared_ptr<table::Table> table;  // set while `plan` is a full scan of a base table
+  double rows = 1000;                   // estimated rows, for the join order
+};
+
+// Appends `right`'s columns to `left`'s, renumbered after them.
+Scope Concat(const Scope& left, const Scope& right);
+
+bool Matches(const ScopeColumn& c, const Expr& ref);
+
+// Whether every column `e` names that belongs to `all` is in `available`
+// (names of other scopes, such as a subquery's own tables, are ignored).
+bool Covered(const Expr& e, const Scope& available, const Scope& all);
+
+// Whether `e` names any column of `scope`.
+bool Touches(const Expr& e, const Scope& scope);
+
+// The conjuncts among `terms` of the form `column op constant` (also
+// BETWEEN and IN lists), for choosing an index.
+std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& terms,
+                                              const Scope& scope, int offset);
+
+// Plans a comma-separated FROM list: items are joined greedily, each time
+// preferring one that a WHERE equality links to those already joined, and
+// every WHERE conjunct is applied as soon as its columns are available (as
+// hash join keys where it is such an equality). Conjuncts that name no FROM
+// column stay in `terms` for the caller.
+FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
+                      const OuterPtr& outer, std::vector<const Expr*>* terms);
+
+}  // namespace llkv::sql::plan
