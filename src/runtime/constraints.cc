@@ -97,11 +97,12 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
 }
 
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
-                                    const arrow::RecordBatch& rows, bool replace) {
+                                    const arrow::RecordBatch& rows, bool replace,
+                                    std::optional<uint64_t> only_index) {
   std::vector<std::shared_ptr<OrderedIndex>> data;
   std::vector<std::vector<arrow::ArrayDataPtr>> new_values;
   for (const auto& index : db.IndexesOf(table->id())) {
-    if (!index->unique) continue;
+    if (!index->unique || (only_index && index->id != *only_index)) continue;
     data.push_back(db.IndexData(*index));
     new_values.emplace_back();
     for (size_t c : Database::IndexColumns(*table, *index))

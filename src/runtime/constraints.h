@@ -9,6 +9,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,8 +36,11 @@ struct ConflictResolution {
   std::vector<int64_t> keep;
   std::vector<uint64_t> replaced;  // ascending row ids
 };
+// With `only_index`, conflicts on that unique index alone are resolved
+// (ON CONFLICT (columns)); the caller checks the others.
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
-                                    const arrow::RecordBatch& rows, bool replace);
+                                    const arrow::RecordBatch& rows, bool replace,
+                                    std::optional<uint64_t> only_index = std::nullopt);
 
 // Unique keys of rows checked but not appended yet: a run of INSERT
 // statements batched into one append checks each statement against the

@@ -249,6 +249,27 @@ class Rewriter {
         }
       }
     }
+    if (at_start && EqualsIgnoreCase(w, "create")) {
+      // CREATE [TEMP|TEMPORARY] VIEW IF NOT EXISTS: the words are blanked
+      // in place (offsets stay) and the flag kept for the parser.
+      size_t j = SkipTrivia(end);
+      if (EqualsIgnoreCase(WordAt(j), "temp") || EqualsIgnoreCase(WordAt(j), "temporary")) {
+        j = SkipTrivia(j + WordAt(j).size());
+      }
+      if (EqualsIgnoreCase(WordAt(j), "view")) {
+        const size_t k = SkipTrivia(j + 4);
+        const size_t l = SkipTrivia(k + WordAt(k).size());
+        const size_t m = SkipTrivia(l + WordAt(l).size());
+        if (EqualsIgnoreCase(WordAt(k), "if") && EqualsIgnoreCase(WordAt(l), "not") &&
+            EqualsIgnoreCase(WordAt(m), "exists")) {
+          out_.view_if_not_exists.insert(out_.text.size());
+          Copy(k);
+          out_.text.append(m + 6 - k, ' ');
+          i_ = m + 6;
+          return;
+        }
+      }
+    }
     if (at_start && EqualsIgnoreCase(w, "replace") &&
         EqualsIgnoreCase(WordAt(SkipTrivia(end)), "into")) {
       out_.insert_actions[out_.text.size()] = ConflictAction::kReplace;

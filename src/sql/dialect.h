@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,9 @@ struct RewrittenSql {
   std::string text;
   // Conflict action of the INSERT that starts at a byte offset of `text`.
   std::map<size_t, ConflictAction> insert_actions;
+  // Offsets of CREATE [TEMP] VIEW statements written with IF NOT EXISTS
+  // (SQLite's and DuckDB's), which PostgreSQL's grammar lacks.
+  std::set<size_t> view_if_not_exists;
   // Number of '?' placeholders numbered.
   int question_marks = 0;
 

@@ -835,6 +835,8 @@ class Transformer {
         out->view = RangeName(s.view());
         out->column_names = Names(s.aliases());
         out->or_replace = s.replace();
+        auto flag = rewritten_.view_if_not_exists.lower_bound(statement_start_);
+        out->if_not_exists = flag != rewritten_.view_if_not_exists.end() && *flag < statement_end_;
         out->query = Select(s.query().select_stmt());
         return out;
       }

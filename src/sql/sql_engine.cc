@@ -218,7 +218,7 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
 }
 
 StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
-                            const arrow::RecordBatchPtr& batch, ConflictAction on_conflict,
+                            const arrow::RecordBatchPtr& batch, const InsertStatement& s,
                             runtime::Database& db);
 
 // The rows an INSERT adds, as one batch in the table's column order
@@ -290,7 +290,7 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   auto batch = BuildInsertRows(s, t, db);
   if (!batch) return StatementResult{nullptr, {}, 0};
   const int64_t total = batch->num_rows();
-  if (!HasTriggers(db, *t, TriggerEvent::kInsert)) return InsertBatch(t, batch, s.on_conflict, db);
+  if (!HasTriggers(db, *t, TriggerEvent::kInsert)) return InsertBatch(t, batch, s, db);
   // With triggers, row by row: BEFORE triggers, the row, AFTER triggers.
   int64_t inserted = 0;
   for (int64_t i = 0; i < total; ++i) {
@@ -301,8 +301,7 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
       values.push_back(execution::Value::FromArray(*c, i));
     }
     FireTriggers(db, *t, TriggerEvent::kInsert, TriggerTiming::kBefore, nullptr, &values, {});
-    inserted += InsertBatch(t, arrow::RecordBatch::Make(batch->schema(), 1, std::move(row)),
-                            s.on_conflict, db)
+    inserted += InsertBatch(t, arrow::RecordBatch::Make(batch->schema(), 1, std::move(row)), s, db)
                     .rows_changed;
     FireTriggers(db, *t, TriggerEvent::kInsert, TriggerTiming::kAfter, nullptr, &values, {});
   }
@@ -312,8 +311,9 @@ StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
 // Appends `batch` (the table's columns) after the uniqueness checks, or
 // with conflicting rows skipped or replaced.
 StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
-                            const arrow::RecordBatchPtr& batch, ConflictAction on_conflict,
+                            const arrow::RecordBatchPtr& batch, const InsertStatement& s,
                             runtime::Database& db) {
+  const ConflictAction on_conflict = s.on_conflict;
   const int64_t total = batch->num_rows();
   if (on_conflict == ConflictAction::kNone) {
     runtime::CheckUnique(db, t, {batch}, {});
@@ -323,14 +323,40 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   // OR IGNORE / DO NOTHING skip conflicting rows; OR REPLACE removes the
   // rows they conflict with. New versions go in before old ones are marked
   // deleted, so a failing insert (NOT NULL) changes nothing.
+  // ON CONFLICT (columns) resolves conflicts on the unique index over
+  // exactly those columns; a conflict on any other still fails.
+  std::optional<uint64_t> target;
+  if (!s.conflict_columns.empty()) {
+    std::vector<uint32_t> fields;
+    for (const auto& name : s.conflict_columns) {
+      auto c = t->def().FindColumn(name);
+      if (!c) {
+        Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", t->def().name,
+             name);
+      }
+      fields.push_back(t->def().columns[*c].field_id);
+    }
+    std::sort(fields.begin(), fields.end());
+    for (const auto& index : db.IndexesOf(t->id())) {
+      std::vector<uint32_t> have = index->field_ids;
+      std::sort(have.begin(), have.end());
+      if (index->unique && have == fields) target = index->id;
+    }
+    if (!target) {
+      Fail(ErrorKind::kBinder,
+           "there is no UNIQUE or PRIMARY KEY constraint matching the ON CONFLICT columns");
+    }
+  }
   const runtime::ConflictResolution resolution =
-      runtime::ResolveConflicts(db, t, *batch, on_conflict == ConflictAction::kReplace);
+      runtime::ResolveConflicts(db, t, *batch, on_conflict == ConflictAction::kReplace, target);
   std::vector<arrow::ArrayDataPtr> kept;
   for (const auto& c : batch->columns())
     kept.push_back(arrow::Take(*c, resolution.keep));
   const auto n = static_cast<int64_t>(resolution.keep.size());
+  auto kept_rows = arrow::RecordBatch::Make(batch->schema(), n, std::move(kept));
+  if (target) runtime::CheckUnique(db, t, {kept_rows}, resolution.replaced);
   const table::TxnId txn = db.NextTxnId();
-  if (n > 0) t->Insert(*arrow::RecordBatch::Make(batch->schema(), n, std::move(kept)), txn);
+  if (n > 0) t->Insert(*kept_rows, txn);
   t->MarkDeleted(resolution.replaced, txn);
   return StatementResult{nullptr, {}, n};
 }
