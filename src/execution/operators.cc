@@ -54,10 +54,13 @@ class TableScan final : public Operator {
       fields.push_back(arrow::field(def.name, def.type, def.nullable));
     }
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
-    scanner_ = table_->Scan(columns_, /*with_versions=*/true, filter);
+    filter_ = filter;
   }
   SchemaPtr schema() const override { return schema_; }
   RecordBatchPtr Next() override {
+    // Opened on first use: a plan may be replaced (by an index lookup)
+    // before it runs.
+    if (!scanner_) scanner_ = table_->Scan(columns_, /*with_versions=*/true, filter_);
     arrow::RecordBatchPtr raw;
     while (scanner_->Next(&raw)) {
       // Columns: row_id, created_by, deleted_by, then the user columns.
@@ -89,6 +92,7 @@ class TableScan final : public Operator {
   std::vector<size_t> columns_;
   bool with_row_id_;
   SchemaPtr schema_;
+  std::optional<table::Table::ScanFilter> filter_;
   std::unique_ptr<table::TableScanner> scanner_;
 };
 

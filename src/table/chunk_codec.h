@@ -27,8 +27,12 @@ namespace llkv::table {
 std::vector<uint8_t> EncodeChunk(const arrow::ArrayDataPtr& array);
 
 // Decodes a chunk of `type` from `bytes`, which `owner` keeps alive. Throws
-// Corruption naming `what` when the bytes do not hold a valid array.
+// Corruption naming `what` when the bytes do not hold a valid array. The
+// header and buffer table are always checked; `validate_values` also
+// checks the layout's contents (offsets, null counts), which callers may
+// skip for bytes they have validated before (pager keys are written once).
 arrow::ArrayDataPtr DecodeChunk(const arrow::TypePtr& type, std::span<const uint8_t> bytes,
-                                std::shared_ptr<const void> owner, const std::string& what);
+                                std::shared_ptr<const void> owner, const std::string& what,
+                                bool validate_values = true);
 
 }  // namespace llkv::table

@@ -37,6 +37,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "llkv/arrow/record_batch.h"
@@ -240,6 +241,11 @@ class ColumnStore : public std::enable_shared_from_this<ColumnStore> {
   std::unordered_map<LogicalFieldId, ColumnStatePtr> columns_;
   std::vector<PhysicalKey> pending_frees_;
   mutable int64_t active_readers_ = 0;
+
+  // Chunk keys whose layout was validated (bounded; cleared when full).
+  static constexpr size_t kMaxValidatedKeys = 1 << 20;
+  mutable std::mutex validated_mu_;
+  mutable std::unordered_set<PhysicalKey> validated_;
 };
 
 }  // namespace llkv::table
