@@ -143,6 +143,30 @@ class RowIdScan final : public Operator {
   SchemaPtr schema_;
 };
 
+class Widen final : public Operator {
+ public:
+  Widen(OperatorPtr input, SchemaPtr schema, std::vector<int> source)
+      : input_(std::move(input)), schema_(std::move(schema)), source_(std::move(source)) {}
+  SchemaPtr schema() const override { return schema_; }
+  RecordBatchPtr Next() override {
+    RecordBatchPtr batch = input_->Next();
+    if (!batch) return nullptr;
+    std::vector<ArrayDataPtr> columns;
+    for (size_t i = 0; i < source_.size(); ++i) {
+      columns.push_back(source_[i] >= 0
+                            ? batch->column(source_[i])
+                            : arrow::MakeNullArray(schema_->field(static_cast<int>(i))->type(),
+                                                   batch->num_rows()));
+    }
+    return std::make_shared<RecordBatch>(schema_, batch->num_rows(), std::move(columns));
+  }
+
+ private:
+  OperatorPtr input_;
+  SchemaPtr schema_;
+  std::vector<int> source_;
+};
+
 class Values final : public Operator {
  public:
   Values(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
@@ -334,6 +358,9 @@ OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_
                           std::vector<uint64_t> row_ids, bool with_row_id) {
   return std::make_unique<RowIdScan>(std::move(table), std::move(columns), std::move(row_ids),
                                      with_row_id);
+}
+OperatorPtr MakeWiden(OperatorPtr input, SchemaPtr schema, std::vector<int> source) {
+  return std::make_unique<Widen>(std::move(input), std::move(schema), std::move(source));
 }
 OperatorPtr MakeValues(SchemaPtr schema, std::vector<RecordBatchPtr> batches) {
   return std::make_unique<Values>(std::move(schema), std::move(batches));

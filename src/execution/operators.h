@@ -37,6 +37,11 @@ OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_
 OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
                           std::vector<uint64_t> row_ids, bool with_row_id = false);
 
+// `input`'s columns placed at positions of `schema` (source[i] is the
+// input column of output column i, -1 for an all-NULL column): a scan that
+// reads only the columns a query uses, shaped like the whole table.
+OperatorPtr MakeWiden(OperatorPtr input, arrow::SchemaPtr schema, std::vector<int> source);
+
 // Batches given up front (VALUES lists; a single empty row for SELECT
 // without FROM).
 OperatorPtr MakeValues(arrow::SchemaPtr schema, std::vector<arrow::RecordBatchPtr> batches);

@@ -52,7 +52,11 @@ std::shared_ptr<Database> Database::Open(const std::string& path) {
   } else {
     pager = storage::LmdbPager::Open(path);
   }
-  auto db = std::make_shared<Database>(path, std::move(pager));
+  return Open(path, std::move(pager));
+}
+
+std::shared_ptr<Database> Database::Open(const std::string& name, storage::PagerPtr pager) {
+  auto db = std::make_shared<Database>(name, std::move(pager));
   db->Load();
   return db;
 }

@@ -34,6 +34,9 @@ class Database {
  public:
   // Opens ":memory:" or a file path. Throws llkv::Error naming the file.
   static std::shared_ptr<Database> Open(const std::string& path);
+  // Over any pager (an instrumented or fault-injecting one in tests);
+  // `name` stands for the path in messages.
+  static std::shared_ptr<Database> Open(const std::string& name, storage::PagerPtr pager);
 
   const std::string& path() const { return path_; }
 

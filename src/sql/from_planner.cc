@@ -90,7 +90,22 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
   return out;
 }
 
-FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
+// `scan` (of p.read) shaped as the whole table, unread columns NULL.
+OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
+  const auto& columns = p.table->def().columns;
+  if (p.read.size() == columns.size()) return scan;
+  std::vector<arrow::FieldPtr> fields;
+  std::vector<int> source(columns.size(), -1);
+  for (size_t k = 0; k < p.read.size(); ++k)
+    source[p.read[k]] = static_cast<int>(k);
+  for (const auto& c : columns)
+    fields.push_back(arrow::field(c.name, c.type, c.nullable));
+  return execution::MakeWiden(std::move(scan), std::make_shared<arrow::Schema>(std::move(fields)),
+                              std::move(source));
+}
+
+FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer,
+                      const ReadSet* read) {
   FromPlan out;
   switch (ref.kind) {
     case TableRefKind::kBaseTable: {
@@ -99,16 +114,17 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         if (auto view = db.FindView(ref.name.back())) return PlanView(*view, ref, db);
         Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
       }
-      std::vector<size_t> columns;
       const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
+      const bool all =
+          read == nullptr || read->stars.contains("") || read->stars.contains(Lower(qualifier));
       for (size_t i = 0; i < t->def().columns.size(); ++i) {
-        columns.push_back(i);
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
         out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
+        if (all || read->names.contains(Lower(name))) out.read.push_back(i);
       }
-      out.plan = execution::MakeTableScan(t, std::move(columns));
       out.table = t;
+      out.plan = Shaped(out, execution::MakeTableScan(t, out.read));
       out.rows = static_cast<double>(t->row_count());
       return out;
     }
@@ -124,8 +140,8 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       return out;
     }
     case TableRefKind::kJoin: {
-      FromPlan left = PlanFromItem(*ref.left, db, outer);
-      FromPlan right = PlanFromItem(*ref.right, db, outer);
+      FromPlan left = PlanFromItem(*ref.left, db, outer, read);
+      FromPlan right = PlanFromItem(*ref.right, db, outer, read);
       if (ref.natural || !ref.using_columns.empty()) {
         Fail(ErrorKind::kNotImplemented, "NATURAL and USING joins are not supported yet");
       }
@@ -254,11 +270,11 @@ std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& te
 // hash join keys where it is such an equality). Conjuncts that name no FROM
 // column stay in `terms` for the caller.
 FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
-                      const OuterPtr& outer, std::vector<const Expr*>* terms) {
+                      const OuterPtr& outer, std::vector<const Expr*>* terms, const ReadSet* read) {
   std::vector<FromPlan> plans;
   Scope all;
   for (const auto& item : items) {
-    plans.push_back(PlanFromItem(*item, db, outer));
+    plans.push_back(PlanFromItem(*item, db, outer, read));
     all = Concat(all, plans.back().scope);
   }
   // A base table with conjuncts an index answers is read through it (the
@@ -269,14 +285,11 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
     for (const Expr* t : *terms) {
       if (Touches(*t, p.scope) && Covered(*t, p.scope, all)) own.push_back(t);
     }
-    std::vector<size_t> columns(p.table->def().columns.size());
-    for (size_t i = 0; i < columns.size(); ++i)
-      columns[i] = i;
     const std::vector<ColumnPredicate> predicates = ColumnPredicates(own, p.scope, 0);
-    if (auto scan = ChooseIndexScan(db, p.table, columns, false, predicates)) {
-      p.plan = std::move(scan);
+    if (auto scan = ChooseIndexScan(db, p.table, p.read, false, predicates)) {
+      p.plan = Shaped(p, std::move(scan));
     } else if (auto filter = ChooseScanFilter(*p.table, predicates)) {
-      p.plan = execution::MakeTableScan(p.table, columns, false, filter);
+      p.plan = Shaped(p, execution::MakeTableScan(p.table, p.read, false, filter));
     }
   }
   // Conjuncts over a single item filter it before any join.

@@ -230,4 +230,65 @@ OperatorPtr PlanValues(const SelectStmt& q) {
   return execution::MakeValues(schema, {batch});
 }
 
+namespace {
+
+void NamesIn(const SelectStmt& q, std::set<std::string>* names);
+
+void NamesIn(const Expr& e, std::set<std::string>* names) {
+  if (e.kind == ExprKind::kColumnRef && !e.names.empty()) names->insert(Lower(e.names.back()));
+  for (const auto& a : e.args)
+    NamesIn(*a, names);
+  if (e.operand) NamesIn(*e.operand, names);
+  if (e.else_expr) NamesIn(*e.else_expr, names);
+  if (e.filter) NamesIn(*e.filter, names);
+  for (const auto& o : e.order_by)
+    NamesIn(*o.expr, names);
+  if (e.subquery) NamesIn(*e.subquery, names);
+}
+
+void NamesIn(const TableRef& ref, std::set<std::string>* names) {
+  if (ref.subquery) NamesIn(*ref.subquery, names);
+  if (ref.left) NamesIn(*ref.left, names);
+  if (ref.right) NamesIn(*ref.right, names);
+  if (ref.on) NamesIn(*ref.on, names);
+  for (const auto& c : ref.using_columns)
+    names->insert(Lower(c));
+}
+
+void NamesIn(const SelectStmt& q, std::set<std::string>* names) {
+  for (const auto& cte : q.ctes)
+    NamesIn(*cte.query, names);
+  if (q.left) NamesIn(*q.left, names);
+  if (q.right) NamesIn(*q.right, names);
+  for (const auto& row : q.values)
+    for (const auto& v : row)
+      NamesIn(*v, names);
+  for (const auto& e : q.distinct_on)
+    NamesIn(*e, names);
+  for (const auto& item : q.select_list)
+    NamesIn(*item.expr, names);
+  for (const auto& f : q.from)
+    NamesIn(*f, names);
+  if (q.where) NamesIn(*q.where, names);
+  for (const auto& g : q.group_by)
+    NamesIn(*g, names);
+  if (q.having) NamesIn(*q.having, names);
+  for (const auto& o : q.order_by)
+    NamesIn(*o.expr, names);
+  if (q.limit) NamesIn(*q.limit, names);
+  if (q.offset) NamesIn(*q.offset, names);
+}
+
+}  // namespace
+
+ReadSet ColumnsRead(const SelectStmt& q) {
+  ReadSet out;
+  NamesIn(q, &out.names);
+  for (const auto& item : q.select_list) {
+    if (item.expr->kind == ExprKind::kStar)
+      out.stars.insert(item.expr->names.empty() ? "" : Lower(item.expr->names.back()));
+  }
+  return out;
+}
+
 }  // namespace llkv::sql::plan

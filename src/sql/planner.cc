@@ -194,7 +194,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
     plan = execution::MakeValues(schema, {arrow::RecordBatch::Make(schema, 1, {})});
   } else {
-    FromPlan from = PlanFromList(q.from, db, outer, &where_terms);
+    const ReadSet read = ColumnsRead(q);
+    FromPlan from = PlanFromList(q.from, db, outer, &where_terms, &read);
     plan = std::move(from.plan);
     scope = std::move(from.scope);
   }

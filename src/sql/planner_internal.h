@@ -163,10 +163,20 @@ std::string ColumnName(const SelectItem& item);
 
 OperatorPtr PlanValues(const SelectStmt& q);
 
+// The column names a query level reads, for reading only those columns of
+// its tables (projection pushdown): every name referenced anywhere in it,
+// subqueries included, and the qualifiers of its `*` items ("" for `*`).
+struct ReadSet {
+  std::set<std::string> names;  // lower-case
+  std::set<std::string> stars;  // lower-case qualifiers
+};
+ReadSet ColumnsRead(const SelectStmt& q);
+
 struct FromPlan {
   OperatorPtr plan;
   Scope scope;
   std::shared_ptr<table::Table> table;  // set while `plan` is a full scan of a base table
+  std::vector<size_t> read;             // the table columns the scan reads
   double rows = 1000;                   // estimated rows, for the join order
 };
 
@@ -193,6 +203,7 @@ std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& te
 // hash join keys where it is such an equality). Conjuncts that name no FROM
 // column stay in `terms` for the caller.
 FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
-                      const OuterPtr& outer, std::vector<const Expr*>* terms);
+                      const OuterPtr& outer, std::vector<const Expr*>* terms,
+                      const ReadSet* read = nullptr);
 
 }  // namespace llkv::sql::plan

@@ -6,6 +6,8 @@
 #include <random>
 
 #include "execution/subquery.h"
+#include "llkv/storage/instrumented_pager.h"
+#include "llkv/storage/mem_pager.h"
 #include "runtime/ordered_index.h"
 #include "sql/access_path.h"
 #include "sql/sql_engine.h"
@@ -118,6 +120,39 @@ TEST(DecorrelationTest, EqualityCorrelatedSubqueriesRunOnce) {
                   "i.v > o.k)"),
             249);
   EXPECT_EQ(execution::SubqueryRuns() - before, 500u);
+}
+
+// A query reads only the columns it names (projection pushdown) and skips
+// chunks a comparison with a constant rules out (min/max pruning).
+TEST(ScanTest, ReadsOnlyNamedColumnsAndPrunesChunks) {
+  auto pager = std::make_shared<storage::InstrumentedPager>(std::make_shared<storage::MemPager>());
+  auto db = runtime::Database::Open("instrumented", pager);
+  SqlEngine engine(db);
+  engine.Execute("CREATE TABLE t(a INTEGER, padding TEXT)");
+  std::string rows;
+  for (int n = 0; n < 20000; ++n) {
+    rows += (n ? ", (" : "(") + std::to_string(n) + ", '" + std::string(100, 'x') + "')";
+  }
+  engine.Execute("INSERT INTO t VALUES " + rows);
+  auto bytes_read = [&](const std::string& sql, int64_t expected) {
+    const uint64_t before = pager->totals().bytes_read;
+    auto r = engine.Execute(sql);
+    EXPECT_EQ(r.back().batches.at(0)->column(0)->values<int64_t>()[0], expected) << sql;
+    return pager->totals().bytes_read - before;
+  };
+  const uint64_t all = bytes_read("SELECT count(padding) FROM t", 20000);
+  const uint64_t one = bytes_read("SELECT sum(a) FROM t", 20000LL * 19999 / 2);
+  EXPECT_LT(one * 3, all) << "the text column must not be read";
+  // 500,000 ascending keys span several 1 MiB chunks.
+  engine.Execute("CREATE TABLE d(x INTEGER); CREATE TABLE big(k INTEGER)");
+  rows.clear();
+  for (int n = 0; n < 25; ++n)
+    rows += (n ? ", (" : "(") + std::to_string(n) + ")";
+  engine.Execute("INSERT INTO d VALUES " + rows);
+  engine.Execute("INSERT INTO big SELECT a * 25 + x FROM t, d ORDER BY 1");
+  const uint64_t full = bytes_read("SELECT count(*) FROM big WHERE k + 0 = 123456", 1);
+  const uint64_t pruned = bytes_read("SELECT count(*) FROM big WHERE k = 123456", 1);
+  EXPECT_LT(pruned * 2, full) << "chunks without 123456 must be skipped";
 }
 
 }  // namespace
