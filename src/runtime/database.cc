@@ -160,6 +160,20 @@ void Database::DropIndex(const std::string& name) {
   indexes_.erase(it);
 }
 
+void Database::Reindex(const std::string& name) {
+  std::lock_guard lock(mu_);
+  const std::string key = Lower(name);
+  for (const auto& [index_name, index] : indexes_) {
+    if (!index->data) continue;
+    for (const auto& [table_name, t] : tables_) {
+      if (t->id() != index->table_id) continue;
+      if (!key.empty() && key != index_name && key != table_name) continue;
+      t->RemoveObserver(index->data.get());
+      index->data.reset();
+    }
+  }
+}
+
 std::vector<size_t> Database::IndexColumns(const table::Table& t, const Index& index) {
   std::vector<size_t> out;
   for (uint32_t f : index.field_ids) {

@@ -81,6 +81,10 @@ class Database {
   // The index's entries, built from the table on first use and kept
   // current from then on.
   std::shared_ptr<OrderedIndex> IndexData(const Index& index);
+  // Drops the built entries of the index named `name`, of the table named
+  // `name`'s indexes, or (empty name) of every index; they are rebuilt from
+  // the live rows on next use.
+  void Reindex(const std::string& name);
   // Positions in `t`'s columns of the index's fields.
   static std::vector<size_t> IndexColumns(const table::Table& t, const Index& index);
   std::shared_ptr<const Index> FindIndex(const std::string& name) const;

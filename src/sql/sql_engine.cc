@@ -469,12 +469,13 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
     case StatementKind::kCreateIndex:
       return CreateIndex(static_cast<const CreateIndexStatement&>(s), db);
     case StatementKind::kReindex: {
-      // Uniqueness is checked against the live rows, so there is nothing to
-      // rebuild; the name must still exist.
+      // REINDEX [name]: an index, a table's indexes, or all of them are
+      // rebuilt from the live rows on their next use.
       const auto& r = static_cast<const ReindexStatement&>(s);
       if (!r.name.empty() && !db.FindIndex(r.name.back()) && !db.FindTable(r.name.back())) {
         Fail(ErrorKind::kCatalog, "no index or table named {}", r.name.back());
       }
+      db.Reindex(r.name.empty() ? "" : r.name.back());
       return {};
     }
     case StatementKind::kCreateView:
