@@ -67,6 +67,7 @@ Database::Database(std::string path, storage::PagerPtr pager)
 void Database::Load() {
   store_ = table::ColumnStore::Open(pager_);
   catalog_ = std::make_unique<table::SysCatalog>(store_);
+  txn_ids_ = std::make_unique<TxnIdManager>(catalog_.get());
   for (const auto& entry : catalog_->Entries()) {
     if (entry.kind == table::CatalogKind::kView) {
       auto v = std::make_shared<View>();

@@ -25,6 +25,7 @@
 
 #include "llkv/storage/pager.h"
 #include "runtime/ordered_index.h"
+#include "runtime/txn_id_manager.h"
 #include "table/sys_catalog.h"
 #include "table/table.h"
 
@@ -109,8 +110,14 @@ class Database {
   void CreateTrigger(const std::string& name, const std::string& table, const std::string& sql);
   void DropTrigger(const std::string& name);
 
-  // A new transaction id for stamping row versions.
-  table::TxnId NextTxnId() { return next_txn_.fetch_add(1); }
+  // A new transaction id for stamping row versions: an autocommit
+  // statement's, committed at once (ids never repeat, also across reopen).
+  table::TxnId NextTxnId() {
+    const table::TxnId id = txn_ids_->Begin();
+    txn_ids_->Commit(id);
+    return id;
+  }
+  TxnIdManager& txn_ids() { return *txn_ids_; }
 
   Database(std::string path, storage::PagerPtr pager);
 
@@ -128,7 +135,7 @@ class Database {
   std::map<std::string, std::shared_ptr<const View>> views_;        // by lower-case name
   std::map<std::string, std::shared_ptr<const Index>> indexes_;     // by lower-case name
   std::map<std::string, std::shared_ptr<const Trigger>> triggers_;  // by lower-case name
-  std::atomic<table::TxnId> next_txn_{1};
+  std::unique_ptr<TxnIdManager> txn_ids_;
 };
 
 }  // namespace llkv::runtime

@@ -23,7 +23,8 @@ enum class CatalogKind : uint8_t {
   kView = 2,
   kIndex = 3,
   kConstraint = 4,
-  kTrigger = 5
+  kTrigger = 5,
+  kTxnState = 6  // the transaction id high-water mark (runtime::TxnIdManager)
 };
 
 struct CatalogEntry {

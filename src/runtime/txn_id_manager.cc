@@ -1,0 +1,93 @@
+#include "runtime/txn_id_manager.h"
+
+#include <algorithm>
+
+#include "common/bytes.h"
+#include "llkv/common/error.h"
+
+namespace llkv::runtime {
+
+namespace {
+
+constexpr uint32_t kTxnStateMagic = 0x5854564C;  // "LVTX"
+constexpr const char* kEntryName = "llkv_txn_state";
+
+std::vector<uint8_t> EncodeMark(TxnId reserved) {
+  ByteWriter w;
+  w.Put(kTxnStateMagic);
+  w.Put(static_cast<uint64_t>(reserved));
+  return w.Take();
+}
+
+}  // namespace
+
+bool Snapshot::Sees(TxnId id) const {
+  if (id == own && own != 0) return true;
+  if (id >= next) return false;
+  return !std::binary_search(active.begin(), active.end(), id);
+}
+
+TxnIdManager::TxnIdManager(table::SysCatalog* catalog) : catalog_(catalog) {
+  for (const auto& e : catalog_->Entries()) {
+    if (e.kind != table::CatalogKind::kTxnState) continue;
+    ByteReader r(e.definition, "transaction state (catalog entry " + std::to_string(e.id) + ")");
+    if (r.Get<uint32_t>() != kTxnStateMagic) r.Corrupt("bad magic");
+    reserved_ = r.Get<uint64_t>();
+    if (reserved_ == 0) r.Corrupt("a zero high-water mark");
+    entry_id_ = e.id;
+    next_ = reserved_;
+  }
+}
+
+TxnId TxnIdManager::Begin() {
+  std::lock_guard lock(mu_);
+  if (next_ >= reserved_) {
+    const TxnId mark = next_ + kBlock;
+    if (entry_id_ == 0) entry_id_ = catalog_->AllocateId();
+    const table::CatalogEntry entry{entry_id_, table::CatalogKind::kTxnState, kEntryName,
+                                    EncodeMark(mark)};
+    catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+    reserved_ = mark;
+  }
+  const TxnId id = next_++;
+  active_.insert(id);
+  return id;
+}
+
+void TxnIdManager::End(TxnId id) {
+  std::lock_guard lock(mu_);
+  if (active_.erase(id) == 0) {
+    Fail(ErrorKind::kTransaction, "transaction {} is not active", id);
+  }
+}
+
+void TxnIdManager::Commit(TxnId id) {
+  End(id);
+}
+
+void TxnIdManager::Abort(TxnId id) {
+  End(id);
+}
+
+Snapshot TxnIdManager::TakeSnapshot(TxnId own) const {
+  std::lock_guard lock(mu_);
+  Snapshot s;
+  s.own = own;
+  s.next = next_;
+  for (TxnId id : active_) {
+    if (id != own) s.active.push_back(id);
+  }
+  return s;
+}
+
+TxnId TxnIdManager::Watermark() const {
+  std::lock_guard lock(mu_);
+  return active_.empty() ? next_ : *active_.begin();
+}
+
+TxnId TxnIdManager::next() const {
+  std::lock_guard lock(mu_);
+  return next_;
+}
+
+}  // namespace llkv::runtime
