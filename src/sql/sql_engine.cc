@@ -16,6 +16,28 @@ namespace llkv::sql {
 
 namespace {
 
+// The explicit transaction of the statement running on this thread (set by
+// SqlEngine around each statement; triggers run inside it), or null in
+// autocommit.
+thread_local runtime::Transaction* g_txn = nullptr;
+
+// The id row versions the running statement writes carry.
+table::TxnId WriteId(runtime::Database& db) {
+  return g_txn ? g_txn->id() : db.NextTxnId();
+}
+
+void Insert(const std::shared_ptr<table::Table>& t, const arrow::RecordBatch& rows,
+            table::TxnId txn) {
+  const uint64_t first = t->Insert(rows, txn);
+  if (g_txn) g_txn->Inserted(t, first, static_cast<uint64_t>(rows.num_rows()));
+}
+
+void MarkDeleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> ids,
+                 table::TxnId txn) {
+  t->MarkDeleted(ids, txn);
+  if (g_txn) g_txn->Deleted(t, ids);
+}
+
 bool EqualsIgnoreCaseAscii(const std::string& a, const std::string& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -317,7 +339,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   const int64_t total = batch->num_rows();
   if (on_conflict == ConflictAction::kNone) {
     runtime::CheckUnique(db, t, {batch}, {});
-    t->Insert(*batch, db.NextTxnId());
+    Insert(t, *batch, WriteId(db));
     return StatementResult{nullptr, {}, total};
   }
   // OR IGNORE / DO NOTHING skip conflicting rows; OR REPLACE removes the
@@ -355,9 +377,9 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   const auto n = static_cast<int64_t>(resolution.keep.size());
   auto kept_rows = arrow::RecordBatch::Make(batch->schema(), n, std::move(kept));
   if (target) runtime::CheckUnique(db, t, {kept_rows}, resolution.replaced);
-  const table::TxnId txn = db.NextTxnId();
-  if (n > 0) t->Insert(*kept_rows, txn);
-  t->MarkDeleted(resolution.replaced, txn);
+  const table::TxnId txn = WriteId(db);
+  if (n > 0) Insert(t, *kept_rows, txn);
+  MarkDeleted(t, resolution.replaced, txn);
   return StatementResult{nullptr, {}, n};
 }
 
@@ -395,12 +417,12 @@ StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
     }
     const auto* new_values = event == TriggerEvent::kUpdate ? &new_row : nullptr;
     FireTriggers(db, *t, event, TriggerTiming::kBefore, &old_row, new_values, set_columns);
-    const table::TxnId txn = db.NextTxnId();
+    const table::TxnId txn = WriteId(db);
     if (replacement) {
       runtime::CheckUnique(db, t, {replacement}, std::span<const uint64_t>(&id, 1));
-      t->Insert(*replacement, txn);
+      Insert(t, *replacement, txn);
     }
-    t->MarkDeleted(std::span<const uint64_t>(&id, 1), txn);
+    MarkDeleted(t, std::span<const uint64_t>(&id, 1), txn);
     ++changed;
     FireTriggers(db, *t, event, TriggerTiming::kAfter, &old_row, new_values, set_columns);
   }
@@ -442,10 +464,10 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
   }
   std::sort(ids.begin(), ids.end());
   if (is_update) runtime::CheckUnique(db, t, new_rows, ids);
-  const table::TxnId txn = db.NextTxnId();
+  const table::TxnId txn = WriteId(db);
   for (const auto& rows : new_rows)
-    t->Insert(*rows, txn);
-  t->MarkDeleted(ids, txn);
+    Insert(t, *rows, txn);
+  MarkDeleted(t, ids, txn);
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
 
@@ -546,6 +568,11 @@ std::string SqlEngine::BatchKey(const Statement& statement) const {
 
 void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
                              std::vector<StatementResult>* results) {
+  InTransaction([&] { RunInsertRunAlone(run, results); });
+}
+
+void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
+                                  std::vector<StatementResult>* results) {
   runtime::Database& db = *db_;
   std::shared_ptr<table::Table> t;
   std::vector<arrow::RecordBatchPtr> pending;
@@ -562,8 +589,8 @@ void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
         parts.push_back(b->column(c));
       columns.push_back(arrow::Concatenate(parts));
     }
-    t->Insert(*arrow::RecordBatch::Make(pending[0]->schema(), rows, std::move(columns)),
-              db.NextTxnId());
+    Insert(t, *arrow::RecordBatch::Make(pending[0]->schema(), rows, std::move(columns)),
+           WriteId(db));
     pending.clear();
   };
   for (const Statement* statement : run) {
@@ -585,19 +612,88 @@ void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
   flush();
 }
 
+// Runs `body` as part of the session's transaction, if one is open: its
+// writes carry the transaction's id and join its undo log, and an error
+// aborts it.
+template <typename Body>
+auto SqlEngine::InTransaction(Body body) -> decltype(body()) {
+  if (!txn_) return body();
+  if (txn_->aborted()) {
+    Fail(ErrorKind::kTransaction,
+         "Current transaction is aborted (please ROLLBACK): a statement in it failed");
+  }
+  struct Scope {
+    explicit Scope(runtime::Transaction* t) { g_txn = t; }
+    ~Scope() { g_txn = nullptr; }
+  } scope(txn_.get());
+  try {
+    return body();
+  } catch (...) {
+    txn_->MarkAborted();
+    throw;
+  }
+}
+
+SqlEngine::~SqlEngine() {
+  // A session that ends inside a transaction rolls it back.
+  if (txn_) {
+    try {
+      txn_->Rollback();
+    } catch (...) {
+    }
+  }
+}
+
+StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s) {
+  switch (s.op) {
+    case TransactionOp::kBegin:
+      if (txn_) {
+        Fail(ErrorKind::kTransaction, "cannot start a transaction within a transaction");
+      }
+      txn_ = std::make_unique<runtime::Transaction>(*db_, db_->txn_ids().Begin());
+      return {};
+    case TransactionOp::kCommit: {
+      if (!txn_) Fail(ErrorKind::kTransaction, "cannot commit - no transaction is active");
+      auto txn = std::move(txn_);
+      txn->Commit();
+      return {};
+    }
+    case TransactionOp::kRollback: {
+      if (!txn_) Fail(ErrorKind::kTransaction, "cannot rollback - no transaction is active");
+      auto txn = std::move(txn_);
+      txn->Rollback();
+      return {};
+    }
+    default:
+      Fail(ErrorKind::kNotImplemented, "SAVEPOINT, RELEASE and ROLLBACK TO are not supported yet");
+  }
+}
+
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
   if (statement.kind != StatementKind::kSelect) return nullptr;
-  return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_);
+  return InTransaction(
+      [&] { return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_); });
 }
 
 StatementResult SqlEngine::Run(const Statement& statement) {
-  return RunStatement(statement, *db_);
+  if (statement.kind == StatementKind::kTransaction) {
+    return RunTransactionStatement(static_cast<const TransactionStatement&>(statement));
+  }
+  if (txn_ && statement.kind != StatementKind::kSelect &&
+      statement.kind != StatementKind::kInsert && statement.kind != StatementKind::kUpdate &&
+      statement.kind != StatementKind::kDelete) {
+    txn_->MarkAborted();
+    Fail(ErrorKind::kNotImplemented,
+         "DDL inside an explicit transaction is not supported yet (run it outside BEGIN ... "
+         "COMMIT)");
+  }
+  return InTransaction([&] { return RunStatement(statement, *db_); });
 }
 
 std::vector<StatementResult> SqlEngine::Execute(std::string_view sql) {
   std::vector<StatementResult> out;
   for (const auto& statement : ParseSql(sql))
-    out.push_back(RunStatement(*statement, *db_));
+    out.push_back(Run(*statement));
   return out;
 }
 

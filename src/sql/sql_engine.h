@@ -1,10 +1,13 @@
 // SqlEngine: runs SQL text against a runtime::Database — parsing, binding
 // and planning each statement, then executing it.
 //
-// Every statement runs in autocommit. Statements of a script run in order;
-// the first failing statement throws (llkv::Error, with its category) and
-// the ones after it do not run. Statements LLKV does not execute report
-// "Not implemented Error" naming the construct.
+// A statement runs in autocommit unless the session opened a transaction
+// (BEGIN ... COMMIT / ROLLBACK, see runtime/transaction.h). Statements of a
+// script run in order; the first failing statement throws (llkv::Error,
+// with its category) and the ones after it do not run. Statements LLKV does
+// not execute report "Not implemented Error" naming the construct.
+//
+// One SqlEngine is one session: use it from one thread at a time.
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@
 #include "execution/operators.h"
 #include "llkv/arrow/record_batch.h"
 #include "runtime/database.h"
+#include "runtime/transaction.h"
 #include "sql/ast.h"
 
 namespace llkv::sql {
@@ -35,6 +39,12 @@ StatementResult RunStatement(const Statement& statement, runtime::Database& db);
 class SqlEngine {
  public:
   explicit SqlEngine(std::shared_ptr<runtime::Database> db) : db_(std::move(db)) {}
+  ~SqlEngine();
+  SqlEngine(const SqlEngine&) = delete;
+  SqlEngine& operator=(const SqlEngine&) = delete;
+
+  // Whether the session is inside BEGIN ... COMMIT/ROLLBACK.
+  bool in_transaction() const { return txn_ != nullptr; }
 
   // Runs every statement of `sql`; returns one result per statement.
   std::vector<StatementResult> Execute(std::string_view sql);
@@ -65,7 +75,14 @@ class SqlEngine {
   const std::shared_ptr<runtime::Database>& database() const { return db_; }
 
  private:
+  template <typename Body>
+  auto InTransaction(Body body) -> decltype(body());
+  StatementResult RunTransactionStatement(const TransactionStatement& s);
+  void RunInsertRunAlone(std::span<const Statement* const> run,
+                         std::vector<StatementResult>* results);
+
   std::shared_ptr<runtime::Database> db_;
+  std::unique_ptr<runtime::Transaction> txn_;  // the open explicit transaction
 };
 
 }  // namespace llkv::sql

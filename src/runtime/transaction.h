@@ -1,0 +1,57 @@
+// Transaction: one session's explicit transaction (BEGIN ... COMMIT or
+// ROLLBACK): its id, whether an error aborted it, and the undo log of its
+// writes.
+//
+// Design note (this is the first step of issue 4).
+//   * Every row version a transaction writes carries its id (created_by,
+//     deleted_by). ROLLBACK undoes the writes newest first: inserted
+//     versions are removed from the column store, delete marks cleared.
+//     Indexes follow through the table observers.
+//   * An error inside the transaction aborts it: further statements fail
+//     until ROLLBACK, and COMMIT then rolls back.
+//   * Not yet: snapshot isolation between sessions (others see the writes
+//     before COMMIT), a persistent commit record (a crash before COMMIT
+//     leaves the writes visible after reopening), DDL and savepoints inside
+//     transactions.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "runtime/database.h"
+
+namespace llkv::runtime {
+
+class Transaction {
+ public:
+  Transaction(Database& db, TxnId id) : db_(db), id_(id) {}
+
+  TxnId id() const { return id_; }
+  bool aborted() const { return aborted_; }
+  void MarkAborted() { aborted_ = true; }
+
+  // The writes to undo on rollback.
+  void Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count);
+  void Deleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> row_ids);
+
+  // Ends the transaction: COMMIT keeps its writes (an aborted transaction
+  // rolls back instead; the return value says which happened), ROLLBACK
+  // undoes them.
+  bool Commit();
+  void Rollback();
+
+ private:
+  struct Undo {
+    std::shared_ptr<table::Table> table;
+    bool inserted;  // else deleted
+    std::vector<uint64_t> row_ids;
+  };
+
+  Database& db_;
+  TxnId id_;
+  bool aborted_ = false;
+  bool ended_ = false;
+  std::vector<Undo> undo_;
+};
+
+}  // namespace llkv::runtime
