@@ -31,21 +31,49 @@ bool Transaction::Commit() {
   return true;
 }
 
-void Transaction::Rollback() {
-  if (ended_) Fail(ErrorKind::kTransaction, "transaction {} has already ended", id_);
+void Transaction::UndoFrom(size_t from) {
   // Newest first: an UPDATE's new version goes before its old one's mark.
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    if (db_.FindTable(it->table->def().name) != it->table) continue;  // dropped since
-    std::sort(it->row_ids.begin(), it->row_ids.end());
-    if (it->inserted) {
-      it->table->RemoveRows(it->row_ids);
+  for (size_t i = undo_.size(); i > from; --i) {
+    Undo& u = undo_[i - 1];
+    if (db_.FindTable(u.table->def().name) != u.table) continue;  // dropped since
+    std::sort(u.row_ids.begin(), u.row_ids.end());
+    if (u.inserted) {
+      u.table->RemoveRows(u.row_ids);
     } else {
-      it->table->ClearDeleted(it->row_ids);
+      u.table->ClearDeleted(u.row_ids);
     }
   }
-  undo_.clear();
+  undo_.resize(from);
+}
+
+void Transaction::Rollback() {
+  if (ended_) Fail(ErrorKind::kTransaction, "transaction {} has already ended", id_);
+  UndoFrom(0);
+  savepoints_.clear();
   ended_ = true;
   db_.txn_ids().Abort(id_);
+}
+
+size_t Transaction::FindSavepoint(const std::string& name) const {
+  for (size_t i = savepoints_.size(); i > 0; --i) {
+    if (savepoints_[i - 1].first == name) return i - 1;
+  }
+  Fail(ErrorKind::kTransaction, "savepoint \"{}\" does not exist", name);
+}
+
+void Transaction::Savepoint(const std::string& name) {
+  savepoints_.emplace_back(name, undo_.size());
+}
+
+void Transaction::Release(const std::string& name) {
+  savepoints_.resize(FindSavepoint(name));
+}
+
+void Transaction::RollbackTo(const std::string& name) {
+  const size_t i = FindSavepoint(name);
+  UndoFrom(savepoints_[i].second);
+  savepoints_.resize(i + 1);
+  aborted_ = false;
 }
 
 }  // namespace llkv::runtime

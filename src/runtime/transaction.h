@@ -16,6 +16,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/database.h"
@@ -40,7 +42,19 @@ class Transaction {
   bool Commit();
   void Rollback();
 
+  // SAVEPOINT name (a repeated name hides the older one until released),
+  // RELEASE [SAVEPOINT] name (forgets it and those after it), ROLLBACK TO
+  // [SAVEPOINT] name (undoes the writes after it; it stays). ROLLBACK TO
+  // also clears the aborted state, as in PostgreSQL. Unknown names throw.
+  void Savepoint(const std::string& name);
+  void Release(const std::string& name);
+  void RollbackTo(const std::string& name);
+
  private:
+  // Undoes undo_[from..] newest first and drops those records.
+  void UndoFrom(size_t from);
+  size_t FindSavepoint(const std::string& name) const;
+
   struct Undo {
     std::shared_ptr<table::Table> table;
     bool inserted;  // else deleted
@@ -52,6 +66,7 @@ class Transaction {
   bool aborted_ = false;
   bool ended_ = false;
   std::vector<Undo> undo_;
+  std::vector<std::pair<std::string, size_t>> savepoints_;  // name, undo_ size then
 };
 
 }  // namespace llkv::runtime

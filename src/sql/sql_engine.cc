@@ -664,9 +664,29 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
       txn->Rollback();
       return {};
     }
-    default:
-      Fail(ErrorKind::kNotImplemented, "SAVEPOINT, RELEASE and ROLLBACK TO are not supported yet");
+    case TransactionOp::kSavepoint:
+    case TransactionOp::kRelease:
+    case TransactionOp::kRollbackTo:
+      if (!txn_) {
+        Fail(ErrorKind::kTransaction, "{} can only be used in transaction blocks",
+             s.op == TransactionOp::kSavepoint ? "SAVEPOINT"
+             : s.op == TransactionOp::kRelease ? "RELEASE SAVEPOINT"
+                                               : "ROLLBACK TO SAVEPOINT");
+      }
+      if (s.op == TransactionOp::kSavepoint) {
+        if (txn_->aborted()) {
+          Fail(ErrorKind::kTransaction,
+               "Current transaction is aborted (please ROLLBACK): a statement in it failed");
+        }
+        txn_->Savepoint(s.savepoint);
+      } else if (s.op == TransactionOp::kRelease) {
+        txn_->Release(s.savepoint);
+      } else {
+        txn_->RollbackTo(s.savepoint);
+      }
+      return {};
   }
+  Fail(ErrorKind::kInternal, "unknown transaction statement");
 }
 
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
