@@ -8,7 +8,7 @@ namespace llkv::runtime {
 
 void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count) {
   if (count == 0) return;
-  Undo u{t, true, {}};
+  Undo u{t, true, {}, Object::kTable, {}};
   u.row_ids.resize(count);
   for (uint64_t i = 0; i < count; ++i)
     u.row_ids[i] = first + i;
@@ -18,7 +18,8 @@ void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t firs
 void Transaction::Deleted(const std::shared_ptr<table::Table>& t,
                           std::span<const uint64_t> row_ids) {
   if (row_ids.empty()) return;
-  undo_.push_back(Undo{t, false, std::vector<uint64_t>(row_ids.begin(), row_ids.end())});
+  undo_.push_back(
+      Undo{t, false, std::vector<uint64_t>(row_ids.begin(), row_ids.end()), Object::kTable, {}});
 }
 
 bool Transaction::Commit() {
@@ -31,10 +32,33 @@ bool Transaction::Commit() {
   return true;
 }
 
+void Transaction::Created(Object kind, const std::string& name) {
+  Undo u{nullptr, false, {}, kind, name};
+  undo_.push_back(std::move(u));
+}
+
 void Transaction::UndoFrom(size_t from) {
-  // Newest first: an UPDATE's new version goes before its old one's mark.
+  // Newest first: an UPDATE's new version goes before its old one's mark,
+  // a table's rows before the table.
   for (size_t i = undo_.size(); i > from; --i) {
     Undo& u = undo_[i - 1];
+    if (!u.table) {
+      switch (u.object) {
+        case Object::kTable:
+          if (db_.FindTable(u.name)) db_.DropTable(u.name);
+          break;
+        case Object::kView:
+          if (db_.FindView(u.name)) db_.DropView(u.name);
+          break;
+        case Object::kIndex:
+          if (db_.FindIndex(u.name)) db_.DropIndex(u.name);
+          break;
+        case Object::kTrigger:
+          if (db_.FindTrigger(u.name)) db_.DropTrigger(u.name);
+          break;
+      }
+      continue;
+    }
     if (db_.FindTable(u.table->def().name) != u.table) continue;  // dropped since
     std::sort(u.row_ids.begin(), u.row_ids.end());
     if (u.inserted) {

@@ -9,9 +9,11 @@
 //     Indexes follow through the table observers.
 //   * An error inside the transaction aborts it: further statements fail
 //     until ROLLBACK, and COMMIT then rolls back.
+//   * CREATE TABLE / VIEW / INDEX / TRIGGER inside a transaction take
+//     effect at once and are dropped on rollback.
 //   * Not yet: snapshot isolation between sessions (others see the writes
 //     before COMMIT), a persistent commit record (a crash before COMMIT
-//     leaves the writes visible after reopening), DDL and savepoints inside
+//     leaves the writes visible after reopening), DROP and ALTER inside
 //     transactions.
 #pragma once
 
@@ -35,6 +37,9 @@ class Transaction {
   // The writes to undo on rollback.
   void Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count);
   void Deleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> row_ids);
+  // An object created inside the transaction, dropped again on rollback.
+  enum class Object { kTable, kView, kIndex, kTrigger };
+  void Created(Object kind, const std::string& name);
 
   // Ends the transaction: COMMIT keeps its writes (an aborted transaction
   // rolls back instead; the return value says which happened), ROLLBACK
@@ -56,9 +61,11 @@ class Transaction {
   size_t FindSavepoint(const std::string& name) const;
 
   struct Undo {
-    std::shared_ptr<table::Table> table;
-    bool inserted;  // else deleted
+    std::shared_ptr<table::Table> table;  // null for a created object
+    bool inserted;                        // else deleted
     std::vector<uint64_t> row_ids;
+    Object object = Object::kTable;
+    std::string name;  // of the created object
   };
 
   Database& db_;

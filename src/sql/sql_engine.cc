@@ -699,15 +699,56 @@ StatementResult SqlEngine::Run(const Statement& statement) {
   if (statement.kind == StatementKind::kTransaction) {
     return RunTransactionStatement(static_cast<const TransactionStatement&>(statement));
   }
-  if (txn_ && statement.kind != StatementKind::kSelect &&
-      statement.kind != StatementKind::kInsert && statement.kind != StatementKind::kUpdate &&
-      statement.kind != StatementKind::kDelete) {
-    txn_->MarkAborted();
-    Fail(ErrorKind::kNotImplemented,
-         "DDL inside an explicit transaction is not supported yet (run it outside BEGIN ... "
-         "COMMIT)");
+  if (!txn_) return RunStatement(statement, *db_);
+  using Object = runtime::Transaction::Object;
+  std::optional<std::pair<Object, std::string>> created;
+  switch (statement.kind) {
+    case StatementKind::kSelect:
+    case StatementKind::kInsert:
+    case StatementKind::kUpdate:
+    case StatementKind::kDelete:
+    case StatementKind::kExplain:
+      break;
+    case StatementKind::kCreateTable:
+      created.emplace(Object::kTable,
+                      static_cast<const CreateTableStatement&>(statement).table.back());
+      break;
+    case StatementKind::kCreateView:
+      created.emplace(Object::kView,
+                      static_cast<const CreateViewStatement&>(statement).view.back());
+      break;
+    case StatementKind::kCreateIndex:
+      created.emplace(Object::kIndex, static_cast<const CreateIndexStatement&>(statement).index);
+      break;
+    case StatementKind::kCreateTrigger:
+      created.emplace(Object::kTrigger, static_cast<const CreateTriggerStatement&>(statement).name);
+      break;
+    default:
+      txn_->MarkAborted();
+      Fail(ErrorKind::kNotImplemented,
+           "DROP and ALTER inside an explicit transaction are not supported yet (run them "
+           "outside BEGIN ... COMMIT)");
   }
-  return InTransaction([&] { return RunStatement(statement, *db_); });
+  return InTransaction([&] {
+    // Whether the object exists (IF NOT EXISTS may leave an older one alone).
+    const auto exists = [&](const std::pair<Object, std::string>& o) {
+      switch (o.first) {
+        case Object::kTable:
+          return db_->FindTable(o.second) != nullptr;
+        case Object::kView:
+          return db_->FindView(o.second) != nullptr;
+        case Object::kIndex:
+          return db_->FindIndex(o.second) != nullptr;
+        case Object::kTrigger:
+          return db_->FindTrigger(o.second) != nullptr;
+      }
+      return false;
+    };
+    const bool existed = created && exists(*created);
+    StatementResult r = RunStatement(statement, *db_);
+    if (created && !existed && exists(*created)) txn_->Created(created->first, created->second);
+    return r;
+  });
 }
 
 std::vector<StatementResult> SqlEngine::Execute(std::string_view sql) {
