@@ -13,8 +13,11 @@
 // column, a Constraint Error naming the key, ...). A failed statement
 // changes nothing; the connection stays usable.
 //
-// Threads: a Database and its connections are used from one thread at a
-// time for now; concurrent sessions arrive with transactions (issue 4).
+// Threads: connections to one Database may be used from different threads
+// at the same time. Their statements (and the batches their Results pull)
+// run one at a time under a database-wide lock; running them in parallel
+// comes with snapshot isolation (issue 4). A Connection, its prepared
+// statements and its Results belong to one thread at a time.
 #pragma once
 
 #include <concepts>
@@ -22,6 +25,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -125,6 +129,7 @@ class Result {
   friend class PreparedStatement;
   void Finish();                                     // drops the plan, ending the stream
   std::shared_ptr<const sql::Statement> statement_;  // what the plan refers to
+  std::shared_ptr<std::mutex> lock_;                 // the database's statement lock
   std::shared_ptr<int> open_streams_;                // counts unfinished reads
   std::unique_ptr<execution::Operator> plan_;
   std::vector<arrow::RecordBatchPtr> buffered_;
@@ -153,9 +158,12 @@ class Database : public std::enable_shared_from_this<Database> {
 
   explicit Database(std::shared_ptr<runtime::Database> db);
   const std::shared_ptr<runtime::Database>& runtime() const { return db_; }
+  // Held while a statement runs or a Result pulls a batch.
+  const std::shared_ptr<std::mutex>& statement_lock() const { return lock_; }
 
  private:
   std::shared_ptr<runtime::Database> db_;
+  std::shared_ptr<std::mutex> lock_ = std::make_shared<std::mutex>();
 };
 
 class Connection {

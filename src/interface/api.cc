@@ -82,6 +82,7 @@ Result& Result::operator=(Result&& other) noexcept {
   if (this != &other) {
     Finish();
     statement_ = std::move(other.statement_);
+    lock_ = std::move(other.lock_);
     open_streams_ = std::move(other.open_streams_);
     plan_ = std::move(other.plan_);
     buffered_ = std::move(other.buffered_);
@@ -106,6 +107,8 @@ arrow::RecordBatchPtr Result::Next() {
   if (!plan_) return nullptr;
   arrow::RecordBatchPtr batch;
   try {
+    std::unique_lock<std::mutex> lock;
+    if (lock_) lock = std::unique_lock<std::mutex>(*lock_);
     batch = plan_->Next();
   } catch (...) {
     Finish();
@@ -139,6 +142,7 @@ const std::string& Database::path() const {
 }
 
 std::vector<std::string> Database::TableNames() const {
+  std::lock_guard lock(*lock_);
   std::vector<std::string> out;
   for (const auto& t : db_->Tables())
     out.push_back(t->def().name);
@@ -146,6 +150,7 @@ std::vector<std::string> Database::TableNames() const {
 }
 
 std::vector<std::string> Database::SchemaSql(const std::string& name) const {
+  std::lock_guard lock(*lock_);
   std::vector<std::string> out;
   auto matches = [&](const std::string& n) { return name.empty() || EqualsIgnoreCase(n, name); };
   for (const auto& t : db_->Tables()) {
@@ -180,14 +185,20 @@ std::vector<std::string> Database::SchemaSql(const std::string& name) const {
 Connection::Connection(std::shared_ptr<Database> db)
     : db_(std::move(db)), engine_(std::make_unique<sql::SqlEngine>(db_->runtime())) {}
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  // Ending the session may roll back its transaction.
+  std::lock_guard lock(*db_->statement_lock());
+  engine_.reset();
+}
 
 Result Connection::Start(std::shared_ptr<const sql::Statement> statement) {
+  std::lock_guard lock(*db_->statement_lock());
   Result r;
   if (auto plan = engine_->Open(*statement)) {
     r.schema_ = plan->schema();
     r.plan_ = std::move(plan);
     r.statement_ = std::move(statement);
+    r.lock_ = db_->statement_lock();
     return r;
   }
   sql::StatementResult done = engine_->Run(*statement);
@@ -207,10 +218,15 @@ void Connection::Run(std::string_view sql, const std::function<void(Result&)>& o
     }
     // A run of INSERTs into one table is appended at once; each statement
     // still reports its own result, or its own error.
-    const std::string key = engine_->BatchKey(*statements[i]);
     size_t end = i + 1;
-    while (!key.empty() && end < statements.size() && engine_->BatchKey(*statements[end]) == key)
-      ++end;
+    {
+      std::lock_guard lock(*db_->statement_lock());
+      const std::string key = engine_->BatchKey(*statements[i]);
+      while (!key.empty() && end < statements.size() &&
+             engine_->BatchKey(*statements[end]) == key) {
+        ++end;
+      }
+    }
     if (end - i >= 2) {
       std::vector<const sql::Statement*> run;
       for (size_t k = i; k < end; ++k)
@@ -224,6 +240,7 @@ void Connection::Run(std::string_view sql, const std::function<void(Result&)>& o
         }
       };
       try {
+        std::lock_guard lock(*db_->statement_lock());
         engine_->RunInsertRun(run, &results);
       } catch (...) {
         deliver();

@@ -2,6 +2,9 @@
 // statements with ? and $n parameters, and its errors.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "llkv/arrow/array.h"
 #include "llkv/llkv.h"
 #include "test_util.h"
@@ -183,6 +186,46 @@ TEST(ApiTest, InsertRunsAppendAtOnceButReportPerStatement) {
     EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t"), ++expected) << failing[k];
   }
   EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t WHERE id IN (11, 13, 16, 19, 21)"), 0);
+}
+
+// Connections on different threads: statements and streaming reads
+// interleave safely (one at a time) and none is lost.
+TEST(ApiTest, ConnectionsWorkFromManyThreads) {
+  auto db = Database::Open();
+  db->Connect()->Execute("CREATE TABLE t(thread INTEGER, n INTEGER, PRIMARY KEY (thread, n))");
+  constexpr int kThreads = 4, kRows = 150;
+  std::vector<std::thread> threads;
+  std::atomic<int> errors{0};
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        auto conn = db->Connect();
+        auto insert = conn->Prepare("INSERT INTO t VALUES ($1, $2)");
+        for (int n = 0; n < kRows; ++n) {
+          insert.Execute({w, n});
+          if (n % 25 == 0) {
+            // A streaming read interleaved with the other threads' writes.
+            int64_t seen = 0;
+            for (const auto& batch :
+                 conn->Query("SELECT n FROM t WHERE thread = " + std::to_string(w)))
+              seen += batch->num_rows();
+            if (seen != n + 1) ++errors;
+          }
+        }
+        conn->Execute("BEGIN");
+        conn->Execute("INSERT INTO t VALUES (" + std::to_string(w) + ", -1)");
+        conn->Execute(w % 2 == 0 ? "COMMIT" : "ROLLBACK");
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(errors.load(), 0);
+  auto conn = db->Connect();
+  EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t WHERE n >= 0"), kThreads * kRows);
+  EXPECT_EQ(Scalar(*conn, "SELECT count(*) FROM t WHERE n = -1"), kThreads / 2);
 }
 
 TEST(ApiTest, FileDatabaseKeepsDataAcrossReopen) {
