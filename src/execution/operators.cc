@@ -42,18 +42,24 @@ std::vector<RecordBatchPtr> Collect(Operator& op) {
 
 namespace {
 
+// What a scan of `columns` of `t` yields: "row_id" first if asked, then
+// the columns as the table names them.
+SchemaPtr ScanSchema(const table::Table& t, const std::vector<size_t>& columns, bool with_row_id) {
+  std::vector<arrow::FieldPtr> fields;
+  if (with_row_id) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
+  for (size_t c : columns) {
+    const auto& def = t.def().columns[c];
+    fields.push_back(arrow::field(def.name, def.type, def.nullable));
+  }
+  return std::make_shared<arrow::Schema>(std::move(fields));
+}
+
 class TableScan final : public Operator {
  public:
   TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns, bool with_row_id,
             const std::optional<table::Table::ScanFilter>& filter)
       : table_(std::move(t)), columns_(std::move(columns)), with_row_id_(with_row_id) {
-    std::vector<arrow::FieldPtr> fields;
-    if (with_row_id_) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
-    for (size_t c : columns_) {
-      const auto& def = table_->def().columns[c];
-      fields.push_back(arrow::field(def.name, def.type, def.nullable));
-    }
-    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+    schema_ = ScanSchema(*table_, columns_, with_row_id_);
     filter_ = filter;
   }
   SchemaPtr schema() const override { return schema_; }
@@ -106,13 +112,7 @@ class RowIdScan final : public Operator {
         columns_(std::move(columns)),
         row_ids_(std::move(row_ids)),
         with_row_id_(with_row_id) {
-    std::vector<arrow::FieldPtr> fields;
-    if (with_row_id_) fields.push_back(arrow::field("row_id", arrow::uint64(), false));
-    for (size_t c : columns_) {
-      const auto& def = table_->def().columns[c];
-      fields.push_back(arrow::field(def.name, def.type, def.nullable));
-    }
-    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+    schema_ = ScanSchema(*table_, columns_, with_row_id_);
   }
   SchemaPtr schema() const override { return schema_; }
   RecordBatchPtr Next() override {

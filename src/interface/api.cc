@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "llkv/llkv.h"
 #include "runtime/database.h"
 #include "sql/sql_engine.h"
@@ -24,17 +25,6 @@ execution::Value ToValue(const Param& p) {
     }
   };
   return std::visit(Visitor{p.is_blob()}, p.value());
-}
-
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // A column type as CREATE TABLE spells it.

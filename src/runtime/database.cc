@@ -2,22 +2,13 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "common/bytes.h"
 #include "llkv/common/error.h"
 #include "llkv/storage/lmdb_pager.h"
 #include "llkv/storage/mem_pager.h"
 
 namespace llkv::runtime {
-
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
 
 // An index's catalog definition: u32 table id, u8 unique, u32 count, u32
 // field ids.
@@ -74,7 +65,7 @@ void Database::Load() {
       v->id = entry.id;
       v->name = entry.name;
       v->sql.assign(entry.definition.begin(), entry.definition.end());
-      views_[Lower(v->name)] = std::move(v);
+      views_[AsciiLower(v->name)] = std::move(v);
       continue;
     }
     if (entry.kind == table::CatalogKind::kTrigger) {
@@ -90,11 +81,11 @@ void Database::Load() {
       }
       t->table = def.substr(0, nul);
       t->sql = def.substr(nul + 1);
-      triggers_[Lower(t->name)] = std::move(t);
+      triggers_[AsciiLower(t->name)] = std::move(t);
       continue;
     }
     if (entry.kind == table::CatalogKind::kIndex) {
-      indexes_[Lower(entry.name)] = std::make_shared<Index>(DecodeIndex(
+      indexes_[AsciiLower(entry.name)] = std::make_shared<Index>(DecodeIndex(
           entry, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name)));
       continue;
     }
@@ -102,13 +93,13 @@ void Database::Load() {
     table::TableDef def = table::DecodeTableDef(
         entry.definition, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name));
     auto t = std::make_shared<table::Table>(store_, std::move(def));
-    tables_[Lower(t->def().name)] = std::move(t);
+    tables_[AsciiLower(t->def().name)] = std::move(t);
   }
 }
 
 std::shared_ptr<table::Table> Database::FindTable(const std::string& name) const {
   std::lock_guard lock(mu_);
-  auto it = tables_.find(Lower(name));
+  auto it = tables_.find(AsciiLower(name));
   return it == tables_.end() ? nullptr : it->second;
 }
 
@@ -122,7 +113,7 @@ std::vector<std::shared_ptr<table::Table>> Database::Tables() const {
 
 std::shared_ptr<const Database::Index> Database::FindIndex(const std::string& name) const {
   std::lock_guard lock(mu_);
-  auto it = indexes_.find(Lower(name));
+  auto it = indexes_.find(AsciiLower(name));
   return it == indexes_.end() ? nullptr : it->second;
 }
 
@@ -137,7 +128,7 @@ std::vector<std::shared_ptr<const Database::Index>> Database::IndexesOf(uint32_t
 
 void Database::CreateIndex(Index index) {
   std::lock_guard lock(mu_);
-  const std::string key = Lower(index.name);
+  const std::string key = AsciiLower(index.name);
   if (indexes_.contains(key)) {
     Fail(ErrorKind::kCatalog, "Index with name \"{}\" already exists!", index.name);
   }
@@ -149,7 +140,7 @@ void Database::CreateIndex(Index index) {
 
 void Database::DropIndex(const std::string& name) {
   std::lock_guard lock(mu_);
-  auto it = indexes_.find(Lower(name));
+  auto it = indexes_.find(AsciiLower(name));
   if (it == indexes_.end()) Fail(ErrorKind::kCatalog, "Index with name {} does not exist!", name);
   const uint64_t id = it->second->id;
   catalog_->Remove(std::span<const uint64_t>(&id, 1));
@@ -163,7 +154,7 @@ void Database::DropIndex(const std::string& name) {
 
 void Database::Reindex(const std::string& name) {
   std::lock_guard lock(mu_);
-  const std::string key = Lower(name);
+  const std::string key = AsciiLower(name);
   for (const auto& [index_name, index] : indexes_) {
     if (!index->data) continue;
     for (const auto& [table_name, t] : tables_) {
@@ -203,7 +194,7 @@ std::shared_ptr<OrderedIndex> Database::IndexData(const Index& index) {
 
 std::shared_ptr<const Database::Trigger> Database::FindTrigger(const std::string& name) const {
   std::lock_guard lock(mu_);
-  auto it = triggers_.find(Lower(name));
+  auto it = triggers_.find(AsciiLower(name));
   return it == triggers_.end() ? nullptr : it->second;
 }
 
@@ -212,7 +203,7 @@ std::vector<std::shared_ptr<const Database::Trigger>> Database::TriggersOf(
   std::lock_guard lock(mu_);
   std::vector<std::shared_ptr<const Trigger>> out;
   for (const auto& [name, t] : triggers_) {
-    if (Lower(t->table) == Lower(table)) out.push_back(t);
+    if (AsciiLower(t->table) == AsciiLower(table)) out.push_back(t);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
   return out;
@@ -221,11 +212,11 @@ std::vector<std::shared_ptr<const Database::Trigger>> Database::TriggersOf(
 void Database::CreateTrigger(const std::string& name, const std::string& table,
                              const std::string& sql) {
   std::lock_guard lock(mu_);
-  const std::string key = Lower(name);
+  const std::string key = AsciiLower(name);
   if (triggers_.contains(key)) {
     Fail(ErrorKind::kCatalog, "Trigger with name \"{}\" already exists!", name);
   }
-  if (!tables_.contains(Lower(table))) {
+  if (!tables_.contains(AsciiLower(table))) {
     Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", table);
   }
   auto t = std::make_shared<Trigger>();
@@ -244,7 +235,7 @@ void Database::CreateTrigger(const std::string& name, const std::string& table,
 
 void Database::DropTrigger(const std::string& name) {
   std::lock_guard lock(mu_);
-  auto it = triggers_.find(Lower(name));
+  auto it = triggers_.find(AsciiLower(name));
   if (it == triggers_.end())
     Fail(ErrorKind::kCatalog, "Trigger with name {} does not exist!", name);
   const uint64_t id = it->second->id;
@@ -254,7 +245,7 @@ void Database::DropTrigger(const std::string& name) {
 
 std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
   std::lock_guard lock(mu_);
-  auto it = views_.find(Lower(name));
+  auto it = views_.find(AsciiLower(name));
   return it == views_.end() ? nullptr : it->second;
 }
 
@@ -268,7 +259,7 @@ std::vector<std::shared_ptr<const Database::View>> Database::Views() const {
 
 void Database::CreateView(const std::string& name, const std::string& sql) {
   std::lock_guard lock(mu_);
-  const std::string key = Lower(name);
+  const std::string key = AsciiLower(name);
   if (tables_.contains(key) || views_.contains(key)) {
     Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", name);
   }
@@ -284,7 +275,7 @@ void Database::CreateView(const std::string& name, const std::string& sql) {
 
 void Database::DropView(const std::string& name) {
   std::lock_guard lock(mu_);
-  auto it = views_.find(Lower(name));
+  auto it = views_.find(AsciiLower(name));
   if (it == views_.end()) Fail(ErrorKind::kCatalog, "View with name {} does not exist!", name);
   const uint64_t id = it->second->id;
   catalog_->Remove(std::span<const uint64_t>(&id, 1));
@@ -293,7 +284,7 @@ void Database::DropView(const std::string& name) {
 
 std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
   std::lock_guard lock(mu_);
-  const std::string key = Lower(def.name);
+  const std::string key = AsciiLower(def.name);
   if (views_.contains(key))
     Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", def.name);
   if (tables_.contains(key)) {
@@ -310,7 +301,7 @@ std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
 
 void Database::DropTable(const std::string& name) {
   std::lock_guard lock(mu_);
-  auto it = tables_.find(Lower(name));
+  auto it = tables_.find(AsciiLower(name));
   if (it == tables_.end()) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name);
   std::vector<uint64_t> ids = {it->second->id()};
   for (auto ix = indexes_.begin(); ix != indexes_.end();) {
@@ -322,7 +313,7 @@ void Database::DropTable(const std::string& name) {
     }
   }
   for (auto tr = triggers_.begin(); tr != triggers_.end();) {
-    if (Lower(tr->second->table) == Lower(name)) {
+    if (AsciiLower(tr->second->table) == AsciiLower(name)) {
       ids.push_back(tr->second->id);
       tr = triggers_.erase(tr);
     } else {

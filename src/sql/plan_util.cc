@@ -18,16 +18,6 @@
 
 namespace llkv::sql::plan {
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return Lower(a) == Lower(b);
-}
-
 bool IsNumeric(const arrow::DataType& t) {
   return t.is_integer() || t.is_floating() || t.id() == arrow::TypeId::kDecimal128;
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "execution/expression.h"
 #include "execution/operators.h"
 #include "execution/subquery.h"
@@ -26,9 +27,10 @@ using execution::ExprOp;
 using execution::OperatorPtr;
 using execution::Value;
 
-std::string Lower(std::string s);
-
-bool EqualsIgnoreCase(const std::string& a, const std::string& b);
+// Names compare ASCII case-insensitively (EqualsIgnoreCase is common's).
+inline std::string Lower(std::string_view s) {
+  return AsciiLower(s);
+}
 
 // One column visible to expressions: its qualifier (table name or alias),
 // name, position in the input batch and type.

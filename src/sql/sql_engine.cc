@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
@@ -38,13 +39,6 @@ void MarkDeleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_
   if (g_txn) g_txn->Deleted(t, ids);
 }
 
-bool EqualsIgnoreCaseAscii(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db) {
   if (s.as_select)
     Fail(ErrorKind::kNotImplemented, "CREATE TABLE ... AS SELECT is not supported yet");
@@ -59,7 +53,7 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
   def.name = name;
   for (const auto& c : s.columns) {
     for (const auto& existing : def.columns) {
-      if (EqualsIgnoreCaseAscii(existing.name, c.name)) {
+      if (EqualsIgnoreCase(existing.name, c.name)) {
         Fail(ErrorKind::kCatalog, "Column with name {} already exists!", c.name);
       }
     }

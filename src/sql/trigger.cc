@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "llkv/common/error.h"
 #include "sql/dialect.h"
 #include "sql/parser.h"
@@ -91,12 +92,6 @@ bool Is(const Token& t, const char* word) {
   return true;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class TriggerParser {
  public:
   TriggerParser(std::string_view sql, size_t start) : sql_(sql), tok_(Lex(sql, start)) {}
@@ -133,7 +128,7 @@ class TriggerParser {
   std::string Name(const std::string& what) {
     if (tok_.kind != Token::kWord && tok_.kind != Token::kQuoted) Error(what);
     Token t = Take();
-    std::string name = t.kind == Token::kWord ? Lower(t.text) : t.text;
+    std::string name = t.kind == Token::kWord ? AsciiLower(t.text) : t.text;
     if (AcceptPunct('.')) return Name(what);
     return name;
   }
@@ -269,7 +264,8 @@ std::string Substitute(std::string_view text, const table::TableDef& def,
       Token column = Lex(text, dot.end);
       if (column.kind == Token::kWord || column.kind == Token::kQuoted) {
         const std::vector<Value>* row = is_new ? new_row : old_row;
-        const std::string name = column.kind == Token::kWord ? Lower(column.text) : column.text;
+        const std::string name =
+            column.kind == Token::kWord ? AsciiLower(column.text) : column.text;
         if (row == nullptr) {
           Fail(ErrorKind::kBinder, "{}.{} is not available in this trigger", is_new ? "NEW" : "OLD",
                name);
@@ -390,7 +386,7 @@ void FireTriggers(runtime::Database& db, const table::Table& table, TriggerEvent
       bool assigned = false;
       for (size_t col : set_columns) {
         for (const auto& name : c->update_columns)
-          assigned = assigned || Lower(def.columns[col].name) == name;
+          assigned = assigned || AsciiLower(def.columns[col].name) == name;
       }
       if (!assigned) continue;
     }

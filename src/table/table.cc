@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "common/bytes.h"
 #include "llkv/arrow/builder.h"
 #include "table/type_codec.h"
@@ -14,17 +15,6 @@ namespace {
 
 constexpr uint32_t kTableDefMagic = 0x4442544C;  // "LTBD"
 constexpr uint16_t kTableDefVersion = 1;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 arrow::ArrayDataPtr Uint64Column(std::span<const uint64_t> values) {
   arrow::UInt64Builder b(arrow::uint64());
