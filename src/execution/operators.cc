@@ -56,11 +56,16 @@ SchemaPtr ScanSchema(const table::Table& t, const std::vector<size_t>& columns, 
 
 class TableScan final : public Operator {
  public:
-  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns, bool with_row_id,
+  TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns,
+            table::SnapshotPtr snapshot, bool with_row_id,
             const std::optional<table::Table::ScanFilter>& filter)
-      : table_(std::move(t)), columns_(std::move(columns)), with_row_id_(with_row_id) {
+      : table_(std::move(t)),
+        columns_(std::move(columns)),
+        snapshot_(std::move(snapshot)),
+        with_row_id_(with_row_id),
+        filter_(filter) {
+    if (!snapshot_) Fail(ErrorKind::kInternal, "a table scan needs a snapshot");
     schema_ = ScanSchema(*table_, columns_, with_row_id_);
-    filter_ = filter;
   }
   SchemaPtr schema() const override { return schema_; }
   RecordBatchPtr Next() override {
@@ -70,24 +75,32 @@ class TableScan final : public Operator {
     arrow::RecordBatchPtr raw;
     while (scanner_->Next(&raw)) {
       // Columns: row_id, created_by, deleted_by, then the user columns.
-      const auto& deleted = *raw->column(2);
-      std::vector<int64_t> live;
-      for (int64_t i = 0; i < raw->num_rows(); ++i) {
-        if (deleted.IsNull(i)) live.push_back(i);
+      std::vector<int64_t> visible;
+      if (snapshot_->all_versions) {
+        visible.resize(static_cast<size_t>(raw->num_rows()));
+        std::iota(visible.begin(), visible.end(), 0);
+      } else {
+        const auto& created = *raw->column(1);
+        const auto& deleted = *raw->column(2);
+        const uint64_t* c = created.values<uint64_t>();
+        const uint64_t* d = deleted.buffers[1] ? deleted.values<uint64_t>() : nullptr;
+        for (int64_t i = 0; i < raw->num_rows(); ++i) {
+          const table::TxnId deleted_by = d && deleted.IsValid(i) ? d[i] : 0;
+          if (snapshot_->Visible(c[i], deleted_by)) visible.push_back(i);
+        }
       }
-      if (live.empty()) continue;
+      if (visible.empty()) continue;
+      const bool all = static_cast<int64_t>(visible.size()) == raw->num_rows();
       std::vector<ArrayDataPtr> out;
       if (with_row_id_) {
         const ArrayDataPtr& ids = raw->column(0);
-        out.push_back(
-            static_cast<int64_t>(live.size()) == raw->num_rows() ? ids : arrow::Take(*ids, live));
+        out.push_back(all ? ids : arrow::Take(*ids, visible));
       }
       for (size_t c = 0; c < columns_.size(); ++c) {
         const ArrayDataPtr& col = raw->column(static_cast<int>(3 + c));
-        out.push_back(
-            static_cast<int64_t>(live.size()) == raw->num_rows() ? col : arrow::Take(*col, live));
+        out.push_back(all ? col : arrow::Take(*col, visible));
       }
-      return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(live.size()),
+      return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(visible.size()),
                                            std::move(out));
     }
     return nullptr;
@@ -96,48 +109,59 @@ class TableScan final : public Operator {
  private:
   std::shared_ptr<table::Table> table_;
   std::vector<size_t> columns_;
+  table::SnapshotPtr snapshot_;
   bool with_row_id_;
   SchemaPtr schema_;
   std::optional<table::Table::ScanFilter> filter_;
   std::unique_ptr<table::TableScanner> scanner_;
 };
 
-// Rows of a table at given row ids (an index lookup's result), fetched a
-// batch at a time; the ids are live rows, so no visibility check is needed.
+// Rows of a table at given row ids (an index lookup's candidates), fetched
+// a batch at a time; those the snapshot does not see are dropped.
 class RowIdScan final : public Operator {
  public:
   RowIdScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns,
-            std::vector<uint64_t> row_ids, bool with_row_id)
+            std::vector<uint64_t> row_ids, table::SnapshotPtr snapshot, bool with_row_id)
       : table_(std::move(t)),
         columns_(std::move(columns)),
         row_ids_(std::move(row_ids)),
+        snapshot_(std::move(snapshot)),
         with_row_id_(with_row_id) {
+    if (!snapshot_) Fail(ErrorKind::kInternal, "a row id scan needs a snapshot");
     schema_ = ScanSchema(*table_, columns_, with_row_id_);
   }
   SchemaPtr schema() const override { return schema_; }
   RecordBatchPtr Next() override {
     constexpr size_t kBatch = 4096;
-    if (next_ >= row_ids_.size()) return nullptr;
-    const size_t n = std::min(kBatch, row_ids_.size() - next_);
-    std::span<const uint64_t> ids(row_ids_.data() + next_, n);
-    next_ += n;
-    std::vector<ArrayDataPtr> out;
-    if (with_row_id_) {
-      arrow::UInt64Builder b(arrow::uint64());
-      b.Reserve(static_cast<int64_t>(n));
-      for (uint64_t id : ids)
-        b.Append(id);
-      out.push_back(b.Finish());
+    while (next_ < row_ids_.size()) {
+      const size_t n = std::min(kBatch, row_ids_.size() - next_);
+      std::span<const uint64_t> candidates(row_ids_.data() + next_, n);
+      next_ += n;
+      std::vector<uint64_t> ids;
+      for (int64_t i : table_->VisibleRows(candidates, *snapshot_))
+        ids.push_back(candidates[static_cast<size_t>(i)]);
+      if (ids.empty()) continue;
+      std::vector<ArrayDataPtr> out;
+      if (with_row_id_) {
+        arrow::UInt64Builder b(arrow::uint64());
+        b.Reserve(static_cast<int64_t>(ids.size()));
+        for (uint64_t id : ids)
+          b.Append(id);
+        out.push_back(b.Finish());
+      }
+      for (auto& col : table_->Fetch(columns_, ids))
+        out.push_back(std::move(col));
+      return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(ids.size()),
+                                           std::move(out));
     }
-    for (auto& col : table_->Fetch(columns_, ids))
-      out.push_back(std::move(col));
-    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(n), std::move(out));
+    return nullptr;
   }
 
  private:
   std::shared_ptr<table::Table> table_;
   std::vector<size_t> columns_;
   std::vector<uint64_t> row_ids_;
+  table::SnapshotPtr snapshot_;
   bool with_row_id_;
   size_t next_ = 0;
   SchemaPtr schema_;
@@ -351,13 +375,16 @@ class Sort final : public Operator {
 }  // namespace
 
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          bool with_row_id, const std::optional<table::Table::ScanFilter>& filter) {
-  return std::make_unique<TableScan>(std::move(table), std::move(columns), with_row_id, filter);
+                          table::SnapshotPtr snapshot, bool with_row_id,
+                          const std::optional<table::Table::ScanFilter>& filter) {
+  return std::make_unique<TableScan>(std::move(table), std::move(columns), std::move(snapshot),
+                                     with_row_id, filter);
 }
 OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          std::vector<uint64_t> row_ids, bool with_row_id) {
+                          std::vector<uint64_t> row_ids, table::SnapshotPtr snapshot,
+                          bool with_row_id) {
   return std::make_unique<RowIdScan>(std::move(table), std::move(columns), std::move(row_ids),
-                                     with_row_id);
+                                     std::move(snapshot), with_row_id);
 }
 OperatorPtr MakeWiden(OperatorPtr input, SchemaPtr schema, std::vector<int> source) {
   return std::make_unique<Widen>(std::move(input), std::move(schema), std::move(source));

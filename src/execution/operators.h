@@ -24,18 +24,20 @@ class Operator {
 };
 using OperatorPtr = std::unique_ptr<Operator>;
 
-// Live rows (deleted_by is null) of `columns` of a table, named as the table
-// names them; with `with_row_id`, preceded by a uint64 "row_id" column.
-// With a `filter`, chunks its statistics rule out are skipped and rows
-// failing it dropped (the planner still filters: this only narrows).
+// The row versions of a table that `snapshot` sees, with `columns` named as
+// the table names them; with `with_row_id`, preceded by a uint64 "row_id"
+// column. Visibility is decided batch by batch as the scan reads. With a
+// `filter`, chunks its statistics rule out are skipped and rows failing it
+// dropped (the planner still filters: this only narrows).
 OperatorPtr MakeTableScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          bool with_row_id = false,
+                          table::SnapshotPtr snapshot, bool with_row_id = false,
                           const std::optional<table::Table::ScanFilter>& filter = std::nullopt);
 
-// The rows `row_ids` (ascending, live) of a table, as MakeTableScan shapes
-// them: an index lookup's result.
+// Of the rows `row_ids` (ascending: an index lookup's candidates), those
+// `snapshot` sees, shaped as MakeTableScan shapes them.
 OperatorPtr MakeRowIdScan(std::shared_ptr<table::Table> table, std::vector<size_t> columns,
-                          std::vector<uint64_t> row_ids, bool with_row_id = false);
+                          std::vector<uint64_t> row_ids, table::SnapshotPtr snapshot,
+                          bool with_row_id = false);
 
 // `input`'s columns placed at positions of `schema` (source[i] is the
 // input column of output column i, -1 for an all-NULL column): a scan that

@@ -36,41 +36,66 @@ bool Key(const std::vector<arrow::ArrayDataPtr>& columns, int64_t i, std::string
        primary ? "primary key" : "unique");
 }
 
-// Calls visit(row_id, key, values, i) for every live row of `t` whose key
-// over `columns` has no NULL.
-template <typename Visit>
-void ForEachLiveKey(const std::shared_ptr<table::Table>& t, const std::vector<size_t>& columns,
-                    Visit visit) {
-  auto scan = execution::MakeTableScan(t, columns, /*with_row_id=*/true);
-  std::string key;
-  while (auto batch = scan->Next()) {
-    const auto* ids = batch->column(0)->values<uint64_t>();
-    std::vector<arrow::ArrayDataPtr> values;
-    for (size_t k = 0; k < columns.size(); ++k) {
-      values.push_back(batch->column(static_cast<int>(k + 1)));
-    }
-    for (int64_t i = 0; i < batch->num_rows(); ++i) {
-      if (Key(values, i, &key)) visit(ids[i], key, values, i);
-    }
-  }
+[[noreturn]] void Pending(const table::Table& t, const char* what) {
+  Fail(ErrorKind::kTransaction,
+       "Conflict on {} in table \"{}\": the row is being changed by another transaction in "
+       "progress",
+       what, t.def().name);
 }
 
-// Adds the live keys of `t` (except `replaced` rows) to `keys`; with
-// `fail_on_duplicate`, a repeated key among them is an error.
-void ExistingKeys(const std::shared_ptr<table::Table>& t, const Database::Index& index,
-                  const std::vector<size_t>& columns, std::span<const uint64_t> replaced,
-                  bool fail_on_duplicate, absl::flat_hash_set<std::string>* keys) {
-  ForEachLiveKey(t, columns,
-                 [&](uint64_t id, const std::string& key, const auto& values, int64_t i) {
-                   if (std::binary_search(replaced.begin(), replaced.end(), id)) return;
-                   if (!keys->insert(key).second && fail_on_duplicate)
-                     Duplicate(*t, index, columns, values, i);
-                 });
+// The candidates among `ids` (ascending) that are live for `writer`,
+// leaving out `skip`; a pending one is a conflict.
+template <typename Skip>
+std::vector<uint64_t> LiveCandidates(Database& db, const table::Table& t, TxnId writer,
+                                     const std::vector<uint64_t>& ids, Skip skip) {
+  std::vector<uint64_t> out;
+  std::vector<uint64_t> check;
+  for (uint64_t id : ids) {
+    if (!skip(id)) check.push_back(id);
+  }
+  if (check.empty()) return out;
+  const std::vector<RowState> states = RowStates(db, t, writer, check);
+  for (size_t i = 0; i < check.size(); ++i) {
+    if (states[i] == RowState::kPending) Pending(t, "insert");
+    if (states[i] == RowState::kLive) out.push_back(check[i]);
+  }
+  return out;
 }
 
 }  // namespace
 
-void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
+std::vector<RowState> RowStates(Database& db, const table::Table& table, TxnId writer,
+                                std::span<const uint64_t> row_ids) {
+  const table::Table::Versions v = table.FetchVersions(row_ids);
+  std::vector<RowState> out(row_ids.size());
+  TxnIdManager& txns = db.txn_ids();
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    const TxnId c = v.created_by[i], d = v.deleted_by[i];
+    if (d == writer || (d != 0 && !txns.IsActive(d))) {
+      out[i] = RowState::kDead;
+    } else if ((c != writer && txns.IsActive(c)) || d != 0) {
+      out[i] = RowState::kPending;
+    } else {
+      out[i] = RowState::kLive;
+    }
+  }
+  return out;
+}
+
+void CheckWriteConflicts(const table::Table& table, TxnId writer, std::span<const uint64_t> row_ids,
+                         const char* what) {
+  if (row_ids.empty()) return;
+  const table::Table::Versions v = table.FetchVersions(row_ids);
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    if (v.deleted_by[i] != 0 && v.deleted_by[i] != writer) {
+      Fail(ErrorKind::kTransaction,
+           "Conflict on {} in table \"{}\": row {} was changed by a concurrent transaction", what,
+           table.def().name, row_ids[i]);
+    }
+  }
+}
+
+void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
                  const std::vector<arrow::RecordBatchPtr>& rows,
                  std::span<const uint64_t> replaced) {
   for (const auto& index : db.IndexesOf(table->id())) {
@@ -87,17 +112,17 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
         key.clear();
         if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
         if (!added.insert(key).second) Duplicate(*table, *index, columns, values, i);
-        for (uint64_t id : data->Equal(key, replaced.size() + 1)) {
-          if (!std::binary_search(replaced.begin(), replaced.end(), id))
-            Duplicate(*table, *index, columns, values, i);
-        }
+        const auto live = LiveCandidates(db, *table, writer, data->Equal(key), [&](uint64_t id) {
+          return std::binary_search(replaced.begin(), replaced.end(), id);
+        });
+        if (!live.empty()) Duplicate(*table, *index, columns, values, i);
       }
     }
   }
 }
 
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
-                                    const arrow::RecordBatch& rows, bool replace,
+                                    TxnId writer, const arrow::RecordBatch& rows, bool replace,
                                     std::optional<uint64_t> only_index) {
   std::vector<std::shared_ptr<OrderedIndex>> data;
   std::vector<std::vector<arrow::ArrayDataPtr>> new_values;
@@ -125,8 +150,9 @@ ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::T
       if (!OrderedIndex::EncodeKey(new_values[x], i, &key)) continue;
       auto it = owners[x].find(key);
       if (it != owners[x].end()) earlier.push_back(it->second);
-      for (uint64_t id : data[x]->Equal(key, replaced.size() + 1)) {
-        if (!replaced.contains(id)) existing.push_back(id);
+      for (uint64_t id : LiveCandidates(db, *table, writer, data[x]->Equal(key),
+                                        [&](uint64_t id) { return replaced.contains(id); })) {
+        existing.push_back(id);
       }
       mine.emplace_back(x, key);
     }
@@ -154,9 +180,9 @@ ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::T
   return out;
 }
 
-void PendingKeys::Check(Database& db, const std::shared_ptr<table::Table>& table,
+void PendingKeys::Check(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
                         const arrow::RecordBatchPtr& rows) {
-  CheckUnique(db, table, {rows}, {});
+  CheckUnique(db, table, writer, {rows}, {});
   std::string key;
   std::vector<std::pair<absl::flat_hash_set<std::string>*, std::string>> added;
   for (const auto& index : db.IndexesOf(table->id())) {
@@ -178,9 +204,26 @@ void PendingKeys::Check(Database& db, const std::shared_ptr<table::Table>& table
     set->insert(std::move(k));
 }
 
-void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index) {
+void CheckExistingUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
+                         const Database::Index& index) {
+  const std::vector<size_t> columns = Database::IndexColumns(*table, index);
+  auto scan = execution::MakeTableScan(table, columns, table::Snapshot::AllVersions(),
+                                       /*with_row_id=*/true);
   absl::flat_hash_set<std::string> keys;
-  ExistingKeys(table, index, Database::IndexColumns(*table, index), {}, true, &keys);
+  std::string key;
+  while (auto batch = scan->Next()) {
+    const auto* ids = batch->column(0)->values<uint64_t>();
+    const auto states = RowStates(
+        db, *table, writer, std::span<const uint64_t>(ids, static_cast<size_t>(batch->num_rows())));
+    std::vector<arrow::ArrayDataPtr> values;
+    for (size_t k = 0; k < columns.size(); ++k)
+      values.push_back(batch->column(static_cast<int>(k + 1)));
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      if (states[static_cast<size_t>(i)] == RowState::kDead) continue;
+      if (Key(values, i, &key) && !keys.insert(key).second)
+        Duplicate(*table, index, columns, values, i);
+    }
+  }
 }
 
 }  // namespace llkv::runtime

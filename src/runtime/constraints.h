@@ -4,6 +4,13 @@
 // NULL in it is never a duplicate (SQLite's and PostgreSQL's rule). The
 // checks look keys up in the unique indexes' entries (OrderedIndex), so
 // they cost a lookup per new row, not a scan of the table.
+//
+// Uniqueness holds over the latest state, not a snapshot: a stored version
+// with the key counts when it is live for everyone (created by a committed
+// transaction or by the writer itself, and not deleted by either). A
+// version another transaction in progress created or deleted may still
+// commit or roll back, so meeting one is a write-write conflict
+// (TransactionContext Error) rather than a duplicate.
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
@@ -23,9 +30,18 @@ namespace llkv::runtime {
 // `rows` (batches in the table's column order) to `table` would duplicate a
 // key of one of its unique indexes. Rows listed in `replaced` (ascending row
 // ids of versions an UPDATE supersedes) do not count as existing.
-void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table,
+void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
                  const std::vector<arrow::RecordBatchPtr>& rows,
                  std::span<const uint64_t> replaced);
+
+// How a stored version stands for a writer `writer`.
+enum class RowState {
+  kLive,     // committed or the writer's own, and not deleted by either
+  kDead,     // deleted by a committed transaction or by the writer
+  kPending,  // created or deleted by another transaction in progress
+};
+std::vector<RowState> RowStates(Database& db, const table::Table& table, TxnId writer,
+                                std::span<const uint64_t> row_ids);
 
 // INSERT OR IGNORE / ON CONFLICT DO NOTHING (replace = false) and INSERT
 // OR REPLACE / REPLACE INTO (replace = true): which rows of `rows` to insert
@@ -39,7 +55,7 @@ struct ConflictResolution {
 // With `only_index`, conflicts on that unique index alone are resolved
 // (ON CONFLICT (columns)); the caller checks the others.
 ConflictResolution ResolveConflicts(Database& db, const std::shared_ptr<table::Table>& table,
-                                    const arrow::RecordBatch& rows, bool replace,
+                                    TxnId writer, const arrow::RecordBatch& rows, bool replace,
                                     std::optional<uint64_t> only_index = std::nullopt);
 
 // Unique keys of rows checked but not appended yet: a run of INSERT
@@ -49,15 +65,23 @@ class PendingKeys {
  public:
   // CheckUnique for `rows` (the table's columns), also against the rows of
   // earlier calls; on success their keys join the pending ones.
-  void Check(Database& db, const std::shared_ptr<table::Table>& table,
+  void Check(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
              const arrow::RecordBatchPtr& rows);
 
  private:
   std::map<uint64_t, absl::flat_hash_set<std::string>> keys_;  // by index id
 };
 
-// Throws Constraint Error if the table's existing rows already hold a
-// duplicate key of `index` (before creating a unique index).
-void CheckExistingUnique(const std::shared_ptr<table::Table>& table, const Database::Index& index);
+// Throws Constraint Error if the table's existing rows (live or pending)
+// already hold a duplicate key of `index` (before creating a unique index).
+void CheckExistingUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
+                         const Database::Index& index);
+
+// Throws TransactionContext Error ("Conflict on <what> ...") when another
+// transaction changed or deleted any of `row_ids` (ascending) since
+// `writer`'s snapshot: their deleted_by is already set. For UPDATE and
+// DELETE, before they mark the rows.
+void CheckWriteConflicts(const table::Table& table, TxnId writer, std::span<const uint64_t> row_ids,
+                         const char* what);
 
 }  // namespace llkv::runtime

@@ -7,10 +7,9 @@
 //     kept by lower-cased name.
 //   * DDL changes the system catalog and the in-memory maps together: the
 //     catalog commit comes first, so a failure leaves both unchanged.
-//   * Every statement runs in autocommit. Transaction ids stamped into
-//     created_by / deleted_by come from a per-open counter and visibility
-//     is "not deleted"; issue 4 brings the persistent TxnIdManager,
-//     snapshots and MVCC visibility.
+//   * Row versions carry the ids of the transactions that wrote them
+//     (TxnIdManager); readers see what their snapshot allows
+//     (table/snapshot.h). Transactions are runtime::Transaction.
 //
 // Thread safety: catalog lookups and changes are guarded by a mutex.
 // Statements on different tables may run concurrently.
@@ -110,13 +109,6 @@ class Database {
   void CreateTrigger(const std::string& name, const std::string& table, const std::string& sql);
   void DropTrigger(const std::string& name);
 
-  // A new transaction id for stamping row versions: an autocommit
-  // statement's, committed at once (ids never repeat, also across reopen).
-  table::TxnId NextTxnId() {
-    const table::TxnId id = txn_ids_->Begin();
-    txn_ids_->Commit(id);
-    return id;
-  }
   TxnIdManager& txn_ids() { return *txn_ids_; }
 
   Database(std::string path, storage::PagerPtr pager);

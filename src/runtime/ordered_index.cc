@@ -77,7 +77,8 @@ std::shared_ptr<OrderedIndex> OrderedIndex::Build(const std::shared_ptr<table::T
   auto index = std::make_shared<OrderedIndex>(table.get(), columns);
   // Registered before the scan: an entry added twice is one entry.
   table->AddObserver(index);
-  auto scan = execution::MakeTableScan(table, columns, /*with_row_id=*/true);
+  auto scan = execution::MakeTableScan(table, columns, table::Snapshot::AllVersions(),
+                                       /*with_row_id=*/true);
   while (auto batch = scan->Next()) {
     std::vector<arrow::ArrayDataPtr> values;
     for (size_t k = 0; k < columns.size(); ++k)
@@ -104,11 +105,6 @@ void OrderedIndex::Add(const std::vector<arrow::ArrayDataPtr>& values,
   }
 }
 
-void OrderedIndex::Fetched(std::span<const uint64_t> row_ids, bool insert) {
-  if (row_ids.empty()) return;
-  Add(table_->Fetch(columns_, row_ids), row_ids, insert);
-}
-
 void OrderedIndex::RowsInserted(uint64_t first, const arrow::RecordBatch& rows) {
   std::vector<arrow::ArrayDataPtr> values;
   for (size_t c : columns_)
@@ -119,12 +115,9 @@ void OrderedIndex::RowsInserted(uint64_t first, const arrow::RecordBatch& rows) 
   Add(values, ids, true);
 }
 
-void OrderedIndex::RowsDeleted(std::span<const uint64_t> row_ids) {
-  Fetched(row_ids, false);
-}
-
-void OrderedIndex::RowsRestored(std::span<const uint64_t> row_ids) {
-  Fetched(row_ids, true);
+void OrderedIndex::RowsRemoved(std::span<const uint64_t> row_ids) {
+  if (row_ids.empty()) return;
+  Add(table_->Fetch(columns_, row_ids), row_ids, false);
 }
 
 size_t OrderedIndex::size() const {

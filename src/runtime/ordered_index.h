@@ -35,7 +35,7 @@ namespace llkv::runtime {
 class OrderedIndex : public table::TableObserver {
  public:
   // Builds the index of `columns` (positions in the table's columns) from
-  // the table's live rows and registers it as the table's observer.
+  // the table's stored versions and registers it as the table's observer.
   static std::shared_ptr<OrderedIndex> Build(const std::shared_ptr<table::Table>& table,
                                              std::vector<size_t> columns);
 
@@ -64,8 +64,7 @@ class OrderedIndex : public table::TableObserver {
   size_t size() const;
 
   void RowsInserted(uint64_t first, const arrow::RecordBatch& rows) override;
-  void RowsDeleted(std::span<const uint64_t> row_ids) override;
-  void RowsRestored(std::span<const uint64_t> row_ids) override;
+  void RowsRemoved(std::span<const uint64_t> row_ids) override;
 
   OrderedIndex(table::Table* table, std::vector<size_t> columns)
       : table_(table), columns_(std::move(columns)) {}
@@ -73,7 +72,6 @@ class OrderedIndex : public table::TableObserver {
  private:
   void Add(const std::vector<arrow::ArrayDataPtr>& values, std::span<const uint64_t> row_ids,
            bool insert);
-  void Fetched(std::span<const uint64_t> row_ids, bool insert);
 
   table::Table* table_;  // the observed table outlives its observers
   std::vector<size_t> columns_;

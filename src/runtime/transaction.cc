@@ -6,6 +6,19 @@
 
 namespace llkv::runtime {
 
+Transaction::Transaction(Database& db)
+    : db_(db), id_(db.txn_ids().Begin()), snapshot_(db.txn_ids().TakeSnapshot(id_)) {}
+
+Transaction::~Transaction() {
+  if (ended_) return;
+  try {
+    Rollback();
+  } catch (...) {
+    // Undo failed (storage error): the versions stay; their creator is
+    // never committed, so recovery on the next open removes them.
+  }
+}
+
 void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count) {
   if (count == 0) return;
   Undo u{t, true, {}, Object::kTable, {}};

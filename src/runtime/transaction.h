@@ -28,9 +28,15 @@ namespace llkv::runtime {
 
 class Transaction {
  public:
-  Transaction(Database& db, TxnId id) : db_(db), id_(id) {}
+  // Begins a transaction: a new id and the snapshot it reads with.
+  explicit Transaction(Database& db);
+  // A transaction that was neither committed nor rolled back rolls back.
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
 
   TxnId id() const { return id_; }
+  const SnapshotPtr& snapshot() const { return snapshot_; }
   bool aborted() const { return aborted_; }
   void MarkAborted() { aborted_ = true; }
 
@@ -70,6 +76,7 @@ class Transaction {
 
   Database& db_;
   TxnId id_;
+  SnapshotPtr snapshot_;
   bool aborted_ = false;
   bool ended_ = false;
   std::vector<Undo> undo_;

@@ -21,12 +21,6 @@ std::vector<uint8_t> EncodeMark(TxnId reserved) {
 
 }  // namespace
 
-bool Snapshot::Sees(TxnId id) const {
-  if (id == own && own != 0) return true;
-  if (id >= next) return false;
-  return !std::binary_search(active.begin(), active.end(), id);
-}
-
 TxnIdManager::TxnIdManager(table::SysCatalog* catalog) : catalog_(catalog) {
   for (const auto& e : catalog_->Entries()) {
     if (e.kind != table::CatalogKind::kTxnState) continue;
@@ -69,15 +63,25 @@ void TxnIdManager::Abort(TxnId id) {
   End(id);
 }
 
-Snapshot TxnIdManager::TakeSnapshot(TxnId own) const {
+SnapshotPtr TxnIdManager::TakeSnapshot(TxnId own) const {
   std::lock_guard lock(mu_);
-  Snapshot s;
-  s.own = own;
-  s.next = next_;
+  auto s = std::make_shared<Snapshot>();
+  s->own = own;
+  s->next = next_;
   for (TxnId id : active_) {
-    if (id != own) s.active.push_back(id);
+    if (id != own) s->active.push_back(id);
   }
   return s;
+}
+
+bool TxnIdManager::IsActive(TxnId id) const {
+  std::lock_guard lock(mu_);
+  return active_.contains(id);
+}
+
+std::vector<TxnId> TxnIdManager::Active() const {
+  std::lock_guard lock(mu_);
+  return {active_.begin(), active_.end()};
 }
 
 TxnId TxnIdManager::Watermark() const {

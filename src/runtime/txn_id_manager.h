@@ -12,12 +12,9 @@
 //     Commit() and Abort() end it. The commit watermark is the lowest id
 //     still active (every id below it has finished); with none active it is
 //     the next id to hand out.
-//   * A snapshot taken by a transaction sees a row version when its creator
-//     committed before the snapshot (an id below the snapshot's `next` and
-//     not active then) or is the transaction itself, and its deleter (if
-//     any) is neither of those. Aborted transactions leave no versions
-//     behind (their writes are undone), so "not active at the snapshot"
-//     means committed.
+//   * Snapshots (table/snapshot.h) record the next id and the active set;
+//     a transaction's id is removed from the active set only once its
+//     commit is durable, so no snapshot sees writes a crash could lose.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
@@ -35,19 +32,8 @@ namespace llkv::runtime {
 
 using table::TxnId;
 
-struct Snapshot {
-  TxnId own = 0;              // the transaction taking it (0: none)
-  TxnId next = 0;             // ids at or above were not begun yet
-  std::vector<TxnId> active;  // ids in progress when taken (ascending), not `own`
-
-  // Whether a version created by `created_by` and deleted by `deleted_by`
-  // (0: not deleted) is visible.
-  bool Visible(TxnId created_by, TxnId deleted_by) const {
-    return Sees(created_by) && (deleted_by == 0 || !Sees(deleted_by));
-  }
-  // Whether the effects of transaction `id` are visible.
-  bool Sees(TxnId id) const;
-};
+using table::Snapshot;
+using table::SnapshotPtr;
 
 class TxnIdManager {
  public:
@@ -64,7 +50,11 @@ class TxnIdManager {
   void Abort(TxnId id);
 
   // The snapshot of transaction `own` (0 for a read outside transactions).
-  Snapshot TakeSnapshot(TxnId own) const;
+  SnapshotPtr TakeSnapshot(TxnId own) const;
+  // Whether `id` was handed out and has not committed or aborted yet.
+  bool IsActive(TxnId id) const;
+  // The transactions in progress (ascending).
+  std::vector<TxnId> Active() const;
   // The lowest active id, or the next id when none is active.
   TxnId Watermark() const;
   TxnId next() const;

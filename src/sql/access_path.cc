@@ -5,6 +5,7 @@
 #include "execution/expression.h"
 #include "llkv/common/error.h"
 #include "runtime/ordered_index.h"
+#include "sql/planner.h"
 
 namespace llkv::sql {
 
@@ -64,7 +65,8 @@ execution::OperatorPtr ChooseIndexScan(runtime::Database& db,
       }
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      return execution::MakeRowIdScan(table, columns, std::move(ids), with_row_id);
+      return execution::MakeRowIdScan(table, columns, std::move(ids), CurrentSnapshot(db),
+                                      with_row_id);
     }
     if (!range_index) {
       for (const auto& p : predicates) {
@@ -104,7 +106,7 @@ execution::OperatorPtr ChooseIndexScan(runtime::Database& db,
       db.IndexData(*range_index)
           ->Range(bound_of(lower, lower_inclusive), bound_of(upper, upper_inclusive), budget + 1);
   if (ids.size() > budget) return nullptr;
-  return execution::MakeRowIdScan(table, columns, std::move(ids), with_row_id);
+  return execution::MakeRowIdScan(table, columns, std::move(ids), CurrentSnapshot(db), with_row_id);
 }
 
 std::optional<table::Table::ScanFilter> ChooseScanFilter(

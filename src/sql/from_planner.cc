@@ -124,7 +124,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         if (all || read->names.contains(Lower(name))) out.read.push_back(i);
       }
       out.table = t;
-      out.plan = Shaped(out, execution::MakeTableScan(t, out.read));
+      out.plan = Shaped(out, execution::MakeTableScan(t, out.read, CurrentSnapshot(db)));
       out.rows = static_cast<double>(t->row_count());
       return out;
     }
@@ -289,7 +289,8 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
     if (auto scan = ChooseIndexScan(db, p.table, p.read, false, predicates)) {
       p.plan = Shaped(p, std::move(scan));
     } else if (auto filter = ChooseScanFilter(*p.table, predicates)) {
-      p.plan = Shaped(p, execution::MakeTableScan(p.table, p.read, false, filter));
+      p.plan =
+          Shaped(p, execution::MakeTableScan(p.table, p.read, CurrentSnapshot(db), false, filter));
     }
   }
   // Conjuncts over a single item filter it before any join.

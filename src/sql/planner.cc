@@ -22,6 +22,22 @@ namespace llkv::sql {
 
 using namespace plan;
 
+namespace {
+thread_local table::SnapshotPtr g_snapshot;
+}  // namespace
+
+table::SnapshotPtr CurrentSnapshot(runtime::Database& db) {
+  return g_snapshot ? g_snapshot : db.txn_ids().TakeSnapshot(0);
+}
+
+SnapshotScope::SnapshotScope(table::SnapshotPtr snapshot) : saved_(std::move(g_snapshot)) {
+  g_snapshot = std::move(snapshot);
+}
+
+SnapshotScope::~SnapshotScope() {
+  g_snapshot = std::move(saved_);
+}
+
 arrow::TypePtr TypeFromName(const TypeName& t) {
   const std::string n = Lower(t.name);
   // INTEGER is 64-bit, as in SQLite (whose corpus stores 1<<63 in INTEGER
@@ -145,7 +161,7 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   const std::vector<ColumnPredicate> predicates = ColumnPredicates(terms, scope, 1);
   out.rows = ChooseIndexScan(db, table, all, /*with_row_id=*/true, predicates);
   if (!out.rows) {
-    out.rows = execution::MakeTableScan(table, all, /*with_row_id=*/true,
+    out.rows = execution::MakeTableScan(table, all, CurrentSnapshot(db), /*with_row_id=*/true,
                                         ChooseScanFilter(*table, predicates));
   }
   Binder binder(scope, nullptr, false, &db, nullptr);

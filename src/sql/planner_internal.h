@@ -19,6 +19,7 @@
 #include "runtime/database.h"
 #include "sql/access_path.h"
 #include "sql/ast.h"
+#include "sql/planner.h"
 
 namespace llkv::sql::plan {
 
@@ -109,8 +110,13 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
  public:
   SqlSubqueryRunner(const SelectStmt* query, runtime::Database* db,
                     std::shared_ptr<const Scope> scope, OuterPtr parent)
-      : query_(query), db_(db), scope_(std::move(scope)), parent_(std::move(parent)) {}
+      : query_(query),
+        db_(db),
+        scope_(std::move(scope)),
+        parent_(std::move(parent)),
+        snapshot_(CurrentSnapshot(*db)) {}
   OperatorPtr Plan(const std::vector<Value>& outer_row) override {
+    SnapshotScope reads(snapshot_);
     auto ctx = std::make_shared<OuterContext>();
     ctx->scope = scope_;
     ctx->row = std::make_shared<const std::vector<Value>>(outer_row);
@@ -120,6 +126,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
 
   OperatorPtr PlanEmpty() override {
     if (!keyed.group) return nullptr;
+    SnapshotScope reads(snapshot_);
     // Every outer value NULL: the `inner = outer` conditions hold for no
     // row, so the aggregates run over nothing.
     auto ctx = std::make_shared<OuterContext>();
@@ -133,6 +140,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   }
 
   OperatorPtr PlanKeyed() override {
+    SnapshotScope reads(snapshot_);
     auto ctx = std::make_shared<OuterContext>();
     ctx->scope = scope_;
     ctx->captures = std::make_shared<std::set<int>>();
@@ -147,6 +155,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   runtime::Database* db_;
   std::shared_ptr<const Scope> scope_;
   OuterPtr parent_;
+  table::SnapshotPtr snapshot_;  // the statement's, for plans made while it runs
 };
 
 Value EvaluateConstant(const Expr& e);

@@ -17,14 +17,15 @@ namespace llkv::sql {
 
 namespace {
 
-// The explicit transaction of the statement running on this thread (set by
-// SqlEngine around each statement; triggers run inside it), or null in
-// autocommit.
+// The transaction of the statement running on this thread: the session's
+// explicit one, or the statement's own in autocommit (set by SqlEngine
+// around each statement that writes; triggers run inside it).
 thread_local runtime::Transaction* g_txn = nullptr;
 
 // The id row versions the running statement writes carry.
-table::TxnId WriteId(runtime::Database& db) {
-  return g_txn ? g_txn->id() : db.NextTxnId();
+table::TxnId WriteId(runtime::Database&) {
+  if (!g_txn) Fail(ErrorKind::kInternal, "a statement wrote outside a transaction");
+  return g_txn->id();
 }
 
 void Insert(const std::shared_ptr<table::Table>& t, const arrow::RecordBatch& rows,
@@ -33,8 +34,11 @@ void Insert(const std::shared_ptr<table::Table>& t, const arrow::RecordBatch& ro
   if (g_txn) g_txn->Inserted(t, first, static_cast<uint64_t>(rows.num_rows()));
 }
 
+// Marks `ids` deleted by the running transaction, after checking that no
+// concurrent transaction changed them since its snapshot.
 void MarkDeleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> ids,
-                 table::TxnId txn) {
+                 table::TxnId txn, const char* what) {
+  runtime::CheckWriteConflicts(*t, txn, ids, what);
   t->MarkDeleted(ids, txn);
   if (g_txn) g_txn->Deleted(t, ids);
 }
@@ -183,7 +187,7 @@ StatementResult CreateIndex(const CreateIndexStatement& s, runtime::Database& db
     }
     index.field_ids.push_back(t->def().columns[*i].field_id);
   }
-  if (index.unique) runtime::CheckExistingUnique(t, index);
+  if (index.unique) runtime::CheckExistingUnique(db, t, WriteId(db), index);
   db.CreateIndex(std::move(index));
   return {};
 }
@@ -332,7 +336,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   const ConflictAction on_conflict = s.on_conflict;
   const int64_t total = batch->num_rows();
   if (on_conflict == ConflictAction::kNone) {
-    runtime::CheckUnique(db, t, {batch}, {});
+    runtime::CheckUnique(db, t, WriteId(db), {batch}, {});
     Insert(t, *batch, WriteId(db));
     return StatementResult{nullptr, {}, total};
   }
@@ -363,17 +367,17 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
            "there is no UNIQUE or PRIMARY KEY constraint matching the ON CONFLICT columns");
     }
   }
-  const runtime::ConflictResolution resolution =
-      runtime::ResolveConflicts(db, t, *batch, on_conflict == ConflictAction::kReplace, target);
+  const runtime::ConflictResolution resolution = runtime::ResolveConflicts(
+      db, t, WriteId(db), *batch, on_conflict == ConflictAction::kReplace, target);
   std::vector<arrow::ArrayDataPtr> kept;
   for (const auto& c : batch->columns())
     kept.push_back(arrow::Take(*c, resolution.keep));
   const auto n = static_cast<int64_t>(resolution.keep.size());
   auto kept_rows = arrow::RecordBatch::Make(batch->schema(), n, std::move(kept));
-  if (target) runtime::CheckUnique(db, t, {kept_rows}, resolution.replaced);
   const table::TxnId txn = WriteId(db);
+  if (target) runtime::CheckUnique(db, t, txn, {kept_rows}, resolution.replaced);
   if (n > 0) Insert(t, *kept_rows, txn);
-  MarkDeleted(t, resolution.replaced, txn);
+  MarkDeleted(t, resolution.replaced, txn, "replace");
   return StatementResult{nullptr, {}, n};
 }
 
@@ -413,10 +417,11 @@ StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
     FireTriggers(db, *t, event, TriggerTiming::kBefore, &old_row, new_values, set_columns);
     const table::TxnId txn = WriteId(db);
     if (replacement) {
-      runtime::CheckUnique(db, t, {replacement}, std::span<const uint64_t>(&id, 1));
+      runtime::CheckUnique(db, t, txn, {replacement}, std::span<const uint64_t>(&id, 1));
       Insert(t, *replacement, txn);
     }
-    MarkDeleted(t, std::span<const uint64_t>(&id, 1), txn);
+    MarkDeleted(t, std::span<const uint64_t>(&id, 1), txn,
+                event == TriggerEvent::kUpdate ? "update" : "delete");
     ++changed;
     FireTriggers(db, *t, event, TriggerTiming::kAfter, &old_row, new_values, set_columns);
   }
@@ -457,11 +462,13 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
     return ChangeRowsWithTriggers(t, ids, new_rows, plan.columns, event, db);
   }
   std::sort(ids.begin(), ids.end());
-  if (is_update) runtime::CheckUnique(db, t, new_rows, ids);
   const table::TxnId txn = WriteId(db);
+  // A conflict is found before anything is written.
+  runtime::CheckWriteConflicts(*t, txn, ids, is_update ? "update" : "delete");
+  if (is_update) runtime::CheckUnique(db, t, txn, new_rows, ids);
   for (const auto& rows : new_rows)
     Insert(t, *rows, txn);
-  MarkDeleted(t, ids, txn);
+  MarkDeleted(t, ids, txn, is_update ? "update" : "delete");
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
 
@@ -562,7 +569,22 @@ std::string SqlEngine::BatchKey(const Statement& statement) const {
 
 void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
                              std::vector<StatementResult>* results) {
-  InTransaction([&] { RunInsertRunAlone(run, results); });
+  if (txn_) {
+    InTransaction([&] { RunInsertRunAlone(run, results); });
+    return;
+  }
+  // Autocommit: each statement stands alone, so the ones before a failing
+  // statement commit (they were applied; it was not) and its error is
+  // thrown after.
+  std::exception_ptr error;
+  InTransaction([&] {
+    try {
+      RunInsertRunAlone(run, results);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  if (error) std::rethrow_exception(error);
 }
 
 void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
@@ -594,7 +616,7 @@ void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
       auto batch = BuildInsertRows(s, t, db);
       if (batch) {
         t->CheckRows(*batch);
-        keys.Check(db, t, batch);
+        keys.Check(db, t, WriteId(db), batch);
         pending.push_back(batch);
       }
       results->push_back(StatementResult{nullptr, {}, batch ? batch->num_rows() : 0});
@@ -606,37 +628,53 @@ void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
   flush();
 }
 
-// Runs `body` as part of the session's transaction, if one is open: its
-// writes carry the transaction's id and join its undo log, and an error
-// aborts it.
+// Runs `body` (which writes) in the session's transaction: the explicit
+// one, where an error aborts it; or in autocommit a transaction of its own,
+// committed when it returns and rolled back when it throws, so a statement
+// takes effect whole or not at all.
 template <typename Body>
 auto SqlEngine::InTransaction(Body body) -> decltype(body()) {
-  if (!txn_) return body();
-  if (txn_->aborted()) {
-    Fail(ErrorKind::kTransaction,
-         "Current transaction is aborted (please ROLLBACK): a statement in it failed");
-  }
   struct Scope {
-    explicit Scope(runtime::Transaction* t) { g_txn = t; }
+    explicit Scope(runtime::Transaction* t) : reads(t->snapshot()) { g_txn = t; }
     ~Scope() { g_txn = nullptr; }
-  } scope(txn_.get());
-  try {
-    return body();
-  } catch (...) {
-    txn_->MarkAborted();
-    throw;
-  }
-}
-
-SqlEngine::~SqlEngine() {
-  // A session that ends inside a transaction rolls it back.
-  if (txn_) {
+    SnapshotScope reads;
+  };
+  if (!txn_) {
+    runtime::Transaction txn(*db_);
+    Scope scope(&txn);
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      txn.Commit();
+    } else {
+      auto r = body();
+      txn.Commit();
+      return r;
+    }
+  } else {
+    if (txn_->aborted()) {
+      Fail(ErrorKind::kTransaction,
+           "Current transaction is aborted (please ROLLBACK): a statement in it failed");
+    }
+    Scope scope(txn_.get());
     try {
-      txn_->Rollback();
+      return body();
     } catch (...) {
+      txn_->MarkAborted();
+      throw;
     }
   }
 }
+
+// Runs `body` (which only reads) with the session's snapshot: its
+// transaction's, or in autocommit a fresh one.
+template <typename Body>
+auto SqlEngine::Reading(Body body) -> decltype(body()) {
+  if (txn_) return InTransaction(body);
+  SnapshotScope reads(db_->txn_ids().TakeSnapshot(0));
+  return body();
+}
+
+SqlEngine::~SqlEngine() = default;  // an open transaction rolls back
 
 StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s) {
   switch (s.op) {
@@ -644,7 +682,7 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
       if (txn_) {
         Fail(ErrorKind::kTransaction, "cannot start a transaction within a transaction");
       }
-      txn_ = std::make_unique<runtime::Transaction>(*db_, db_->txn_ids().Begin());
+      txn_ = std::make_unique<runtime::Transaction>(*db_);
       return {};
     case TransactionOp::kCommit: {
       if (!txn_) Fail(ErrorKind::kTransaction, "cannot commit - no transaction is active");
@@ -685,7 +723,7 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
 
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
   if (statement.kind != StatementKind::kSelect) return nullptr;
-  return InTransaction(
+  return Reading(
       [&] { return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_); });
 }
 
@@ -693,7 +731,10 @@ StatementResult SqlEngine::Run(const Statement& statement) {
   if (statement.kind == StatementKind::kTransaction) {
     return RunTransactionStatement(static_cast<const TransactionStatement&>(statement));
   }
-  if (!txn_) return RunStatement(statement, *db_);
+  if (statement.kind == StatementKind::kSelect) {
+    return Reading([&] { return RunStatement(statement, *db_); });
+  }
+  if (!txn_) return InTransaction([&] { return RunStatement(statement, *db_); });
   using Object = runtime::Transaction::Object;
   std::optional<std::pair<Object, std::string>> created;
   switch (statement.kind) {

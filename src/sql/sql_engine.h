@@ -77,6 +77,8 @@ class SqlEngine {
  private:
   template <typename Body>
   auto InTransaction(Body body) -> decltype(body());
+  template <typename Body>
+  auto Reading(Body body) -> decltype(body());
   StatementResult RunTransactionStatement(const TransactionStatement& s);
   void RunInsertRunAlone(std::span<const Statement* const> run,
                          std::vector<StatementResult>* results);

@@ -175,8 +175,6 @@ void Table::MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn) {
       ColumnStore::ColumnField("deleted_by", arrow::uint64(), DeletedByField())};
   store_->Append(*arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), n,
                                            {Uint64Column(row_ids), RepeatedUint64(txn, n)}));
-  for (const auto& o : observers_)
-    o->RowsDeleted(row_ids);
 }
 
 void Table::ClearDeleted(std::span<const uint64_t> row_ids) {
@@ -184,8 +182,6 @@ void Table::ClearDeleted(std::span<const uint64_t> row_ids) {
   std::lock_guard lock(write_mu_);
   const LogicalFieldId f = DeletedByField();
   store_->DeleteRows(std::span<const LogicalFieldId>(&f, 1), row_ids);
-  for (const auto& o : observers_)
-    o->RowsRestored(row_ids);
 }
 
 void Table::RemoveRows(std::span<const uint64_t> row_ids) {
@@ -198,8 +194,43 @@ void Table::RemoveRows(std::span<const uint64_t> row_ids) {
   }
   std::erase_if(fields, [&](const LogicalFieldId& f) { return !store_->HasColumn(f); });
   for (const auto& o : observers_)  // while the rows can still be read
-    o->RowsDeleted(row_ids);
+    o->RowsRemoved(row_ids);
   store_->DeleteRows(fields, row_ids);
+}
+
+Table::Versions Table::FetchVersions(std::span<const uint64_t> row_ids) const {
+  Versions out;
+  const LogicalFieldId fields[] = {CreatedByField(), DeletedByField()};
+  const bool any_deleted = store_->HasColumn(DeletedByField());
+  auto columns = store_->Gather(std::span<const LogicalFieldId>(fields, any_deleted ? 2 : 1),
+                                row_ids, MissingRows::kNull);
+  const auto n = static_cast<int64_t>(row_ids.size());
+  out.created_by.assign(columns[0]->values<uint64_t>(), columns[0]->values<uint64_t>() + n);
+  out.deleted_by.assign(row_ids.size(), 0);
+  if (any_deleted) {
+    const auto& d = *columns[1];
+    for (int64_t i = 0; i < n; ++i) {
+      if (d.IsValid(i)) out.deleted_by[static_cast<size_t>(i)] = d.values<uint64_t>()[i];
+    }
+  }
+  return out;
+}
+
+std::vector<int64_t> Table::VisibleRows(std::span<const uint64_t> row_ids,
+                                        const Snapshot& snapshot) const {
+  std::vector<int64_t> out;
+  if (row_ids.empty()) return out;
+  if (snapshot.all_versions) {
+    out.resize(row_ids.size());
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = static_cast<int64_t>(i);
+    return out;
+  }
+  const Versions v = FetchVersions(row_ids);
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    if (snapshot.Visible(v.created_by[i], v.deleted_by[i])) out.push_back(static_cast<int64_t>(i));
+  }
+  return out;
 }
 
 std::vector<arrow::ArrayDataPtr> Table::Fetch(std::span<const size_t> columns,

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "table/column_store.h"
+#include "table/snapshot.h"
 
 namespace llkv::table {
 
@@ -52,9 +53,6 @@ struct TableDef {
 std::vector<uint8_t> EncodeTableDef(const TableDef& def);
 TableDef DecodeTableDef(std::span<const uint8_t> bytes, const std::string& what);
 
-// Transaction ids as stored in created_by / deleted_by.
-using TxnId = uint64_t;
-
 // Streams a table's rows as batches of "row_id", optionally "created_by"
 // and "deleted_by" (null: live), then the requested user columns.
 class TableScanner {
@@ -71,18 +69,18 @@ class TableScanner {
   std::vector<int> source_;
 };
 
-// Told of every change to a table's rows after it is stored, under the
-// table's write lock: for structures derived from the rows (indexes).
+// Told of every row version added to or physically removed from a table,
+// under the table's write lock: for structures derived from the stored
+// versions (indexes), which keep a version until it is removed because
+// some snapshot may still read it. Delete marks are not reported.
 // Observers must not write to the table.
 class TableObserver {
  public:
   virtual ~TableObserver() = default;
   // Rows first, first + 1, ... were appended with the user columns `rows`.
   virtual void RowsInserted(uint64_t first, const arrow::RecordBatch& rows) = 0;
-  // `row_ids` (ascending) stopped being live: marked deleted or removed.
-  virtual void RowsDeleted(std::span<const uint64_t> row_ids) = 0;
-  // `row_ids` (ascending) are live again (an undone delete).
-  virtual void RowsRestored(std::span<const uint64_t> row_ids) = 0;
+  // `row_ids` (ascending) are about to be removed (still readable).
+  virtual void RowsRemoved(std::span<const uint64_t> row_ids) = 0;
 };
 
 class Table {
@@ -102,12 +100,24 @@ class Table {
   // Insert's checks alone: throws what Insert would for `rows`.
   void CheckRows(const arrow::RecordBatch& rows) const;
 
-  // Sets deleted_by = txn on `row_ids` (ascending, existing rows).
+  // Sets deleted_by = txn on `row_ids` (ascending, existing rows). The
+  // caller has checked that no other transaction marked them (runtime's
+  // write-write conflict check, under its statement lock).
   void MarkDeleted(std::span<const uint64_t> row_ids, TxnId txn);
   // Clears deleted_by on `row_ids` (undo of MarkDeleted by an aborted txn).
   void ClearDeleted(std::span<const uint64_t> row_ids);
   // Physically removes rows (every column). For vacuum and rollback.
   void RemoveRows(std::span<const uint64_t> row_ids);
+
+  // created_by and deleted_by (0: not deleted) of `row_ids` (ascending,
+  // existing rows).
+  struct Versions {
+    std::vector<TxnId> created_by, deleted_by;
+  };
+  Versions FetchVersions(std::span<const uint64_t> row_ids) const;
+  // The positions i of `row_ids` (ascending) whose versions `snapshot` sees.
+  std::vector<int64_t> VisibleRows(std::span<const uint64_t> row_ids,
+                                   const Snapshot& snapshot) const;
 
   // Values of user columns `columns` (indexes into def().columns) at
   // ascending `row_ids`.

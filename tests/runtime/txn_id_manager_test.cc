@@ -56,7 +56,7 @@ TEST(TxnIdManagerTest, SnapshotsSeeExactlyWhatCommittedBeforeThemAndTheirOwnWrit
   m.Commit(done);
   const TxnId running = m.Begin();
   const TxnId me = m.Begin();
-  const Snapshot s = m.TakeSnapshot(me);
+  const Snapshot s = *m.TakeSnapshot(me);
   const TxnId later = m.Begin();
   m.Commit(later);
   m.Commit(running);  // after the snapshot: still invisible to it
@@ -73,7 +73,7 @@ TEST(TxnIdManagerTest, SnapshotsSeeExactlyWhatCommittedBeforeThemAndTheirOwnWrit
   EXPECT_FALSE(s.Visible(running, 0));
   EXPECT_FALSE(s.Visible(later, 0));
   // A read outside any transaction sees what is committed now.
-  const Snapshot now = m.TakeSnapshot(0);
+  const Snapshot now = *m.TakeSnapshot(0);
   EXPECT_TRUE(now.Sees(running));
   EXPECT_FALSE(now.Sees(me));
   m.Commit(me);
