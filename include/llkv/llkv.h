@@ -138,13 +138,24 @@ class Result {
   int64_t rows_changed_ = -1;
 };
 
+struct OpenOptions {
+  // A file database: a transaction's writes are kept in memory until its
+  // COMMIT writes them with one durable commit; a transaction that has
+  // buffered more than this many bytes writes them early, between its
+  // statements (a crash before its COMMIT still undoes them on reopen).
+  size_t checkpoint_bytes = size_t{64} << 20;
+};
+
 // One database: ":memory:" or a file, opened (and created if missing) by
 // Open. Closed when the last reference (including its connections') goes.
+// Committed transactions survive crashes; uncommitted ones are undone when
+// the file is opened again.
 class Database : public std::enable_shared_from_this<Database> {
  public:
   // Throws llkv::Error naming the file if it cannot be opened (not a
   // database, corrupt, unreadable, ...).
-  static std::shared_ptr<Database> Open(const std::string& path = ":memory:");
+  static std::shared_ptr<Database> Open(const std::string& path = ":memory:",
+                                        const OpenOptions& options = {});
 
   std::unique_ptr<Connection> Connect();
 

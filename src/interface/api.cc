@@ -119,8 +119,10 @@ std::vector<arrow::RecordBatchPtr> Result::Collect() {
 
 Database::Database(std::shared_ptr<runtime::Database> db) : db_(std::move(db)) {}
 
-std::shared_ptr<Database> Database::Open(const std::string& path) {
-  return std::make_shared<Database>(runtime::Database::Open(path));
+std::shared_ptr<Database> Database::Open(const std::string& path, const OpenOptions& options) {
+  auto db = runtime::Database::Open(path);
+  db->set_checkpoint_bytes(options.checkpoint_bytes);
+  return std::make_shared<Database>(std::move(db));
 }
 
 std::unique_ptr<Connection> Database::Connect() {

@@ -52,8 +52,14 @@ std::shared_ptr<Database> Database::Open(const std::string& name, storage::Pager
   return db;
 }
 
-Database::Database(std::string path, storage::PagerPtr pager)
-    : path_(std::move(path)), pager_(std::move(pager)) {}
+Database::Database(std::string path, storage::PagerPtr pager) : path_(std::move(path)) {
+  if (pager->persistent()) {
+    buffered_ = std::make_shared<storage::BufferedPager>(std::move(pager));
+    pager_ = buffered_;
+  } else {
+    pager_ = std::move(pager);
+  }
+}
 
 void Database::Load() {
   store_ = table::ColumnStore::Open(pager_);
@@ -95,6 +101,7 @@ void Database::Load() {
     auto t = std::make_shared<table::Table>(store_, std::move(def));
     tables_[AsciiLower(t->def().name)] = std::move(t);
   }
+  Recover();
 }
 
 std::shared_ptr<table::Table> Database::FindTable(const std::string& name) const {

@@ -10,6 +10,19 @@
 //   * Row versions carry the ids of the transactions that wrote them
 //     (TxnIdManager); readers see what their snapshot allows
 //     (table/snapshot.h). Transactions are runtime::Transaction.
+//   * Durability (runtime/recovery.cc). A persistent database writes
+//     through a BufferedPager: statements' column store commits collect in
+//     memory, and a transaction's COMMIT flushes them with one atomic
+//     commit of the pager below (LMDB: one fsync). Each flush also writes
+//     the transaction state record (root key kTransactionStateKey): the
+//     transactions still in progress and the catalog objects they created.
+//     Flushes happen at COMMIT, when the buffer outgrows
+//     checkpoint_bytes() between statements, and at close, so the file may
+//     hold writes of transactions that never commit; the record names
+//     them, and opening the database removes their row versions, clears
+//     their delete marks and drops their objects before anything reads.
+//     A transaction becomes visible to new snapshots only after its commit
+//     is durable.
 //
 // Thread safety: catalog lookups and changes are guarded by a mutex.
 // Statements on different tables may run concurrently.
@@ -19,9 +32,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "llkv/storage/buffered_pager.h"
 #include "llkv/storage/pager.h"
 #include "runtime/ordered_index.h"
 #include "runtime/txn_id_manager.h"
@@ -111,15 +126,49 @@ class Database {
 
   TxnIdManager& txn_ids() { return *txn_ids_; }
 
+  // Ends transaction `id`. CommitTransaction makes its writes durable and
+  // then visible; if the write fails it throws and the transaction stays
+  // in progress (the caller rolls it back). AbortTransaction is for after
+  // its writes were undone.
+  void CommitTransaction(table::TxnId id);
+  void AbortTransaction(table::TxnId id);
+  // Records that transaction `id` created the catalog object `object_id`:
+  // should the process die before the transaction ends, opening the
+  // database drops the object.
+  void NoteCreated(table::TxnId id, uint64_t object_id);
+  // Flushes buffered writes (of transactions in progress) once more than
+  // checkpoint_bytes() are buffered; Checkpoint flushes whatever is
+  // buffered. Call between statements.
+  static constexpr size_t kCheckpointBytes = size_t{64} << 20;
+  void MaybeCheckpoint();
+  size_t checkpoint_bytes() const { return checkpoint_bytes_; }
+  void set_checkpoint_bytes(size_t bytes) { checkpoint_bytes_ = bytes; }
+  // Transactions cut off by a crash that opening this database undid.
+  size_t recovered_transactions() const { return recovered_; }
+  void Checkpoint();
+
   Database(std::string path, storage::PagerPtr pager);
+  ~Database();
 
  private:
   void Load();
+  // Undoes the transactions the state record names (after a crash).
+  void Recover();
+  // Flushes the buffer with the state record of the transactions in
+  // progress other than `committing` (0: none). Requires commit_mu_.
+  void FlushLocked(table::TxnId committing);
   static std::vector<uint8_t> EncodeIndex(const Index& index);
   static Index DecodeIndex(const table::CatalogEntry& entry, const std::string& what);
 
   std::string path_;
   storage::PagerPtr pager_;
+  // The write buffer over a persistent pager (pager_ itself), or null.
+  std::shared_ptr<storage::BufferedPager> buffered_;
+  std::atomic<size_t> checkpoint_bytes_{kCheckpointBytes};
+  size_t recovered_ = 0;
+  std::mutex commit_mu_;
+  std::map<table::TxnId, std::vector<uint64_t>> created_;  // guarded by commit_mu_
+  std::set<table::TxnId> recorded_;  // in the last flushed state record; commit_mu_
   std::shared_ptr<table::ColumnStore> store_;
   std::unique_ptr<table::SysCatalog> catalog_;
   mutable std::mutex mu_;

@@ -40,12 +40,35 @@ bool Transaction::Commit() {
     Rollback();
     return false;
   }
+  try {
+    db_.CommitTransaction(id_);
+  } catch (...) {
+    // The commit could not be made durable: undo it, report the failure.
+    aborted_ = true;
+    Rollback();
+    throw;
+  }
   ended_ = true;
-  db_.txn_ids().Commit(id_);
   return true;
 }
 
 void Transaction::Created(Object kind, const std::string& name) {
+  uint64_t object_id = 0;
+  switch (kind) {
+    case Object::kTable:
+      if (auto t = db_.FindTable(name)) object_id = t->id();
+      break;
+    case Object::kView:
+      if (auto v = db_.FindView(name)) object_id = v->id;
+      break;
+    case Object::kIndex:
+      if (auto i = db_.FindIndex(name)) object_id = i->id;
+      break;
+    case Object::kTrigger:
+      if (auto t = db_.FindTrigger(name)) object_id = t->id;
+      break;
+  }
+  if (object_id != 0) db_.NoteCreated(id_, object_id);
   Undo u{nullptr, false, {}, kind, name};
   undo_.push_back(std::move(u));
 }
@@ -88,7 +111,7 @@ void Transaction::Rollback() {
   UndoFrom(0);
   savepoints_.clear();
   ended_ = true;
-  db_.txn_ids().Abort(id_);
+  db_.AbortTransaction(id_);
 }
 
 size_t Transaction::FindSavepoint(const std::string& name) const {

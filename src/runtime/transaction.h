@@ -1,20 +1,23 @@
-// Transaction: one session's explicit transaction (BEGIN ... COMMIT or
-// ROLLBACK): its id, whether an error aborted it, and the undo log of its
-// writes.
+// Transaction: a unit of work — a session's explicit transaction (BEGIN ...
+// COMMIT or ROLLBACK) or one autocommit statement: its id, the snapshot it
+// reads with, whether an error aborted it, and the undo log of its writes.
 //
-// Design note (this is the first step of issue 4).
+// Design note.
 //   * Every row version a transaction writes carries its id (created_by,
-//     deleted_by). ROLLBACK undoes the writes newest first: inserted
-//     versions are removed from the column store, delete marks cleared.
-//     Indexes follow through the table observers.
-//   * An error inside the transaction aborts it: further statements fail
-//     until ROLLBACK, and COMMIT then rolls back.
+//     deleted_by); it reads with the snapshot taken when it began, plus its
+//     own writes (table/snapshot.h). UPDATE and DELETE check for
+//     write-write conflicts before marking rows (runtime/constraints.h).
+//   * COMMIT makes the writes durable, then visible to new snapshots
+//     (Database::CommitTransaction). ROLLBACK undoes them newest first:
+//     inserted versions are removed from the column store, delete marks
+//     cleared; indexes follow through the table observers. A crash undoes
+//     them on the next open (runtime/recovery.cc).
+//   * An error inside an explicit transaction aborts it: further
+//     statements fail until ROLLBACK, and COMMIT then rolls back.
 //   * CREATE TABLE / VIEW / INDEX / TRIGGER inside a transaction take
-//     effect at once and are dropped on rollback.
-//   * Not yet: snapshot isolation between sessions (others see the writes
-//     before COMMIT), a persistent commit record (a crash before COMMIT
-//     leaves the writes visible after reopening), DROP and ALTER inside
-//     transactions.
+//     effect in the shared catalog at once (other sessions see the names)
+//     and are dropped on rollback. DROP and ALTER are refused inside
+//     explicit transactions.
 #pragma once
 
 #include <memory>

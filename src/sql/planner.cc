@@ -349,6 +349,19 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
           execution::AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
       substitutions.emplace(text,
                             std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
+      if (call->filter) {
+        // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
+        // aggregate skips NULL inputs, and count(*) counts a constant.
+        if (spec.kind == execution::AggKind::kCountStar) {
+          spec.kind = execution::AggKind::kCount;
+          spec.arg = execution::Constant(Value::Int64(1));
+        }
+        std::vector<BoundExprPtr> args;
+        args.push_back(binder.Condition(*call->filter));
+        const arrow::TypePtr type = spec.arg->type;
+        args.push_back(std::move(spec.arg));
+        spec.arg = execution::Call(ExprOp::kCase, type, std::move(args));
+      }
       specs.push_back(std::move(spec));
     }
     // Columns neither grouped nor aggregated take a value from one row of

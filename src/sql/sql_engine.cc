@@ -657,7 +657,16 @@ auto SqlEngine::InTransaction(Body body) -> decltype(body()) {
     }
     Scope scope(txn_.get());
     try {
-      return body();
+      // A long transaction's buffered writes go to the file between its
+      // statements (recorded as in progress) rather than all at COMMIT.
+      if constexpr (std::is_void_v<decltype(body())>) {
+        body();
+        db_->MaybeCheckpoint();
+      } else {
+        auto r = body();
+        db_->MaybeCheckpoint();
+        return r;
+      }
     } catch (...) {
       txn_->MarkAborted();
       throw;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "llkv/common/error.h"
+#include "llkv/storage/buffered_pager.h"
 #include "llkv/storage/instrumented_pager.h"
 #include "llkv/storage/lmdb_pager.h"
 #include "llkv/storage/mem_pager.h"
@@ -183,8 +184,76 @@ INSTANTIATE_TEST_SUITE_P(
                   }},
         PagerKind{
             "InstrumentedLmdb", true,
-            [](const auto& dir) { return std::make_shared<InstrumentedPager>(OpenLmdb(dir)); }}),
+            [](const auto& dir) { return std::make_shared<InstrumentedPager>(OpenLmdb(dir)); }},
+        // Without a flush nothing reaches the pager below: memory semantics.
+        PagerKind{"BufferedMem", false,
+                  [](const auto&) {
+                    return std::make_shared<BufferedPager>(std::make_shared<MemPager>());
+                  }},
+        PagerKind{"BufferedLmdb", false,
+                  [](const auto& dir) { return std::make_shared<BufferedPager>(OpenLmdb(dir)); }}),
     [](const auto& info) { return info.param.name; });
+
+// A pager below whose commits fail on demand.
+class FailingPager final : public Pager {
+ public:
+  explicit FailingPager(PagerPtr inner) : inner_(std::move(inner)) {}
+  std::vector<PhysicalKey> alloc_many(size_t n) override { return inner_->alloc_many(n); }
+  std::vector<std::optional<EntryHandle>> batch_get(std::span<const PhysicalKey> keys) override {
+    return inner_->batch_get(keys);
+  }
+  void commit(const WriteBatch& batch) override {
+    if (fail) Fail(ErrorKind::kIO, "injected commit failure");
+    inner_->commit(batch);
+  }
+  std::string name() const override { return "failing"; }
+  bool fail = false;
+
+ private:
+  PagerPtr inner_;
+};
+
+TEST(BufferedPagerTest, FlushAppliesEverythingInOneCommit) {
+  auto counted = std::make_shared<InstrumentedPager>(std::make_shared<MemPager>());
+  auto below = std::make_shared<FailingPager>(counted);
+  BufferedPager pager(below);
+  auto keys = pager.alloc_many(3);
+  const auto a = Bytes(10, 1), b = Bytes(20000, 2), c = Bytes(5, 3);
+  below->batch_put(std::vector<PutEntry>{{keys[2], c}});  // already below
+  counted->reset();
+  pager.batch_put(std::vector<PutEntry>{{keys[0], a}});
+  pager.batch_put(std::vector<PutEntry>{{keys[1], b}, {keys[0], b}});
+  pager.free_many(std::vector<PhysicalKey>{keys[2]});
+  EXPECT_EQ(counted->totals().commits, 0u);
+  // Reads see the buffer: overwrites, and a free hiding the value below.
+  auto got = pager.batch_get(keys);
+  EXPECT_EQ(Read(*got[0]), b);
+  EXPECT_EQ(Read(*got[1]), b);
+  EXPECT_FALSE(got[2]);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(got[1]->data()) % 64, 0u);
+  EXPECT_EQ(pager.buffered_bytes(), 2 * b.size());
+  // A failed flush changes nothing, below or in the buffer.
+  below->fail = true;
+  EXPECT_THROW(pager.Flush(), Error);
+  EXPECT_FALSE(below->get(keys[0]));
+  EXPECT_TRUE(below->get(keys[2]));
+  EXPECT_EQ(Read(*pager.get(keys[0])), b);
+  below->fail = false;
+  const auto extra = Bytes(7, 9);
+  pager.Flush([&] {
+    return std::vector<BufferedPager::OwnedPut>{{kColumnStoreCatalogKey + 1, extra}};
+  });
+  EXPECT_EQ(counted->totals().commits, 1u);
+  EXPECT_EQ(pager.buffered_bytes(), 0u);
+  EXPECT_EQ(Read(*below->get(keys[0])), b);
+  EXPECT_EQ(Read(*below->get(keys[1])), b);
+  EXPECT_FALSE(below->get(keys[2]));
+  EXPECT_EQ(Read(*below->get(kColumnStoreCatalogKey + 1)), extra);
+  // Handles read before the flush stay valid; an empty flush writes nothing.
+  EXPECT_EQ(Read(*got[0]), b);
+  pager.Flush();
+  EXPECT_EQ(counted->totals().commits, 1u);
+}
 
 TEST(InstrumentedPagerTest, CountsTotalsAndLastBatch) {
   auto pager = std::make_shared<InstrumentedPager>(std::make_shared<MemPager>());

@@ -32,6 +32,7 @@ class InstrumentedPager final : public Pager {
   std::vector<std::optional<EntryHandle>> batch_get(std::span<const PhysicalKey> keys) override;
   void commit(const WriteBatch& batch) override;
   std::string name() const override { return inner_->name(); }
+  bool persistent() const override { return inner_->persistent(); }
 
   PagerStats totals() const;
   // Counts of the most recent get batch, commit and alloc only.

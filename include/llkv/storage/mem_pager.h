@@ -10,6 +10,8 @@
 
 namespace llkv::storage {
 
+struct AlignedBlock;  // storage/aligned_block.h
+
 class MemPager final : public Pager {
  public:
   MemPager() = default;
@@ -18,15 +20,15 @@ class MemPager final : public Pager {
   std::vector<std::optional<EntryHandle>> batch_get(std::span<const PhysicalKey> keys) override;
   void commit(const WriteBatch& batch) override;
   std::string name() const override { return "memory"; }
+  bool persistent() const override { return false; }
 
   // Number of stored values and their total bytes.
   size_t size() const;
   size_t total_bytes() const;
 
  private:
-  struct Block;
   mutable std::mutex mu_;
-  std::unordered_map<PhysicalKey, std::shared_ptr<const Block>> values_;
+  std::unordered_map<PhysicalKey, std::shared_ptr<const AlignedBlock>> values_;
   PhysicalKey next_key_ = kFirstAllocatableKey;
   size_t total_bytes_ = 0;
 };

@@ -38,6 +38,7 @@ using PhysicalKey = uint64_t;
 
 // Keys [0, kFirstAllocatableKey) are fixed roots for upper layers.
 inline constexpr PhysicalKey kColumnStoreCatalogKey = 0;
+inline constexpr PhysicalKey kTransactionStateKey = 1;  // runtime::Database
 inline constexpr PhysicalKey kFirstAllocatableKey = 16;
 
 // Read-only bytes of one value, kept alive by the handle.
@@ -83,6 +84,8 @@ class Pager {
 
   // A short description for messages, e.g. "memory" or the database path.
   virtual std::string name() const = 0;
+  // Whether committed values outlive the process (false for memory).
+  virtual bool persistent() const { return true; }
 };
 
 using PagerPtr = std::shared_ptr<Pager>;

@@ -1,0 +1,197 @@
+// Durability and crash recovery of a Database: transaction commits as one
+// flush of the write buffer, and the undo of transactions a crash cut off.
+// The design note is in runtime/database.h.
+#include <fmt/format.h>
+
+#include "common/bytes.h"
+#include "llkv/common/error.h"
+#include "runtime/database.h"
+
+namespace llkv::runtime {
+
+namespace {
+
+constexpr uint32_t kStateMagic = 0x5354564C;  // "LVTS"
+constexpr uint16_t kStateVersion = 1;
+
+struct PendingTxn {
+  table::TxnId id = 0;
+  std::vector<uint64_t> objects;  // catalog ids of objects it created
+};
+
+// The transaction state record: magic, version, then per transaction in
+// progress its id and the catalog ids of the objects it created.
+std::vector<uint8_t> EncodeState(const std::vector<PendingTxn>& txns) {
+  ByteWriter w;
+  w.Put(kStateMagic);
+  w.Put(kStateVersion);
+  w.Put(static_cast<uint32_t>(txns.size()));
+  for (const auto& t : txns) {
+    w.Put(static_cast<uint64_t>(t.id));
+    w.Put(static_cast<uint32_t>(t.objects.size()));
+    for (uint64_t o : t.objects)
+      w.Put(o);
+  }
+  return w.Take();
+}
+
+std::vector<PendingTxn> DecodeState(std::span<const uint8_t> bytes, const std::string& what) {
+  ByteReader r(bytes, what);
+  if (r.Get<uint32_t>() != kStateMagic) r.Corrupt("not a transaction state record (bad magic)");
+  if (r.Get<uint16_t>() != kStateVersion) r.Corrupt("unknown transaction state record version");
+  std::vector<PendingTxn> out(r.GetCount(12));
+  for (auto& t : out) {
+    t.id = r.Get<uint64_t>();
+    t.objects.resize(r.GetCount(8));
+    for (auto& o : t.objects)
+      o = r.Get<uint64_t>();
+  }
+  r.ExpectEnd();
+  return out;
+}
+
+}  // namespace
+
+void Database::FlushLocked(table::TxnId committing) {
+  buffered_->Flush([&] {
+    // Under the buffer's lock: every buffered write belongs to a
+    // transaction that began before now, so the record covers them all.
+    std::vector<PendingTxn> pending;
+    std::set<table::TxnId> ids;
+    for (table::TxnId id : txn_ids_->Active()) {
+      if (id == committing) continue;
+      PendingTxn t{id, {}};
+      if (auto it = created_.find(id); it != created_.end()) t.objects = it->second;
+      pending.push_back(std::move(t));
+      ids.insert(id);
+    }
+    std::vector<storage::BufferedPager::OwnedPut> puts;
+    puts.push_back({storage::kTransactionStateKey, EncodeState(pending)});
+    recorded_ = std::move(ids);  // takes effect only if the flush succeeds: see below
+    return puts;
+  });
+}
+
+void Database::CommitTransaction(table::TxnId id) {
+  if (buffered_) {
+    std::lock_guard lock(commit_mu_);
+    // Nothing to write when the transaction wrote nothing and no earlier
+    // flush recorded it as in progress.
+    if (buffered_->buffered_bytes() > 0 || recorded_.contains(id)) {
+      const std::set<table::TxnId> before = recorded_;
+      try {
+        FlushLocked(id);
+      } catch (...) {
+        recorded_ = before;
+        throw;
+      }
+    }
+    created_.erase(id);
+  }
+  txn_ids_->Commit(id);
+}
+
+void Database::AbortTransaction(table::TxnId id) {
+  if (buffered_) {
+    std::lock_guard lock(commit_mu_);
+    created_.erase(id);
+  }
+  txn_ids_->Abort(id);
+}
+
+void Database::NoteCreated(table::TxnId id, uint64_t object_id) {
+  if (!buffered_) return;
+  std::lock_guard lock(commit_mu_);
+  created_[id].push_back(object_id);
+}
+
+void Database::MaybeCheckpoint() {
+  if (!buffered_ || buffered_->buffered_bytes() <= checkpoint_bytes_) return;
+  Checkpoint();
+}
+
+void Database::Checkpoint() {
+  if (!buffered_) return;
+  std::lock_guard lock(commit_mu_);
+  const std::set<table::TxnId> before = recorded_;
+  try {
+    FlushLocked(0);
+  } catch (...) {
+    recorded_ = before;
+    throw;
+  }
+}
+
+Database::~Database() {
+  try {
+    Checkpoint();
+  } catch (...) {
+    // Not flushed: the file keeps its last committed state, which reopening
+    // recovers to.
+  }
+}
+
+void Database::Recover() {
+  auto record = pager_->get(storage::kTransactionStateKey);
+  if (!record) return;
+  const std::vector<PendingTxn> pending =
+      DecodeState(record->bytes(), fmt::format("{}: transaction state record", path_));
+  if (pending.empty()) return;
+  recovered_ = pending.size();
+  std::set<table::TxnId> ids;
+  std::set<uint64_t> objects;
+  for (const auto& t : pending) {
+    ids.insert(t.id);
+    objects.insert(t.objects.begin(), t.objects.end());
+  }
+  // Objects the cut-off transactions created: triggers and indexes first,
+  // then views and tables (dropping a table drops what hangs on it).
+  std::vector<std::string> triggers, indexes, views, tables;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, t] : triggers_) {
+      if (objects.contains(t->id)) triggers.push_back(t->name);
+    }
+    for (const auto& [key, i] : indexes_) {
+      if (objects.contains(i->id)) indexes.push_back(i->name);
+    }
+    for (const auto& [key, v] : views_) {
+      if (objects.contains(v->id)) views.push_back(v->name);
+    }
+    for (const auto& [key, t] : tables_) {
+      if (objects.contains(t->id())) tables.push_back(t->def().name);
+    }
+  }
+  for (const auto& n : triggers)
+    if (FindTrigger(n)) DropTrigger(n);
+  for (const auto& n : indexes)
+    if (FindIndex(n)) DropIndex(n);
+  for (const auto& n : views)
+    if (FindView(n)) DropView(n);
+  for (const auto& n : tables)
+    if (FindTable(n)) DropTable(n);
+  // Their row versions: created ones removed, delete marks cleared.
+  for (const auto& t : Tables()) {
+    auto scan = t->Scan({}, /*with_versions=*/true);
+    std::vector<uint64_t> remove, unmark;
+    arrow::RecordBatchPtr batch;
+    while (scan->Next(&batch)) {
+      const auto* row_ids = batch->column(0)->values<uint64_t>();
+      const auto* created = batch->column(1)->values<uint64_t>();
+      const auto& deleted = *batch->column(2);
+      for (int64_t i = 0; i < batch->num_rows(); ++i) {
+        if (ids.contains(created[i])) {
+          remove.push_back(row_ids[i]);
+        } else if (deleted.IsValid(i) && ids.contains(deleted.values<uint64_t>()[i])) {
+          unmark.push_back(row_ids[i]);
+        }
+      }
+    }
+    t->RemoveRows(remove);
+    t->ClearDeleted(unmark);
+  }
+  std::lock_guard lock(commit_mu_);
+  FlushLocked(0);
+}
+
+}  // namespace llkv::runtime
