@@ -34,15 +34,34 @@ TxnIdManager::TxnIdManager(table::SysCatalog* catalog) : catalog_(catalog) {
 }
 
 TxnId TxnIdManager::Begin() {
-  std::lock_guard lock(mu_);
-  if (next_ >= reserved_) {
-    const TxnId mark = next_ + kBlock;
-    if (entry_id_ == 0) entry_id_ = catalog_->AllocateId();
-    const table::CatalogEntry entry{entry_id_, table::CatalogKind::kTxnState, kEntryName,
-                                    EncodeMark(mark)};
-    catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
-    reserved_ = mark;
+  {
+    std::lock_guard lock(mu_);
+    if (next_ < reserved_) {
+      const TxnId id = next_++;
+      active_.insert(id);
+      return id;
+    }
   }
+  // Raising the mark writes the catalog, which takes the pager's locks: done
+  // without holding mu_, which flushes take under those locks (Active()).
+  std::lock_guard reserving(reserve_mu_);
+  TxnId mark;
+  {
+    std::lock_guard lock(mu_);
+    if (next_ < reserved_) {  // another thread raised it meanwhile
+      const TxnId id = next_++;
+      active_.insert(id);
+      return id;
+    }
+    // next_ cannot move while it is at the mark.
+    mark = next_ + kBlock;
+  }
+  if (entry_id_ == 0) entry_id_ = catalog_->AllocateId();  // under reserve_mu_
+  const table::CatalogEntry entry{entry_id_, table::CatalogKind::kTxnState, kEntryName,
+                                  EncodeMark(mark)};
+  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+  std::lock_guard lock(mu_);
+  reserved_ = mark;
   const TxnId id = next_++;
   active_.insert(id);
   return id;

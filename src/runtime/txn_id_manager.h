@@ -63,7 +63,8 @@ class TxnIdManager {
   void End(TxnId id);
 
   table::SysCatalog* catalog_;
-  uint64_t entry_id_ = 0;  // the catalog entry holding the high-water mark
+  uint64_t entry_id_ = 0;  // the catalog entry holding the high-water mark; reserve_mu_
+  std::mutex reserve_mu_;  // held while raising the persisted mark
   mutable std::mutex mu_;
   TxnId next_ = 1;
   TxnId reserved_ = 1;  // persisted: ids below are allowed
