@@ -143,6 +143,20 @@ class Database {
   void MaybeCheckpoint();
   size_t checkpoint_bytes() const { return checkpoint_bytes_; }
   void set_checkpoint_bytes(size_t bytes) { checkpoint_bytes_ = bytes; }
+  // Vacuum (runtime/vacuum.cc): removes the row versions of `table` that no
+  // snapshot in use or to come can see (deleted by a transaction that
+  // committed below TxnIdManager::VacuumHorizon()); their index entries
+  // go with them. Returns how many were removed.
+  size_t Vacuum(table::Table& table);
+  // Counts `n` versions of table `table_id` marked deleted by a committed
+  // transaction; MaybeVacuum vacuums the tables where such versions reach
+  // a quarter of the stored ones (at least kAutoVacuumRows). Call
+  // MaybeVacuum between statements, when no snapshot of the statement that
+  // just ended is held any more.
+  static constexpr uint64_t kAutoVacuumRows = 1024;
+  void NoteDeleted(uint32_t table_id, uint64_t n);
+  void MaybeVacuum();
+
   // Transactions cut off by a crash that opening this database undid.
   size_t recovered_transactions() const { return recovered_; }
   void Checkpoint();
@@ -166,6 +180,8 @@ class Database {
   std::shared_ptr<storage::BufferedPager> buffered_;
   std::atomic<size_t> checkpoint_bytes_{kCheckpointBytes};
   size_t recovered_ = 0;
+  std::mutex vacuum_mu_;
+  std::map<uint32_t, uint64_t> deleted_since_vacuum_;  // by table id; vacuum_mu_
   std::mutex commit_mu_;
   std::map<table::TxnId, std::vector<uint64_t>> created_;  // guarded by commit_mu_
   std::set<table::TxnId> recorded_;  // in the last flushed state record; commit_mu_

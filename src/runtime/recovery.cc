@@ -172,18 +172,20 @@ void Database::Recover() {
     if (FindTable(n)) DropTable(n);
   // Their row versions: created ones removed, delete marks cleared.
   for (const auto& t : Tables()) {
-    auto scan = t->Scan({}, /*with_versions=*/true);
     std::vector<uint64_t> remove, unmark;
-    arrow::RecordBatchPtr batch;
-    while (scan->Next(&batch)) {
-      const auto* row_ids = batch->column(0)->values<uint64_t>();
-      const auto* created = batch->column(1)->values<uint64_t>();
-      const auto& deleted = *batch->column(2);
-      for (int64_t i = 0; i < batch->num_rows(); ++i) {
-        if (ids.contains(created[i])) {
-          remove.push_back(row_ids[i]);
-        } else if (deleted.IsValid(i) && ids.contains(deleted.values<uint64_t>()[i])) {
-          unmark.push_back(row_ids[i]);
+    {
+      auto scan = t->Scan({}, /*with_versions=*/true);
+      arrow::RecordBatchPtr batch;
+      while (scan->Next(&batch)) {
+        const auto* row_ids = batch->column(0)->values<uint64_t>();
+        const auto* created = batch->column(1)->values<uint64_t>();
+        const auto& deleted = *batch->column(2);
+        for (int64_t i = 0; i < batch->num_rows(); ++i) {
+          if (ids.contains(created[i])) {
+            remove.push_back(row_ids[i]);
+          } else if (deleted.IsValid(i) && ids.contains(deleted.values<uint64_t>()[i])) {
+            unmark.push_back(row_ids[i]);
+          }
         }
       }
     }

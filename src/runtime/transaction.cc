@@ -49,6 +49,9 @@ bool Transaction::Commit() {
     throw;
   }
   ended_ = true;
+  for (const Undo& u : undo_) {
+    if (u.table && !u.inserted) db_.NoteDeleted(u.table->id(), u.row_ids.size());
+  }
   return true;
 }
 

@@ -83,14 +83,35 @@ void TxnIdManager::Abort(TxnId id) {
 }
 
 SnapshotPtr TxnIdManager::TakeSnapshot(TxnId own) const {
+  auto s = std::make_unique<Snapshot>();
+  // Registered under mu_, so VacuumHorizon (also under mu_) never misses a
+  // snapshot whose state it could invalidate.
   std::lock_guard lock(mu_);
-  auto s = std::make_shared<Snapshot>();
   s->own = own;
   s->next = next_;
   for (TxnId id : active_) {
     if (id != own) s->active.push_back(id);
   }
-  return s;
+  const TxnId horizon = s->horizon();
+  {
+    std::lock_guard in_use_lock(in_use_->mu);
+    in_use_->horizons.insert(horizon);
+  }
+  return SnapshotPtr(s.release(), [in_use = in_use_, horizon](const Snapshot* p) {
+    {
+      std::lock_guard lock(in_use->mu);
+      in_use->horizons.erase(in_use->horizons.find(horizon));
+    }
+    delete p;
+  });
+}
+
+TxnId TxnIdManager::VacuumHorizon() const {
+  std::lock_guard lock(mu_);
+  TxnId h = active_.empty() ? next_ : *active_.begin();
+  std::lock_guard in_use_lock(in_use_->mu);
+  if (!in_use_->horizons.empty()) h = std::min(h, *in_use_->horizons.begin());
+  return h;
 }
 
 bool TxnIdManager::IsActive(TxnId id) const {

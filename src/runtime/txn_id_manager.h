@@ -50,7 +50,13 @@ class TxnIdManager {
   void Abort(TxnId id);
 
   // The snapshot of transaction `own` (0 for a read outside transactions).
+  // It counts as in use (holding back vacuum) until the last copy of the
+  // pointer is dropped.
   SnapshotPtr TakeSnapshot(TxnId own) const;
+  // Versions deleted by a committed transaction with an id below this are
+  // invisible to every snapshot in use and to every later one: vacuum may
+  // remove them.
+  TxnId VacuumHorizon() const;
   // Whether `id` was handed out and has not committed or aborted yet.
   bool IsActive(TxnId id) const;
   // The transactions in progress (ascending).
@@ -69,6 +75,13 @@ class TxnIdManager {
   TxnId next_ = 1;
   TxnId reserved_ = 1;  // persisted: ids below are allowed
   std::set<TxnId> active_;
+  // Horizons of the snapshots in use; shared with their deleters, which may
+  // run after the manager is gone.
+  struct InUse {
+    std::mutex mu;
+    std::multiset<TxnId> horizons;
+  };
+  std::shared_ptr<InUse> in_use_ = std::make_shared<InUse>();
 };
 
 }  // namespace llkv::runtime

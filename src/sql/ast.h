@@ -199,6 +199,7 @@ enum class StatementKind {
   kTransaction,
   kExplain,
   kReindex,
+  kVacuum,
   kCreateTrigger,
 };
 
@@ -360,6 +361,14 @@ struct ExplainStatement : Statement {
   ExplainStatement() : Statement(StatementKind::kExplain) {}
   bool analyze = false;
   StatementPtr inner;
+};
+
+// VACUUM [table, ...] (reclaims dead row versions) and ANALYZE [table, ...]
+// (statistics are kept current by every write, so it only checks names).
+struct VacuumStatement : Statement {
+  VacuumStatement() : Statement(StatementKind::kVacuum) {}
+  bool vacuum = true;                            // false: ANALYZE
+  std::vector<std::vector<std::string>> tables;  // empty: all
 };
 
 struct ReindexStatement : Statement {

@@ -929,6 +929,16 @@ class Transformer {
         out->inner = TransformStatement(s.query());
         return out;
       }
+      case pg::Node::kVacuumStmt: {
+        const auto& s = n.vacuum_stmt();
+        auto out = std::make_unique<VacuumStatement>();
+        out->vacuum = s.is_vacuumcmd();
+        for (const auto& r : s.rels()) {
+          if (r.vacuum_relation().va_cols_size() > 0) Unsupported("VACUUM/ANALYZE of columns");
+          out->tables.push_back(RangeName(r.vacuum_relation().relation()));
+        }
+        return out;
+      }
       case pg::Node::kReindexStmt: {
         const auto& s = n.reindex_stmt();
         auto out = std::make_unique<ReindexStatement>();

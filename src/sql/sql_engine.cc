@@ -501,6 +501,20 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       db.Reindex(r.name.empty() ? "" : r.name.back());
       return {};
     }
+    case StatementKind::kVacuum: {
+      const auto& v = static_cast<const VacuumStatement&>(s);
+      std::vector<std::shared_ptr<table::Table>> tables;
+      for (const auto& name : v.tables) {
+        auto t = db.FindTable(name.back());
+        if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name.back());
+        tables.push_back(std::move(t));
+      }
+      if (!v.vacuum) return {};
+      if (v.tables.empty()) tables = db.Tables();
+      for (const auto& t : tables)
+        db.Vacuum(*t);
+      return {};
+    }
     case StatementKind::kCreateView:
       return CreateView(static_cast<const CreateViewStatement&>(s), db);
     case StatementKind::kCreateTrigger:
@@ -737,6 +751,18 @@ execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
 }
 
 StatementResult SqlEngine::Run(const Statement& statement) {
+  StatementResult r = RunOne(statement);
+  // After the statement's transaction and snapshot are gone: reclaim the
+  // versions it (or others) left dead, where enough piled up. A failure
+  // here leaves them for next time; the statement itself succeeded.
+  try {
+    db_->MaybeVacuum();
+  } catch (const Error&) {
+  }
+  return r;
+}
+
+StatementResult SqlEngine::RunOne(const Statement& statement) {
   if (statement.kind == StatementKind::kTransaction) {
     return RunTransactionStatement(static_cast<const TransactionStatement&>(statement));
   }
@@ -752,6 +778,12 @@ StatementResult SqlEngine::Run(const Statement& statement) {
     case StatementKind::kUpdate:
     case StatementKind::kDelete:
     case StatementKind::kExplain:
+      break;
+    case StatementKind::kVacuum:
+      if (static_cast<const VacuumStatement&>(statement).vacuum) {
+        txn_->MarkAborted();
+        Fail(ErrorKind::kTransaction, "VACUUM cannot run inside a transaction block");
+      }
       break;
     case StatementKind::kCreateTable:
       created.emplace(Object::kTable,

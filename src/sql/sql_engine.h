@@ -80,6 +80,7 @@ class SqlEngine {
   template <typename Body>
   auto Reading(Body body) -> decltype(body());
   StatementResult RunTransactionStatement(const TransactionStatement& s);
+  StatementResult RunOne(const Statement& statement);
   void RunInsertRunAlone(std::span<const Statement* const> run,
                          std::vector<StatementResult>* results);
 
