@@ -71,7 +71,7 @@ std::vector<RowState> RowStates(Database& db, const table::Table& table, TxnId w
   TxnIdManager& txns = db.txn_ids();
   for (size_t i = 0; i < row_ids.size(); ++i) {
     const TxnId c = v.created_by[i], d = v.deleted_by[i];
-    if (d == writer || (d != 0 && !txns.IsActive(d))) {
+    if (c == 0 || d == writer || (d != 0 && !txns.IsActive(d))) {
       out[i] = RowState::kDead;
     } else if ((c != writer && txns.IsActive(c)) || d != 0) {
       out[i] = RowState::kPending;

@@ -71,7 +71,7 @@ void Database::Load() {
       v->id = entry.id;
       v->name = entry.name;
       v->sql.assign(entry.definition.begin(), entry.definition.end());
-      views_[AsciiLower(v->name)] = std::move(v);
+      views_[AsciiLower(v->name)].push_back({std::move(v), 0, 0});
       continue;
     }
     if (entry.kind == table::CatalogKind::kTrigger) {
@@ -87,90 +87,24 @@ void Database::Load() {
       }
       t->table = def.substr(0, nul);
       t->sql = def.substr(nul + 1);
-      triggers_[AsciiLower(t->name)] = std::move(t);
+      triggers_[AsciiLower(t->name)].push_back({std::move(t), 0, 0});
       continue;
     }
     if (entry.kind == table::CatalogKind::kIndex) {
-      indexes_[AsciiLower(entry.name)] = std::make_shared<Index>(DecodeIndex(
-          entry, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name)));
+      indexes_[AsciiLower(entry.name)].push_back(
+          {std::make_shared<const Index>(DecodeIndex(
+               entry, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name))),
+           0, 0});
       continue;
     }
     if (entry.kind != table::CatalogKind::kTable) continue;
     table::TableDef def = table::DecodeTableDef(
         entry.definition, fmt::format("{}: catalog entry {} ('{}')", path_, entry.id, entry.name));
     auto t = std::make_shared<table::Table>(store_, std::move(def));
-    tables_[AsciiLower(t->def().name)] = std::move(t);
+    tables_[AsciiLower(t->def().name)].push_back({std::move(t), 0, 0});
   }
   Recover();
-}
-
-std::shared_ptr<table::Table> Database::FindTable(const std::string& name) const {
-  std::lock_guard lock(mu_);
-  auto it = tables_.find(AsciiLower(name));
-  return it == tables_.end() ? nullptr : it->second;
-}
-
-std::vector<std::shared_ptr<table::Table>> Database::Tables() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<table::Table>> out;
-  for (const auto& [name, t] : tables_)
-    out.push_back(t);
-  return out;
-}
-
-std::shared_ptr<const Database::Index> Database::FindIndex(const std::string& name) const {
-  std::lock_guard lock(mu_);
-  auto it = indexes_.find(AsciiLower(name));
-  return it == indexes_.end() ? nullptr : it->second;
-}
-
-std::vector<std::shared_ptr<const Database::Index>> Database::IndexesOf(uint32_t table_id) const {
-  std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<const Index>> out;
-  for (const auto& [name, index] : indexes_) {
-    if (index->table_id == table_id) out.push_back(index);
-  }
-  return out;
-}
-
-void Database::CreateIndex(Index index) {
-  std::lock_guard lock(mu_);
-  const std::string key = AsciiLower(index.name);
-  if (indexes_.contains(key)) {
-    Fail(ErrorKind::kCatalog, "Index with name \"{}\" already exists!", index.name);
-  }
-  index.id = catalog_->AllocateId();
-  table::CatalogEntry entry{index.id, table::CatalogKind::kIndex, index.name, EncodeIndex(index)};
-  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
-  indexes_[key] = std::make_shared<Index>(std::move(index));
-}
-
-void Database::DropIndex(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = indexes_.find(AsciiLower(name));
-  if (it == indexes_.end()) Fail(ErrorKind::kCatalog, "Index with name {} does not exist!", name);
-  const uint64_t id = it->second->id;
-  catalog_->Remove(std::span<const uint64_t>(&id, 1));
-  if (it->second->data) {
-    for (const auto& [table_name, t] : tables_) {
-      if (t->id() == it->second->table_id) t->RemoveObserver(it->second->data.get());
-    }
-  }
-  indexes_.erase(it);
-}
-
-void Database::Reindex(const std::string& name) {
-  std::lock_guard lock(mu_);
-  const std::string key = AsciiLower(name);
-  for (const auto& [index_name, index] : indexes_) {
-    if (!index->data) continue;
-    for (const auto& [table_name, t] : tables_) {
-      if (t->id() != index->table_id) continue;
-      if (!key.empty() && key != index_name && key != table_name) continue;
-      t->RemoveObserver(index->data.get());
-      index->data.reset();
-    }
-  }
+  DropOrphanColumns();
 }
 
 std::vector<size_t> Database::IndexColumns(const table::Table& t, const Index& index) {
@@ -185,153 +119,6 @@ std::vector<size_t> Database::IndexColumns(const table::Table& t, const Index& i
          t.def().name);
   }
   return out;
-}
-
-std::shared_ptr<OrderedIndex> Database::IndexData(const Index& index) {
-  std::lock_guard lock(mu_);
-  if (index.data) return index.data;
-  for (const auto& [name, t] : tables_) {
-    if (t->id() == index.table_id) {
-      index.data = OrderedIndex::Build(t, IndexColumns(*t, index));
-      return index.data;
-    }
-  }
-  Fail(ErrorKind::kCatalog, "index {} names a table that does not exist", index.name);
-}
-
-std::shared_ptr<const Database::Trigger> Database::FindTrigger(const std::string& name) const {
-  std::lock_guard lock(mu_);
-  auto it = triggers_.find(AsciiLower(name));
-  return it == triggers_.end() ? nullptr : it->second;
-}
-
-std::vector<std::shared_ptr<const Database::Trigger>> Database::TriggersOf(
-    const std::string& table) const {
-  std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<const Trigger>> out;
-  for (const auto& [name, t] : triggers_) {
-    if (AsciiLower(t->table) == AsciiLower(table)) out.push_back(t);
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
-  return out;
-}
-
-void Database::CreateTrigger(const std::string& name, const std::string& table,
-                             const std::string& sql) {
-  std::lock_guard lock(mu_);
-  const std::string key = AsciiLower(name);
-  if (triggers_.contains(key)) {
-    Fail(ErrorKind::kCatalog, "Trigger with name \"{}\" already exists!", name);
-  }
-  if (!tables_.contains(AsciiLower(table))) {
-    Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", table);
-  }
-  auto t = std::make_shared<Trigger>();
-  t->id = catalog_->AllocateId();
-  t->name = name;
-  t->table = table;
-  t->sql = sql;
-  std::string def = table;
-  def.push_back('\0');
-  def += sql;
-  table::CatalogEntry entry{t->id, table::CatalogKind::kTrigger, name,
-                            std::vector<uint8_t>(def.begin(), def.end())};
-  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
-  triggers_[key] = std::move(t);
-}
-
-void Database::DropTrigger(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = triggers_.find(AsciiLower(name));
-  if (it == triggers_.end())
-    Fail(ErrorKind::kCatalog, "Trigger with name {} does not exist!", name);
-  const uint64_t id = it->second->id;
-  catalog_->Remove(std::span<const uint64_t>(&id, 1));
-  triggers_.erase(it);
-}
-
-std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
-  std::lock_guard lock(mu_);
-  auto it = views_.find(AsciiLower(name));
-  return it == views_.end() ? nullptr : it->second;
-}
-
-std::vector<std::shared_ptr<const Database::View>> Database::Views() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<const View>> out;
-  for (const auto& [name, v] : views_)
-    out.push_back(v);
-  return out;
-}
-
-void Database::CreateView(const std::string& name, const std::string& sql) {
-  std::lock_guard lock(mu_);
-  const std::string key = AsciiLower(name);
-  if (tables_.contains(key) || views_.contains(key)) {
-    Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", name);
-  }
-  auto v = std::make_shared<View>();
-  v->id = catalog_->AllocateId();
-  v->name = name;
-  v->sql = sql;
-  table::CatalogEntry entry{v->id, table::CatalogKind::kView, name,
-                            std::vector<uint8_t>(sql.begin(), sql.end())};
-  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
-  views_[key] = std::move(v);
-}
-
-void Database::DropView(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = views_.find(AsciiLower(name));
-  if (it == views_.end()) Fail(ErrorKind::kCatalog, "View with name {} does not exist!", name);
-  const uint64_t id = it->second->id;
-  catalog_->Remove(std::span<const uint64_t>(&id, 1));
-  views_.erase(it);
-}
-
-std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
-  std::lock_guard lock(mu_);
-  const std::string key = AsciiLower(def.name);
-  if (views_.contains(key))
-    Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", def.name);
-  if (tables_.contains(key)) {
-    Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", def.name);
-  }
-  def.id = static_cast<uint32_t>(catalog_->AllocateId());
-  table::CatalogEntry entry{def.id, table::CatalogKind::kTable, def.name,
-                            table::EncodeTableDef(def)};
-  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
-  auto t = std::make_shared<table::Table>(store_, std::move(def));
-  tables_[key] = t;
-  return t;
-}
-
-void Database::DropTable(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = tables_.find(AsciiLower(name));
-  if (it == tables_.end()) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name);
-  std::vector<uint64_t> ids = {it->second->id()};
-  for (auto ix = indexes_.begin(); ix != indexes_.end();) {
-    if (ix->second->table_id == it->second->id()) {
-      ids.push_back(ix->second->id);
-      ix = indexes_.erase(ix);
-    } else {
-      ++ix;
-    }
-  }
-  for (auto tr = triggers_.begin(); tr != triggers_.end();) {
-    if (AsciiLower(tr->second->table) == AsciiLower(name)) {
-      ids.push_back(tr->second->id);
-      tr = triggers_.erase(tr);
-    } else {
-      ++tr;
-    }
-  }
-  catalog_->Remove(ids);
-  // The catalog no longer names the table; a crash before its columns are
-  // dropped leaves unreferenced storage, never a half-visible table.
-  it->second->DropStorage();
-  tables_.erase(it);
 }
 
 }  // namespace llkv::runtime

@@ -7,6 +7,17 @@
 //     kept by lower-cased name.
 //   * DDL changes the system catalog and the in-memory maps together: the
 //     catalog commit comes first, so a failure leaves both unchanged.
+//   * Catalog objects are versioned like rows (runtime/catalog.cc). An
+//     object records the transaction that created it and the one that
+//     dropped it; lookups return the version the thread's scoped snapshot
+//     sees (without one: the latest, pending creations included). So an
+//     object created inside a transaction is invisible to others until it
+//     commits and to snapshots older than that, and a DROP inside a
+//     transaction hides the object from it alone, is undone by ROLLBACK,
+//     and on COMMIT removes the catalog entry in the same durable commit.
+//     The storage of a dropped object is reclaimed once no snapshot in use
+//     can see it (by vacuum), or at the next open. Two transactions
+//     creating or dropping one name conflict.
 //   * Row versions carry the ids of the transactions that wrote them
 //     (TxnIdManager); readers see what their snapshot allows
 //     (table/snapshot.h). Transactions are runtime::Transaction.
@@ -55,16 +66,26 @@ class Database {
 
   const std::string& path() const { return path_; }
 
-  // The table named `name` (case-insensitive), or null.
+  // The table named `name` (case-insensitive) that the scoped snapshot
+  // sees, or null.
   std::shared_ptr<table::Table> FindTable(const std::string& name) const;
-  // All tables, ordered by name.
+  // All tables the scoped snapshot sees, ordered by name.
   std::vector<std::shared_ptr<table::Table>> Tables() const;
+  // The table with id `id`, whoever sees it (null if none).
+  std::shared_ptr<table::Table> TableById(uint32_t id) const;
 
-  // Creates a table from `def` (its id is assigned here). Throws Catalog
-  // Error if a table of that name exists.
+  // Create* and Drop* act for the transaction of the scoped snapshot (or,
+  // without one, at once for everyone). Create* throw Catalog Error if the
+  // name is taken and TransactionContext Error if another transaction in
+  // progress created or dropped it; Drop* throw Catalog Error if the object
+  // does not exist and TransactionContext Error on a concurrent drop.
+  // Creates a table from `def` (its id is assigned here).
   std::shared_ptr<table::Table> CreateTable(table::TableDef def);
-  // Drops a table and its data. Throws Catalog Error if it does not exist.
+  // Drops a table with its indexes and triggers.
   void DropTable(const std::string& name);
+  // Removes the object with catalog id `id` (any kind) and its storage at
+  // once, whoever sees it: for undoing a creation. No-op if absent.
+  void EraseObject(uint64_t id);
 
   // Views: SQL text kept in the catalog; `compiled` caches the SQL layer's
   // parse of it for as long as the database lives.
@@ -188,10 +209,37 @@ class Database {
   std::shared_ptr<table::ColumnStore> store_;
   std::unique_ptr<table::SysCatalog> catalog_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<table::Table>> tables_;     // by lower-case name
-  std::map<std::string, std::shared_ptr<const View>> views_;        // by lower-case name
-  std::map<std::string, std::shared_ptr<const Index>> indexes_;     // by lower-case name
-  std::map<std::string, std::shared_ptr<const Trigger>> triggers_;  // by lower-case name
+  // One version of a catalog object: created by a transaction (0: before
+  // any this process knows) and dropped by one (0: not dropped).
+  template <typename T>
+  struct Version {
+    T object;
+    table::TxnId created_by = 0;
+    table::TxnId dropped_by = 0;
+  };
+  template <typename T>
+  using VersionMap = std::map<std::string, std::vector<Version<T>>>;  // by lower-case name
+  VersionMap<std::shared_ptr<table::Table>> tables_;                  // guarded by mu_
+  VersionMap<std::shared_ptr<const View>> views_;                     // guarded by mu_
+  VersionMap<std::shared_ptr<const Index>> indexes_;                  // guarded by mu_
+  VersionMap<std::shared_ptr<const Trigger>> triggers_;               // guarded by mu_
+  // Objects a transaction in progress dropped, and dropped objects whose
+  // storage waits for vacuum: catalog ids.
+  std::map<table::TxnId, std::vector<uint64_t>> pending_drops_;  // guarded by mu_
+  std::map<uint64_t, table::TxnId> dropped_;                     // guarded by mu_
+
+  // Catalog internals (runtime/catalog.cc), with mu_ held.
+  template <typename T>
+  void DropVersionLocked(VersionMap<T>& map, const std::string& name, const char* what);
+  void EraseLocked(uint64_t id);
+  // Removes the storage of columns no catalog table owns (a crash between a
+  // dropped table's commit and the reclaiming of its storage).
+  void DropOrphanColumns();
+  // At commit: the catalog entries of `id`'s drops go; at abort they stay.
+  std::vector<table::CatalogEntry> FinishDrops(table::TxnId id);
+  void RevertDrops(table::TxnId id);
+  // Reclaims dropped objects no snapshot can see any more.
+  void ReclaimDropped();
   std::unique_ptr<TxnIdManager> txn_ids_;
 };
 

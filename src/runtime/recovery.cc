@@ -73,26 +73,39 @@ void Database::FlushLocked(table::TxnId committing) {
 }
 
 void Database::CommitTransaction(table::TxnId id) {
-  if (buffered_) {
+  {
     std::lock_guard lock(commit_mu_);
+    // Objects the transaction dropped leave the catalog in its commit.
+    const std::vector<table::CatalogEntry> removed = FinishDrops(id);
     // Nothing to write when the transaction wrote nothing and no earlier
     // flush recorded it as in progress.
-    if (buffered_->buffered_bytes() > 0 || recorded_.contains(id)) {
+    if (buffered_ &&
+        (buffered_->buffered_bytes() > 0 || recorded_.contains(id) || !removed.empty())) {
       const std::set<table::TxnId> before = recorded_;
       try {
         FlushLocked(id);
       } catch (...) {
         recorded_ = before;
+        if (!removed.empty()) catalog_->Put(removed);  // the rollback keeps them
         throw;
       }
     }
     created_.erase(id);
   }
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = pending_drops_.find(id); it != pending_drops_.end()) {
+      for (uint64_t object : it->second)
+        dropped_[object] = id;
+      pending_drops_.erase(it);
+    }
+  }
   txn_ids_->Commit(id);
 }
 
 void Database::AbortTransaction(table::TxnId id) {
-  if (buffered_) {
+  RevertDrops(id);
+  {
     std::lock_guard lock(commit_mu_);
     created_.erase(id);
   }
@@ -144,32 +157,10 @@ void Database::Recover() {
     ids.insert(t.id);
     objects.insert(t.objects.begin(), t.objects.end());
   }
-  // Objects the cut-off transactions created: triggers and indexes first,
-  // then views and tables (dropping a table drops what hangs on it).
-  std::vector<std::string> triggers, indexes, views, tables;
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& [key, t] : triggers_) {
-      if (objects.contains(t->id)) triggers.push_back(t->name);
-    }
-    for (const auto& [key, i] : indexes_) {
-      if (objects.contains(i->id)) indexes.push_back(i->name);
-    }
-    for (const auto& [key, v] : views_) {
-      if (objects.contains(v->id)) views.push_back(v->name);
-    }
-    for (const auto& [key, t] : tables_) {
-      if (objects.contains(t->id())) tables.push_back(t->def().name);
-    }
-  }
-  for (const auto& n : triggers)
-    if (FindTrigger(n)) DropTrigger(n);
-  for (const auto& n : indexes)
-    if (FindIndex(n)) DropIndex(n);
-  for (const auto& n : views)
-    if (FindView(n)) DropView(n);
-  for (const auto& n : tables)
-    if (FindTable(n)) DropTable(n);
+  // Objects the cut-off transactions created (a table takes its indexes
+  // and triggers with it).
+  for (uint64_t object : objects)
+    EraseObject(object);
   // Their row versions: created ones removed, delete marks cleared.
   for (const auto& t : Tables()) {
     std::vector<uint64_t> remove, unmark;

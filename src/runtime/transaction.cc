@@ -21,7 +21,7 @@ Transaction::~Transaction() {
 
 void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count) {
   if (count == 0) return;
-  Undo u{t, true, {}, Object::kTable, {}};
+  Undo u{t, true, {}, 0};
   u.row_ids.resize(count);
   for (uint64_t i = 0; i < count; ++i)
     u.row_ids[i] = first + i;
@@ -31,8 +31,7 @@ void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t firs
 void Transaction::Deleted(const std::shared_ptr<table::Table>& t,
                           std::span<const uint64_t> row_ids) {
   if (row_ids.empty()) return;
-  undo_.push_back(
-      Undo{t, false, std::vector<uint64_t>(row_ids.begin(), row_ids.end()), Object::kTable, {}});
+  undo_.push_back(Undo{t, false, std::vector<uint64_t>(row_ids.begin(), row_ids.end()), 0});
 }
 
 bool Transaction::Commit() {
@@ -71,9 +70,9 @@ void Transaction::Created(Object kind, const std::string& name) {
       if (auto t = db_.FindTrigger(name)) object_id = t->id;
       break;
   }
-  if (object_id != 0) db_.NoteCreated(id_, object_id);
-  Undo u{nullptr, false, {}, kind, name};
-  undo_.push_back(std::move(u));
+  if (object_id == 0) return;
+  db_.NoteCreated(id_, object_id);
+  undo_.push_back(Undo{nullptr, false, {}, object_id});
 }
 
 void Transaction::UndoFrom(size_t from) {
@@ -82,23 +81,10 @@ void Transaction::UndoFrom(size_t from) {
   for (size_t i = undo_.size(); i > from; --i) {
     Undo& u = undo_[i - 1];
     if (!u.table) {
-      switch (u.object) {
-        case Object::kTable:
-          if (db_.FindTable(u.name)) db_.DropTable(u.name);
-          break;
-        case Object::kView:
-          if (db_.FindView(u.name)) db_.DropView(u.name);
-          break;
-        case Object::kIndex:
-          if (db_.FindIndex(u.name)) db_.DropIndex(u.name);
-          break;
-        case Object::kTrigger:
-          if (db_.FindTrigger(u.name)) db_.DropTrigger(u.name);
-          break;
-      }
+      db_.EraseObject(u.object);
       continue;
     }
-    if (db_.FindTable(u.table->def().name) != u.table) continue;  // dropped since
+    if (db_.TableById(u.table->id()) != u.table) continue;  // erased since
     std::sort(u.row_ids.begin(), u.row_ids.end());
     if (u.inserted) {
       u.table->RemoveRows(u.row_ids);

@@ -73,8 +73,7 @@ class Transaction {
     std::shared_ptr<table::Table> table;  // null for a created object
     bool inserted;                        // else deleted
     std::vector<uint64_t> row_ids;
-    Object object = Object::kTable;
-    std::string name;  // of the created object
+    uint64_t object = 0;  // catalog id of the created object
   };
 
   Database& db_;

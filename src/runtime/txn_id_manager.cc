@@ -19,7 +19,21 @@ std::vector<uint8_t> EncodeMark(TxnId reserved) {
   return w.Take();
 }
 
+thread_local SnapshotPtr g_snapshot;
+
 }  // namespace
+
+const SnapshotPtr& ScopedSnapshot() {
+  return g_snapshot;
+}
+
+SnapshotScope::SnapshotScope(SnapshotPtr snapshot) : saved_(std::move(g_snapshot)) {
+  g_snapshot = std::move(snapshot);
+}
+
+SnapshotScope::~SnapshotScope() {
+  g_snapshot = std::move(saved_);
+}
 
 TxnIdManager::TxnIdManager(table::SysCatalog* catalog) : catalog_(catalog) {
   for (const auto& e : catalog_->Entries()) {

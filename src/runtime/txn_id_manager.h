@@ -35,6 +35,20 @@ using table::TxnId;
 using table::Snapshot;
 using table::SnapshotPtr;
 
+// The snapshot the statement running on this thread reads with, installed
+// by a SnapshotScope (null outside one). Catalog lookups and scans use it.
+const SnapshotPtr& ScopedSnapshot();
+class SnapshotScope {
+ public:
+  explicit SnapshotScope(SnapshotPtr snapshot);
+  ~SnapshotScope();
+  SnapshotScope(const SnapshotScope&) = delete;
+  SnapshotScope& operator=(const SnapshotScope&) = delete;
+
+ private:
+  SnapshotPtr saved_;
+};
+
 class TxnIdManager {
  public:
   static constexpr TxnId kBlock = 1024;

@@ -37,8 +37,10 @@ void Database::NoteDeleted(uint32_t table_id, uint64_t n) {
 }
 
 void Database::MaybeVacuum() {
-  // Storage that statements replaced while their own scans were open.
+  // Storage that statements replaced while their own scans were open, and
+  // dropped objects no snapshot sees any more.
   if (store_->pending_frees() > 0) store_->ReclaimSpace();
+  ReclaimDropped();
   std::vector<std::shared_ptr<table::Table>> due;
   {
     std::lock_guard lock(vacuum_mu_);

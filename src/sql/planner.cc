@@ -22,20 +22,9 @@ namespace llkv::sql {
 
 using namespace plan;
 
-namespace {
-thread_local table::SnapshotPtr g_snapshot;
-}  // namespace
-
 table::SnapshotPtr CurrentSnapshot(runtime::Database& db) {
-  return g_snapshot ? g_snapshot : db.txn_ids().TakeSnapshot(0);
-}
-
-SnapshotScope::SnapshotScope(table::SnapshotPtr snapshot) : saved_(std::move(g_snapshot)) {
-  g_snapshot = std::move(snapshot);
-}
-
-SnapshotScope::~SnapshotScope() {
-  g_snapshot = std::move(saved_);
+  const table::SnapshotPtr& scoped = runtime::ScopedSnapshot();
+  return scoped ? scoped : db.txn_ids().TakeSnapshot(0);
 }
 
 arrow::TypePtr TypeFromName(const TypeName& t) {

@@ -16,20 +16,11 @@ namespace llkv::sql {
 arrow::TypePtr TypeFromName(const TypeName& name);
 
 // The snapshot that scans planned on this thread read with: the one a
-// SnapshotScope installed (SqlEngine installs the statement's), or else a
-// fresh snapshot of the committed state. Plans keep the snapshot they were
-// built with, also when they run later or on another thread.
+// runtime::SnapshotScope installed (SqlEngine installs the statement's), or
+// else a fresh snapshot of the committed state. Plans keep the snapshot
+// they were built with, also when they run later or on another thread.
 table::SnapshotPtr CurrentSnapshot(runtime::Database& db);
-class SnapshotScope {
- public:
-  explicit SnapshotScope(table::SnapshotPtr snapshot);
-  ~SnapshotScope();
-  SnapshotScope(const SnapshotScope&) = delete;
-  SnapshotScope& operator=(const SnapshotScope&) = delete;
-
- private:
-  table::SnapshotPtr saved_;
-};
+using runtime::SnapshotScope;
 
 // Plans a query. Throws Binder/Catalog/NotImplemented errors naming the
 // construct and, where known, its position.

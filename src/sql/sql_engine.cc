@@ -799,11 +799,13 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     case StatementKind::kCreateTrigger:
       created.emplace(Object::kTrigger, static_cast<const CreateTriggerStatement&>(statement).name);
       break;
+    case StatementKind::kDrop:
+    case StatementKind::kReindex:
+      break;
     default:
       txn_->MarkAborted();
-      Fail(ErrorKind::kNotImplemented,
-           "DROP and ALTER inside an explicit transaction are not supported yet (run them "
-           "outside BEGIN ... COMMIT)");
+      Fail(ErrorKind::kNotImplemented, "this statement cannot run inside a transaction yet: {}",
+           statement.text.substr(0, 60));
   }
   return InTransaction([&] {
     // Whether the object exists (IF NOT EXISTS may leave an older one alone).

@@ -205,7 +205,13 @@ Table::Versions Table::FetchVersions(std::span<const uint64_t> row_ids) const {
   auto columns = store_->Gather(std::span<const LogicalFieldId>(fields, any_deleted ? 2 : 1),
                                 row_ids, MissingRows::kNull);
   const auto n = static_cast<int64_t>(row_ids.size());
-  out.created_by.assign(columns[0]->values<uint64_t>(), columns[0]->values<uint64_t>() + n);
+  // A row vacuum removed after the caller found its id reads as created by
+  // no transaction (0): nobody sees it.
+  out.created_by.assign(row_ids.size(), 0);
+  const auto& c = *columns[0];
+  for (int64_t i = 0; i < n; ++i) {
+    if (c.IsValid(i)) out.created_by[static_cast<size_t>(i)] = c.values<uint64_t>()[i];
+  }
   out.deleted_by.assign(row_ids.size(), 0);
   if (any_deleted) {
     const auto& d = *columns[1];

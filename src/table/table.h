@@ -109,8 +109,8 @@ class Table {
   // Physically removes rows (every column). For vacuum and rollback.
   void RemoveRows(std::span<const uint64_t> row_ids);
 
-  // created_by and deleted_by (0: not deleted) of `row_ids` (ascending,
-  // existing rows).
+  // created_by and deleted_by (0: not deleted) of `row_ids` (ascending);
+  // a row that no longer exists has created_by 0.
   struct Versions {
     std::vector<TxnId> created_by, deleted_by;
   };

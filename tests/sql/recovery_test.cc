@@ -100,5 +100,33 @@ TEST(RecoveryTest, ACommitIsOneDurableWriteAndSurvivesTheCrashAfterIt) {
       << out;
 }
 
+TEST(RecoveryTest, DropsAreDurableAtCommitAndUndoneByACrashBefore) {
+  testing::TempDir dir;
+  const std::string path = dir.file("db.llkv").string();
+  {
+    auto pager = std::make_shared<CrashablePager>(storage::LmdbPager::Open(path));
+    auto db = runtime::Database::Open(path, pager);
+    SqlEngine a(db), b(db), reader(db);
+    a.Execute(
+        "CREATE TABLE gone(x INTEGER); INSERT INTO gone VALUES (1); "
+        "CREATE TABLE kept(x INTEGER); INSERT INTO kept VALUES (2)");
+    // An old snapshot holds the dropped table's storage past the commit.
+    reader.Execute("BEGIN; SELECT * FROM gone");
+    a.Execute("DROP TABLE gone");
+    b.Execute("BEGIN; DROP TABLE kept");
+    db->Checkpoint();
+    pager->crashed = true;
+  }
+  auto db = runtime::Database::Open(path);
+  SqlEngine engine(db);
+  EXPECT_EQ(db->FindTable("gone"), nullptr);
+  EXPECT_NE(db->FindTable("kept"), nullptr);
+  EXPECT_NE(Query(engine, "SELECT x FROM kept").find("│     2 │"), std::string::npos);
+  // The dropped table's columns did not outlive the reopen.
+  for (const auto& c : db->FindTable("kept")->store()->Columns())
+    EXPECT_TRUE(c.id.table_id == 0 || c.id.table_id == db->FindTable("kept")->id())
+        << "orphan column of table " << c.id.table_id;
+}
+
 }  // namespace
 }  // namespace llkv::sql
