@@ -11,6 +11,7 @@
 #include "runtime/constraints.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/table_rules.h"
 #include "sql/trigger.h"
 
 namespace llkv::sql {
@@ -28,8 +29,11 @@ table::TxnId WriteId(runtime::Database&) {
   return g_txn->id();
 }
 
-void Insert(const std::shared_ptr<table::Table>& t, const arrow::RecordBatch& rows,
-            table::TxnId txn) {
+// Appends new row versions after the table's CHECK and FOREIGN KEY rules
+// (`checked`: the caller ran them already).
+void Insert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
+            const arrow::RecordBatch& rows, table::TxnId txn, bool checked = false) {
+  if (!checked) CheckNewRows(db, t, rows, txn);
   const uint64_t first = t->Insert(rows, txn);
   if (g_txn) g_txn->Inserted(t, first, static_cast<uint64_t>(rows.num_rows()));
 }
@@ -41,6 +45,35 @@ void MarkDeleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_
   runtime::CheckWriteConflicts(*t, txn, ids, what);
   t->MarkDeleted(ids, txn);
   if (g_txn) g_txn->Deleted(t, ids);
+}
+
+// One batch of all rows of `batches` (same schema; at least one).
+arrow::RecordBatchPtr ConcatBatches(const std::vector<arrow::RecordBatchPtr>& batches) {
+  if (batches.size() == 1) return batches[0];
+  int64_t rows = 0;
+  for (const auto& b : batches)
+    rows += b->num_rows();
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (int c = 0; c < batches[0]->num_columns(); ++c) {
+    std::vector<arrow::ArrayDataPtr> parts;
+    for (const auto& b : batches)
+      parts.push_back(b->column(c));
+    columns.push_back(arrow::Concatenate(parts));
+  }
+  return arrow::RecordBatch::Make(batches[0]->schema(), rows, std::move(columns));
+}
+
+// The running statement's writes, for foreign key actions.
+RowWriter Writer(runtime::Database& db) {
+  RowWriter w;
+  w.txn = WriteId(db);
+  w.append = [&db, txn = w.txn](const auto& t, const arrow::RecordBatch& rows) {
+    Insert(db, t, rows, txn);
+  };
+  w.remove = [txn = w.txn](const auto& t, std::span<const uint64_t> ids) {
+    MarkDeleted(t, ids, txn, "delete");
+  };
+  return w;
 }
 
 StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db) {
@@ -61,9 +94,8 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
         Fail(ErrorKind::kCatalog, "Column with name {} already exists!", c.name);
       }
     }
-    if (c.check || c.references || c.default_value) {
-      Fail(ErrorKind::kNotImplemented,
-           "DEFAULT, CHECK and REFERENCES on column {} are not supported yet", c.name);
+    if (c.default_value) {
+      Fail(ErrorKind::kNotImplemented, "DEFAULT on column {} is not supported yet", c.name);
     }
     def.columns.push_back(
         {c.name, TypeFromName(c.type), !(c.not_null || c.primary_key), def.next_field_id++});
@@ -87,9 +119,6 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
   for (const auto& tc : s.constraints) {
     if (tc.kind == ConstraintKind::kPrimaryKey) unique_keys.push_back({name + "_pkey", tc.columns});
     if (tc.kind == ConstraintKind::kUnique) unique_keys.push_back({"", tc.columns});
-    if (tc.kind == ConstraintKind::kCheck || tc.kind == ConstraintKind::kForeignKey) {
-      Fail(ErrorKind::kNotImplemented, "CHECK and FOREIGN KEY constraints are not supported yet");
-    }
   }
   int primary_keys = 0;
   std::vector<runtime::Database::Index> indexes;
@@ -109,11 +138,14 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
     }
     indexes.push_back(std::move(index));
   }
+  def.create_sql = s.text;
+  ValidateRules(db, s, def);
   auto t = db.CreateTable(std::move(def));
   for (auto& index : indexes) {
     index.table_id = t->id();
     db.CreateIndex(std::move(index));
   }
+  CreateForeignKeyIndexes(db, t);
   return {};
 }
 
@@ -232,6 +264,7 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
       if (s.if_exists) continue;
       Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name.back());
     }
+    CheckNotReferenced(db, *db.FindTable(name.back()));
     db.DropTable(name.back());
   }
   return {};
@@ -337,7 +370,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   const int64_t total = batch->num_rows();
   if (on_conflict == ConflictAction::kNone) {
     runtime::CheckUnique(db, t, WriteId(db), {batch}, {});
-    Insert(t, *batch, WriteId(db));
+    Insert(db, t, *batch, WriteId(db));
     return StatementResult{nullptr, {}, total};
   }
   // OR IGNORE / DO NOTHING skip conflicting rows; OR REPLACE removes the
@@ -376,7 +409,8 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   auto kept_rows = arrow::RecordBatch::Make(batch->schema(), n, std::move(kept));
   const table::TxnId txn = WriteId(db);
   if (target) runtime::CheckUnique(db, t, txn, {kept_rows}, resolution.replaced);
-  if (n > 0) Insert(t, *kept_rows, txn);
+  if (n > 0) Insert(db, t, *kept_rows, txn);
+  ApplyReferentialActions(db, t, resolution.replaced, nullptr, Writer(db));
   MarkDeleted(t, resolution.replaced, txn, "replace");
   return StatementResult{nullptr, {}, n};
 }
@@ -418,8 +452,10 @@ StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
     const table::TxnId txn = WriteId(db);
     if (replacement) {
       runtime::CheckUnique(db, t, txn, {replacement}, std::span<const uint64_t>(&id, 1));
-      Insert(t, *replacement, txn);
+      Insert(db, t, *replacement, txn);
     }
+    ApplyReferentialActions(db, t, std::span<const uint64_t>(&id, 1), replacement.get(),
+                            Writer(db));
     MarkDeleted(t, std::span<const uint64_t>(&id, 1), txn,
                 event == TriggerEvent::kUpdate ? "update" : "delete");
     ++changed;
@@ -461,13 +497,21 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
   if (HasTriggers(db, *t, event)) {
     return ChangeRowsWithTriggers(t, ids, new_rows, plan.columns, event, db);
   }
+  const std::vector<uint64_t> scan_order = ids;  // aligned with new_rows
   std::sort(ids.begin(), ids.end());
   const table::TxnId txn = WriteId(db);
   // A conflict is found before anything is written.
   runtime::CheckWriteConflicts(*t, txn, ids, is_update ? "update" : "delete");
   if (is_update) runtime::CheckUnique(db, t, txn, new_rows, ids);
   for (const auto& rows : new_rows)
-    Insert(t, *rows, txn);
+    Insert(db, t, *rows, txn);
+  // Rows referencing keys that go away: after the new versions exist, so a
+  // CASCADE finds the new key.
+  if (is_update) {
+    ApplyReferentialActions(db, t, scan_order, ConcatBatches(new_rows).get(), Writer(db));
+  } else {
+    ApplyReferentialActions(db, t, scan_order, nullptr, Writer(db));
+  }
   MarkDeleted(t, ids, txn, is_update ? "update" : "delete");
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
@@ -609,18 +653,7 @@ void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
   runtime::PendingKeys keys;
   auto flush = [&] {
     if (pending.empty()) return;
-    std::vector<arrow::ArrayDataPtr> columns;
-    int64_t rows = 0;
-    for (const auto& b : pending)
-      rows += b->num_rows();
-    for (int c = 0; c < pending[0]->num_columns(); ++c) {
-      std::vector<arrow::ArrayDataPtr> parts;
-      for (const auto& b : pending)
-        parts.push_back(b->column(c));
-      columns.push_back(arrow::Concatenate(parts));
-    }
-    Insert(t, *arrow::RecordBatch::Make(pending[0]->schema(), rows, std::move(columns)),
-           WriteId(db));
+    Insert(db, t, *ConcatBatches(pending), WriteId(db), /*checked=*/true);
     pending.clear();
   };
   for (const Statement* statement : run) {
@@ -630,6 +663,7 @@ void SqlEngine::RunInsertRunAlone(std::span<const Statement* const> run,
       auto batch = BuildInsertRows(s, t, db);
       if (batch) {
         t->CheckRows(*batch);
+        CheckNewRows(db, t, *batch, WriteId(db));
         keys.Check(db, t, WriteId(db), batch);
         pending.push_back(batch);
       }

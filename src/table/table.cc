@@ -14,7 +14,7 @@ namespace llkv::table {
 namespace {
 
 constexpr uint32_t kTableDefMagic = 0x4442544C;  // "LTBD"
-constexpr uint16_t kTableDefVersion = 1;
+constexpr uint16_t kTableDefVersion = 2;         // 2 added create_sql
 
 arrow::ArrayDataPtr Uint64Column(std::span<const uint64_t> values) {
   arrow::UInt64Builder b(arrow::uint64());
@@ -61,13 +61,15 @@ std::vector<uint8_t> EncodeTableDef(const TableDef& def) {
     w.Put<uint8_t>(c.nullable);
     w.Put(c.field_id);
   }
+  w.PutString(def.create_sql);
   return w.Take();
 }
 
 TableDef DecodeTableDef(std::span<const uint8_t> bytes, const std::string& what) {
   ByteReader r(bytes, what);
   if (r.Get<uint32_t>() != kTableDefMagic) r.Corrupt("not a table definition (bad magic)");
-  if (r.Get<uint16_t>() != kTableDefVersion) r.Corrupt("unknown table definition version");
+  const uint16_t version = r.Get<uint16_t>();
+  if (version < 1 || version > kTableDefVersion) r.Corrupt("unknown table definition version");
   r.Get<uint16_t>();
   TableDef def;
   def.id = r.Get<uint32_t>();
@@ -83,6 +85,7 @@ TableDef DecodeTableDef(std::span<const uint8_t> bytes, const std::string& what)
     if (c.field_id >= def.next_field_id) r.Corrupt("column field id beyond the table's counter");
     def.columns.push_back(std::move(c));
   }
+  if (version >= 2) def.create_sql = r.GetString();
   r.ExpectEnd();
   return def;
 }

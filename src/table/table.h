@@ -44,6 +44,10 @@ struct TableDef {
   std::string name;
   std::vector<ColumnDef> columns;
   uint32_t next_field_id = 0;
+  // The CREATE TABLE statement, from which the SQL layer reads the table's
+  // CHECK and FOREIGN KEY constraints (empty for tables created before
+  // format version 2).
+  std::string create_sql;
 
   // Index of the column named `name` (ASCII case-insensitive), if any.
   std::optional<size_t> FindColumn(std::string_view name) const;
@@ -147,6 +151,10 @@ class Table {
 
   // Drops every column of the table from the store.
   void DropStorage();
+
+  // The SQL layer's compiled form of the table's constraints, cached for as
+  // long as the table object lives.
+  mutable std::shared_ptr<const void> compiled_rules;
 
   void AddObserver(std::shared_ptr<TableObserver> observer);
   void RemoveObserver(const TableObserver* observer);
