@@ -122,6 +122,7 @@ class ApiConnection final : public llkv::slt::Connection {
     llkv::slt::QueryResult out;
     out.schema = r.schema();
     out.batches = r.Collect();
+    out.rows_changed = r.rows_changed();
     return out;
   }
 

@@ -139,6 +139,10 @@ std::string Text(const ArrayData& a, int64_t i) {
 std::vector<std::string> Render(const QueryResult& result, const std::string& types, int* columns) {
   std::vector<std::string> values;
   *columns = result.schema ? result.schema->num_fields() : 0;
+  if (!result.schema && result.rows_changed >= 0) {
+    *columns = 1;
+    values.push_back(std::to_string(result.rows_changed));
+  }
   for (const auto& batch : result.batches) {
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
       for (int c = 0; c < batch->num_columns(); ++c) {

@@ -27,6 +27,10 @@ namespace llkv::slt {
 struct QueryResult {
   arrow::SchemaPtr schema;  // null for statements without a result
   std::vector<arrow::RecordBatchPtr> batches;
+  // Rows an INSERT, UPDATE or DELETE changed (-1 for other statements): a
+  // `query` record on such a statement expects this count as its one row
+  // (DuckDB's convention).
+  int64_t rows_changed = -1;
 };
 
 // One session on the database under test.

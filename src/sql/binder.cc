@@ -155,6 +155,7 @@ BoundExprPtr Binder::Column(const Expr& e) {
   for (const auto& c : scope_) {
     if (!EqualsIgnoreCase(c.name, name)) continue;
     if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
+    if (qualifier.empty() && c.qualified_only) continue;
     if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
     found = &c;
   }

@@ -40,6 +40,8 @@ struct ScopeColumn {
   std::string name;
   int index;
   arrow::TypePtr type;
+  // Matched only by a qualified reference (ON CONFLICT's `excluded.x`).
+  bool qualified_only = false;
 };
 
 using Scope = std::vector<ScopeColumn>;

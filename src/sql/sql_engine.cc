@@ -13,6 +13,7 @@
 #include "sql/planner.h"
 #include "sql/table_rules.h"
 #include "sql/trigger.h"
+#include "sql/upsert.h"
 
 namespace llkv::sql {
 
@@ -329,9 +330,6 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
 }
 
 std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Database& db) {
-  if (s.on_conflict == ConflictAction::kUpdate) {
-    Fail(ErrorKind::kNotImplemented, "ON CONFLICT ... DO UPDATE is not supported yet");
-  }
   if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
   auto t = db.FindTable(s.table.back());
   if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
@@ -378,7 +376,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   // deleted, so a failing insert (NOT NULL) changes nothing.
   // ON CONFLICT (columns) resolves conflicts on the unique index over
   // exactly those columns; a conflict on any other still fails.
-  std::optional<uint64_t> target;
+  std::shared_ptr<const runtime::Database::Index> target_index;
   if (!s.conflict_columns.empty()) {
     std::vector<uint32_t> fields;
     for (const auto& name : s.conflict_columns) {
@@ -393,13 +391,35 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
     for (const auto& index : db.IndexesOf(t->id())) {
       std::vector<uint32_t> have = index->field_ids;
       std::sort(have.begin(), have.end());
-      if (index->unique && have == fields) target = index->id;
+      if (index->unique && have == fields) target_index = index;
     }
-    if (!target) {
+    if (!target_index) {
       Fail(ErrorKind::kBinder,
-           "there is no UNIQUE or PRIMARY KEY constraint matching the ON CONFLICT columns");
+           "The specified columns as conflict target are not referenced by a UNIQUE/PRIMARY KEY "
+           "CONSTRAINT");
     }
   }
+  if (on_conflict == ConflictAction::kUpdate) {
+    if (!target_index) {
+      for (const auto& index : db.IndexesOf(t->id())) {
+        if (!index->unique) continue;
+        if (target_index) {
+          Fail(ErrorKind::kBinder,
+               "Conflict target has to be provided for a DO UPDATE operation when the table has "
+               "multiple UNIQUE/PRIMARY KEY constraints");
+        }
+        target_index = index;
+      }
+      if (!target_index) {
+        Fail(ErrorKind::kBinder,
+             "ON CONFLICT DO UPDATE needs a UNIQUE or PRIMARY KEY constraint on table \"{}\"",
+             t->def().name);
+      }
+    }
+    return StatementResult{nullptr, {}, Upsert(db, t, *batch, s, *target_index, Writer(db))};
+  }
+  std::optional<uint64_t> target;
+  if (target_index) target = target_index->id;
   const runtime::ConflictResolution resolution = runtime::ResolveConflicts(
       db, t, WriteId(db), *batch, on_conflict == ConflictAction::kReplace, target);
   std::vector<arrow::ArrayDataPtr> kept;

@@ -203,6 +203,12 @@ void Table::RemoveRows(std::span<const uint64_t> row_ids) {
 
 Table::Versions Table::FetchVersions(std::span<const uint64_t> row_ids) const {
   Versions out;
+  if (row_ids.empty()) return out;
+  if (!store_->HasColumn(CreatedByField())) {  // never written: no such rows
+    out.created_by.assign(row_ids.size(), 0);
+    out.deleted_by.assign(row_ids.size(), 0);
+    return out;
+  }
   const LogicalFieldId fields[] = {CreatedByField(), DeletedByField()};
   const bool any_deleted = store_->HasColumn(DeletedByField());
   auto columns = store_->Gather(std::span<const LogicalFieldId>(fields, any_deleted ? 2 : 1),
