@@ -2,7 +2,8 @@
 # Runs the shared sqllogictest corpora (../shared/slt) with a built llkv:
 #   * ../shared/slt/sqlite must pass completely (a gate: its failures are
 #     printed and the script fails);
-#   * ../shared/slt/duckdb is informational: its pass rate is printed.
+#   * ../shared/slt/duckdb is informational: its pass rate is printed, in
+#     all and for the transactions, constraints and upsert directories.
 # Usage: scripts/corpus.sh [BUILD_DIR]   (default build/release)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +34,14 @@ if [ -n "${passed:-}" ] && [ $((passed + failed)) -gt 0 ]; then
 else
   echo "corpus duckdb: $summary"
 fi
+# Issue 4's suites, each on its own (informational).
+for dir in transactions constraints upsert; do
+  [ -d "$shared/duckdb/$dir" ] || continue
+  "$llkv" --slt "$shared/duckdb/$dir" >"$out" 2>&1
+  read -r passed _ failed _ skipped _ <<<"$(tail -n 1 "$out")"
+  if [ -n "${passed:-}" ] && [ $((passed + failed)) -gt 0 ]; then
+    rate=$(awk -v p="$passed" -v f="$failed" 'BEGIN { printf "%.1f", 100 * p / (p + f) }')
+    echo "corpus duckdb/$dir: $passed passed, $failed failed, $skipped skipped ($rate%)"
+  fi
+done
 exit $status

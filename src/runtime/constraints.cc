@@ -102,16 +102,29 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
     if (!index->unique) continue;
     const std::vector<size_t> columns = Database::IndexColumns(*table, *index);
     const std::shared_ptr<OrderedIndex> data = db.IndexData(*index);
-    absl::flat_hash_set<std::string> added;
-    std::string key;
-    for (const auto& batch : rows) {
-      std::vector<arrow::ArrayDataPtr> values;
+    // Keys of the new rows seen so far, by hash (the first row with each
+    // hash; a repeated hash is confirmed by comparing the keys): a bulk
+    // load keeps no copy of its keys.
+    absl::flat_hash_map<size_t, std::pair<size_t, int64_t>> added;  // hash -> batch, row
+    size_t total = 0;
+    for (const auto& b : rows)
+      total += static_cast<size_t>(b->num_rows());
+    added.reserve(total);
+    std::vector<std::vector<arrow::ArrayDataPtr>> batch_values;
+    std::string key, other;
+    for (size_t b = 0; b < rows.size(); ++b) {
+      std::vector<arrow::ArrayDataPtr>& values = batch_values.emplace_back();
       for (size_t c : columns)
-        values.push_back(batch->column(static_cast<int>(c)));
-      for (int64_t i = 0; i < batch->num_rows(); ++i) {
+        values.push_back(rows[b]->column(static_cast<int>(c)));
+      for (int64_t i = 0; i < rows[b]->num_rows(); ++i) {
         key.clear();
         if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
-        if (!added.insert(key).second) Duplicate(*table, *index, columns, values, i);
+        auto [at, fresh] = added.try_emplace(absl::HashOf(key), b, i);
+        if (!fresh) {
+          other.clear();
+          OrderedIndex::EncodeKey(batch_values[at->second.first], at->second.second, &other);
+          if (other == key) Duplicate(*table, *index, columns, values, i);
+        }
         const auto live = LiveCandidates(db, *table, writer, data->Equal(key), [&](uint64_t id) {
           return std::binary_search(replaced.begin(), replaced.end(), id);
         });

@@ -13,8 +13,10 @@ using arrow::TypeId;
 namespace {
 
 void PutBigEndian(uint64_t v, std::string* out) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out->push_back(static_cast<char>((v >> shift) & 0xff));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xff);
+  out->append(bytes, 8);
 }
 
 constexpr uint64_t kSignBit = uint64_t{1} << 63;
@@ -67,7 +69,18 @@ bool OrderedIndex::EncodeKey(const std::vector<arrow::ArrayDataPtr>& values, int
                              std::string* out) {
   for (const auto& a : values) {
     if (a->IsNull(row)) return false;
-    EncodeValue(execution::Value::FromArray(*a, row), out);
+    // Integers straight from the buffer (bulk loads check a key per row);
+    // the same bytes EncodeValue writes.
+    switch (a->type->id()) {
+      case TypeId::kInt64:
+        PutBigEndian(static_cast<uint64_t>(a->values<int64_t>()[row]) ^ kSignBit, out);
+        continue;
+      case TypeId::kInt32:
+        PutBigEndian(static_cast<uint64_t>(int64_t{a->values<int32_t>()[row]}) ^ kSignBit, out);
+        continue;
+      default:
+        EncodeValue(execution::Value::FromArray(*a, row), out);
+    }
   }
   return true;
 }
@@ -92,16 +105,19 @@ std::shared_ptr<OrderedIndex> OrderedIndex::Build(const std::shared_ptr<table::T
 
 void OrderedIndex::Add(const std::vector<arrow::ArrayDataPtr>& values,
                        std::span<const uint64_t> row_ids, bool insert) {
-  std::string entry;
+  Entry entry;
   std::lock_guard lock(mu_);
   for (size_t i = 0; i < row_ids.size(); ++i) {
-    entry.clear();
-    if (!EncodeKey(values, static_cast<int64_t>(i), &entry)) continue;
-    PutBigEndian(row_ids[i], &entry);
-    if (insert)
-      entries_.insert(entry);
-    else
+    entry.key.clear();
+    if (!EncodeKey(values, static_cast<int64_t>(i), &entry.key)) continue;
+    entry.row_id = row_ids[i];
+    if (!insert) {
       entries_.erase(entry);
+    } else if (!entries_.empty() && *std::prev(entries_.end()) < entry) {
+      entries_.insert(entries_.end(), entry);  // appending in key order (bulk loads)
+    } else {
+      entries_.insert(entry);
+    }
   }
 }
 
@@ -125,23 +141,12 @@ size_t OrderedIndex::size() const {
   return entries_.size();
 }
 
-namespace {
-
-uint64_t RowIdOf(const std::string& entry) {
-  uint64_t v = 0;
-  for (size_t i = entry.size() - 8; i < entry.size(); ++i)
-    v = (v << 8) | static_cast<uint8_t>(entry[i]);
-  return v;
-}
-
-}  // namespace
-
 std::vector<uint64_t> OrderedIndex::Equal(const std::string& prefix, size_t limit) const {
   std::vector<uint64_t> out;
   std::lock_guard lock(mu_);
-  for (auto it = entries_.lower_bound(prefix);
-       it != entries_.end() && it->starts_with(prefix) && out.size() < limit; ++it) {
-    out.push_back(RowIdOf(*it));
+  for (auto it = entries_.lower_bound(Entry{prefix, 0});
+       it != entries_.end() && it->key.starts_with(prefix) && out.size() < limit; ++it) {
+    out.push_back(it->row_id);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -151,17 +156,17 @@ std::vector<uint64_t> OrderedIndex::Range(const std::optional<Bound>& lower,
                                           const std::optional<Bound>& upper, size_t limit) const {
   std::vector<uint64_t> out;
   std::lock_guard lock(mu_);
-  auto it = lower ? entries_.lower_bound(lower->key) : entries_.begin();
+  auto it = lower ? entries_.lower_bound(Entry{lower->key, 0}) : entries_.begin();
   if (lower && !lower->inclusive) {
-    while (it != entries_.end() && it->starts_with(lower->key))
+    while (it != entries_.end() && it->key.starts_with(lower->key))
       ++it;
   }
   for (; it != entries_.end() && out.size() < limit; ++it) {
     if (upper) {
-      const bool equal = it->starts_with(upper->key);
-      if (equal ? !upper->inclusive : *it > upper->key) break;
+      const bool equal = it->key.starts_with(upper->key);
+      if (equal ? !upper->inclusive : it->key > upper->key) break;
     }
-    out.push_back(RowIdOf(*it));
+    out.push_back(it->row_id);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -3,10 +3,10 @@
 // range lookups and uniqueness checks without scanning the table.
 //
 // Design note.
-//   * An entry is the key's order-preserving encoding followed by the row
-//     id (8 bytes, big-endian). Encodings are prefix-free, so all entries
-//     of one key (or of one leading column value) are contiguous, and byte
-//     order is SQL order within a type: integers and dates by value,
+//   * An entry is the key's order-preserving encoding and the row id,
+//     ordered by both. Encodings are prefix-free, so all entries of one key
+//     (or of one leading column value) are contiguous, and byte order is
+//     SQL order within a type: integers and dates by value,
 //     reals numerically (-0 = 0), decimals by unscaled value, text and
 //     blobs bytewise.
 //   * Only live rows with no NULL in the key are entered: NULL never equals
@@ -73,10 +73,21 @@ class OrderedIndex : public table::TableObserver {
   void Add(const std::vector<arrow::ArrayDataPtr>& values, std::span<const uint64_t> row_ids,
            bool insert);
 
+  // An entry: the key's encoding and the row id, ordered by both. Keys of
+  // up to 15 bytes (one or two integers) live inside the string object.
+  struct Entry {
+    std::string key;
+    uint64_t row_id;
+    bool operator<(const Entry& o) const {
+      const int c = key.compare(o.key);
+      return c != 0 ? c < 0 : row_id < o.row_id;
+    }
+  };
+
   table::Table* table_;  // the observed table outlives its observers
   std::vector<size_t> columns_;
   mutable std::mutex mu_;
-  absl::btree_set<std::string> entries_;
+  absl::btree_set<Entry> entries_;
 };
 
 }  // namespace llkv::runtime

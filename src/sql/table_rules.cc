@@ -1,5 +1,7 @@
 #include "sql/table_rules.h"
 
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -282,11 +284,13 @@ void CheckNewRows(runtime::Database& db, const std::shared_ptr<table::Table>& t,
       }
     }
     const auto data = db.IndexData(*p.index);
+    // Keys found already: a bulk load repeats parent keys a lot.
+    absl::flat_hash_set<std::string> present;
     std::string key;
     for (int64_t i = 0; i < rows.num_rows(); ++i) {
       key.clear();
       if (!runtime::OrderedIndex::EncodeKey(ordered, i, &key)) continue;  // MATCH SIMPLE
-      if (own_keys.contains(key)) continue;
+      if (own_keys.contains(key) || present.contains(key)) continue;
       bool found = false;
       const std::vector<uint64_t> candidates = data->Equal(key);
       const auto states = runtime::RowStates(db, *p.table, writer, candidates);
@@ -305,6 +309,7 @@ void CheckNewRows(runtime::Database& db, const std::shared_ptr<table::Table>& t,
              "referenced table \"{}\"",
              KeyText(t->def(), cols, values, i), p.table->def().name);
       }
+      present.insert(key);
     }
   }
 }
