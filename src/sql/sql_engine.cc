@@ -396,7 +396,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
     if (!target_index) {
       Fail(ErrorKind::kBinder,
            "The specified columns as conflict target are not referenced by a UNIQUE/PRIMARY KEY "
-           "CONSTRAINT");
+           "CONSTRAINT or INDEX");
     }
   }
   if (on_conflict == ConflictAction::kUpdate) {

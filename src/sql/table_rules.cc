@@ -98,6 +98,12 @@ ParentKey ResolveParent(runtime::Database& db, const ForeignKey& fk, const table
     pdef = &def;
   } else {
     p.table = db.FindTable(fk.parent);
+    if (!p.table && db.FindView(fk.parent)) {
+      Fail(ErrorKind::kBinder,
+           "Failed to create foreign key: cannot reference a VIEW with a "
+           "FOREIGN KEY ({})",
+           fk.parent);
+    }
     if (!p.table) {
       Fail(ErrorKind::kCatalog, "Table with name {} does not exist! (referenced by a FOREIGN KEY)",
            fk.parent);
@@ -111,9 +117,8 @@ ParentKey ResolveParent(runtime::Database& db, const ForeignKey& fk, const table
     auto pk = db.FindIndex(pdef->name + "_pkey");
     if (!pk || pk->table_id != parent_id) {
       Fail(ErrorKind::kBinder,
-           "Failed to create foreign key: table \"{}\" has no primary key for REFERENCES {} to "
-           "name",
-           pdef->name, pdef->name);
+           "Failed to create foreign key: there is no primary key for referenced table \"{}\"",
+           pdef->name);
     }
     p.columns = runtime::Database::IndexColumns(*p.table, *pk);
   }
@@ -190,11 +195,19 @@ void CheckChecks(runtime::Database& db, const table::Table& t, const Rules& rule
     const arrow::ArrayDataPtr result = execution::Evaluate(*binder.Condition(*check), rows);
     for (int64_t i = 0; i < result->length; ++i) {
       if (result->IsValid(i) && !bit_util::GetBit(result->buffers[1]->data(), result->offset + i)) {
-        Fail(ErrorKind::kConstraint, "CHECK constraint failed on table {} with expression {}",
+        Fail(ErrorKind::kConstraint, "CHECK constraint failed on table \"{}\" with expression {}",
              def.name, check->ToString());
       }
     }
   }
+}
+
+bool HasSubquery(const Expr& e) {
+  if (e.subquery) return true;
+  for (const auto& a : e.args) {
+    if (a && HasSubquery(*a)) return true;
+  }
+  return (e.operand && HasSubquery(*e.operand)) || (e.else_expr && HasSubquery(*e.else_expr));
 }
 
 }  // namespace
@@ -207,8 +220,12 @@ void ValidateRules(runtime::Database& db, const CreateTableStatement& s,
   for (size_t i = 0; i < def.columns.size(); ++i)
     scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
   Binder binder(scope, nullptr, false, &db, nullptr);
-  for (const Expr* check : rules.checks)
+  for (const Expr* check : rules.checks) {
+    if (HasSubquery(*check)) {
+      Fail(ErrorKind::kBinder, "subqueries prohibited in CHECK constraints: {}", check->ToString());
+    }
     binder.Condition(*check);
+  }
   for (const auto& fk : rules.foreign_keys) {
     const std::vector<size_t> mine = Positions(def, fk.columns, "FOREIGN KEY");
     ParentKey p = ResolveParent(db, fk, def, nullptr);
@@ -382,7 +399,7 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
         if (!affected.empty() && (action == "no action" || action == "restrict")) {
           Fail(ErrorKind::kConstraint,
                "Violates foreign key constraint because key \"{}\" is still referenced by a "
-               "foreign key in table \"{}\"",
+               "foreign key in a different table (\"{}\")",
                KeyText(t->def(), p.columns, t->Fetch(p.columns, std::span(&ids[i], 1)), 0),
                child->def().name);
         }
