@@ -44,10 +44,12 @@ bool Key(const std::vector<arrow::ArrayDataPtr>& columns, int64_t i, std::string
 }
 
 // The candidates among `ids` (ascending) that are live for `writer`,
-// leaving out `skip`; a pending one is a conflict.
+// leaving out `skip`. A pending one is a conflict, or with `pending` set
+// only reported there.
 template <typename Skip>
 std::vector<uint64_t> LiveCandidates(Database& db, const table::Table& t, TxnId writer,
-                                     const std::vector<uint64_t>& ids, Skip skip) {
+                                     const std::vector<uint64_t>& ids, Skip skip,
+                                     bool* pending = nullptr) {
   std::vector<uint64_t> out;
   std::vector<uint64_t> check;
   for (uint64_t id : ids) {
@@ -56,7 +58,10 @@ std::vector<uint64_t> LiveCandidates(Database& db, const table::Table& t, TxnId 
   if (check.empty()) return out;
   const std::vector<RowState> states = RowStates(db, t, writer, check);
   for (size_t i = 0; i < check.size(); ++i) {
-    if (states[i] == RowState::kPending) Pending(t, "insert");
+    if (states[i] == RowState::kPending) {
+      if (!pending) Pending(t, "insert");
+      *pending = true;
+    }
     if (states[i] == RowState::kLive) out.push_back(check[i]);
   }
   return out;
@@ -125,10 +130,15 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
           OrderedIndex::EncodeKey(batch_values[at->second.first], at->second.second, &other);
           if (other == key) Duplicate(*table, *index, columns, values, i);
         }
-        const auto live = LiveCandidates(db, *table, writer, data->Equal(key), [&](uint64_t id) {
-          return std::binary_search(replaced.begin(), replaced.end(), id);
-        });
+        bool pending = false;
+        const auto live = LiveCandidates(
+            db, *table, writer, data->Equal(key),
+            [&](uint64_t id) { return std::binary_search(replaced.begin(), replaced.end(), id); },
+            &pending);
         if (!live.empty()) Duplicate(*table, *index, columns, values, i);
+        // Another transaction in progress wrote this key: whichever of the
+        // two commits second fails (checked again at commit).
+        if (pending) db.DeferUniqueCheck(writer, table->id(), index->id, key);
       }
     }
   }
@@ -235,6 +245,33 @@ void CheckExistingUnique(Database& db, const std::shared_ptr<table::Table>& tabl
       if (states[static_cast<size_t>(i)] == RowState::kDead) continue;
       if (Key(values, i, &key) && !keys.insert(key).second)
         Duplicate(*table, index, columns, values, i);
+    }
+  }
+}
+
+void CheckDeferredUnique(Database& db, TxnId writer,
+                         const std::vector<Database::DeferredKey>& keys) {
+  for (const auto& k : keys) {
+    auto table = db.TableById(k.table_id);
+    if (!table) continue;
+    std::shared_ptr<const Database::Index> index;
+    for (const auto& i : db.IndexesOf(k.table_id)) {
+      if (i->id == k.index_id) index = i;
+    }
+    if (!index) continue;
+    const std::vector<uint64_t> candidates = db.IndexData(*index)->Equal(k.key);
+    const std::vector<RowState> states = RowStates(db, *table, writer, candidates);
+    size_t live = 0;
+    for (RowState s : states) {
+      if (s == RowState::kPending) Pending(*table, "commit");
+      if (s == RowState::kLive) ++live;
+    }
+    if (live > 1) {
+      Fail(ErrorKind::kTransaction,
+           "Failed to commit: another transaction committed the same key of {} \"{}\" on table "
+           "\"{}\" first",
+           index->name.ends_with("_pkey") ? "primary key" : "unique index", index->name,
+           table->def().name);
     }
   }
 }

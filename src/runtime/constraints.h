@@ -9,8 +9,11 @@
 // with the key counts when it is live for everyone (created by a committed
 // transaction or by the writer itself, and not deleted by either). A
 // version another transaction in progress created or deleted may still
-// commit or roll back, so meeting one is a write-write conflict
-// (TransactionContext Error) rather than a duplicate.
+// commit or roll back: a plain INSERT meeting one goes ahead and the key is
+// checked again when it commits (the second of the two to commit fails);
+// INSERT OR IGNORE / OR REPLACE / ON CONFLICT, which must decide now, and
+// foreign keys treat it as a write-write conflict (TransactionContext
+// Error).
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
@@ -76,6 +79,12 @@ class PendingKeys {
 // already hold a duplicate key of `index` (before creating a unique index).
 void CheckExistingUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId writer,
                          const Database::Index& index);
+
+// At COMMIT of `writer`: the keys its inserts shared with another
+// transaction then in progress must not now be held by a committed row
+// besides its own. Throws TransactionContext Error otherwise.
+void CheckDeferredUnique(Database& db, TxnId writer,
+                         const std::vector<Database::DeferredKey>& keys);
 
 // Throws TransactionContext Error ("Conflict on <what> ...") when another
 // transaction changed or deleted any of `row_ids` (ascending) since

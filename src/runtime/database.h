@@ -153,6 +153,16 @@ class Database {
   // its writes were undone.
   void CommitTransaction(table::TxnId id);
   void AbortTransaction(table::TxnId id);
+  // A key an insert of transaction `id` shares with a row another
+  // transaction in progress wrote: checked again at its commit
+  // (runtime/constraints.h).
+  struct DeferredKey {
+    uint32_t table_id = 0;
+    uint64_t index_id = 0;
+    std::string key;
+  };
+  void DeferUniqueCheck(table::TxnId id, uint32_t table_id, uint64_t index_id, std::string key);
+
   // Records that transaction `id` created the catalog object `object_id`:
   // should the process die before the transaction ends, opening the
   // database drops the object.
@@ -204,7 +214,8 @@ class Database {
   std::mutex vacuum_mu_;
   std::map<uint32_t, uint64_t> deleted_since_vacuum_;  // by table id; vacuum_mu_
   std::mutex commit_mu_;
-  std::map<table::TxnId, std::vector<uint64_t>> created_;  // guarded by commit_mu_
+  std::map<table::TxnId, std::vector<uint64_t>> created_;      // guarded by commit_mu_
+  std::map<table::TxnId, std::vector<DeferredKey>> deferred_;  // guarded by commit_mu_
   std::set<table::TxnId> recorded_;  // in the last flushed state record; commit_mu_
   std::shared_ptr<table::ColumnStore> store_;
   std::unique_ptr<table::SysCatalog> catalog_;

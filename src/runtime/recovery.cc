@@ -5,6 +5,7 @@
 
 #include "common/bytes.h"
 #include "llkv/common/error.h"
+#include "runtime/constraints.h"
 #include "runtime/database.h"
 
 namespace llkv::runtime {
@@ -72,9 +73,25 @@ void Database::FlushLocked(table::TxnId committing) {
   });
 }
 
+void Database::DeferUniqueCheck(table::TxnId id, uint32_t table_id, uint64_t index_id,
+                                std::string key) {
+  std::lock_guard lock(commit_mu_);
+  deferred_[id].push_back({table_id, index_id, std::move(key)});
+}
+
 void Database::CommitTransaction(table::TxnId id) {
   {
+    std::vector<DeferredKey> deferred;
+    {
+      std::lock_guard lock(commit_mu_);
+      if (auto it = deferred_.find(id); it != deferred_.end()) deferred = it->second;
+    }
+    // Throws when another transaction committed one of these keys first.
+    CheckDeferredUnique(*this, id, deferred);
+  }
+  {
     std::lock_guard lock(commit_mu_);
+    deferred_.erase(id);
     // Objects the transaction dropped leave the catalog in its commit.
     const std::vector<table::CatalogEntry> removed = FinishDrops(id);
     // Nothing to write when the transaction wrote nothing and no earlier
@@ -108,6 +125,7 @@ void Database::AbortTransaction(table::TxnId id) {
   {
     std::lock_guard lock(commit_mu_);
     created_.erase(id);
+    deferred_.erase(id);
   }
   txn_ids_->Abort(id);
 }

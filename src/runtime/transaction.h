@@ -13,7 +13,9 @@
 //     cleared; indexes follow through the table observers. A crash undoes
 //     them on the next open (runtime/recovery.cc).
 //   * An error inside an explicit transaction aborts it: further
-//     statements fail until ROLLBACK, and COMMIT then rolls back.
+//     statements fail until ROLLBACK, and COMMIT then rolls back. As in
+//     DuckDB, a statement refused before it wrote anything (a parser,
+//     binder or catalog error) leaves the transaction usable.
 //   * CREATE TABLE / VIEW / INDEX / TRIGGER inside a transaction take
 //     effect in the shared catalog at once (other sessions see the names)
 //     and are dropped on rollback. DROP and ALTER are refused inside
@@ -41,6 +43,8 @@ class Transaction {
   TxnId id() const { return id_; }
   const SnapshotPtr& snapshot() const { return snapshot_; }
   bool aborted() const { return aborted_; }
+  // Undo records so far: unchanged across a statement that wrote nothing.
+  size_t writes() const { return undo_.size(); }
   void MarkAborted() { aborted_ = true; }
 
   // The writes to undo on rollback.

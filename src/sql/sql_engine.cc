@@ -724,6 +724,7 @@ auto SqlEngine::InTransaction(Body body) -> decltype(body()) {
            "Current transaction is aborted (please ROLLBACK): a statement in it failed");
     }
     Scope scope(txn_.get());
+    const size_t writes_before = txn_->writes();
     try {
       // A long transaction's buffered writes go to the file between its
       // statements (recorded as in progress) rather than all at COMMIT.
@@ -735,6 +736,11 @@ auto SqlEngine::InTransaction(Body body) -> decltype(body()) {
         db_->MaybeCheckpoint();
         return r;
       }
+    } catch (const Error& e) {
+      const bool refused = e.kind() == ErrorKind::kParser || e.kind() == ErrorKind::kBinder ||
+                           e.kind() == ErrorKind::kCatalog;
+      if (!refused || txn_->writes() != writes_before) txn_->MarkAborted();
+      throw;
     } catch (...) {
       txn_->MarkAborted();
       throw;
