@@ -660,6 +660,10 @@ class Transformer {
       out->on_conflict = action->second;
     }
     if (s.has_on_conflict_clause()) {
+      if (out->on_conflict != ConflictAction::kNone) {
+        Fail(ErrorKind::kParser,
+             "INSERT OR REPLACE / INSERT OR IGNORE cannot be combined with an ON CONFLICT clause");
+      }
       const auto& c = s.on_conflict_clause();
       out->on_conflict =
           c.action() == pg::ONCONFLICT_UPDATE ? ConflictAction::kUpdate : ConflictAction::kNothing;

@@ -324,7 +324,7 @@ void CheckNewRows(runtime::Database& db, const std::shared_ptr<table::Table>& t,
         Fail(ErrorKind::kConstraint,
              "Violates foreign key constraint because key \"{}\" does not exist in the "
              "referenced table \"{}\"",
-             KeyText(t->def(), cols, values, i), p.table->def().name);
+             KeyText(p.table->def(), p.columns, values, i), p.table->def().name);
       }
       present.insert(key);
     }
