@@ -95,9 +95,6 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
         Fail(ErrorKind::kCatalog, "Column with name {} already exists!", c.name);
       }
     }
-    if (c.default_value) {
-      Fail(ErrorKind::kNotImplemented, "DEFAULT on column {} is not supported yet", c.name);
-    }
     def.columns.push_back(
         {c.name, TypeFromName(c.type), !(c.not_null || c.primary_key), def.next_field_id++});
   }
@@ -299,7 +296,16 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
       targets.push_back(*i);
     }
   }
-  if (!s.source) Fail(ErrorKind::kNotImplemented, "INSERT ... DEFAULT VALUES is not supported yet");
+  std::vector<arrow::FieldPtr> fields;
+  for (const auto& c : def.columns)
+    fields.push_back(arrow::field(c.name, c.type));
+  auto schema = std::make_shared<arrow::Schema>(std::move(fields));
+  if (!s.source) {  // DEFAULT VALUES: one row of defaults
+    std::vector<arrow::ArrayDataPtr> columns;
+    for (size_t i = 0; i < def.columns.size(); ++i)
+      columns.push_back(DefaultValues(db, *t, i, 1));
+    return arrow::RecordBatch::Make(schema, 1, std::move(columns));
+  }
   execution::OperatorPtr plan = PlanQuery(*s.source, db);
   if (static_cast<size_t>(plan->schema()->num_fields()) != targets.size()) {
     Fail(ErrorKind::kBinder, "table {} has {} columns but {} values were supplied", def.name,
@@ -319,14 +325,10 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
     columns[targets[k]] = arrow::Concatenate(parts);
   }
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (!columns[i]) columns[i] = arrow::MakeNullArray(def.columns[i].type, total);
+    if (!columns[i]) columns[i] = DefaultValues(db, *t, i, total);
   }
   // Nullable fields: NOT NULL is the table's check, with its Constraint Error.
-  std::vector<arrow::FieldPtr> fields;
-  for (const auto& c : def.columns)
-    fields.push_back(arrow::field(c.name, c.type));
-  return arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(std::move(fields)), total,
-                                  std::move(columns));
+  return arrow::RecordBatch::Make(schema, total, std::move(columns));
 }
 
 std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Database& db) {

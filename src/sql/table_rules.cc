@@ -28,13 +28,15 @@ struct ForeignKey {
 };
 
 struct Rules {
-  std::shared_ptr<const Statement> statement;  // owns the CHECK expressions
+  std::shared_ptr<const Statement> statement;  // owns the expressions
   std::vector<const Expr*> checks;
   std::vector<ForeignKey> foreign_keys;
+  std::map<std::string, const Expr*> defaults;  // by lower-case column name
 };
 
 void Collect(const CreateTableStatement& s, Rules* out) {
   for (const auto& c : s.columns) {
+    if (c.default_value) out->defaults[AsciiLower(c.name)] = c.default_value.get();
     if (c.check) out->checks.push_back(c.check.get());
     if (c.references) {
       out->foreign_keys.push_back({{c.name},
@@ -220,6 +222,28 @@ void ValidateRules(runtime::Database& db, const CreateTableStatement& s,
   for (size_t i = 0; i < def.columns.size(); ++i)
     scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
   Binder binder(scope, nullptr, false, &db, nullptr);
+  const Scope no_columns;
+  Binder constant(no_columns, nullptr, false, &db, nullptr);
+  for (const auto& c : s.columns) {
+    if (!c.default_value) continue;
+    if (HasSubquery(*c.default_value)) {
+      Fail(ErrorKind::kBinder, "subqueries prohibited in DEFAULT expressions: {}",
+           c.default_value->ToString());
+    }
+    try {
+      auto i = def.FindColumn(c.name);
+      // Evaluated once now, so that a value the column cannot hold is an
+      // error here rather than at the first INSERT.
+      const arrow::RecordBatch one(std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}),
+                                   1, {});
+      execution::Evaluate(*execution::CastTo(constant.Bind(*c.default_value), def.columns[*i].type),
+                          one);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kBinder) throw;
+      Fail(ErrorKind::kBinder, "DEFAULT of column \"{}\" must be a constant expression: {}", c.name,
+           e.message());
+    }
+  }
   for (const Expr* check : rules.checks) {
     if (HasSubquery(*check)) {
       Fail(ErrorKind::kBinder, "subqueries prohibited in CHECK constraints: {}", check->ToString());
@@ -424,8 +448,13 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
       std::vector<arrow::ArrayDataPtr> columns = child->Fetch(all, child_ids);
       const auto n = static_cast<int64_t>(child_ids.size());
       for (size_t k = 0; k < child_cols.size(); ++k) {
-        columns[child_cols[k]] = action == "cascade" ? arrow::Take(*new_keys[k], parent_row)
-                                                     : arrow::MakeNullArray(child_types[k], n);
+        if (action == "cascade") {
+          columns[child_cols[k]] = arrow::Take(*new_keys[k], parent_row);
+        } else if (action == "set default") {
+          columns[child_cols[k]] = DefaultValues(db, *child, child_cols[k], n);
+        } else {
+          columns[child_cols[k]] = arrow::MakeNullArray(child_types[k], n);
+        }
       }
       std::vector<arrow::FieldPtr> fields;
       for (const auto& c : child->def().columns)
@@ -438,6 +467,20 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
       writer.remove(child, child_ids);
     }
   }
+}
+
+arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, size_t column,
+                                  int64_t rows) {
+  const auto& c = t.def().columns[column];
+  const auto rules = RulesOf(t);
+  auto it = rules->defaults.find(AsciiLower(c.name));
+  if (it == rules->defaults.end()) return arrow::MakeNullArray(c.type, rows);
+  const Scope no_columns;
+  Binder binder(no_columns, nullptr, false, &db, nullptr);
+  const auto value = execution::CastTo(binder.Bind(*it->second), c.type);
+  const arrow::RecordBatch shape(std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}),
+                                 rows, {});
+  return execution::Evaluate(*value, shape);
 }
 
 void CheckNotReferenced(runtime::Database& db, const table::Table& t) {

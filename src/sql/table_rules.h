@@ -16,8 +16,11 @@
 //   * When parent rows are deleted, or updated so that a referenced key
 //     changes, the referencing rows get the foreign key's action: NO ACTION
 //     and RESTRICT fail, CASCADE deletes them (or updates their key), SET
-//     NULL and SET DEFAULT set their key columns to NULL (LLKV has no column
-//     defaults yet, and SQL's default of a column without one is NULL).
+//     NULL and SET DEFAULT set their key columns to NULL or to their
+//     DEFAULT (NULL for a column without one).
+//   * DEFAULT expressions may not reference columns or subqueries; they are
+//     evaluated for each statement that needs them, cast to the column's
+//     type.
 //     Actions recurse through chains of foreign keys.
 #pragma once
 
@@ -62,6 +65,11 @@ void CheckNewRows(runtime::Database& db, const std::shared_ptr<table::Table>& t,
 void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table::Table>& t,
                              std::span<const uint64_t> ids, const arrow::RecordBatch* new_rows,
                              const RowWriter& writer);
+
+// Column DEFAULTs: the values of column `column` of `t` for `rows` new rows
+// (its DEFAULT expression, evaluated per statement, or NULL without one).
+arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, size_t column,
+                                  int64_t rows);
 
 // Throws Catalog Error if another table's foreign key references `t`.
 void CheckNotReferenced(runtime::Database& db, const table::Table& t);
