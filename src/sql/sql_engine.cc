@@ -831,18 +831,11 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
   if (statement.kind == StatementKind::kSelect) {
     return Reading([&] { return RunStatement(statement, *db_); });
   }
-  if (!txn_) return InTransaction([&] { return RunStatement(statement, *db_); });
   using Object = runtime::Transaction::Object;
   std::optional<std::pair<Object, std::string>> created;
   switch (statement.kind) {
-    case StatementKind::kSelect:
-    case StatementKind::kInsert:
-    case StatementKind::kUpdate:
-    case StatementKind::kDelete:
-    case StatementKind::kExplain:
-      break;
     case StatementKind::kVacuum:
-      if (static_cast<const VacuumStatement&>(statement).vacuum) {
+      if (txn_ && static_cast<const VacuumStatement&>(statement).vacuum) {
         txn_->MarkAborted();
         Fail(ErrorKind::kTransaction, "VACUUM cannot run inside a transaction block");
       }
@@ -861,13 +854,8 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     case StatementKind::kCreateTrigger:
       created.emplace(Object::kTrigger, static_cast<const CreateTriggerStatement&>(statement).name);
       break;
-    case StatementKind::kDrop:
-    case StatementKind::kReindex:
-      break;
     default:
-      txn_->MarkAborted();
-      Fail(ErrorKind::kNotImplemented, "this statement cannot run inside a transaction yet: {}",
-           statement.text.substr(0, 60));
+      break;
   }
   return InTransaction([&] {
     // Whether the object exists (IF NOT EXISTS may leave an older one alone).
@@ -885,9 +873,20 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
       return false;
     };
     const bool existed = created && exists(*created);
-    StatementResult r = RunStatement(statement, *db_);
-    if (created && !existed && exists(*created)) txn_->Created(created->first, created->second);
-    return r;
+    // The new object joins the transaction's undo log also when the
+    // statement fails after creating it (a key's index after the table):
+    // then the rollback removes it.
+    auto note = [&] {
+      if (created && !existed && exists(*created)) g_txn->Created(created->first, created->second);
+    };
+    try {
+      StatementResult r = RunStatement(statement, *db_);
+      note();
+      return r;
+    } catch (...) {
+      note();
+      throw;
+    }
   });
 }
 
