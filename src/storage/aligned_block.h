@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "common/bit_util.h"
 #include "llkv/common/error.h"
@@ -30,6 +31,15 @@ struct AlignedBlock {
 
   static EntryHandle Handle(const std::shared_ptr<const AlignedBlock>& b) {
     return EntryHandle(b->data, b->size, b);
+  }
+  // Copies of a batch's put values, in order (made before taking a lock:
+  // if memory runs out, nothing has changed).
+  static std::vector<std::shared_ptr<const AlignedBlock>> CopyPuts(const WriteBatch& batch) {
+    std::vector<std::shared_ptr<const AlignedBlock>> blocks;
+    blocks.reserve(batch.puts.size());
+    for (const auto& p : batch.puts)
+      blocks.push_back(std::make_shared<const AlignedBlock>(p.bytes));
+    return blocks;
   }
 };
 

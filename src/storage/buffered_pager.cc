@@ -42,11 +42,7 @@ std::vector<std::optional<EntryHandle>> BufferedPager::batch_get(
 
 void BufferedPager::commit(const WriteBatch& batch) {
   CheckWriteBatch(batch, name());
-  // Copy first, outside the lock: if memory runs out, nothing has changed.
-  std::vector<std::shared_ptr<const AlignedBlock>> blocks;
-  blocks.reserve(batch.puts.size());
-  for (const auto& p : batch.puts)
-    blocks.push_back(std::make_shared<const AlignedBlock>(p.bytes));
+  std::vector<std::shared_ptr<const AlignedBlock>> blocks = AlignedBlock::CopyPuts(batch);
   std::lock_guard lock(mu_);
   auto set = [&](PhysicalKey key, std::shared_ptr<const AlignedBlock> block) {
     auto& slot = buffer_[key];

@@ -30,11 +30,7 @@ std::vector<std::optional<EntryHandle>> MemPager::batch_get(std::span<const Phys
 
 void MemPager::commit(const WriteBatch& batch) {
   CheckWriteBatch(batch, name());
-  // Copy first, outside the lock: if memory runs out, nothing has changed.
-  std::vector<std::shared_ptr<const AlignedBlock>> blocks;
-  blocks.reserve(batch.puts.size());
-  for (const auto& p : batch.puts)
-    blocks.push_back(std::make_shared<const AlignedBlock>(p.bytes));
+  std::vector<std::shared_ptr<const AlignedBlock>> blocks = AlignedBlock::CopyPuts(batch);
   std::lock_guard lock(mu_);
   for (size_t i = 0; i < batch.puts.size(); ++i) {
     auto& slot = values_[batch.puts[i].key];
