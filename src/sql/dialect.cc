@@ -245,6 +245,25 @@ class Rewriter {
       }
     }
     if (at_start && EqualsIgnoreCase(w, "create")) {
+      // CREATE OR REPLACE [TEMP|TEMPORARY] TABLE: "OR REPLACE" is blanked in
+      // place and the flag kept for the parser.
+      {
+        const size_t o = SkipTrivia(end);
+        const size_t r = SkipTrivia(o + WordAt(o).size());
+        size_t t = SkipTrivia(r + WordAt(r).size());
+        if (EqualsIgnoreCase(WordAt(t), "temp") || EqualsIgnoreCase(WordAt(t), "temporary")) {
+          t = SkipTrivia(t + WordAt(t).size());
+        }
+        if (EqualsIgnoreCase(WordAt(o), "or") && EqualsIgnoreCase(WordAt(r), "replace") &&
+            EqualsIgnoreCase(WordAt(t), "table")) {
+          out_.table_or_replace.insert(out_.text.size());
+          Copy(o);
+          const size_t stop = r + WordAt(r).size();
+          out_.text.append(stop - o, ' ');
+          i_ = stop;
+          return;
+        }
+      }
       // CREATE [TEMP|TEMPORARY] VIEW IF NOT EXISTS: the words are blanked
       // in place (offsets stay) and the flag kept for the parser.
       size_t j = SkipTrivia(end);

@@ -30,6 +30,9 @@ struct RewrittenSql {
   // Offsets of CREATE [TEMP] VIEW statements written with IF NOT EXISTS
   // (SQLite's and DuckDB's), which PostgreSQL's grammar lacks.
   std::set<size_t> view_if_not_exists;
+  // Offsets of CREATE OR REPLACE [TEMP] TABLE statements (DuckDB's), whose
+  // "OR REPLACE" PostgreSQL's grammar lacks for tables.
+  std::set<size_t> table_or_replace;
   // Number of '?' placeholders numbered.
   int question_marks = 0;
 

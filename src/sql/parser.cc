@@ -679,6 +679,12 @@ class Transformer {
     return out;
   }
 
+  // Whether the statement being transformed was CREATE OR REPLACE TABLE.
+  bool TableOrReplace() const {
+    auto flag = rewritten_.table_or_replace.lower_bound(statement_start_);
+    return flag != rewritten_.table_or_replace.end() && *flag < statement_end_;
+  }
+
   std::unique_ptr<ForeignKeyRef> ForeignKey(const pg::Constraint& c) {
     auto fk = std::make_unique<ForeignKeyRef>();
     fk->table = RangeName(c.pktable());
@@ -817,12 +823,16 @@ class Transformer {
         out->returning = Returning(s.returning_list());
         return out;
       }
-      case pg::Node::kCreateStmt:
-        return CreateTable(n.create_stmt());
+      case pg::Node::kCreateStmt: {
+        auto out = CreateTable(n.create_stmt());
+        static_cast<CreateTableStatement&>(*out).or_replace = TableOrReplace();
+        return out;
+      }
       case pg::Node::kCreateTableAsStmt: {
         const auto& s = n.create_table_as_stmt();
         if (s.objtype() != pg::OBJECT_TABLE) Unsupported("CREATE MATERIALIZED VIEW");
         auto out = std::make_unique<CreateTableStatement>();
+        out->or_replace = TableOrReplace();
         out->table = RangeName(s.into().rel());
         out->if_not_exists = s.if_not_exists();
         out->as_select = Select(s.query().select_stmt());

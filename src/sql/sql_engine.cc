@@ -78,14 +78,52 @@ RowWriter Writer(runtime::Database& db) {
 }
 
 StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db) {
-  if (s.as_select)
-    Fail(ErrorKind::kNotImplemented, "CREATE TABLE ... AS SELECT is not supported yet");
-  if (s.or_replace)
-    Fail(ErrorKind::kNotImplemented, "CREATE OR REPLACE TABLE is not supported yet");
   const std::string& name = s.table.back();
-  if (db.FindTable(name)) {
+  if (auto existing = db.FindTable(name)) {
     if (s.if_not_exists) return {};
-    Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", name);
+    if (!s.or_replace) Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", name);
+    // OR REPLACE: dropped and created in the statement's transaction, so
+    // others see the old table or the new one, never neither.
+    CheckNotReferenced(db, *existing);
+    db.DropTable(name);
+  }
+  if (s.as_select) {
+    // CREATE TABLE ... AS SELECT: the query's columns (or the names given)
+    // with its types, then its rows.
+    execution::OperatorPtr plan = PlanQuery(*s.as_select, db);
+    const auto& fields = plan->schema()->fields();
+    if (s.columns.size() > fields.size()) {
+      Fail(ErrorKind::kBinder, "table {} names {} columns but the query has {}", name,
+           s.columns.size(), fields.size());
+    }
+    table::TableDef def;
+    def.name = name;
+    def.create_sql = s.text;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const std::string column = i < s.columns.size() ? s.columns[i].name : fields[i]->name();
+      for (const auto& c : def.columns) {
+        if (EqualsIgnoreCase(c.name, column)) {
+          Fail(ErrorKind::kCatalog, "Column with name {} already exists!", column);
+        }
+      }
+      arrow::TypePtr type = fields[i]->type();
+      if (type->id() == arrow::TypeId::kNull) type = arrow::int64();  // SELECT NULL
+      def.columns.push_back({column, type, true, def.next_field_id++});
+    }
+    auto t = db.CreateTable(std::move(def));
+    const auto schema = t->def().Schema();
+    int64_t rows = 0;
+    while (auto batch = plan->Next()) {
+      std::vector<arrow::ArrayDataPtr> columns;
+      for (size_t i = 0; i < fields.size(); ++i) {
+        columns.push_back(execution::Cast(*batch->column(static_cast<int>(i)),
+                                          schema->field(static_cast<int>(i))->type()));
+      }
+      Insert(db, t, *arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)),
+             WriteId(db));
+      rows += batch->num_rows();
+    }
+    return StatementResult{nullptr, {}, rows};
   }
   table::TableDef def;
   def.name = name;
@@ -858,26 +896,37 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
       break;
   }
   return InTransaction([&] {
-    // Whether the object exists (IF NOT EXISTS may leave an older one alone).
-    const auto exists = [&](const std::pair<Object, std::string>& o) {
+    // The id of the object the name stands for (0: none). IF NOT EXISTS may
+    // leave an older object alone; OR REPLACE puts a new one in its place.
+    const auto object_id = [&](const std::pair<Object, std::string>& o) -> uint64_t {
       switch (o.first) {
-        case Object::kTable:
-          return db_->FindTable(o.second) != nullptr;
-        case Object::kView:
-          return db_->FindView(o.second) != nullptr;
-        case Object::kIndex:
-          return db_->FindIndex(o.second) != nullptr;
-        case Object::kTrigger:
-          return db_->FindTrigger(o.second) != nullptr;
+        case Object::kTable: {
+          auto t = db_->FindTable(o.second);
+          return t ? t->id() : 0;
+        }
+        case Object::kView: {
+          auto v = db_->FindView(o.second);
+          return v ? v->id : 0;
+        }
+        case Object::kIndex: {
+          auto i = db_->FindIndex(o.second);
+          return i ? i->id : 0;
+        }
+        case Object::kTrigger: {
+          auto t = db_->FindTrigger(o.second);
+          return t ? t->id : 0;
+        }
       }
-      return false;
+      return 0;
     };
-    const bool existed = created && exists(*created);
+    const uint64_t before = created ? object_id(*created) : 0;
     // The new object joins the transaction's undo log also when the
     // statement fails after creating it (a key's index after the table):
     // then the rollback removes it.
     auto note = [&] {
-      if (created && !existed && exists(*created)) g_txn->Created(created->first, created->second);
+      if (!created) return;
+      const uint64_t after = object_id(*created);
+      if (after != 0 && after != before) g_txn->Created(created->first, created->second);
     };
     try {
       StatementResult r = RunStatement(statement, *db_);

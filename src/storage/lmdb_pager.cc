@@ -2,6 +2,7 @@
 
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -218,7 +219,12 @@ std::shared_ptr<LmdbPager> LmdbPager::Open(const std::filesystem::path& path,
   mdb_reader_check(env, &dead);  // clear reader slots of killed processes
 
   // A file cut short would make LMDB touch pages past its end (SIGBUS), so
-  // refuse it up front.
+  // refuse it up front. LMDB itself may leave the last few pages unwritten:
+  // pages a transaction allocated and freed again before its commit ("loose"
+  // pages) count in the last page number but are never written, so a process
+  // killed right after such a commit leaves a file that ends early. Such a
+  // short tail (at most kLooseTailPages) is extended with zeros, which no
+  // page references; a larger shortfall is a truncated file.
   MDB_envinfo info;
   MDB_stat st;
   impl->Check(mdb_env_info(env, &info), "read environment info");
@@ -228,10 +234,18 @@ std::shared_ptr<LmdbPager> LmdbPager::Open(const std::filesystem::path& path,
     Fail(ErrorKind::kIO, "cannot stat database '{}': {}", p, std::strerror(errno));
   }
   const uint64_t needed = (static_cast<uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
-  if (static_cast<uint64_t>(file_stat.st_size) < needed) {
-    Fail(ErrorKind::kCorruption,
-         "database '{}' is truncated: the file holds {} bytes but its pages need {}", p,
-         file_stat.st_size, needed);
+  const auto size = static_cast<uint64_t>(file_stat.st_size);
+  constexpr uint64_t kLooseTailPages = 64;
+  bool extended = false;  // if opening fails after all, the file gets its size back
+  if (size < needed) {
+    const bool loose_tail = needed - size <= kLooseTailPages * st.ms_psize;
+    if (!loose_tail || options.read_only ||
+        ::truncate(p.c_str(), static_cast<off_t>(needed)) != 0) {
+      Fail(ErrorKind::kCorruption,
+           "database '{}' is truncated: the file holds {} bytes but its pages need {}", p, size,
+           needed);
+    }
+    extended = true;
   }
 
   // Identify (or initialise) the LLKV layout inside the LMDB file.
@@ -301,6 +315,18 @@ std::shared_ptr<LmdbPager> LmdbPager::Open(const std::filesystem::path& path,
     } else {
       impl->Check(mdb_txn_commit(txn), "initialise");
     }
+  } catch (const Error& e) {
+    mdb_txn_abort(txn);
+    if (extended) {  // the missing pages were not a loose tail
+      if (::truncate(p.c_str(), static_cast<off_t>(size)) != 0) {
+        Fail(ErrorKind::kIO, "database '{}': restoring its size after a failed open: {}", p,
+             std::strerror(errno));
+      }
+      Fail(ErrorKind::kCorruption,
+           "database '{}' is truncated: the file holds {} bytes but its pages need {} ({})", p,
+           size, needed, e.message());
+    }
+    throw;
   } catch (...) {
     mdb_txn_abort(txn);
     throw;

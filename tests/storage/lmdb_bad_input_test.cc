@@ -63,6 +63,35 @@ TEST_F(LmdbBadInput, TruncatedFileIsRefusedByName) {
   ExpectError([&] { LmdbPager::Open(path); }, ErrorKind::kCorruption, {path.string(), "truncated"});
 }
 
+// LMDB may count pages it never wrote (allocated and freed in one commit)
+// at the end of the file, so a process killed after such a commit leaves a
+// file a few pages short that is sound. A file one page short therefore
+// opens when that page is such an unwritten one, and otherwise is refused as
+// truncated with its size left as it was; never a crash.
+TEST_F(LmdbBadInput, FileAPageShortOpensOrIsRefusedUnchanged) {
+  const auto path = dir_.file("s.llkv");
+  auto keys = MakeDatabase(path);
+  const auto short_size = fs::file_size(path) - 4096;
+  fs::resize_file(path, short_size);
+  try {
+    auto pager = LmdbPager::Open(path);
+    for (PhysicalKey k : keys) {
+      try {
+        auto v = pager->get(k);
+        if (v) {
+          EXPECT_EQ(v->size(), 50000u);
+        }
+      } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::kCorruption) << e.what();
+      }
+    }
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kCorruption) << e.what();
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+    EXPECT_EQ(fs::file_size(path), short_size);
+  }
+}
+
 TEST_F(LmdbBadInput, CorruptedValueFailsItsChecksum) {
   const auto path = dir_.file("c.llkv");
   auto keys = MakeDatabase(path);
