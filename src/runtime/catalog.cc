@@ -67,8 +67,7 @@ uint64_t IdOf(const std::shared_ptr<const T>& o) {
 
 // Throws unless `name` is free in `map` for the scoped transaction.
 template <typename Map>
-static void CheckFree(const Map& map, const std::string& name, const char* what,
-                      TxnIdManager& txns) {
+static void CheckFree(const Map& map, const std::string& name, const char* what) {
   auto it = map.find(AsciiLower(name));
   if (it == map.end()) return;
   const table::Snapshot* s = Scoped();
@@ -82,7 +81,6 @@ static void CheckFree(const Map& map, const std::string& name, const char* what,
     // snapshot), or dropped by another one that this snapshot still sees.
     if (!seen && v.dropped_by == 0 && s) Conflict("create", name);
     if (seen && v.dropped_by != 0 && v.dropped_by != own) Conflict("create", name);
-    if (!s && v.created_by != 0 && txns.IsActive(v.created_by)) Conflict("create", name);
   }
 }
 
@@ -111,8 +109,8 @@ std::shared_ptr<table::Table> Database::TableById(uint32_t id) const {
 
 std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
   std::lock_guard lock(mu_);
-  CheckFree(views_, def.name, "View", *txn_ids_);
-  CheckFree(tables_, def.name, "Table", *txn_ids_);
+  CheckFree(views_, def.name, "View");
+  CheckFree(tables_, def.name, "Table");
   def.id = static_cast<uint32_t>(catalog_->AllocateId());
   table::CatalogEntry entry{def.id, table::CatalogKind::kTable, def.name,
                             table::EncodeTableDef(def)};
@@ -143,8 +141,8 @@ std::vector<std::shared_ptr<const Database::View>> Database::Views() const {
 
 void Database::CreateView(const std::string& name, const std::string& sql) {
   std::lock_guard lock(mu_);
-  CheckFree(tables_, name, "View", *txn_ids_);
-  CheckFree(views_, name, "View", *txn_ids_);
+  CheckFree(tables_, name, "View");
+  CheckFree(views_, name, "View");
   auto v = std::make_shared<View>();
   v->id = catalog_->AllocateId();
   v->name = name;
@@ -177,7 +175,7 @@ std::vector<std::shared_ptr<const Database::Index>> Database::IndexesOf(uint32_t
 
 void Database::CreateIndex(Index index) {
   std::lock_guard lock(mu_);
-  CheckFree(indexes_, index.name, "Index", *txn_ids_);
+  CheckFree(indexes_, index.name, "Index");
   index.id = catalog_->AllocateId();
   table::CatalogEntry entry{index.id, table::CatalogKind::kIndex, index.name, EncodeIndex(index)};
   catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
@@ -210,7 +208,7 @@ std::vector<std::shared_ptr<const Database::Trigger>> Database::TriggersOf(
 void Database::CreateTrigger(const std::string& name, const std::string& table,
                              const std::string& sql) {
   std::lock_guard lock(mu_);
-  CheckFree(triggers_, name, "Trigger", *txn_ids_);
+  CheckFree(triggers_, name, "Trigger");
   if (!FindVisible(tables_, table)) {
     Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", table);
   }
@@ -362,6 +360,10 @@ void Database::RevertDrops(table::TxnId id) {
 }
 
 void Database::ReclaimDropped() {
+  {
+    std::lock_guard lock(mu_);
+    if (dropped_.empty()) return;  // the usual case, after every statement
+  }
   const table::TxnId horizon = txn_ids_->VacuumHorizon();
   std::lock_guard lock(mu_);
   std::vector<uint64_t> due;

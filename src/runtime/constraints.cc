@@ -87,6 +87,18 @@ std::vector<RowState> RowStates(Database& db, const table::Table& table, TxnId w
   return out;
 }
 
+std::vector<uint64_t> LiveRows(Database& db, const table::Table& table, TxnId writer,
+                               std::span<const uint64_t> row_ids, const char* what) {
+  std::vector<uint64_t> out;
+  if (row_ids.empty()) return out;
+  const std::vector<RowState> states = RowStates(db, table, writer, row_ids);
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    if (states[i] == RowState::kPending) Pending(table, what);
+    if (states[i] == RowState::kLive) out.push_back(row_ids[i]);
+  }
+  return out;
+}
+
 void CheckWriteConflicts(const table::Table& table, TxnId writer, std::span<const uint64_t> row_ids,
                          const char* what) {
   if (row_ids.empty()) return;
@@ -259,14 +271,7 @@ void CheckDeferredUnique(Database& db, TxnId writer,
       if (i->id == k.index_id) index = i;
     }
     if (!index) continue;
-    const std::vector<uint64_t> candidates = db.IndexData(*index)->Equal(k.key);
-    const std::vector<RowState> states = RowStates(db, *table, writer, candidates);
-    size_t live = 0;
-    for (RowState s : states) {
-      if (s == RowState::kPending) Pending(*table, "commit");
-      if (s == RowState::kLive) ++live;
-    }
-    if (live > 1) {
+    if (LiveRows(db, *table, writer, db.IndexData(*index)->Equal(k.key), "commit").size() > 1) {
       Fail(ErrorKind::kTransaction,
            "Failed to commit: another transaction committed the same key of {} \"{}\" on table "
            "\"{}\" first",

@@ -45,6 +45,11 @@ enum class RowState {
 };
 std::vector<RowState> RowStates(Database& db, const table::Table& table, TxnId writer,
                                 std::span<const uint64_t> row_ids);
+// Of `row_ids` (ascending: index lookup candidates), those live for
+// `writer`. Throws TransactionContext Error ("Conflict on <what> in table
+// ...") if one is pending.
+std::vector<uint64_t> LiveRows(Database& db, const table::Table& table, TxnId writer,
+                               std::span<const uint64_t> row_ids, const char* what);
 
 // INSERT OR IGNORE / ON CONFLICT DO NOTHING (replace = false) and INSERT
 // OR REPLACE / REPLACE INTO (replace = true): which rows of `rows` to insert

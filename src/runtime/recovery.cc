@@ -54,11 +54,11 @@ std::vector<PendingTxn> DecodeState(std::span<const uint8_t> bytes, const std::s
 }  // namespace
 
 void Database::FlushLocked(table::TxnId committing) {
+  std::set<table::TxnId> ids;
   buffered_->Flush([&] {
     // Under the buffer's lock: every buffered write belongs to a
     // transaction that began before now, so the record covers them all.
     std::vector<PendingTxn> pending;
-    std::set<table::TxnId> ids;
     for (table::TxnId id : txn_ids_->Active()) {
       if (id == committing) continue;
       PendingTxn t{id, {}};
@@ -68,9 +68,9 @@ void Database::FlushLocked(table::TxnId committing) {
     }
     std::vector<storage::BufferedPager::OwnedPut> puts;
     puts.push_back({storage::kTransactionStateKey, EncodeState(pending)});
-    recorded_ = std::move(ids);  // takes effect only if the flush succeeds: see below
     return puts;
   });
+  recorded_ = std::move(ids);  // only once the record is on disk
 }
 
 void Database::DeferUniqueCheck(table::TxnId id, uint32_t table_id, uint64_t index_id,
@@ -98,11 +98,9 @@ void Database::CommitTransaction(table::TxnId id) {
     // flush recorded it as in progress.
     if (buffered_ &&
         (buffered_->buffered_bytes() > 0 || recorded_.contains(id) || !removed.empty())) {
-      const std::set<table::TxnId> before = recorded_;
       try {
         FlushLocked(id);
       } catch (...) {
-        recorded_ = before;
         if (!removed.empty()) catalog_->Put(removed);  // the rollback keeps them
         throw;
       }
@@ -144,13 +142,7 @@ void Database::MaybeCheckpoint() {
 void Database::Checkpoint() {
   if (!buffered_) return;
   std::lock_guard lock(commit_mu_);
-  const std::set<table::TxnId> before = recorded_;
-  try {
-    FlushLocked(0);
-  } catch (...) {
-    recorded_ = before;
-    throw;
-  }
+  FlushLocked(0);
 }
 
 Database::~Database() {
@@ -182,22 +174,13 @@ void Database::Recover() {
   // Their row versions: created ones removed, delete marks cleared.
   for (const auto& t : Tables()) {
     std::vector<uint64_t> remove, unmark;
-    {
-      auto scan = t->Scan({}, /*with_versions=*/true);
-      arrow::RecordBatchPtr batch;
-      while (scan->Next(&batch)) {
-        const auto* row_ids = batch->column(0)->values<uint64_t>();
-        const auto* created = batch->column(1)->values<uint64_t>();
-        const auto& deleted = *batch->column(2);
-        for (int64_t i = 0; i < batch->num_rows(); ++i) {
-          if (ids.contains(created[i])) {
-            remove.push_back(row_ids[i]);
-          } else if (deleted.IsValid(i) && ids.contains(deleted.values<uint64_t>()[i])) {
-            unmark.push_back(row_ids[i]);
-          }
-        }
+    t->ForEachVersion([&](uint64_t row_id, table::TxnId created, table::TxnId deleted) {
+      if (ids.contains(created)) {
+        remove.push_back(row_id);
+      } else if (ids.contains(deleted)) {
+        unmark.push_back(row_id);
       }
-    }
+    });
     t->RemoveRows(remove);
     t->ClearDeleted(unmark);
   }

@@ -12,20 +12,9 @@ namespace llkv::runtime {
 size_t Database::Vacuum(table::Table& t) {
   const table::TxnId horizon = txn_ids_->VacuumHorizon();
   std::vector<uint64_t> dead;
-  {
-    // Scoped: storage replaced while a scan is open is freed only later.
-    auto scan = t.Scan({}, /*with_versions=*/true);
-    arrow::RecordBatchPtr batch;
-    while (scan->Next(&batch)) {
-      const auto* row_ids = batch->column(0)->values<uint64_t>();
-      const auto& deleted = *batch->column(2);
-      if (deleted.null_count == deleted.length) continue;
-      const auto* deleted_by = deleted.values<uint64_t>();
-      for (int64_t i = 0; i < batch->num_rows(); ++i) {
-        if (deleted.IsValid(i) && deleted_by[i] < horizon) dead.push_back(row_ids[i]);
-      }
-    }
-  }
+  t.ForEachVersion([&](uint64_t row_id, table::TxnId, table::TxnId deleted) {
+    if (deleted != 0 && deleted < horizon) dead.push_back(row_id);
+  });
   t.RemoveRows(dead);
   store_->ReclaimSpace();
   return dead.size();

@@ -332,19 +332,7 @@ void CheckNewRows(runtime::Database& db, const std::shared_ptr<table::Table>& t,
       key.clear();
       if (!runtime::OrderedIndex::EncodeKey(ordered, i, &key)) continue;  // MATCH SIMPLE
       if (own_keys.contains(key) || present.contains(key)) continue;
-      bool found = false;
-      const std::vector<uint64_t> candidates = data->Equal(key);
-      const auto states = runtime::RowStates(db, *p.table, writer, candidates);
-      for (auto s : states) {
-        if (s == runtime::RowState::kPending) {
-          Fail(ErrorKind::kTransaction,
-               "Conflict on foreign key: the referenced row in table \"{}\" is being changed by "
-               "another transaction in progress",
-               p.table->def().name);
-        }
-        found = found || s == runtime::RowState::kLive;
-      }
-      if (!found) {
+      if (runtime::LiveRows(db, *p.table, writer, data->Equal(key), "foreign key").empty()) {
         Fail(ErrorKind::kConstraint,
              "Violates foreign key constraint because key \"{}\" does not exist in the "
              "referenced table \"{}\"",
@@ -410,16 +398,8 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
             return std::binary_search(ids.begin(), ids.end(), id);
           });
         }
-        const auto states = runtime::RowStates(db, *child, writer.txn, candidates);
-        for (size_t k = 0; k < candidates.size(); ++k) {
-          if (states[k] == runtime::RowState::kPending) {
-            Fail(ErrorKind::kTransaction,
-                 "Conflict on foreign key: a row of table \"{}\" referencing \"{}\" is being "
-                 "changed by another transaction in progress",
-                 child->def().name, t->def().name);
-          }
-          if (states[k] == runtime::RowState::kLive) affected.emplace(candidates[k], i);
-        }
+        for (uint64_t id : runtime::LiveRows(db, *child, writer.txn, candidates, "foreign key"))
+          affected.emplace(id, i);
         if (!affected.empty() && (action == "no action" || action == "restrict")) {
           Fail(ErrorKind::kConstraint,
                "Violates foreign key constraint because key \"{}\" is still referenced by a "

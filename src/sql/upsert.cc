@@ -70,17 +70,8 @@ int64_t Upsert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
     key.clear();
     std::optional<uint64_t> existing;
     if (runtime::OrderedIndex::EncodeKey(key_values, 0, &key)) {
-      const std::vector<uint64_t> candidates = data->Equal(key);
-      const auto states = runtime::RowStates(db, *t, writer.txn, candidates);
-      for (size_t k = 0; k < candidates.size(); ++k) {
-        if (states[k] == runtime::RowState::kPending) {
-          Fail(ErrorKind::kTransaction,
-               "Conflict on insert in table \"{}\": the row is being changed by another "
-               "transaction in progress",
-               def.name);
-        }
-        if (states[k] == runtime::RowState::kLive) existing = candidates[k];
-      }
+      const auto live = runtime::LiveRows(db, *t, writer.txn, data->Equal(key), "insert");
+      if (!live.empty()) existing = live.back();
     }
     if (!existing) {
       runtime::CheckUnique(db, t, writer.txn, {row}, {});

@@ -119,6 +119,21 @@ class Table {
     std::vector<TxnId> created_by, deleted_by;
   };
   Versions FetchVersions(std::span<const uint64_t> row_ids) const;
+  // Calls visit(row_id, created_by, deleted_by) (deleted_by 0: not deleted)
+  // for every stored version, in row id order. The scan is closed when it
+  // returns, so storage the caller then replaces is freed at once.
+  template <typename Visit>
+  void ForEachVersion(Visit visit) const {
+    auto scan = Scan({}, /*with_versions=*/true);
+    arrow::RecordBatchPtr batch;
+    while (scan->Next(&batch)) {
+      const auto* row_ids = batch->column(0)->values<uint64_t>();
+      const auto* created = batch->column(1)->values<uint64_t>();
+      const auto& deleted = *batch->column(2);
+      for (int64_t i = 0; i < batch->num_rows(); ++i)
+        visit(row_ids[i], created[i], deleted.IsValid(i) ? deleted.values<uint64_t>()[i] : 0);
+    }
+  }
   // The positions i of `row_ids` (ascending) whose versions `snapshot` sees.
   std::vector<int64_t> VisibleRows(std::span<const uint64_t> row_ids,
                                    const Snapshot& snapshot) const;
