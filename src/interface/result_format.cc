@@ -80,8 +80,17 @@ bool ParseOutputMode(const std::string& name, OutputMode* mode) {
 std::string FormatResult(OutputMode mode, const arrow::Schema& schema,
                          const std::vector<arrow::RecordBatchPtr>& batches) {
   switch (mode) {
-    case OutputMode::kBox:
-      return arrow::FormatTable(batches, 40);
+    case OutputMode::kBox: {
+      if (!batches.empty()) return arrow::FormatTable(batches, 40);
+      // No rows: still show the columns, as sqlite3 and duckdb do.
+      std::vector<arrow::ArrayDataPtr> columns;
+      for (const auto& f : schema.fields())
+        columns.push_back(arrow::MakeNullArray(f->type(), 0));
+      return arrow::FormatTable(
+          {arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(schema.fields()), 0,
+                                    std::move(columns))},
+          40);
+    }
     case OutputMode::kCsv: {
       std::string out;
       for (int c = 0; c < schema.num_fields(); ++c) {

@@ -168,6 +168,13 @@ std::string TableRef::ToString() const {
     case TableRefKind::kSubquery:
       out = (lateral ? "LATERAL (" : "(") + subquery->ToString() + ")";
       break;
+    case TableRefKind::kFunction: {
+      std::vector<std::string> args;
+      for (const auto& a : function_args)
+        args.push_back(a->ToString());
+      out = Join(name, ".") + "(" + Join(args, ", ") + ")";
+      break;
+    }
     case TableRefKind::kJoin: {
       static const char* kNames[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"};
       out = "(" + left->ToString() + (natural ? " NATURAL " : " ") +

@@ -113,18 +113,20 @@ enum class NullOrder { kDefault, kFirst, kLast };
 
 struct OrderItem {
   ExprPtr expr;
+  bool all = false;  // DuckDB's ORDER BY ALL: every output column, left to right
   bool descending = false;
   NullOrder nulls = NullOrder::kDefault;
 };
 
 enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
 
-enum class TableRefKind { kBaseTable, kSubquery, kJoin };
+enum class TableRefKind { kBaseTable, kSubquery, kJoin, kFunction };
 
 struct TableRef {
   TableRefKind kind = TableRefKind::kBaseTable;
   int location = -1;
-  std::vector<std::string> name;  // kBaseTable: [schema.]table
+  std::vector<std::string> name;  // kBaseTable: [schema.]table; kFunction: the function
+  ExprList function_args;         // kFunction
   std::string alias;
   std::vector<std::string> column_aliases;
   std::unique_ptr<SelectStmt> subquery;  // kSubquery

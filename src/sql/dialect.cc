@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "common/ascii.h"
 
@@ -105,6 +106,7 @@ class Rewriter {
   void Significant(char c) {
     prev_ = c;
     prev_word_.clear();
+    prev_prev_word_.clear();
     if (c == ';') statement_start_ = true;
   }
 
@@ -184,6 +186,7 @@ class Rewriter {
     statement_start_ = false;
     const char before = prev_;
     const std::string before_word = std::move(prev_word_);
+    const std::string two_words_back = std::exchange(prev_prev_word_, before_word);
     prev_ = w.back();
     prev_word_.clear();
     for (char ch : w)
@@ -192,6 +195,27 @@ class Rewriter {
       statement_verb_.clear();
       for (char ch : w)
         statement_verb_ += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      insert_source_seen_ = false;
+    }
+    if (prev_word_ == "select" || prev_word_ == "values" || prev_word_ == "default" ||
+        prev_word_ == "with") {
+      insert_source_seen_ = true;
+    }
+    // DuckDB's FROM-first query: "FROM t ..." is "SELECT * FROM t ...", and
+    // "INSERT INTO t FROM s" inserts "SELECT * FROM s".
+    if (EqualsIgnoreCase(w, "from") &&
+        (at_start || (statement_verb_ == "insert" && !insert_source_seen_))) {
+      insert_source_seen_ = true;
+      Replace(end, "SELECT * FROM");
+      return;
+    }
+    // DuckDB's ORDER BY ALL: the rewriter leaves a 0 in its place, and its
+    // offset, for the parser to expand into every output column.
+    if (EqualsIgnoreCase(w, "all") && before_word == "by" && two_words_back == "order") {
+      out_.order_by_all.insert(out_.text.size());
+      out_.text.append("0  ");  // as long as "ALL": offsets stay
+      i_ = end;
+      return;
     }
     if (EqualsIgnoreCase(w, "not")) {
       const size_t j = SkipTrivia(end);
@@ -338,8 +362,10 @@ class Rewriter {
   RewrittenSql out_;
   char prev_ = 0;  // last significant character
   bool statement_start_ = true;
-  std::string statement_verb_;  // first word of the current statement, lower-case
-  std::string prev_word_;       // the previous token, lower-case, when it was a word
+  std::string statement_verb_;       // first word of the current statement, lower-case
+  std::string prev_word_;            // the previous token, lower-case, when it was a word
+  std::string prev_prev_word_;       // the token before it, likewise
+  bool insert_source_seen_ = false;  // an INSERT's SELECT/VALUES has begun
 };
 
 }  // namespace

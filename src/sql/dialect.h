@@ -6,6 +6,9 @@
 //   REPLACE INTO                -> INSERT INTO, action "replace"
 //   x [NOT] IN ()               -> x [NOT] IN (SELECT NULL WHERE FALSE)
 //   ?                           -> $1, $2, ... (numbered left to right)
+//   FROM t ... (statement start)-> SELECT * FROM t ...   (DuckDB)
+//   INSERT INTO t FROM s        -> INSERT INTO t SELECT * FROM s   (DuckDB)
+//   ORDER BY ALL                -> ORDER BY 0, its offset recorded   (DuckDB)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors
@@ -33,6 +36,8 @@ struct RewrittenSql {
   // Offsets of CREATE OR REPLACE [TEMP] TABLE statements (DuckDB's), whose
   // "OR REPLACE" PostgreSQL's grammar lacks for tables.
   std::set<size_t> table_or_replace;
+  // Offsets of the 0 that stands for ALL in ORDER BY ALL.
+  std::set<size_t> order_by_all;
   // Number of '?' placeholders numbered.
   int question_marks = 0;
 

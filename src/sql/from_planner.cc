@@ -11,6 +11,7 @@
 #include "execution/aggregate.h"
 #include "execution/join.h"
 #include "execution/set_operation.h"
+#include "execution/table_function.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
@@ -104,6 +105,37 @@ OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
                               std::move(source));
 }
 
+// A table function in FROM: range(stop | start, stop [, step]) and
+// generate_series(...), which includes `stop`. Arguments are constants;
+// a NULL one gives no rows.
+OperatorPtr PlanTableFunction(const TableRef& ref) {
+  const std::string name = Lower(ref.name.back());
+  const bool inclusive = name == "generate_series";
+  if (name != "range" && !inclusive) {
+    Fail(ErrorKind::kCatalog, "Table Function with name {} does not exist!", ref.name.back());
+  }
+  const size_t n = ref.function_args.size();
+  if (n < 1 || n > 3) {
+    Fail(ErrorKind::kBinder, "{}() takes 1 to 3 arguments (start, stop, step), not {}", name, n);
+  }
+  int64_t args[3] = {0, 0, 1};  // start, stop, step
+  bool empty = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Value v = EvaluateConstant(*ref.function_args[i]);
+    if (v.is_null()) {
+      empty = true;
+      continue;
+    }
+    if (!v.type()->is_integer()) {
+      Fail(ErrorKind::kBinder, "{}() takes integer arguments, not {}", name, v.ToString());
+    }
+    args[n == 1 ? 1 : i] = v.int64();
+  }
+  if (empty) return execution::MakeIntegerSeries(name, 0, 0, 1, /*inclusive=*/false);
+  if (args[2] == 0) Fail(ErrorKind::kBinder, "{}() cannot have a step of 0", name);
+  return execution::MakeIntegerSeries(name, args[0], args[1], args[2], inclusive);
+}
+
 FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer,
                       const ReadSet* read) {
   FromPlan out;
@@ -136,6 +168,17 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
         out.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+      }
+      return out;
+    }
+    case TableRefKind::kFunction: {
+      out.plan = PlanTableFunction(ref);
+      const auto& fields = out.plan->schema()->fields();
+      const std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const std::string name =
+            i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
+        out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
       }
       return out;
     }

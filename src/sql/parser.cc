@@ -487,6 +487,8 @@ class Transformer {
   OrderItem Sort(const pg::SortBy& s) {
     OrderItem o;
     o.expr = Expression(s.node());
+    o.all = o.expr->kind == ExprKind::kLiteral && o.expr->location >= 0 &&
+            rewritten_.order_by_all.contains(static_cast<size_t>(o.expr->location));
     if (s.sortby_dir() == pg::SORTBY_USING) Unsupported("ORDER BY ... USING", s.location());
     o.descending = s.sortby_dir() == pg::SORTBY_DESC;
     o.nulls = s.sortby_nulls() == pg::SORTBY_NULLS_FIRST  ? NullOrder::kFirst
@@ -548,8 +550,22 @@ class Transformer {
         if (j.has_alias()) ApplyAlias(*t, j.alias());
         return t;
       }
-      case pg::Node::kRangeFunction:
-        Unsupported("table functions in FROM");
+      case pg::Node::kRangeFunction: {
+        const auto& r = n.range_function();
+        if (r.lateral()) Unsupported("LATERAL table functions");
+        if (r.ordinality()) Unsupported("WITH ORDINALITY");
+        if (r.is_rowsfrom() || r.functions_size() != 1) Unsupported("ROWS FROM");
+        if (r.coldeflist_size() > 0) Unsupported("a column definition list");
+        const auto& items = r.functions(0).list().items();
+        if (items.empty() || !items[0].has_func_call()) Unsupported("this table function");
+        const auto& call = items[0].func_call();
+        t->kind = TableRefKind::kFunction;
+        t->location = call.location();
+        t->name = Names(call.funcname());
+        t->function_args = Exprs(call.args());
+        if (r.has_alias()) ApplyAlias(*t, r.alias());
+        return t;
+      }
       default:
         Unsupported("this FROM item");
     }

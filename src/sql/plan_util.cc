@@ -111,6 +111,24 @@ int64_t TopN(const SelectStmt& q) {
   return __builtin_add_overflow(limit, offset, &n) ? -1 : n;
 }
 
+std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* storage) {
+  std::vector<SortTerm> out;
+  for (const auto& o : q.order_by) {
+    if (!o.all) {
+      out.push_back({o.expr.get(), o.descending, o.nulls});
+      continue;
+    }
+    for (size_t i = 1; i <= columns; ++i) {
+      auto position = std::make_unique<Expr>();
+      position->literal_kind = LiteralKind::kInteger;
+      position->int_value = static_cast<int64_t>(i);
+      out.push_back({position.get(), o.descending, o.nulls});
+      storage->push_back(std::move(position));
+    }
+  }
+  return out;
+}
+
 std::string ColumnName(const SelectItem& item) {
   if (!item.alias.empty()) return item.alias;
   if (item.expr->kind == ExprKind::kColumnRef) return item.expr->names.back();

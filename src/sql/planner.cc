@@ -105,7 +105,8 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
   if (!q.order_by.empty()) {
     Binder binder(scope, nullptr, false, &db, outer);
     std::vector<execution::SortKey> keys;
-    for (const auto& o : q.order_by) {
+    ExprList positions;
+    for (const auto& o : SortTerms(q, scope.size(), &positions)) {
       const Expr& e = *o.expr;
       execution::SortKey key;
       if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {
@@ -437,7 +438,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   }
   const size_t visible = exprs.size();
   std::vector<execution::SortKey> keys;
-  for (const auto& o : q.order_by) {
+  ExprList positions;
+  for (const auto& o : SortTerms(q, visible, &positions)) {
     int column = -1;
     const Expr& e = *o.expr;
     if (e.kind == ExprKind::kLiteral && e.literal_kind == LiteralKind::kInteger) {

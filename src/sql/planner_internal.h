@@ -172,6 +172,16 @@ int64_t CountExpr(const ExprPtr& e, const char* what);
 // offset, or -1 (all) without a LIMIT.
 int64_t TopN(const SelectStmt& q);
 
+// One ORDER BY term.
+struct SortTerm {
+  const Expr* expr;
+  bool descending;
+  NullOrder nulls;
+};
+// q's ORDER BY terms with ORDER BY ALL expanded into the output positions
+// 1..columns, whose literals `storage` keeps.
+std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* storage);
+
 std::string ColumnName(const SelectItem& item);
 
 OperatorPtr PlanValues(const SelectStmt& q);
