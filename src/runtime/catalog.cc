@@ -121,9 +121,19 @@ std::shared_ptr<table::Table> Database::CreateTable(table::TableDef def) {
   return t;
 }
 
-void Database::DropTable(const std::string& name) {
+void Database::DropTable(const std::string& name, bool keep_triggers) {
   std::lock_guard lock(mu_);
-  DropVersionLocked(tables_, name, "Table");
+  DropVersionLocked(tables_, name, "Table", keep_triggers);
+}
+
+table::TxnId Database::DroppedBy(uint32_t table_id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [name, versions] : tables_) {
+    for (const auto& v : versions) {
+      if (v.object->id() == table_id) return v.dropped_by;
+    }
+  }
+  return 0;
 }
 
 std::shared_ptr<const Database::View> Database::FindView(const std::string& name) const {
@@ -232,7 +242,8 @@ void Database::DropTrigger(const std::string& name) {
 }
 
 template <typename T>
-void Database::DropVersionLocked(VersionMap<T>& map, const std::string& name, const char* what) {
+void Database::DropVersionLocked(VersionMap<T>& map, const std::string& name, const char* what,
+                                 bool keep_triggers) {
   auto* v = FindVisible(map, name);
   if (!v) Fail(ErrorKind::kCatalog, "{} with name {} does not exist!", what, name);
   const table::TxnId own = Own();
@@ -244,9 +255,11 @@ void Database::DropVersionLocked(VersionMap<T>& map, const std::string& name, co
     ForEachVisible(indexes_, [&](const auto& i) {
       if (i.object->table_id == id) doomed.push_back(i.object->id);
     });
-    ForEachVisible(triggers_, [&](const auto& t) {
-      if (EqualsIgnoreCase(t.object->table, name)) doomed.push_back(t.object->id);
-    });
+    if (!keep_triggers) {
+      ForEachVisible(triggers_, [&](const auto& t) {
+        if (EqualsIgnoreCase(t.object->table, name)) doomed.push_back(t.object->id);
+      });
+    }
   }
   for (uint64_t d : doomed) {
     // Marked dropped by the transaction, unless nobody else can see the
@@ -300,14 +313,16 @@ void Database::EraseLocked(uint64_t id) {
   if (!found) return;
   dropped_.erase(id);
   std::vector<uint64_t> ids = {id};
-  if (table) {  // its indexes and triggers, every version
+  if (table) {  // its indexes, and its triggers unless a table of its name remains
     std::vector<uint64_t> children;
     for (const auto& [key, versions] : indexes_) {
       for (const auto& v : versions) {
         if (v.object->table_id == id) children.push_back(v.object->id);
       }
     }
+    const bool replaced = tables_.contains(AsciiLower(table->def().name));
     for (const auto& [key, versions] : triggers_) {
+      if (replaced) break;
       for (const auto& v : versions) {
         if (EqualsIgnoreCase(v.object->table, table->def().name)) children.push_back(v.object->id);
       }

@@ -81,8 +81,11 @@ class Database {
   // does not exist and TransactionContext Error on a concurrent drop.
   // Creates a table from `def` (its id is assigned here).
   std::shared_ptr<table::Table> CreateTable(table::TableDef def);
-  // Drops a table with its indexes and triggers.
-  void DropTable(const std::string& name);
+  // Drops a table with its indexes and, unless `keep_triggers` (the table
+  // is being replaced by one of the same name: ALTER TABLE), its triggers.
+  void DropTable(const std::string& name, bool keep_triggers = false);
+  // The transaction that dropped (or replaced) table `table_id`, 0 if none.
+  table::TxnId DroppedBy(uint32_t table_id) const;
   // Removes the object with catalog id `id` (any kind) and its storage at
   // once, whoever sees it: for undoing a creation. No-op if absent.
   void EraseObject(uint64_t id);
@@ -241,7 +244,8 @@ class Database {
 
   // Catalog internals (runtime/catalog.cc), with mu_ held.
   template <typename T>
-  void DropVersionLocked(VersionMap<T>& map, const std::string& name, const char* what);
+  void DropVersionLocked(VersionMap<T>& map, const std::string& name, const char* what,
+                         bool keep_triggers = false);
   void EraseLocked(uint64_t id);
   // Removes the storage of columns no catalog table owns (a crash between a
   // dropped table's commit and the reclaiming of its storage).

@@ -31,13 +31,14 @@ std::string List(const ExprList& list) {
   return Join(parts, ", ");
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
+// `s` in quotes `q`, a quote inside doubled.
+std::string Quote(const std::string& s, char q = '\'') {
+  std::string out(1, q);
   for (char c : s) {
     out += c;
-    if (c == '\'') out += '\'';
+    if (c == q) out += q;
   }
-  return out + "'";
+  return out + q;
 }
 
 std::string OrderList(const std::vector<OrderItem>& items) {
@@ -233,6 +234,60 @@ std::string SelectStmt::ToString() const {
   if (limit) out += " LIMIT " + limit->ToString();
   if (offset) out += " OFFSET " + offset->ToString();
   return out;
+}
+
+namespace {
+
+std::string Ident(const std::string& name) {
+  return Quote(name, '"');
+}
+
+std::string Idents(const std::vector<std::string>& names) {
+  std::vector<std::string> parts;
+  for (const auto& n : names)
+    parts.push_back(Ident(n));
+  return Join(parts, ", ");
+}
+
+std::string References(const ForeignKeyRef& r) {
+  std::string out = " REFERENCES " + Ident(r.table.back());
+  if (!r.columns.empty()) out += "(" + Idents(r.columns) + ")";
+  return out + " ON DELETE " + r.on_delete + " ON UPDATE " + r.on_update;
+}
+
+}  // namespace
+
+std::string CreateTableSql(const CreateTableStatement& s) {
+  std::vector<std::string> parts;
+  for (const auto& c : s.columns) {
+    std::string p = Ident(c.name) + " " + c.type.ToString();
+    if (c.not_null) p += " NOT NULL";
+    if (c.primary_key) p += " PRIMARY KEY";
+    if (c.unique) p += " UNIQUE";
+    if (c.default_value) p += " DEFAULT (" + c.default_value->ToString() + ")";
+    if (c.check) p += " CHECK (" + c.check->ToString() + ")";
+    if (c.references) p += References(*c.references);
+    parts.push_back(std::move(p));
+  }
+  for (const auto& tc : s.constraints) {
+    std::string p = tc.name.empty() ? "" : "CONSTRAINT " + Ident(tc.name) + " ";
+    switch (tc.kind) {
+      case ConstraintKind::kPrimaryKey:
+        p += "PRIMARY KEY (" + Idents(tc.columns) + ")";
+        break;
+      case ConstraintKind::kUnique:
+        p += "UNIQUE (" + Idents(tc.columns) + ")";
+        break;
+      case ConstraintKind::kCheck:
+        p += "CHECK (" + tc.check->ToString() + ")";
+        break;
+      case ConstraintKind::kForeignKey:
+        p += "FOREIGN KEY (" + Idents(tc.columns) + ")" + References(*tc.references);
+        break;
+    }
+    parts.push_back(std::move(p));
+  }
+  return "CREATE TABLE " + Ident(s.table.back()) + "(" + Join(parts, ", ") + ")";
 }
 
 }  // namespace llkv::sql

@@ -203,6 +203,7 @@ enum class StatementKind {
   kReindex,
   kVacuum,
   kCreateTrigger,
+  kAlterTable,
 };
 
 struct Statement {
@@ -342,6 +343,39 @@ struct CreateTriggerStatement : Statement {
   std::string when;               // empty: always
   std::vector<std::string> body;  // one statement's text each
 };
+
+// One action of ALTER TABLE.
+enum class AlterKind {
+  kRenameTable,   // RENAME TO new_name
+  kRenameColumn,  // RENAME [COLUMN] column TO new_name
+  kAddColumn,     // ADD [COLUMN] [IF NOT EXISTS] definition
+  kDropColumn,    // DROP [COLUMN] [IF EXISTS] column
+  kAlterType,     // ALTER [COLUMN] column [SET DATA] TYPE definition.type [USING expr]
+  kSetDefault,    // ALTER [COLUMN] column SET DEFAULT expr
+  kDropDefault,   // ALTER [COLUMN] column DROP DEFAULT
+  kSetNotNull,    // ALTER [COLUMN] column SET NOT NULL
+  kDropNotNull,   // ALTER [COLUMN] column DROP NOT NULL
+};
+
+struct AlterAction {
+  AlterKind kind = AlterKind::kRenameTable;
+  std::string column;       // the column acted on
+  std::string new_name;     // kRenameTable, kRenameColumn
+  ColumnDef definition;     // kAddColumn; kAlterType: its type
+  ExprPtr expr;             // kSetDefault: the default; kAlterType: USING
+  bool missing_ok = false;  // ADD ... IF NOT EXISTS, DROP ... IF EXISTS
+};
+
+struct AlterTableStatement : Statement {
+  AlterTableStatement() : Statement(StatementKind::kAlterTable) {}
+  std::vector<std::string> table;
+  bool if_exists = false;
+  std::vector<AlterAction> actions;
+};
+
+// CREATE TABLE text for `s` (columns and constraints; not AS SELECT) that
+// parses back to the same definition.
+std::string CreateTableSql(const CreateTableStatement& s);
 
 struct DropStatement : Statement {
   DropStatement() : Statement(StatementKind::kDrop) {}

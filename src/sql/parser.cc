@@ -724,6 +724,110 @@ class Transformer {
     return fk;
   }
 
+  ColumnDef ColumnDefinition(const pg::ColumnDef& d) {
+    ColumnDef col;
+    col.name = d.colname();
+    col.type = Type(d.type_name());
+    col.location = d.location();
+    col.not_null = d.is_not_null();
+    if (d.has_raw_default()) col.default_value = Expression(d.raw_default());
+    for (const auto& cn : d.constraints()) {
+      const auto& c = cn.constraint();
+      switch (c.contype()) {
+        case pg::CONSTR_NULL:
+          break;
+        case pg::CONSTR_NOTNULL:
+          col.not_null = true;
+          break;
+        case pg::CONSTR_DEFAULT:
+          col.default_value = Expression(c.raw_expr());
+          break;
+        case pg::CONSTR_CHECK:
+          col.check = Expression(c.raw_expr());
+          break;
+        case pg::CONSTR_PRIMARY:
+          col.primary_key = true;
+          break;
+        case pg::CONSTR_UNIQUE:
+          col.unique = true;
+          break;
+        case pg::CONSTR_FOREIGN:
+          col.references = ForeignKey(c);
+          break;
+        case pg::CONSTR_ATTR_DEFERRABLE:
+        case pg::CONSTR_ATTR_NOT_DEFERRABLE:
+        case pg::CONSTR_ATTR_DEFERRED:
+        case pg::CONSTR_ATTR_IMMEDIATE:
+          break;
+        default:
+          Unsupported("this column constraint", c.location());
+      }
+    }
+    return col;
+  }
+
+  StatementPtr AlterTable(const pg::AlterTableStmt& s) {
+    if (s.objtype() != pg::OBJECT_TABLE) Unsupported("ALTER of this kind of object");
+    auto out = std::make_unique<AlterTableStatement>();
+    out->table = RangeName(s.relation());
+    out->if_exists = s.missing_ok();
+    for (const auto& node : s.cmds()) {
+      const auto& c = node.alter_table_cmd();
+      AlterAction a;
+      a.column = c.name();
+      a.missing_ok = c.missing_ok();
+      switch (c.subtype()) {
+        case pg::AT_AddColumn:
+          a.kind = AlterKind::kAddColumn;
+          a.definition = ColumnDefinition(c.def().column_def());
+          break;
+        case pg::AT_DropColumn:
+          a.kind = AlterKind::kDropColumn;
+          break;
+        case pg::AT_AlterColumnType: {
+          a.kind = AlterKind::kAlterType;
+          const auto& d = c.def().column_def();
+          a.definition.name = c.name();
+          a.definition.type = Type(d.type_name());
+          if (d.has_raw_default()) a.expr = Expression(d.raw_default());
+          break;
+        }
+        case pg::AT_ColumnDefault:
+          a.kind = c.has_def() ? AlterKind::kSetDefault : AlterKind::kDropDefault;
+          if (c.has_def()) a.expr = Expression(c.def());
+          break;
+        case pg::AT_SetNotNull:
+          a.kind = AlterKind::kSetNotNull;
+          break;
+        case pg::AT_DropNotNull:
+          a.kind = AlterKind::kDropNotNull;
+          break;
+        default:
+          Unsupported("this ALTER TABLE action");
+      }
+      out->actions.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  StatementPtr Rename(const pg::RenameStmt& s) {
+    auto out = std::make_unique<AlterTableStatement>();
+    AlterAction a;
+    a.new_name = s.newname();
+    if (s.rename_type() == pg::OBJECT_TABLE) {
+      a.kind = AlterKind::kRenameTable;
+    } else if (s.rename_type() == pg::OBJECT_COLUMN && s.relation_type() == pg::OBJECT_TABLE) {
+      a.kind = AlterKind::kRenameColumn;
+      a.column = s.subname();
+    } else {
+      Unsupported("renaming this kind of object");
+    }
+    out->table = RangeName(s.relation());
+    out->if_exists = s.missing_ok();
+    out->actions.push_back(std::move(a));
+    return out;
+  }
+
   StatementPtr CreateTable(const pg::CreateStmt& s) {
     auto out = std::make_unique<CreateTableStatement>();
     out->table = RangeName(s.relation());
@@ -732,45 +836,7 @@ class Transformer {
     if (s.inh_relations_size() > 0) Unsupported("INHERITS");
     for (const auto& elt : s.table_elts()) {
       if (elt.has_column_def()) {
-        const auto& d = elt.column_def();
-        ColumnDef col;
-        col.name = d.colname();
-        col.type = Type(d.type_name());
-        col.location = d.location();
-        col.not_null = d.is_not_null();
-        if (d.has_raw_default()) col.default_value = Expression(d.raw_default());
-        for (const auto& cn : d.constraints()) {
-          const auto& c = cn.constraint();
-          switch (c.contype()) {
-            case pg::CONSTR_NULL:
-              break;
-            case pg::CONSTR_NOTNULL:
-              col.not_null = true;
-              break;
-            case pg::CONSTR_DEFAULT:
-              col.default_value = Expression(c.raw_expr());
-              break;
-            case pg::CONSTR_CHECK:
-              col.check = Expression(c.raw_expr());
-              break;
-            case pg::CONSTR_PRIMARY:
-              col.primary_key = true;
-              break;
-            case pg::CONSTR_UNIQUE:
-              col.unique = true;
-              break;
-            case pg::CONSTR_FOREIGN:
-              col.references = ForeignKey(c);
-              break;
-            case pg::CONSTR_ATTR_DEFERRABLE:
-            case pg::CONSTR_ATTR_NOT_DEFERRABLE:
-            case pg::CONSTR_ATTR_DEFERRED:
-            case pg::CONSTR_ATTR_IMMEDIATE:
-              break;
-            default:
-              Unsupported("this column constraint", c.location());
-          }
-        }
+        ColumnDef col = ColumnDefinition(elt.column_def());
         out->columns.push_back(std::move(col));
       } else if (elt.has_constraint()) {
         const auto& c = elt.constraint();
@@ -814,6 +880,10 @@ class Transformer {
       }
       case pg::Node::kInsertStmt:
         return Insert(n.insert_stmt());
+      case pg::Node::kAlterTableStmt:
+        return AlterTable(n.alter_table_stmt());
+      case pg::Node::kRenameStmt:
+        return Rename(n.rename_stmt());
       case pg::Node::kUpdateStmt: {
         const auto& s = n.update_stmt();
         if (s.has_with_clause()) Unsupported("WITH in UPDATE");

@@ -70,6 +70,34 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   return arrow::float64();
 }
 
+TypeName NameOfType(const arrow::DataType& type) {
+  switch (type.id()) {
+    case arrow::TypeId::kInt64:
+      return {"bigint", {}};
+    case arrow::TypeId::kInt32:
+      return {"int32", {}};
+    case arrow::TypeId::kInt16:
+      return {"smallint", {}};
+    case arrow::TypeId::kInt8:
+      return {"tinyint", {}};
+    case arrow::TypeId::kDecimal128:
+      return {"decimal", {type.precision(), type.scale()}};
+    case arrow::TypeId::kUtf8:
+    case arrow::TypeId::kLargeUtf8:
+      return {"varchar", {}};
+    case arrow::TypeId::kBool:
+      return {"boolean", {}};
+    case arrow::TypeId::kDate32:
+      return {"date", {}};
+    case arrow::TypeId::kTimestamp:
+      return {"timestamp", {}};
+    case arrow::TypeId::kBinary:
+      return {"blob", {}};
+    default:
+      return {"double", {}};
+  }
+}
+
 // A set operation: both sides cast column by column to common types, then
 // ORDER BY (ordinals or the left side's column names) and LIMIT.
 static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,

@@ -14,6 +14,8 @@ namespace llkv::sql {
 // SQLite's affinity rules (a name containing INT is an integer, CHAR,
 // CLOB or TEXT text, BLOB binary, REAL, FLOA or DOUB double, else double).
 arrow::TypePtr TypeFromName(const TypeName& name);
+// A SQL name of `type` that TypeFromName maps back to it.
+TypeName NameOfType(const arrow::DataType& type);
 
 // The snapshot that scans planned on this thread read with: the one a
 // runtime::SnapshotScope installed (SqlEngine installs the statement's), or

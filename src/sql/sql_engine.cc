@@ -9,6 +9,7 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
+#include "sql/alter_table.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 #include "sql/table_rules.h"
@@ -30,10 +31,21 @@ table::TxnId WriteId(runtime::Database&) {
   return g_txn->id();
 }
 
+// Throws a conflict if another transaction dropped or replaced (ALTER
+// TABLE) the table: rows written now would be lost with it.
+void CheckNotSuperseded(runtime::Database& db, const table::Table& t, table::TxnId txn) {
+  const table::TxnId by = db.DroppedBy(t.id());
+  if (by != 0 && by != txn) {
+    Fail(ErrorKind::kTransaction,
+         "Conflict on table \"{}\": another transaction altered or dropped it", t.def().name);
+  }
+}
+
 // Appends new row versions after the table's CHECK and FOREIGN KEY rules
 // (`checked`: the caller ran them already).
 void Insert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
             const arrow::RecordBatch& rows, table::TxnId txn, bool checked = false) {
+  CheckNotSuperseded(db, *t, txn);
   if (!checked) CheckNewRows(db, t, rows, txn);
   const uint64_t first = t->Insert(rows, txn);
   if (g_txn) g_txn->Inserted(t, first, static_cast<uint64_t>(rows.num_rows()));
@@ -41,8 +53,9 @@ void Insert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
 
 // Marks `ids` deleted by the running transaction, after checking that no
 // concurrent transaction changed them since its snapshot.
-void MarkDeleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> ids,
-                 table::TxnId txn, const char* what) {
+void MarkDeleted(runtime::Database& db, const std::shared_ptr<table::Table>& t,
+                 std::span<const uint64_t> ids, table::TxnId txn, const char* what) {
+  CheckNotSuperseded(db, *t, txn);
   runtime::CheckWriteConflicts(*t, txn, ids, what);
   t->MarkDeleted(ids, txn);
   if (g_txn) g_txn->Deleted(t, ids);
@@ -71,8 +84,8 @@ RowWriter Writer(runtime::Database& db) {
   w.append = [&db, txn = w.txn](const auto& t, const arrow::RecordBatch& rows) {
     Insert(db, t, rows, txn);
   };
-  w.remove = [txn = w.txn](const auto& t, std::span<const uint64_t> ids) {
-    MarkDeleted(t, ids, txn, "delete");
+  w.remove = [&db, txn = w.txn](const auto& t, std::span<const uint64_t> ids) {
+    MarkDeleted(db, t, ids, txn, "delete");
   };
   return w;
 }
@@ -471,7 +484,7 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
   if (target) runtime::CheckUnique(db, t, txn, {kept_rows}, resolution.replaced);
   if (n > 0) Insert(db, t, *kept_rows, txn);
   ApplyReferentialActions(db, t, resolution.replaced, nullptr, Writer(db));
-  MarkDeleted(t, resolution.replaced, txn, "replace");
+  MarkDeleted(db, t, resolution.replaced, txn, "replace");
   return StatementResult{nullptr, {}, n};
 }
 
@@ -516,7 +529,7 @@ StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
     }
     ApplyReferentialActions(db, t, std::span<const uint64_t>(&id, 1), replacement.get(),
                             Writer(db));
-    MarkDeleted(t, std::span<const uint64_t>(&id, 1), txn,
+    MarkDeleted(db, t, std::span<const uint64_t>(&id, 1), txn,
                 event == TriggerEvent::kUpdate ? "update" : "delete");
     ++changed;
     FireTriggers(db, *t, event, TriggerTiming::kAfter, &old_row, new_values, set_columns);
@@ -572,7 +585,7 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
   } else {
     ApplyReferentialActions(db, t, scan_order, nullptr, Writer(db));
   }
-  MarkDeleted(t, ids, txn, is_update ? "update" : "delete");
+  MarkDeleted(db, t, ids, txn, is_update ? "update" : "delete");
   return StatementResult{nullptr, {}, static_cast<int64_t>(ids.size())};
 }
 
@@ -621,6 +634,9 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
     }
     case StatementKind::kCreateView:
       return CreateView(static_cast<const CreateViewStatement&>(s), db);
+    case StatementKind::kAlterTable:
+      return AlterTable(static_cast<const AlterTableStatement&>(s), db, Writer(db),
+                        [&db](const CreateTableStatement& c) { CreateTable(c, db); });
     case StatementKind::kCreateTrigger:
       return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
@@ -892,6 +908,16 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     case StatementKind::kCreateTrigger:
       created.emplace(Object::kTrigger, static_cast<const CreateTriggerStatement&>(statement).name);
       break;
+    case StatementKind::kAlterTable: {
+      // The table that replaces the altered one, under its final name.
+      const auto& a = static_cast<const AlterTableStatement&>(statement);
+      std::string name = a.table.back();
+      for (const auto& action : a.actions) {
+        if (action.kind == AlterKind::kRenameTable) name = action.new_name;
+      }
+      created.emplace(Object::kTable, name);
+      break;
+    }
     default:
       break;
   }

@@ -76,7 +76,10 @@ std::vector<size_t> Positions(const table::TableDef& def, const std::vector<std:
   std::vector<size_t> out;
   for (const auto& n : names) {
     auto c = def.FindColumn(n);
-    if (!c) Fail(ErrorKind::kBinder, "{}: table \"{}\" has no column \"{}\"", what, def.name, n);
+    if (!c) {
+      Fail(ErrorKind::kBinder, "{}: table \"{}\" does not have a column named \"{}\"", what,
+           def.name, n);
+    }
     out.push_back(*c);
   }
   return out;
@@ -463,16 +466,23 @@ arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, 
   return execution::Evaluate(*value, shape);
 }
 
-void CheckNotReferenced(runtime::Database& db, const table::Table& t) {
+std::vector<Reference> ReferencesTo(runtime::Database& db, const table::Table& t) {
+  std::vector<Reference> out;
   for (const auto& other : db.Tables()) {
     if (other->id() == t.id()) continue;
     for (const auto& fk : RulesOf(*other)->foreign_keys) {
-      if (EqualsIgnoreCase(fk.parent, t.def().name)) {
-        Fail(ErrorKind::kCatalog,
-             "Could not drop the table because this table is main key table of the table \"{}\"",
-             other->def().name);
-      }
+      if (EqualsIgnoreCase(fk.parent, t.def().name))
+        out.push_back({other->def().name, fk.parent_columns});
     }
+  }
+  return out;
+}
+
+void CheckNotReferenced(runtime::Database& db, const table::Table& t) {
+  for (const auto& r : ReferencesTo(db, t)) {
+    Fail(ErrorKind::kCatalog,
+         "Could not drop the table because this table is main key table of the table \"{}\"",
+         r.child);
   }
 }
 

@@ -71,6 +71,13 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
 arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, size_t column,
                                   int64_t rows);
 
+// A foreign key of another table (`child`) that references `t`.
+struct Reference {
+  std::string child;
+  std::vector<std::string> parent_columns;  // empty: t's primary key
+};
+std::vector<Reference> ReferencesTo(runtime::Database& db, const table::Table& t);
+
 // Throws Catalog Error if another table's foreign key references `t`.
 void CheckNotReferenced(runtime::Database& db, const table::Table& t);
 
