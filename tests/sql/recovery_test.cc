@@ -128,5 +128,41 @@ TEST(RecoveryTest, DropsAreDurableAtCommitAndUndoneByACrashBefore) {
         << "orphan column of table " << c.id.table_id;
 }
 
+TEST(RecoveryTest, AnAlterIsDurableAtCommitAndUndoneByACrashBefore) {
+  testing::TempDir dir;
+  const std::string path = dir.file("db.llkv").string();
+  {
+    auto pager = std::make_shared<CrashablePager>(storage::LmdbPager::Open(path));
+    auto db = runtime::Database::Open(path, pager);
+    SqlEngine a(db), b(db);
+    a.Execute(
+        "CREATE TABLE done(id INTEGER PRIMARY KEY, v VARCHAR); INSERT INTO done VALUES (1, 'a'); "
+        "CREATE INDEX done_v ON done(v); "
+        "CREATE TABLE open(x INTEGER); INSERT INTO open VALUES (2)");
+    a.Execute(
+        "ALTER TABLE done ADD COLUMN k INTEGER DEFAULT 7; ALTER TABLE done RENAME COLUMN v TO w");
+    b.Execute("BEGIN; ALTER TABLE open RENAME TO moved; ALTER TABLE moved ADD COLUMN y INTEGER");
+    db->Checkpoint();
+    pager->crashed = true;
+  }
+  auto db = runtime::Database::Open(path);
+  EXPECT_EQ(db->recovered_transactions(), 1u);
+  SqlEngine engine(db);
+  EXPECT_EQ(db->FindTable("moved"), nullptr);
+  ASSERT_NE(db->FindTable("open"), nullptr);
+  EXPECT_EQ(db->FindTable("open")->def().columns.size(), 1u);
+  const std::string rows = Query(engine, "SELECT * FROM done WHERE w = 'a'");
+  EXPECT_NE(rows.find("│     1 │ a    │     7 │"), std::string::npos) << rows;
+  // The key and the index came through the ALTERs.
+  EXPECT_THROW(engine.Execute("INSERT INTO done VALUES (1, 'b', 0)"), Error);
+  EXPECT_NE(db->FindIndex("done_v"), nullptr);
+  // Only the live tables own columns.
+  for (const auto& c : db->FindTable("done")->store()->Columns()) {
+    EXPECT_TRUE(c.id.table_id == 0 || c.id.table_id == db->FindTable("done")->id() ||
+                c.id.table_id == db->FindTable("open")->id())
+        << "orphan column of table " << c.id.table_id;
+  }
+}
+
 }  // namespace
 }  // namespace llkv::sql
