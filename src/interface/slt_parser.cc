@@ -112,7 +112,8 @@ class Parser {
   std::string SqlLines(bool* saw_dashes) {
     std::string sql;
     *saw_dashes = false;
-    while (pos_ < lines_.size() && !lines_[pos_].empty()) {
+    // A comment line ends the SQL too (DuckDB's files put one right after).
+    while (pos_ < lines_.size() && !lines_[pos_].empty() && lines_[pos_][0] != '#') {
       if (lines_[pos_] == "----") {
         *saw_dashes = true;
         ++pos_;
@@ -147,7 +148,7 @@ class Parser {
       r.expect = Expectation::kMaybe;
     else
       Malformed("statement " + tokens[1] + ": expected ok, error or maybe");
-    if (tokens.size() > 2 && IsConnectionName(tokens[2])) r.connection = tokens[2];
+    if (tokens.size() > 2) r.connection = tokens[2];  // any name (DuckDB's "statement ok old")
     bool dashes = false;
     r.sql = SqlLines(&dashes);
     if (r.sql.empty()) Malformed("statement without SQL");
@@ -163,18 +164,24 @@ class Parser {
     r.kind = RecordKind::kQuery;
     if (tokens.size() < 2) Malformed("query without a type string");
     r.types = tokens[1];
-    for (size_t i = 2; i < tokens.size(); ++i) {
-      const std::string& t = tokens[i];
-      if (t == "nosort")
+    // The third word is the sort mode or else (DuckDB) a connection name;
+    // the fourth a label.
+    if (tokens.size() > 2) {
+      const std::string& t = tokens[2];
+      if (t == "nosort" || t == "none")
         r.sort = SortMode::kNoSort;
-      else if (t == "rowsort")
+      else if (t == "rowsort" || t == "sort")
         r.sort = SortMode::kRowSort;
       else if (t == "valuesort")
         r.sort = SortMode::kValueSort;
-      else if (IsConnectionName(t))
-        r.connection = t;
       else
-        r.label = t;
+        r.connection = t;
+    }
+    if (tokens.size() > 3) {
+      if (IsConnectionName(tokens[3]) && r.connection.empty())
+        r.connection = tokens[3];
+      else
+        r.label = tokens[3];
     }
     bool dashes = false;
     r.sql = SqlLines(&dashes);

@@ -172,6 +172,29 @@ TEST_F(RunnerTest, HashesConditionsLoopsConnectionsAndStops) {
   EXPECT_NE(std::find(log_.begin(), log_.end(), "c0: SELECT 12"), log_.end());
 }
 
+// DuckDB's files ("# name:" header) as DuckDB's runner reads them: any word
+// after "statement ok" or the type letters names a connection, a comment
+// line ends the SQL, values render as text whatever the letters, and a
+// value that differs as text is compared as the column's type.
+TEST_F(RunnerTest, DuckDbFiles) {
+  script_["SELECT name, pop"] = {"TR", {{"Sacramento", "369400"}}, ""};
+  script_["SELECT 7"] = {"I", {{"7"}}, ""};
+  const auto out =
+      Run("# name: test/x.test\n\n"
+          "statement ok old\nSELECT 7\n# a comment right after\n\n"
+          "query II old\nSELECT name, pop\n----\nSacramento\t369400.0\n\n"
+          "query II\nSELECT name, pop\n----\nSacramento\t380000.0\n\n"
+          "query I\nSELECT 7\n----\n7.0\n\n"
+          "query I\nSELECT 7\n----\n8\n");
+  EXPECT_EQ(out.passed, 3);
+  ASSERT_EQ(out.failed, 2);
+  EXPECT_EQ(out.failures[0].line, 12);  // 380000 is more than 1% off
+  EXPECT_EQ(out.failures[1].line, 22);
+  // "old" got a connection of its own, used by both of its records.
+  EXPECT_NE(std::find(log_.begin(), log_.end(), "c1: SELECT 7"), log_.end());
+  EXPECT_NE(std::find(log_.begin(), log_.end(), "c1: SELECT name, pop"), log_.end());
+}
+
 TEST_F(RunnerTest, MalformedFilesAreReportedNotFatal) {
   const auto out = Run("query\nSELECT 1\n");
   EXPECT_EQ(out.failed, 1);
