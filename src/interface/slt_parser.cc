@@ -30,7 +30,8 @@ bool ParseInt(const std::string& s, int64_t* out) {
 
 class Parser {
  public:
-  Parser(const std::string& text, const std::string& path) : path_(path) {
+  Parser(const std::string& text, const std::string& path)
+      : path_(path), duckdb_style_(text.rfind("# name:", 0) == 0) {
     std::istringstream in(text);
     std::string line;
     while (std::getline(in, line)) {
@@ -148,7 +149,18 @@ class Parser {
       r.expect = Expectation::kMaybe;
     else
       Malformed("statement " + tokens[1] + ": expected ok, error or maybe");
-    if (tokens.size() > 2) r.connection = tokens[2];  // any name (DuckDB's "statement ok old")
+    // After "ok" or "maybe": a connection (any name: DuckDB's "statement ok
+    // old"). After "error": the same in DuckDB's files; in others a
+    // connection name (con1, ...) or else the text the error must contain.
+    if (tokens.size() > 2) {
+      if (r.expect != Expectation::kError || duckdb_style_ ||
+          (tokens.size() == 3 && IsConnectionName(tokens[2]))) {
+        r.connection = tokens[2];
+      } else {
+        for (size_t i = 2; i < tokens.size(); ++i)
+          r.expected_error += (i > 2 ? " " : "") + tokens[i];
+      }
+    }
     bool dashes = false;
     r.sql = SqlLines(&dashes);
     if (r.sql.empty()) Malformed("statement without SQL");
@@ -200,6 +212,7 @@ class Parser {
 
   std::string path_;
   std::vector<std::string> lines_;
+  bool duckdb_style_;  // a DuckDB test file ("# name:" header)
   size_t pos_ = 0;
   std::vector<Record> records_;
 };

@@ -184,7 +184,12 @@ class Alteration {
       db_.CreateIndex(std::move(copy));
     }
     if (batches.empty()) return;
-    const auto schema = t->def().Schema();
+    // Nullable fields: the table's own check names a NULL in a NOT NULL column.
+    std::vector<arrow::FieldPtr> fields;
+    const auto table_schema = t->def().Schema();
+    for (const auto& f : table_schema->fields())
+      fields.push_back(arrow::field(f->name(), f->type(), true));
+    const auto schema = std::make_shared<arrow::Schema>(std::move(fields));
     int64_t rows = 0;
     std::vector<arrow::ArrayDataPtr> columns;
     for (int c = 0; c < schema->num_fields(); ++c) {

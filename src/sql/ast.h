@@ -391,6 +391,7 @@ struct TransactionStatement : Statement {
   TransactionStatement() : Statement(StatementKind::kTransaction) {}
   TransactionOp op = TransactionOp::kBegin;
   std::string savepoint;
+  bool read_only = false;  // BEGIN TRANSACTION READ ONLY
 };
 
 struct ExplainStatement : Statement {

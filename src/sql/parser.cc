@@ -998,6 +998,12 @@ class Transformer {
           case pg::TRANS_STMT_BEGIN:
           case pg::TRANS_STMT_START:
             out->op = TransactionOp::kBegin;
+            for (const auto& o : s.options()) {
+              const auto& d = o.def_elem();
+              if (d.defname() == "transaction_read_only" && d.arg().has_a_const()) {
+                out->read_only = d.arg().a_const().ival().ival() != 0;
+              }
+            }
             break;
           case pg::TRANS_STMT_COMMIT:
             out->op = TransactionOp::kCommit;

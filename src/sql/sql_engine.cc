@@ -701,8 +701,16 @@ std::string SqlEngine::BatchKey(const Statement& statement) const {
   return key;
 }
 
+void SqlEngine::CheckWritable() const {
+  if (txn_ && read_only_) {
+    Fail(ErrorKind::kTransaction,
+         "Cannot write: the transaction is launched in read-only mode (BEGIN ... READ ONLY)");
+  }
+}
+
 void SqlEngine::RunInsertRun(std::span<const Statement* const> run,
                              std::vector<StatementResult>* results) {
+  CheckWritable();
   if (txn_) {
     InTransaction([&] { RunInsertRunAlone(run, results); });
     return;
@@ -822,6 +830,7 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
         Fail(ErrorKind::kTransaction, "cannot start a transaction within a transaction");
       }
       txn_ = std::make_unique<runtime::Transaction>(*db_);
+      read_only_ = s.read_only;
       return {};
     case TransactionOp::kCommit: {
       if (!txn_) Fail(ErrorKind::kTransaction, "cannot commit - no transaction is active");
@@ -885,6 +894,7 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
   if (statement.kind == StatementKind::kSelect) {
     return Reading([&] { return RunStatement(statement, *db_); });
   }
+  if (statement.kind != StatementKind::kExplain) CheckWritable();
   using Object = runtime::Transaction::Object;
   std::optional<std::pair<Object, std::string>> created;
   switch (statement.kind) {

@@ -86,6 +86,9 @@ class SqlEngine {
 
   std::shared_ptr<runtime::Database> db_;
   std::unique_ptr<runtime::Transaction> txn_;  // the open explicit transaction
+  bool read_only_ = false;                     // txn_ began READ ONLY
+  // Throws if the open transaction is READ ONLY (before a statement that writes).
+  void CheckWritable() const;
 };
 
 }  // namespace llkv::sql
