@@ -4,6 +4,8 @@
 
 #include "common/bit_util.h"
 #include "execution/subquery.h"
+#include "llkv/arrow/builder.h"
+#include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 
 namespace llkv::execution {
@@ -123,6 +125,88 @@ std::string BoundExpr::ToString() const {
   }
 }
 
+namespace {
+
+arrow::RecordBatchPtr TakeRows(const arrow::RecordBatch& input, std::span<const int64_t> rows) {
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (int c = 0; c < input.num_columns(); ++c)
+    columns.push_back(arrow::Take(*input.column(c), rows));
+  return arrow::RecordBatch::Make(input.schema(), static_cast<int64_t>(rows.size()),
+                                  std::move(columns));
+}
+
+// CASE over the whole batch: every branch evaluated on every row.
+arrow::ArrayDataPtr EvaluateCaseWhole(const BoundExpr& e, const arrow::RecordBatch& input) {
+  const int64_t n = input.num_rows();
+  const size_t whens = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+  std::vector<arrow::ArrayDataPtr> choices;
+  std::vector<int> pick(static_cast<size_t>(n), -1);
+  for (size_t w = 0; w < whens; ++w) {
+    arrow::ArrayDataPtr cond = Evaluate(*e.args[2 * w], input);
+    choices.push_back(Evaluate(*e.args[2 * w + 1], input));
+    const uint8_t* bits = cond->buffers[1]->data();
+    for (int64_t i = 0; i < n; ++i) {
+      auto& p = pick[static_cast<size_t>(i)];
+      if (p < 0 && cond->IsValid(i) && bit_util::GetBit(bits, cond->offset + i)) {
+        p = static_cast<int>(w);
+      }
+    }
+  }
+  if (e.has_else) {
+    choices.push_back(Evaluate(*e.args.back(), input));
+    for (auto& p : pick) {
+      if (p < 0) p = static_cast<int>(whens);
+    }
+  }
+  return Choose(e.type, choices, pick);
+}
+
+// CASE branch by branch over only the rows still undecided, so a branch
+// never runs on a row that does not take it: CASE WHEN x = 0 THEN 0 ELSE
+// 1 / x END must not fail on the rows where x is 0.
+arrow::ArrayDataPtr EvaluateCaseByRows(const BoundExpr& e, const arrow::RecordBatch& input) {
+  const int64_t n = input.num_rows();
+  const size_t whens = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+  std::vector<int64_t> undecided(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    undecided[static_cast<size_t>(i)] = i;
+  std::vector<arrow::ArrayDataPtr> choices;
+  // Per row: the branch it took (-1: none, NULL) and its place there.
+  std::vector<std::pair<int, int64_t>> pick(static_cast<size_t>(n), {-1, 0});
+  auto take = [&](const BoundExpr& branch, const std::vector<int64_t>& rows) {
+    if (rows.empty()) return;
+    choices.push_back(Evaluate(branch, *TakeRows(input, rows)));
+    for (size_t k = 0; k < rows.size(); ++k)
+      pick[static_cast<size_t>(rows[k])] = {static_cast<int>(choices.size() - 1),
+                                            static_cast<int64_t>(k)};
+  };
+  for (size_t w = 0; w < whens && !undecided.empty(); ++w) {
+    arrow::ArrayDataPtr cond = Evaluate(*e.args[2 * w], *TakeRows(input, undecided));
+    const uint8_t* bits = cond->buffers[1]->data();
+    std::vector<int64_t> yes, no;
+    for (size_t k = 0; k < undecided.size(); ++k) {
+      const auto i = static_cast<int64_t>(k);
+      const bool taken = cond->IsValid(i) && bit_util::GetBit(bits, cond->offset + i);
+      (taken ? yes : no).push_back(undecided[k]);
+    }
+    take(*e.args[2 * w + 1], yes);
+    undecided = std::move(no);
+  }
+  if (e.has_else) take(*e.args.back(), undecided);
+  auto b = arrow::MakeBuilder(e.type);
+  b->Reserve(n);
+  for (const auto& [choice, at] : pick) {
+    if (choice < 0) {
+      b->AppendNull();
+    } else {
+      b->AppendRange(*choices[static_cast<size_t>(choice)], at, 1);
+    }
+  }
+  return b->Finish();
+}
+
+}  // namespace
+
 arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input) {
   const int64_t n = input.num_rows();
   switch (e.op) {
@@ -157,28 +241,13 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
     }
     case ExprOp::kCase: {
       // Every branch is evaluated over the whole batch; each row then takes
-      // the value of its first TRUE condition.
-      const size_t whens = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
-      std::vector<arrow::ArrayDataPtr> choices;
-      std::vector<int> pick(static_cast<size_t>(n), -1);
-      for (size_t w = 0; w < whens; ++w) {
-        arrow::ArrayDataPtr cond = Evaluate(*e.args[2 * w], input);
-        choices.push_back(Evaluate(*e.args[2 * w + 1], input));
-        const uint8_t* bits = cond->buffers[1]->data();
-        for (int64_t i = 0; i < n; ++i) {
-          auto& p = pick[static_cast<size_t>(i)];
-          if (p < 0 && cond->IsValid(i) && bit_util::GetBit(bits, cond->offset + i)) {
-            p = static_cast<int>(w);
-          }
-        }
+      // the value of its first TRUE condition. Should a branch fail, the
+      // failure may be on rows that do not take it: then branch by branch.
+      try {
+        return EvaluateCaseWhole(e, input);
+      } catch (const Error&) {
+        return EvaluateCaseByRows(e, input);
       }
-      if (e.has_else) {
-        choices.push_back(Evaluate(*e.args.back(), input));
-        for (auto& p : pick) {
-          if (p < 0) p = static_cast<int>(whens);
-        }
-      }
-      return Choose(e.type, choices, pick);
     }
     case ExprOp::kCoalesce: {
       std::vector<arrow::ArrayDataPtr> choices;
