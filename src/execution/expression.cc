@@ -77,6 +77,8 @@ const char* OpSymbol(ExprOp op) {
       return "AND";
     case ExprOp::kOr:
       return "OR";
+    case ExprOp::kConcat:
+      return "||";
     default:
       return "?";
   }
@@ -102,6 +104,12 @@ std::string BoundExpr::ToString() const {
       return "CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
     case ExprOp::kAbs:
       return "abs(" + args[0]->ToString() + ")";
+    case ExprOp::kLength:
+      return "length(" + args[0]->ToString() + ")";
+    case ExprOp::kLike:
+    case ExprOp::kILike:
+      return "(" + args[0]->ToString() + (op == ExprOp::kLike ? " LIKE " : " ILIKE ") +
+             args[1]->ToString() + (args.size() > 2 ? " ESCAPE " + args[2]->ToString() : "") + ")";
     case ExprOp::kTextToReal:
       return "text_to_real(" + args[0]->ToString() + ")";
     case ExprOp::kSubquery:
@@ -234,6 +242,16 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Cast(*Evaluate(*e.args[0], input), e.type);
     case ExprOp::kAbs:
       return Abs(*Evaluate(*e.args[0], input));
+    case ExprOp::kLength:
+      return Length(*Evaluate(*e.args[0], input));
+    case ExprOp::kConcat:
+      return Concat(*Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
+    case ExprOp::kLike:
+    case ExprOp::kILike: {
+      arrow::ArrayDataPtr escape = e.args.size() > 2 ? Evaluate(*e.args[2], input) : nullptr;
+      return LikeMatch(*Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input), escape.get(),
+                       e.op == ExprOp::kILike);
+    }
     case ExprOp::kSubquery: {
       arrow::ArrayDataPtr test = e.args.empty() ? nullptr : Evaluate(*e.args[0], input);
       return EvaluateSubquery(*e.subquery, input, test.get(), e.negated, e.subquery_type,

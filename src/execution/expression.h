@@ -51,6 +51,10 @@ enum class ExprOp {
   kCase,      // args: when1, then1, when2, then2, ..., [else]; `has_else`
   kCoalesce,  // the first non-null argument
   kAbs,
+  kConcat,      // utf8 || utf8 (NULL if either is)
+  kLength,      // characters of utf8, bytes of binary
+  kLike,        // args: text, pattern[, escape]: SQL LIKE (case-sensitive)
+  kILike,       // the same, ASCII letters matching either case
   kTextToReal,  // utf8 to float64 as SQLite's arithmetic reads text: the
                 // longest numeric prefix, 0 if there is none
   kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
@@ -99,6 +103,12 @@ arrow::ArrayDataPtr Logical(ExprOp op, const arrow::ArrayData& a, const arrow::A
 arrow::ArrayDataPtr Not(const arrow::ArrayData& a);
 arrow::ArrayDataPtr IsNull(const arrow::ArrayData& a, bool negated);
 arrow::ArrayDataPtr Abs(const arrow::ArrayData& a);
+arrow::ArrayDataPtr Concat(const arrow::ArrayData& a, const arrow::ArrayData& b);  // utf8
+arrow::ArrayDataPtr Length(const arrow::ArrayData& a);  // utf8 or binary -> int64
+// text LIKE pattern [ESCAPE escape] (all utf8; `escape` may be null);
+// `fold`: ILIKE.
+arrow::ArrayDataPtr LikeMatch(const arrow::ArrayData& text, const arrow::ArrayData& pattern,
+                              const arrow::ArrayData* escape, bool fold);
 // Row i of the result is row i of choices[pick[i]], or null where pick[i]
 // is -1. Every choice has the result's type.
 arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,

@@ -322,7 +322,30 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     args.push_back(Numeric(Bind(*e.args[1]), arrow::int64(), e.op));
     return execution::Call(op, arrow::int64(), std::move(args));
   }
+  if (e.op == "||") {
+    // Text concatenation; other values are converted to text (DuckDB, SQLite).
+    std::vector<BoundExprPtr> args;
+    args.push_back(AsText(Bind(*e.args[0])));
+    args.push_back(AsText(Bind(*e.args[1])));
+    return execution::Call(ExprOp::kConcat, arrow::utf8(), std::move(args));
+  }
+  if (e.op == "LIKE" || e.op == "ILIKE") {
+    std::vector<BoundExprPtr> args;
+    for (const auto& a : e.args)
+      args.push_back(AsText(Bind(*a)));
+    BoundExprPtr like = execution::Call(e.op == "LIKE" ? ExprOp::kLike : ExprOp::kILike,
+                                        arrow::boolean(), std::move(args));
+    return e.negated ? NotOf(std::move(like)) : std::move(like);
+  }
   Fail(ErrorKind::kBinder, "No operator matches {} for these operands", e.op);
+}
+
+BoundExprPtr Binder::AsText(BoundExprPtr e) {
+  if (e->type->id() == arrow::TypeId::kUtf8) return e;
+  if (e->type->id() == arrow::TypeId::kBinary) {
+    Fail(ErrorKind::kBinder, "a BLOB cannot be used as text here: CAST it to VARCHAR first");
+  }
+  return execution::CastTo(std::move(e), arrow::utf8());
 }
 
 BoundExprPtr Binder::NotOf(BoundExprPtr e) {
@@ -464,6 +487,14 @@ BoundExprPtr Binder::Function(const Expr& e) {
   }
   if (IsAggregateCall(e)) {
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
+  }
+  if (name == "length" || name == "char_length" || name == "character_length") {
+    arity(1);
+    BoundExprPtr arg = Bind(*e.args[0]);
+    if (arg->type->id() != arrow::TypeId::kBinary) arg = AsText(std::move(arg));
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return execution::Call(ExprOp::kLength, arrow::int64(), std::move(args));
   }
   if (name == "ifnull") {
     arity(2);

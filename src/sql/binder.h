@@ -53,7 +53,10 @@ class Binder {
 
   BoundExprPtr BinaryOp(const Expr& e);
 
-  static BoundExprPtr NotOf(BoundExprPtr e);
+  static  // `e` as utf8 (other types cast; a BLOB is refused).
+      BoundExprPtr
+      AsText(BoundExprPtr e);
+  BoundExprPtr NotOf(BoundExprPtr e);
 
   // Whether `e` is a constant of a kind no value of type `other` can equal:
   // text that is not a number against numbers, a blob against anything
