@@ -156,6 +156,8 @@ std::string Expr::ToString() const {
       return "NULLIF(" + List(args) + ")";
     case ExprKind::kGreatestLeast:
       return op + "(" + List(args) + ")";
+    case ExprKind::kDefault:
+      return "DEFAULT";
   }
   return "?";
 }

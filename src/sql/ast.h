@@ -66,6 +66,7 @@ enum class ExprKind {
   kCoalesce,        // COALESCE(args...)
   kNullIf,          // NULLIF(args[0], args[1])
   kGreatestLeast,   // GREATEST/LEAST(args...): op is "greatest" or "least"
+  kDefault,         // DEFAULT as a value (INSERT ... VALUES, UPDATE ... SET)
 };
 
 enum class LiteralKind { kNull, kBool, kInteger, kNumeric, kString, kBlob };

@@ -1,5 +1,7 @@
 #include "sql/binder.h"
 
+#include "sql/table_rules.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,6 +18,10 @@
 #include "sql/planner.h"
 
 namespace llkv::sql::plan {
+
+namespace {
+thread_local bool g_default_allowed = false;
+}  // namespace
 
 BoundExprPtr Binder::Bind(const Expr& e) {
   if (substitutions_) {
@@ -102,9 +108,21 @@ BoundExprPtr Binder::Bind(const Expr& e) {
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
       return Subquery(e);
+    case ExprKind::kDefault:
+      // A placeholder the INSERT replaces with the column's DEFAULT.
+      if (g_default_allowed) return execution::Constant(Value::Null());
+      Fail(ErrorKind::kBinder,
+           "DEFAULT is not allowed here: only as a value in INSERT ... VALUES or UPDATE ... SET");
     default:
       Fail(ErrorKind::kNotImplemented, "expression '{}' is not supported yet", e.ToString());
   }
+}
+
+AllowDefaultValues::AllowDefaultValues() : before_(g_default_allowed) {
+  g_default_allowed = true;
+}
+AllowDefaultValues::~AllowDefaultValues() {
+  g_default_allowed = before_;
 }
 
 Value Binder::Literal(const Expr& e) {
@@ -659,6 +677,15 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
       return out;
     }
   }
+}
+
+BoundExprPtr BindSetValue(Binder& binder, const Expr& value, runtime::Database& db,
+                          const table::Table& t, size_t column) {
+  const arrow::TypePtr& type = t.def().columns[column].type;
+  if (value.kind == ExprKind::kDefault) {
+    return execution::Constant(Value::FromArray(*DefaultValues(db, t, column, 1), 0));
+  }
+  return execution::CastTo(binder.Bind(value), type);
 }
 
 }  // namespace llkv::sql::plan

@@ -7,6 +7,20 @@
 
 namespace llkv::sql::plan {
 
+// While one lives (on this thread), DEFAULT binds to a NULL placeholder:
+// for planning an INSERT's VALUES rows, whose DEFAULT cells the INSERT
+// then fills. Elsewhere DEFAULT is a Binder Error.
+class AllowDefaultValues {
+ public:
+  AllowDefaultValues();
+  ~AllowDefaultValues();
+  AllowDefaultValues(const AllowDefaultValues&) = delete;
+  AllowDefaultValues& operator=(const AllowDefaultValues&) = delete;
+
+ private:
+  bool before_;
+};
+
 class Binder {
  public:
   // `substitutions` (optional) maps expressions to columns of the input;
@@ -97,5 +111,11 @@ class Binder {
   runtime::Database* db_;
   OuterPtr outer_;
 };
+
+// The value `SET column = value` assigns in table `t`: `value` bound by
+// `binder` and cast to the column's type, or for DEFAULT the column's
+// default (evaluated once for the statement).
+BoundExprPtr BindSetValue(Binder& binder, const Expr& value, runtime::Database& db,
+                          const table::Table& t, size_t column);
 
 }  // namespace llkv::sql::plan

@@ -443,6 +443,8 @@ class Transformer {
         e->args = Exprs(n.coalesce_expr().args());
         return e;
       }
+      case pg::Node::kSetToDefault:
+        return Make(ExprKind::kDefault, n.set_to_default().location());
       case pg::Node::kMinMaxExpr: {
         auto e = Make(ExprKind::kGreatestLeast, n.min_max_expr().location());
         e->op = n.min_max_expr().op() == pg::IS_GREATEST ? "greatest" : "least";

@@ -190,7 +190,7 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
       Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
            item.column);
     }
-    BoundExprPtr value = execution::CastTo(binder.Bind(*item.value), def.columns[*column].type);
+    BoundExprPtr value = BindSetValue(binder, *item.value, db, *table, *column);
     // SET x = 3, x = 4 assigns the last value (SQLite).
     auto previous = std::find(out.columns.begin(), out.columns.end(), *column);
     if (previous != out.columns.end()) {

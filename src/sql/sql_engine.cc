@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "common/ascii.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
 #include "sql/alter_table.h"
+#include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 #include "sql/table_rules.h"
@@ -326,6 +328,27 @@ StatementResult InsertBatch(const std::shared_ptr<table::Table>& t,
 // The rows an INSERT adds, as one batch in the table's column order
 // (supplied columns cast to their types, the others NULL); null when the
 // source yields no rows.
+// Replaces the DEFAULT cells of a VALUES list (default_cells[row]: the
+// source columns written DEFAULT) with their target columns' defaults.
+void FillDefaults(runtime::Database& db, const table::Table& t, const std::vector<size_t>& targets,
+                  const std::vector<std::vector<size_t>>& default_cells,
+                  std::vector<arrow::ArrayDataPtr>& columns) {
+  const auto rows = static_cast<int64_t>(default_cells.size());
+  for (size_t k = 0; k < targets.size(); ++k) {
+    std::vector<int> pick(default_cells.size(), 0);
+    bool any = false;
+    for (size_t r = 0; r < default_cells.size(); ++r) {
+      for (size_t cell : default_cells[r]) {
+        if (cell == k) pick[r] = 1, any = true;
+      }
+    }
+    if (!any) continue;
+    arrow::ArrayDataPtr& column = columns[targets[k]];
+    column =
+        execution::Choose(column->type, {column, DefaultValues(db, t, targets[k], rows)}, pick);
+  }
+}
+
 arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
                                       const std::shared_ptr<table::Table>& t,
                                       runtime::Database& db) {
@@ -357,7 +380,21 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
       columns.push_back(DefaultValues(db, *t, i, 1));
     return arrow::RecordBatch::Make(schema, 1, std::move(columns));
   }
-  execution::OperatorPtr plan = PlanQuery(*s.source, db);
+  // DEFAULT cells of a VALUES list, by row: planned as NULLs, then filled.
+  std::vector<std::vector<size_t>> default_cells;
+  for (size_t r = 0; r < s.source->values.size(); ++r) {
+    for (size_t k = 0; k < s.source->values[r].size(); ++k) {
+      if (s.source->values[r][k]->kind != ExprKind::kDefault) continue;
+      default_cells.resize(s.source->values.size());
+      default_cells[r].push_back(k);
+    }
+  }
+  execution::OperatorPtr plan;
+  {
+    std::optional<sql::plan::AllowDefaultValues> allow;
+    if (!default_cells.empty()) allow.emplace();
+    plan = PlanQuery(*s.source, db);
+  }
   if (static_cast<size_t>(plan->schema()->num_fields()) != targets.size()) {
     Fail(ErrorKind::kBinder, "table {} has {} columns but {} values were supplied", def.name,
          targets.size(), plan->schema()->num_fields());
@@ -375,6 +412,7 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
           execution::Cast(*b->column(static_cast<int>(k)), def.columns[targets[k]].type));
     columns[targets[k]] = arrow::Concatenate(parts);
   }
+  if (!default_cells.empty()) FillDefaults(db, *t, targets, default_cells, columns);
   for (size_t i = 0; i < columns.size(); ++i) {
     if (!columns[i]) columns[i] = DefaultValues(db, *t, i, total);
   }

@@ -34,7 +34,7 @@ int64_t Upsert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
       Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
            item.column);
     }
-    auto value = execution::CastTo(binder.Bind(*item.value), def.columns[*c].type);
+    auto value = BindSetValue(binder, *item.value, db, *t, *c);
     auto previous = std::find(set_columns.begin(), set_columns.end(), *c);
     if (previous != set_columns.end()) {
       set_values[static_cast<size_t>(previous - set_columns.begin())] = std::move(value);
