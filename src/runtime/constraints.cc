@@ -121,14 +121,23 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
     const std::shared_ptr<OrderedIndex> data = db.IndexData(*index);
     // Keys of the new rows seen so far, by hash (the first row with each
     // hash; a repeated hash is confirmed by comparing the keys): a bulk
-    // load keeps no copy of its keys.
+    // load keeps no copy of its keys. While the keys come in strictly
+    // increasing order (a load sorted by its key) none can repeat, and the
+    // map is only filled once the order breaks.
     absl::flat_hash_map<size_t, std::pair<size_t, int64_t>> added;  // hash -> batch, row
-    size_t total = 0;
-    for (const auto& b : rows)
-      total += static_cast<size_t>(b->num_rows());
-    added.reserve(total);
+    bool increasing = true;
+    std::string previous;
+    // The index's largest key: a key above it has no entry to look up.
+    const std::optional<std::string> max_key = data->MaxKey();
     std::vector<std::vector<arrow::ArrayDataPtr>> batch_values;
     std::string key, other;
+    auto remember = [&](size_t b, int64_t i, const std::string& k) {
+      auto [at, fresh] = added.try_emplace(absl::HashOf(k), b, i);
+      if (fresh) return;
+      other.clear();
+      OrderedIndex::EncodeKey(batch_values[at->second.first], at->second.second, &other);
+      if (other == k) Duplicate(*table, *index, columns, batch_values[b], i);
+    };
     for (size_t b = 0; b < rows.size(); ++b) {
       std::vector<arrow::ArrayDataPtr>& values = batch_values.emplace_back();
       for (size_t c : columns)
@@ -136,12 +145,25 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
       for (int64_t i = 0; i < rows[b]->num_rows(); ++i) {
         key.clear();
         if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
-        auto [at, fresh] = added.try_emplace(absl::HashOf(key), b, i);
-        if (!fresh) {
-          other.clear();
-          OrderedIndex::EncodeKey(batch_values[at->second.first], at->second.second, &other);
-          if (other == key) Duplicate(*table, *index, columns, values, i);
+        if (increasing && (previous.empty() || previous < key)) {
+          previous = key;
+        } else {
+          if (increasing) {
+            // The order broke: every earlier key goes into the map.
+            increasing = false;
+            std::string earlier;
+            for (size_t eb = 0; eb <= b; ++eb) {
+              const int64_t end = eb < b ? rows[eb]->num_rows() : i;
+              for (int64_t ei = 0; ei < end; ++ei) {
+                earlier.clear();
+                if (OrderedIndex::EncodeKey(batch_values[eb], ei, &earlier))
+                  remember(eb, ei, earlier);
+              }
+            }
+          }
+          remember(b, i, key);
         }
+        if (!max_key || key > *max_key) continue;
         bool pending = false;
         const auto live = LiveCandidates(
             db, *table, writer, data->Equal(key),

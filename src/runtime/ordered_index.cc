@@ -1,5 +1,6 @@
 #include "runtime/ordered_index.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -105,19 +106,45 @@ std::shared_ptr<OrderedIndex> OrderedIndex::Build(const std::shared_ptr<table::T
 
 void OrderedIndex::Add(const std::vector<arrow::ArrayDataPtr>& values,
                        std::span<const uint64_t> row_ids, bool insert) {
+  // Encoded first, then entered in key order: a batch in any order becomes
+  // a run of neighbouring inserts (each next to the one before) instead of
+  // one random descent per row.
+  std::vector<Entry> batch;
+  batch.reserve(row_ids.size());
   Entry entry;
-  std::lock_guard lock(mu_);
   for (size_t i = 0; i < row_ids.size(); ++i) {
     entry.key.clear();
     if (!EncodeKey(values, static_cast<int64_t>(i), &entry.key)) continue;
     entry.row_id = row_ids[i];
+    batch.push_back(entry);
+  }
+  // Sorted by the key's first 8 bytes, then by the whole entry.
+  std::vector<std::pair<uint64_t, uint32_t>> order(batch.size());
+  bool sorted = true;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    uint64_t prefix = 0;
+    const std::string& k = batch[i].key;
+    for (size_t b = 0; b < 8; ++b)
+      prefix = (prefix << 8) | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
+    order[i] = {prefix, static_cast<uint32_t>(i)};
+    sorted = sorted && (i == 0 || !(batch[i] < batch[i - 1]));
+  }
+  if (!sorted) {
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : batch[a.second] < batch[b.second];
+    });
+  }
+  std::lock_guard lock(mu_);
+  auto hint = entries_.end();
+  for (const auto& [prefix, i] : order) {
+    Entry& e = batch[i];
     if (!insert) {
-      entries_.erase(entry);
-    } else if (!entries_.empty() && *std::prev(entries_.end()) < entry) {
-      entries_.insert(entries_.end(), entry);  // appending in key order (bulk loads)
-    } else {
-      entries_.insert(entry);
+      entries_.erase(e);
+      continue;
     }
+    // The next entry's place is usually right after the previous one's (a
+    // wrong hint only costs the usual descent).
+    hint = std::next(entries_.insert(hint, std::move(e)));
   }
 }
 
@@ -139,6 +166,12 @@ void OrderedIndex::RowsRemoved(std::span<const uint64_t> row_ids) {
 size_t OrderedIndex::size() const {
   std::lock_guard lock(mu_);
   return entries_.size();
+}
+
+std::optional<std::string> OrderedIndex::MaxKey() const {
+  std::lock_guard lock(mu_);
+  if (entries_.empty()) return std::nullopt;
+  return std::prev(entries_.end())->key;
 }
 
 std::vector<uint64_t> OrderedIndex::Equal(const std::string& prefix, size_t limit) const {

@@ -62,6 +62,8 @@ class OrderedIndex : public table::TableObserver {
                               size_t limit = SIZE_MAX) const;
 
   size_t size() const;
+  // The largest key entered (an encoding of every key column), if any.
+  std::optional<std::string> MaxKey() const;
 
   void RowsInserted(uint64_t first, const arrow::RecordBatch& rows) override;
   void RowsRemoved(std::span<const uint64_t> row_ids) override;
