@@ -28,6 +28,17 @@ void Transaction::Inserted(const std::shared_ptr<table::Table>& t, uint64_t firs
   undo_.push_back(std::move(u));
 }
 
+std::vector<uint64_t> Transaction::WrittenSince(size_t from, uint32_t table_id,
+                                                bool inserted) const {
+  std::vector<uint64_t> out;
+  for (size_t i = from; i < undo_.size(); ++i) {
+    const Undo& u = undo_[i];
+    if (u.table && u.table->id() == table_id && u.inserted == inserted)
+      out.insert(out.end(), u.row_ids.begin(), u.row_ids.end());
+  }
+  return out;
+}
+
 void Transaction::Deleted(const std::shared_ptr<table::Table>& t,
                           std::span<const uint64_t> row_ids) {
   if (row_ids.empty()) return;

@@ -47,6 +47,11 @@ class Transaction {
   size_t writes() const { return undo_.size(); }
   void MarkAborted() { aborted_ = true; }
 
+  // Row ids of table `table_id` that undo records from position `from` (a
+  // writes() value) on inserted, or with !inserted marked deleted, in the
+  // order written: what a statement that began at `from` wrote.
+  std::vector<uint64_t> WrittenSince(size_t from, uint32_t table_id, bool inserted) const;
+
   // The writes to undo on rollback.
   void Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count);
   void Deleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> row_ids);

@@ -159,6 +159,15 @@ class Rewriter {
       Word();
       return;
     }
+    // DuckDB's trailing comma in a list, "(a, b,)": blanked in place.
+    if (c == ',') {
+      const size_t next = SkipTrivia(i_ + 1);
+      if (next < in_.size() && in_[next] == ')') {
+        out_.text.push_back(' ');
+        ++i_;
+        return;
+      }
+    }
     Copy(i_ + 1);
     Significant(c);
     if (c != ';') statement_start_ = false;

@@ -14,6 +14,7 @@
 #include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/returning.h"
 #include "sql/table_rules.h"
 #include "sql/trigger.h"
 #include "sql/upsert.h"
@@ -421,7 +422,6 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
 }
 
 std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Database& db) {
-  if (!s.returning.empty()) Fail(ErrorKind::kNotImplemented, "RETURNING is not supported yet");
   auto t = db.FindTable(s.table.back());
   if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", s.table.back());
   return t;
@@ -629,6 +629,22 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
 
 }  // namespace
 
+// Runs an INSERT, UPDATE or DELETE; with a RETURNING list, its result is
+// the rows the statement wrote to its table (`deleted`: the rows it
+// deleted) through that list.
+template <typename Run>
+StatementResult WithReturning(const std::vector<SelectItem>& returning,
+                              const std::vector<std::string>& table, const std::string& alias,
+                              bool deleted, runtime::Database& db, Run run) {
+  if (returning.empty()) return run();
+  const size_t mark = g_txn->writes();
+  StatementResult r = run();
+  auto t = db.FindTable(table.back());
+  if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", table.back());
+  return ReturningRows(returning, t, alias, g_txn->WrittenSince(mark, t->id(), !deleted), db,
+                       r.rows_changed);
+}
+
 StatementResult RunStatement(const Statement& s, runtime::Database& db) {
   switch (s.kind) {
     case StatementKind::kSelect: {
@@ -642,8 +658,10 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return CreateTable(static_cast<const CreateTableStatement&>(s), db);
     case StatementKind::kDrop:
       return Drop(static_cast<const DropStatement&>(s), db);
-    case StatementKind::kInsert:
-      return Insert(static_cast<const InsertStatement&>(s), db);
+    case StatementKind::kInsert: {
+      const auto& i = static_cast<const InsertStatement&>(s);
+      return WithReturning(i.returning, i.table, i.alias, false, db, [&] { return Insert(i, db); });
+    }
     case StatementKind::kCreateIndex:
       return CreateIndex(static_cast<const CreateIndexStatement&>(s), db);
     case StatementKind::kReindex: {
@@ -679,17 +697,19 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
-      if (!u.from.empty() || !u.returning.empty()) {
-        Fail(ErrorKind::kNotImplemented, "UPDATE ... FROM and RETURNING are not supported yet");
-      }
-      return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db);
+      if (!u.from.empty()) Fail(ErrorKind::kNotImplemented, "UPDATE ... FROM is not supported yet");
+      return WithReturning(u.returning, u.table, u.alias, false, db, [&] {
+        return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db);
+      });
     }
     case StatementKind::kDelete: {
       const auto& d = static_cast<const DeleteStatement&>(s);
-      if (!d.using_tables.empty() || !d.returning.empty()) {
-        Fail(ErrorKind::kNotImplemented, "DELETE ... USING and RETURNING are not supported yet");
+      if (!d.using_tables.empty()) {
+        Fail(ErrorKind::kNotImplemented, "DELETE ... USING is not supported yet");
       }
-      return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db);
+      return WithReturning(d.returning, d.table, d.alias, true, db, [&] {
+        return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db);
+      });
     }
     default:
       Fail(ErrorKind::kNotImplemented, "this statement is not supported yet: {}",
