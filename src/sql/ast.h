@@ -205,6 +205,8 @@ enum class StatementKind {
   kVacuum,
   kCreateTrigger,
   kAlterTable,
+  kSet,
+  kShow,
 };
 
 struct Statement {
@@ -343,6 +345,20 @@ struct CreateTriggerStatement : Statement {
   std::string table;
   std::string when;               // empty: always
   std::vector<std::string> body;  // one statement's text each
+};
+
+// SET name = value, SET name TO DEFAULT / RESET name (value null, reset).
+struct SetStatement : Statement {
+  SetStatement() : Statement(StatementKind::kSet) {}
+  std::string name;
+  ExprPtr value;
+  bool reset = false;
+};
+
+// SHOW name: the setting's value as one row.
+struct ShowStatement : Statement {
+  ShowStatement() : Statement(StatementKind::kShow) {}
+  std::string name;
 };
 
 // One action of ALTER TABLE.

@@ -884,6 +884,25 @@ class Transformer {
         return Insert(n.insert_stmt());
       case pg::Node::kAlterTableStmt:
         return AlterTable(n.alter_table_stmt());
+      case pg::Node::kVariableSetStmt: {
+        const auto& v = n.variable_set_stmt();
+        auto out = std::make_unique<SetStatement>();
+        out->name = v.name();
+        if (v.kind() == pg::VAR_SET_VALUE) {
+          if (v.args_size() != 1) Unsupported("SET with a list of values");
+          out->value = Expression(v.args(0));
+        } else if (v.kind() == pg::VAR_SET_DEFAULT || v.kind() == pg::VAR_RESET) {
+          out->reset = true;
+        } else {
+          Unsupported("this form of SET or RESET");
+        }
+        return out;
+      }
+      case pg::Node::kVariableShowStmt: {
+        auto out = std::make_unique<ShowStatement>();
+        out->name = n.variable_show_stmt().name();
+        return out;
+      }
       case pg::Node::kRenameStmt:
         return Rename(n.rename_stmt());
       case pg::Node::kUpdateStmt: {

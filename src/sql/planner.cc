@@ -2,6 +2,7 @@
 // and aggregates, the select list, ORDER BY and LIMIT), set operations, and
 // the rows UPDATE and DELETE change. Expressions bind in binder.cc.
 #include "sql/planner.h"
+#include "sql/settings.h"
 
 #include <fmt/format.h>
 
@@ -148,8 +149,8 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
         key.expr = binder.Bind(e);
       }
       key.descending = o.descending;
-      key.nulls_first =
-          o.nulls == NullOrder::kDefault ? !o.descending : o.nulls == NullOrder::kFirst;
+      key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
+                                                       : o.nulls == NullOrder::kFirst;
       keys.push_back(std::move(key));
     }
     plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q));
@@ -502,7 +503,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     key.expr = execution::ColumnRef(column, exprs[static_cast<size_t>(column)]->type);
     key.descending = o.descending;
     // SQLite's default: NULLs sort first ascending, last descending.
-    key.nulls_first = o.nulls == NullOrder::kDefault ? !o.descending : o.nulls == NullOrder::kFirst;
+    key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
+                                                     : o.nulls == NullOrder::kFirst;
     keys.push_back(std::move(key));
   }
   std::vector<arrow::TypePtr> types;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/ascii.h"
+#include "llkv/arrow/builder.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
@@ -14,6 +15,7 @@
 #include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/planner_internal.h"
 #include "sql/returning.h"
 #include "sql/table_rules.h"
 #include "sql/trigger.h"
@@ -929,6 +931,7 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
 
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
   if (statement.kind != StatementKind::kSelect) return nullptr;
+  SettingsScope settings(&settings_);
   return Reading(
       [&] { return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_); });
 }
@@ -949,6 +952,26 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
   if (statement.kind == StatementKind::kTransaction) {
     return RunTransactionStatement(static_cast<const TransactionStatement&>(statement));
   }
+  if (statement.kind == StatementKind::kSet) {
+    const auto& s = static_cast<const SetStatement&>(statement);
+    if (s.reset) {
+      settings_.Reset(s.name);
+    } else {
+      settings_.Set(s.name, plan::EvaluateConstant(*s.value));
+    }
+    return {};
+  }
+  if (statement.kind == StatementKind::kShow) {
+    const auto& s = static_cast<const ShowStatement&>(statement);
+    StatementResult r;
+    r.schema = std::make_shared<arrow::Schema>(
+        std::vector<arrow::FieldPtr>{arrow::field(s.name, arrow::utf8())});
+    arrow::StringBuilder value(arrow::utf8());
+    value.Append(settings_.Show(s.name));
+    r.batches.push_back(arrow::RecordBatch::Make(r.schema, 1, {value.Finish()}));
+    return r;
+  }
+  SettingsScope settings(&settings_);
   if (statement.kind == StatementKind::kSelect) {
     return Reading([&] { return RunStatement(statement, *db_); });
   }

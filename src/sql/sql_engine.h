@@ -21,6 +21,7 @@
 #include "runtime/database.h"
 #include "runtime/transaction.h"
 #include "sql/ast.h"
+#include "sql/settings.h"
 
 namespace llkv::sql {
 
@@ -87,6 +88,7 @@ class SqlEngine {
   std::shared_ptr<runtime::Database> db_;
   std::unique_ptr<runtime::Transaction> txn_;  // the open explicit transaction
   bool read_only_ = false;                     // txn_ began READ ONLY
+  SessionSettings settings_;
   // Throws if the open transaction is READ ONLY (before a statement that writes).
   void CheckWritable() const;
 };
