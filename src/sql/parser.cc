@@ -2,6 +2,8 @@
 // This is the only file that sees protobuf or libpg_query types.
 #include "sql/parser.h"
 
+#include "common/ascii.h"
+
 #include "sql/trigger.h"
 
 #include <pg_query.h>
@@ -680,15 +682,22 @@ class Transformer {
     if (s.has_on_conflict_clause()) {
       if (out->on_conflict != ConflictAction::kNone) {
         Fail(ErrorKind::kParser,
-             "INSERT OR REPLACE / INSERT OR IGNORE cannot be combined with an ON CONFLICT clause");
+             "You can not provide both OR REPLACE|IGNORE and an ON CONFLICT clause: INSERT OR "
+             "REPLACE / INSERT OR IGNORE already says what a conflict does");
       }
       const auto& c = s.on_conflict_clause();
       out->on_conflict =
           c.action() == pg::ONCONFLICT_UPDATE ? ConflictAction::kUpdate : ConflictAction::kNothing;
       if (c.has_infer()) {
         if (!c.infer().conname().empty()) Unsupported("ON CONFLICT ON CONSTRAINT", c.location());
-        for (const auto& e : c.infer().index_elems())
-          out->conflict_columns.push_back(e.index_elem().name());
+        for (const auto& e : c.infer().index_elems()) {
+          // A column named twice is the same target: (a, b, a) is (a, b).
+          const std::string& name = e.index_elem().name();
+          bool repeated = false;
+          for (const auto& existing : out->conflict_columns)
+            repeated = repeated || EqualsIgnoreCase(existing, name);
+          if (!repeated) out->conflict_columns.push_back(name);
+        }
       }
       out->conflict_set = SetList(c.target_list());
       if (c.has_where_clause()) out->conflict_where = Expression(c.where_clause());
