@@ -6,9 +6,10 @@
 //
 // Transaction n: INSERT ledger(n, k); k rows into items(n, j, ...); a
 // transfer between two accounts (the balances' sum never changes);
-// sometimes CREATE TABLE extra_<n>. Some transactions roll back on purpose,
-// some are a single autocommit INSERT, some are large (so that kills land
-// inside statements and inside early flushes of the write buffer).
+// sometimes CREATE TABLE extra_<n> with a row, then two ALTERs of it. Some
+// transactions roll back on purpose, some are a single autocommit INSERT,
+// some are large (so that kills land inside statements and inside early
+// flushes of the write buffer).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -100,7 +101,14 @@ int main(int argc, char** argv) {
       const int64_t amount = static_cast<int64_t>(rng() % 50);
       take.Execute({amount, from});
       give.Execute({amount, to});
-      if (rng() % 10 == 0) conn->Execute("CREATE TABLE extra_" + std::to_string(n) + "(x INTEGER)");
+      if (rng() % 10 == 0) {
+        // A table altered twice in its transaction: after a crash it holds
+        // one row (n, n) under the columns z, y, or it does not exist.
+        const std::string t = "extra_" + std::to_string(n);
+        conn->Execute("CREATE TABLE " + t + "(x INTEGER); INSERT INTO " + t + " VALUES (" +
+                      std::to_string(n) + "); ALTER TABLE " + t + " ADD COLUMN y INTEGER DEFAULT " +
+                      std::to_string(n) + "; ALTER TABLE " + t + " RENAME COLUMN x TO z");
+      }
       if (kind == 2) {
         conn->Execute("ROLLBACK");
         --n;  // the number is free again

@@ -118,8 +118,14 @@ TEST(CrashTest, ReopeningAfterSigkillShowsExactlyTheCommittedTransactions) {
     }
     for (const auto& name : db->TableNames()) {
       if (name.rfind("extra_", 0) == 0) {
-        ASSERT_TRUE(present.contains(std::stoll(name.substr(6))))
+        const int64_t n = std::stoll(name.substr(6));
+        ASSERT_TRUE(present.contains(n))
             << "round " << round << ": table " << name << " of an uncommitted transaction";
+        // Its ALTERs came with it: one row (n, n) under the new names.
+        const auto rows = Pairs(*conn, "SELECT z, y FROM " + name);
+        ASSERT_EQ(rows.size(), 1u) << "round " << round << ": " << name;
+        ASSERT_EQ(rows.begin()->first, n);
+        ASSERT_EQ(rows.begin()->second, n);
       }
     }
     // The log now holds what is in the database, so the next round checks
