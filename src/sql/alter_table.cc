@@ -38,13 +38,6 @@ void ForEachColumnRef(Expr& e, Visit visit) {
   }
 }
 
-bool Mentions(const Expr& e, const std::string& column) {
-  bool found = false;
-  ForEachColumnRef(const_cast<Expr&>(e),
-                   [&](Expr& ref) { found = found || EqualsIgnoreCase(ref.names.back(), column); });
-  return found;
-}
-
 void RenameIn(std::vector<std::string>& names, const std::string& from, const std::string& to) {
   for (auto& n : names) {
     if (EqualsIgnoreCase(n, from)) n = to;
@@ -204,7 +197,8 @@ class Alteration {
       }
       columns.push_back(execution::Cast(*values, schema->field(c)->type()));
     }
-    auto batch = arrow::RecordBatch::Make(schema, rows, std::move(columns));
+    auto batch =
+        ComputeGenerated(db_, *t, arrow::RecordBatch::Make(schema, rows, std::move(columns)));
     runtime::CheckUnique(db_, t, writer.txn, {batch}, {});
     writer.append(t, *batch);
   }
@@ -300,6 +294,7 @@ class Alteration {
     };
     for (auto& col : def_->columns) {
       rename_refs(col.check.get());
+      rename_refs(col.generated.get());
       rename_fk(col.references.get());
     }
     for (auto& tc : def_->constraints) {
@@ -325,6 +320,7 @@ class Alteration {
     c.unique = d.unique;
     if (d.default_value) c.default_value = CloneExpr(*d.default_value);
     if (d.check) c.check = CloneExpr(*d.check);
+    if (d.generated) c.generated = CloneExpr(*d.generated);
     if (d.references) c.references = std::make_unique<ForeignKeyRef>(*d.references);
     def_->columns.push_back(std::move(c));
     sources_.push_back(nullptr);  // its DEFAULT, once the new table exists
@@ -348,13 +344,16 @@ class Alteration {
     if (c.primary_key) refuse("the PRIMARY KEY");
     if (c.unique) refuse("a UNIQUE constraint");
     for (size_t k = 0; k < def_->columns.size(); ++k) {
-      if (k != *i && def_->columns[k].check && Mentions(*def_->columns[k].check, name))
+      if (k != *i && def_->columns[k].check && MentionsColumn(*def_->columns[k].check, name))
         refuse("the CHECK constraint of column \"" + def_->columns[k].name + "\"");
+      if (k != *i && def_->columns[k].generated &&
+          MentionsColumn(*def_->columns[k].generated, name))
+        refuse("generated column \"" + def_->columns[k].name + "\"");
     }
     for (const auto& tc : def_->constraints) {
       static const char* kKinds[] = {"the PRIMARY KEY", "a UNIQUE constraint", "a CHECK constraint",
                                      "a FOREIGN KEY"};
-      if (Contains(tc.columns, name) || (tc.check && Mentions(*tc.check, name)))
+      if (Contains(tc.columns, name) || (tc.check && MentionsColumn(*tc.check, name)))
         refuse(kKinds[static_cast<int>(tc.kind)]);
     }
     for (const auto& index : indexes_) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
+
 namespace llkv::sql {
 
 Expr::Expr() = default;
@@ -259,6 +261,19 @@ std::string References(const ForeignKeyRef& r) {
 
 }  // namespace
 
+bool MentionsColumn(const Expr& e, const std::string& column) {
+  if (e.kind == ExprKind::kColumnRef && !e.names.empty()) {
+    if (EqualsIgnoreCase(e.names.back(), column)) return true;
+  }
+  for (const auto& a : e.args) {
+    if (a && MentionsColumn(*a, column)) return true;
+  }
+  for (const Expr* child : {e.operand.get(), e.else_expr.get(), e.filter.get()}) {
+    if (child && MentionsColumn(*child, column)) return true;
+  }
+  return false;
+}
+
 std::string CreateTableSql(const CreateTableStatement& s) {
   std::vector<std::string> parts;
   for (const auto& c : s.columns) {
@@ -267,6 +282,7 @@ std::string CreateTableSql(const CreateTableStatement& s) {
     if (c.primary_key) p += " PRIMARY KEY";
     if (c.unique) p += " UNIQUE";
     if (c.default_value) p += " DEFAULT (" + c.default_value->ToString() + ")";
+    if (c.generated) p += " GENERATED ALWAYS AS (" + c.generated->ToString() + ") STORED";
     if (c.check) p += " CHECK (" + c.check->ToString() + ")";
     if (c.references) p += References(*c.references);
     parts.push_back(std::move(p));

@@ -285,6 +285,7 @@ struct ColumnDef {
   ExprPtr default_value;
   ExprPtr check;
   std::unique_ptr<ForeignKeyRef> references;
+  ExprPtr generated;  // GENERATED ALWAYS AS (expr) [STORED | VIRTUAL]
 };
 
 enum class ConstraintKind { kPrimaryKey, kUnique, kCheck, kForeignKey };
@@ -389,6 +390,10 @@ struct AlterTableStatement : Statement {
   bool if_exists = false;
   std::vector<AlterAction> actions;
 };
+
+// Whether `e` references a column named `column` (any qualifier; not
+// looking into subqueries).
+bool MentionsColumn(const Expr& e, const std::string& column);
 
 // CREATE TABLE text for `s` (columns and constraints; not AS SELECT) that
 // parses back to the same definition.

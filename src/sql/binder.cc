@@ -682,6 +682,9 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
 BoundExprPtr BindSetValue(Binder& binder, const Expr& value, runtime::Database& db,
                           const table::Table& t, size_t column) {
   const arrow::TypePtr& type = t.def().columns[column].type;
+  if (IsGenerated(t, column)) {
+    Fail(ErrorKind::kBinder, "cannot update generated column \"{}\"", t.def().columns[column].name);
+  }
   if (value.kind == ExprKind::kDefault) {
     return execution::Constant(Value::FromArray(*DefaultValues(db, t, column, 1), 0));
   }

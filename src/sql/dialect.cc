@@ -251,6 +251,12 @@ class Rewriter {
         return;
       }
     }
+    // GENERATED ALWAYS AS (expr) VIRTUAL (DuckDB, SQLite): LLKV stores
+    // generated columns; PostgreSQL's grammar knows only STORED.
+    if (EqualsIgnoreCase(w, "virtual") && before == ')' && statement_verb_ == "create") {
+      Replace(end, "STORED ");
+      return;
+    }
     if (EqualsIgnoreCase(w, "indexed") && EqualsIgnoreCase(WordAt(SkipTrivia(end)), "by")) {
       // SQLite's "INDEXED BY name" hint: the planner chooses indexes itself.
       const size_t by = SkipTrivia(end);

@@ -10,6 +10,7 @@
 //   INSERT INTO t FROM s        -> INSERT INTO t SELECT * FROM s   (DuckDB)
 //   ORDER BY ALL                -> ORDER BY 0, its offset recorded   (DuckDB)
 //   (a, b,)                     -> (a, b )   (DuckDB's trailing comma)
+//   GENERATED ... (e) VIRTUAL   -> ... (e) STORED   (generated columns are stored)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors

@@ -765,6 +765,9 @@ class Transformer {
         case pg::CONSTR_FOREIGN:
           col.references = ForeignKey(c);
           break;
+        case pg::CONSTR_GENERATED:
+          col.generated = Expression(c.raw_expr());
+          break;
         case pg::CONSTR_ATTR_DEFERRABLE:
         case pg::CONSTR_ATTR_NOT_DEFERRABLE:
         case pg::CONSTR_ATTR_DEFERRED:

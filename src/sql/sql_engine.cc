@@ -359,14 +359,18 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
   // Target column of each source column.
   std::vector<size_t> targets;
   if (s.columns.empty()) {
-    for (size_t i = 0; i < def.columns.size(); ++i)
-      targets.push_back(i);
+    for (size_t i = 0; i < def.columns.size(); ++i) {
+      if (!IsGenerated(*t, i)) targets.push_back(i);  // generated columns take no values
+    }
   } else {
     for (const auto& name : s.columns) {
       auto i = def.FindColumn(name);
       if (!i)
         Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
              name);
+      if (IsGenerated(*t, *i)) {
+        Fail(ErrorKind::kBinder, "cannot insert into generated column \"{}\"", name);
+      }
       if (std::find(targets.begin(), targets.end(), *i) != targets.end()) {
         Fail(ErrorKind::kBinder, "column \"{}\" is specified more than once", name);
       }
@@ -381,7 +385,7 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
     std::vector<arrow::ArrayDataPtr> columns;
     for (size_t i = 0; i < def.columns.size(); ++i)
       columns.push_back(DefaultValues(db, *t, i, 1));
-    return arrow::RecordBatch::Make(schema, 1, std::move(columns));
+    return ComputeGenerated(db, *t, arrow::RecordBatch::Make(schema, 1, std::move(columns)));
   }
   // DEFAULT cells of a VALUES list, by row: planned as NULLs, then filled.
   std::vector<std::vector<size_t>> default_cells;
@@ -420,7 +424,7 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
     if (!columns[i]) columns[i] = DefaultValues(db, *t, i, total);
   }
   // Nullable fields: NOT NULL is the table's check, with its Constraint Error.
-  return arrow::RecordBatch::Make(schema, total, std::move(columns));
+  return ComputeGenerated(db, *t, arrow::RecordBatch::Make(schema, total, std::move(columns)));
 }
 
 std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Database& db) {
@@ -603,7 +607,8 @@ StatementResult ChangeRows(const std::vector<std::string>& name, const std::stri
     for (size_t k = 0; k < plan.columns.size(); ++k) {
       columns[plan.columns[k]] = execution::Evaluate(*plan.values[k], *batch);
     }
-    new_rows.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
+    new_rows.push_back(ComputeGenerated(
+        db, *t, arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns))));
   }
   if (ids.empty()) return StatementResult{nullptr, {}, 0};
   const TriggerEvent event = is_update ? TriggerEvent::kUpdate : TriggerEvent::kDelete;

@@ -31,10 +31,14 @@ struct Rules {
   std::shared_ptr<const Statement> statement;  // owns the expressions
   std::vector<const Expr*> checks;
   std::vector<ForeignKey> foreign_keys;
-  std::map<std::string, const Expr*> defaults;  // by lower-case column name
+  std::map<std::string, const Expr*> defaults;            // by lower-case column name
+  std::vector<std::pair<size_t, const Expr*>> generated;  // column position, expression
 };
 
 void Collect(const CreateTableStatement& s, Rules* out) {
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (s.columns[i].generated) out->generated.emplace_back(i, s.columns[i].generated.get());
+  }
   for (const auto& c : s.columns) {
     if (c.default_value) out->defaults[AsciiLower(c.name)] = c.default_value.get();
     if (c.check) out->checks.push_back(c.check.get());
@@ -247,6 +251,25 @@ void ValidateRules(runtime::Database& db, const CreateTableStatement& s,
            e.message());
     }
   }
+  for (const auto& [column, expr] : rules.generated) {
+    const auto& c = s.columns[column];
+    if (c.default_value) {
+      Fail(ErrorKind::kBinder, "column \"{}\" cannot have both a DEFAULT and GENERATED ALWAYS AS",
+           c.name);
+    }
+    if (HasSubquery(*expr)) {
+      Fail(ErrorKind::kBinder,
+           "the expression of generated column \"{}\" must use only its row: {}", c.name,
+           expr->ToString());
+    }
+    for (const auto& [other, other_expr] : rules.generated) {
+      if (other != column && MentionsColumn(*expr, s.columns[other].name)) {
+        Fail(ErrorKind::kBinder, "generated column \"{}\" cannot use generated column \"{}\"",
+             c.name, s.columns[other].name);
+      }
+    }
+    execution::CastTo(binder.Bind(*expr), def.columns[column].type);
+  }
   for (const Expr* check : rules.checks) {
     if (HasSubquery(*check)) {
       Fail(ErrorKind::kBinder, "subqueries prohibited in CHECK constraints: {}", check->ToString());
@@ -442,8 +465,9 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
       std::vector<arrow::FieldPtr> fields;
       for (const auto& c : child->def().columns)
         fields.push_back(arrow::field(c.name, c.type));
-      auto replacement =
-          arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(fields), n, std::move(columns));
+      auto replacement = ComputeGenerated(
+          db, *child,
+          arrow::RecordBatch::Make(std::make_shared<arrow::Schema>(fields), n, std::move(columns)));
       runtime::CheckUnique(db, child, writer.txn, {replacement}, child_ids);
       writer.append(child, *replacement);
       ApplyReferentialActions(db, child, child_ids, replacement.get(), writer);
@@ -456,6 +480,7 @@ arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, 
                                   int64_t rows) {
   const auto& c = t.def().columns[column];
   const auto rules = RulesOf(t);
+  // A generated column's value comes later, from ComputeGenerated.
   auto it = rules->defaults.find(AsciiLower(c.name));
   if (it == rules->defaults.end()) return arrow::MakeNullArray(c.type, rows);
   const Scope no_columns;
@@ -464,6 +489,32 @@ arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, 
   const arrow::RecordBatch shape(std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}),
                                  rows, {});
   return execution::Evaluate(*value, shape);
+}
+
+bool IsGenerated(const table::Table& t, size_t column) {
+  for (const auto& [c, expr] : RulesOf(t)->generated) {
+    if (c == column) return true;
+  }
+  return false;
+}
+
+arrow::RecordBatchPtr ComputeGenerated(runtime::Database& db, const table::Table& t,
+                                       arrow::RecordBatchPtr rows) {
+  const auto rules = RulesOf(t);
+  if (rules->generated.empty() || !rows) return rows;
+  const auto& def = t.def();
+  Scope scope;
+  for (size_t i = 0; i < def.columns.size(); ++i)
+    scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
+  Binder binder(scope, nullptr, false, &db, nullptr);
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (int c = 0; c < rows->num_columns(); ++c)
+    columns.push_back(rows->column(c));
+  for (const auto& [c, expr] : rules->generated) {
+    columns[c] =
+        execution::Evaluate(*execution::CastTo(binder.Bind(*expr), def.columns[c].type), *rows);
+  }
+  return arrow::RecordBatch::Make(rows->schema(), rows->num_rows(), std::move(columns));
 }
 
 std::vector<Reference> ReferencesTo(runtime::Database& db, const table::Table& t) {

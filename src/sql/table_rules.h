@@ -71,6 +71,14 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
 arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, size_t column,
                                   int64_t rows);
 
+// Generated columns (GENERATED ALWAYS AS (expr), STORED or VIRTUAL: both
+// are stored): computed from the other columns of the row whenever a row
+// version is written; INSERT and UPDATE may not give them values.
+bool IsGenerated(const table::Table& t, size_t column);
+// `rows` (all of t's columns, in order) with its generated columns computed.
+arrow::RecordBatchPtr ComputeGenerated(runtime::Database& db, const table::Table& t,
+                                       arrow::RecordBatchPtr rows);
+
 // A foreign key of another table (`child`) that references `t`.
 struct Reference {
   std::string child;

@@ -90,7 +90,8 @@ int64_t Upsert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
     }
     for (size_t k = 0; k < set_columns.size(); ++k)
       columns[set_columns[k]] = execution::Evaluate(*set_values[k], input);
-    auto updated = arrow::RecordBatch::Make(rows.schema(), 1, std::move(columns));
+    auto updated =
+        ComputeGenerated(db, *t, arrow::RecordBatch::Make(rows.schema(), 1, std::move(columns)));
     runtime::CheckUnique(db, t, writer.txn, {updated}, std::span<const uint64_t>(&id, 1));
     writer.append(t, *updated);
     ApplyReferentialActions(db, t, std::span<const uint64_t>(&id, 1), updated.get(), writer);
