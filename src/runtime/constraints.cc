@@ -119,25 +119,16 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
     if (!index->unique) continue;
     const std::vector<size_t> columns = Database::IndexColumns(*table, *index);
     const std::shared_ptr<OrderedIndex> data = db.IndexData(*index);
-    // Keys of the new rows seen so far, by hash (the first row with each
-    // hash; a repeated hash is confirmed by comparing the keys): a bulk
-    // load keeps no copy of its keys. While the keys come in strictly
-    // increasing order (a load sorted by its key) none can repeat, and the
-    // map is only filled once the order breaks.
-    absl::flat_hash_map<size_t, std::pair<size_t, int64_t>> added;  // hash -> batch, row
-    bool increasing = true;
-    std::string previous;
-    // The index's largest key: a key above it has no entry to look up.
+    // Keys the index may hold: none above its largest key.
     const std::optional<std::string> max_key = data->MaxKey();
+    // The new rows' keys (without those holding a NULL) in input order,
+    // kept only once they stop increasing: keys in strictly increasing
+    // order (a load sorted by its key) cannot repeat.
+    std::vector<std::string> keys;
+    std::vector<std::pair<uint32_t, int64_t>> where;  // batch, row
     std::vector<std::vector<arrow::ArrayDataPtr>> batch_values;
-    std::string key, other;
-    auto remember = [&](size_t b, int64_t i, const std::string& k) {
-      auto [at, fresh] = added.try_emplace(absl::HashOf(k), b, i);
-      if (fresh) return;
-      other.clear();
-      OrderedIndex::EncodeKey(batch_values[at->second.first], at->second.second, &other);
-      if (other == k) Duplicate(*table, *index, columns, batch_values[b], i);
-    };
+    bool increasing = true;
+    std::string key, previous;
     for (size_t b = 0; b < rows.size(); ++b) {
       std::vector<arrow::ArrayDataPtr>& values = batch_values.emplace_back();
       for (size_t c : columns)
@@ -145,23 +136,24 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
       for (int64_t i = 0; i < rows[b]->num_rows(); ++i) {
         key.clear();
         if (!OrderedIndex::EncodeKey(values, i, &key)) continue;
-        if (increasing && (previous.empty() || previous < key)) {
-          previous = key;
-        } else {
-          if (increasing) {
-            // The order broke: every earlier key goes into the map.
-            increasing = false;
-            std::string earlier;
-            for (size_t eb = 0; eb <= b; ++eb) {
-              const int64_t end = eb < b ? rows[eb]->num_rows() : i;
-              for (int64_t ei = 0; ei < end; ++ei) {
-                earlier.clear();
-                if (OrderedIndex::EncodeKey(batch_values[eb], ei, &earlier))
-                  remember(eb, ei, earlier);
-              }
+        if (increasing && !(previous.empty() || previous < key)) {
+          // The order broke: the earlier keys are needed after all.
+          increasing = false;
+          for (size_t eb = 0; eb <= b; ++eb) {
+            const int64_t end = eb < b ? rows[eb]->num_rows() : i;
+            for (int64_t ei = 0; ei < end; ++ei) {
+              std::string earlier;
+              if (!OrderedIndex::EncodeKey(batch_values[eb], ei, &earlier)) continue;
+              keys.push_back(std::move(earlier));
+              where.emplace_back(static_cast<uint32_t>(eb), ei);
             }
           }
-          remember(b, i, key);
+        }
+        if (increasing) {
+          previous = key;
+        } else {
+          keys.push_back(key);
+          where.emplace_back(static_cast<uint32_t>(b), i);
         }
         if (!max_key || key > *max_key) continue;
         bool pending = false;
@@ -174,6 +166,19 @@ void CheckUnique(Database& db, const std::shared_ptr<table::Table>& table, TxnId
         // two commits second fails (checked again at commit).
         if (pending) db.DeferUniqueCheck(writer, table->id(), index->id, key);
       }
+    }
+    if (increasing) continue;
+    // Two new rows with one key are neighbours once sorted; the error names
+    // the first repeat in input order.
+    const std::vector<uint32_t> order = OrderedIndex::SortedOrder(keys);
+    size_t first_repeat = keys.size();
+    for (size_t k = 1; k < order.size(); ++k) {
+      if (keys[order[k]] == keys[order[k - 1]])
+        first_repeat = std::min<size_t>(first_repeat, std::max(order[k], order[k - 1]));
+    }
+    if (first_repeat < keys.size()) {
+      const auto [b, i] = where[first_repeat];
+      Duplicate(*table, *index, columns, batch_values[b], i);
     }
   }
 }

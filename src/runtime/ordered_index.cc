@@ -86,6 +86,46 @@ bool OrderedIndex::EncodeKey(const std::vector<arrow::ArrayDataPtr>& values, int
   return true;
 }
 
+std::vector<uint32_t> OrderedIndex::SortedOrder(const std::vector<std::string>& keys) {
+  const size_t n = keys.size();
+  std::vector<uint64_t> prefix(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t p = 0;
+    const std::string& k = keys[i];
+    for (size_t b = 0; b < 8; ++b)
+      p = (p << 8) | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
+    prefix[i] = p;
+  }
+  std::vector<uint32_t> order(n), next(n);
+  for (size_t i = 0; i < n; ++i)
+    order[i] = static_cast<uint32_t>(i);
+  // Least significant byte first; a byte every key shares is skipped.
+  for (int shift = 0; shift < 64; shift += 8) {
+    size_t count[257] = {};
+    for (size_t i = 0; i < n; ++i)
+      ++count[((prefix[i] >> shift) & 0xff) + 1];
+    if (n > 0 && count[((prefix[0] >> shift) & 0xff) + 1] == n) continue;
+    for (int d = 0; d < 256; ++d)
+      count[d + 1] += count[d];
+    for (uint32_t i : order)
+      next[count[(prefix[i] >> shift) & 0xff]++] = i;
+    order.swap(next);
+  }
+  // Runs of one prefix: by the rest of the key (stable, as the radix passes are).
+  for (size_t start = 0; start < n;) {
+    size_t end = start + 1;
+    while (end < n && prefix[order[end]] == prefix[order[start]])
+      ++end;
+    if (end - start > 1) {
+      std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start),
+                       order.begin() + static_cast<std::ptrdiff_t>(end),
+                       [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    }
+    start = end;
+  }
+  return order;
+}
+
 std::shared_ptr<OrderedIndex> OrderedIndex::Build(const std::shared_ptr<table::Table>& table,
                                                   std::vector<size_t> columns) {
   auto index = std::make_shared<OrderedIndex>(table.get(), columns);
@@ -109,35 +149,32 @@ void OrderedIndex::Add(const std::vector<arrow::ArrayDataPtr>& values,
   // Encoded first, then entered in key order: a batch in any order becomes
   // a run of neighbouring inserts (each next to the one before) instead of
   // one random descent per row.
-  std::vector<Entry> batch;
-  batch.reserve(row_ids.size());
-  Entry entry;
-  for (size_t i = 0; i < row_ids.size(); ++i) {
-    entry.key.clear();
-    if (!EncodeKey(values, static_cast<int64_t>(i), &entry.key)) continue;
-    entry.row_id = row_ids[i];
-    batch.push_back(entry);
-  }
-  // Sorted by the key's first 8 bytes, then by the whole entry.
-  std::vector<std::pair<uint64_t, uint32_t>> order(batch.size());
+  std::vector<std::string> keys;
+  std::vector<uint64_t> ids;
+  keys.reserve(row_ids.size());
+  ids.reserve(row_ids.size());
+  std::string key;
   bool sorted = true;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    uint64_t prefix = 0;
-    const std::string& k = batch[i].key;
-    for (size_t b = 0; b < 8; ++b)
-      prefix = (prefix << 8) | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
-    order[i] = {prefix, static_cast<uint32_t>(i)};
-    sorted = sorted && (i == 0 || !(batch[i] < batch[i - 1]));
+  for (size_t i = 0; i < row_ids.size(); ++i) {
+    key.clear();
+    if (!EncodeKey(values, static_cast<int64_t>(i), &key)) continue;
+    sorted = sorted &&
+             (keys.empty() || keys.back() < key || (keys.back() == key && ids.back() < row_ids[i]));
+    keys.push_back(key);
+    ids.push_back(row_ids[i]);
   }
-  if (!sorted) {
-    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first < b.first : batch[a.second] < batch[b.second];
-    });
+  std::vector<uint32_t> order;
+  if (sorted) {
+    order.resize(keys.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = static_cast<uint32_t>(i);
+  } else {
+    order = SortedOrder(keys);  // equal keys keep their (ascending) row ids' order
   }
   std::lock_guard lock(mu_);
   auto hint = entries_.end();
-  for (const auto& [prefix, i] : order) {
-    Entry& e = batch[i];
+  for (uint32_t i : order) {
+    Entry e{std::move(keys[i]), ids[i]};
     if (!insert) {
       entries_.erase(e);
       continue;
