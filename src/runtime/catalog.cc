@@ -2,6 +2,7 @@
 // triggers a snapshot sees, and how transactions create and drop them. The
 // design note is in runtime/database.h.
 #include <algorithm>
+#include <set>
 
 #include "common/ascii.h"
 #include "llkv/common/error.h"
@@ -357,13 +358,25 @@ std::vector<table::CatalogEntry> Database::FinishDrops(table::TxnId id) {
 }
 
 void Database::RevertDrops(table::TxnId id) {
+  RevertDropsFrom(id, 0);
+}
+
+size_t Database::PendingDrops(table::TxnId id) const {
   std::lock_guard lock(mu_);
   auto it = pending_drops_.find(id);
-  if (it == pending_drops_.end()) return;
+  return it == pending_drops_.end() ? 0 : it->second.size();
+}
+
+void Database::RevertDropsFrom(table::TxnId id, size_t from) {
+  std::lock_guard lock(mu_);
+  auto it = pending_drops_.find(id);
+  if (it == pending_drops_.end() || from >= it->second.size()) return;
+  const std::set<uint64_t> undone(it->second.begin() + static_cast<std::ptrdiff_t>(from),
+                                  it->second.end());
   auto revert = [&](auto& map) {
     for (auto& [key, versions] : map) {
       for (auto& v : versions) {
-        if (v.dropped_by == id) v.dropped_by = 0;
+        if (v.dropped_by == id && undone.contains(IdOf(v.object))) v.dropped_by = 0;
       }
     }
   };
@@ -371,7 +384,8 @@ void Database::RevertDrops(table::TxnId id) {
   revert(views_);
   revert(indexes_);
   revert(triggers_);
-  pending_drops_.erase(it);
+  it->second.resize(from);
+  if (it->second.empty()) pending_drops_.erase(it);
 }
 
 void Database::ReclaimDropped() {

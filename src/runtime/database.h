@@ -156,6 +156,10 @@ class Database {
   // its writes were undone.
   void CommitTransaction(table::TxnId id);
   void AbortTransaction(table::TxnId id);
+  // How many objects transaction `id` has dropped so far; RevertDropsFrom
+  // undoes its drops after the first `from` of them (ROLLBACK TO SAVEPOINT).
+  size_t PendingDrops(table::TxnId id) const;
+  void RevertDropsFrom(table::TxnId id, size_t from);
   // A key an insert of transaction `id` shares with a row another
   // transaction in progress wrote: checked again at its commit
   // (runtime/constraints.h).

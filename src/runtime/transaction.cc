@@ -116,13 +116,13 @@ void Transaction::Rollback() {
 
 size_t Transaction::FindSavepoint(const std::string& name) const {
   for (size_t i = savepoints_.size(); i > 0; --i) {
-    if (savepoints_[i - 1].first == name) return i - 1;
+    if (savepoints_[i - 1].name == name) return i - 1;
   }
   Fail(ErrorKind::kTransaction, "savepoint \"{}\" does not exist", name);
 }
 
 void Transaction::Savepoint(const std::string& name) {
-  savepoints_.emplace_back(name, undo_.size());
+  savepoints_.push_back({name, undo_.size(), db_.PendingDrops(id_)});
 }
 
 void Transaction::Release(const std::string& name) {
@@ -131,7 +131,10 @@ void Transaction::Release(const std::string& name) {
 
 void Transaction::RollbackTo(const std::string& name) {
   const size_t i = FindSavepoint(name);
-  UndoFrom(savepoints_[i].second);
+  // Objects created after the savepoint go with the undo records; objects
+  // dropped after it come back.
+  UndoFrom(savepoints_[i].undo);
+  db_.RevertDropsFrom(id_, savepoints_[i].drops);
   savepoints_.resize(i + 1);
   aborted_ = false;
 }

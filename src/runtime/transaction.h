@@ -91,7 +91,12 @@ class Transaction {
   bool aborted_ = false;
   bool ended_ = false;
   std::vector<Undo> undo_;
-  std::vector<std::pair<std::string, size_t>> savepoints_;  // name, undo_ size then
+  struct SavepointMark {
+    std::string name;
+    size_t undo = 0;   // undo_.size() then
+    size_t drops = 0;  // Database::PendingDrops() then
+  };
+  std::vector<SavepointMark> savepoints_;
 };
 
 }  // namespace llkv::runtime
