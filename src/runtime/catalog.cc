@@ -263,14 +263,15 @@ void Database::DropVersionLocked(VersionMap<T>& map, const std::string& name, co
     }
   }
   for (uint64_t d : doomed) {
-    // Marked dropped by the transaction, unless nobody else can see the
-    // object (no transaction, or created by this one): then it goes now.
+    // Marked dropped by the transaction; without one it goes now. An
+    // object the transaction created itself is marked too, so that
+    // ROLLBACK TO a savepoint between its CREATE and DROP brings it back.
     bool marked = false;
     auto mark = [&](auto& versions_map) {
       for (auto& [key, versions] : versions_map) {
         for (auto& ver : versions) {
           if (IdOf(ver.object) != d || ver.dropped_by != 0) continue;
-          if (own != 0 && ver.created_by != own) {
+          if (own != 0) {
             ver.dropped_by = own;
             pending_drops_[own].push_back(d);
             marked = true;
