@@ -106,6 +106,22 @@ std::string BoundExpr::ToString() const {
       return "abs(" + args[0]->ToString() + ")";
     case ExprOp::kLength:
       return "length(" + args[0]->ToString() + ")";
+    case ExprOp::kLower:
+    case ExprOp::kUpper:
+    case ExprOp::kSubstring:
+    case ExprOp::kReplace:
+    case ExprOp::kTrim:
+    case ExprOp::kLTrim:
+    case ExprOp::kRTrim:
+    case ExprOp::kStrpos: {
+      static const char* kNames[] = {"lower", "upper", "substring", "replace",
+                                     "trim",  "ltrim", "rtrim",     "strpos"};
+      std::string out = kNames[static_cast<int>(op) - static_cast<int>(ExprOp::kLower)];
+      out += "(";
+      for (size_t i = 0; i < args.size(); ++i)
+        out += (i ? ", " : "") + args[i]->ToString();
+      return out + ")";
+    }
     case ExprOp::kLike:
     case ExprOp::kILike:
       return "(" + args[0]->ToString() + (op == ExprOp::kLike ? " LIKE " : " ILIKE ") +
@@ -244,6 +260,19 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Abs(*Evaluate(*e.args[0], input));
     case ExprOp::kLength:
       return Length(*Evaluate(*e.args[0], input));
+    case ExprOp::kLower:
+    case ExprOp::kUpper:
+    case ExprOp::kSubstring:
+    case ExprOp::kReplace:
+    case ExprOp::kTrim:
+    case ExprOp::kLTrim:
+    case ExprOp::kRTrim:
+    case ExprOp::kStrpos: {
+      std::vector<arrow::ArrayDataPtr> args;
+      for (const auto& a : e.args)
+        args.push_back(Evaluate(*a, input));
+      return TextFunction(e.op, args);
+    }
     case ExprOp::kConcat:
       return Concat(*Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
     case ExprOp::kLike:

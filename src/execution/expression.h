@@ -53,6 +53,14 @@ enum class ExprOp {
   kAbs,
   kConcat,      // utf8 || utf8 (NULL if either is)
   kLength,      // characters of utf8, bytes of binary
+  kLower,       // utf8: ASCII letters to lower case (other characters kept)
+  kUpper,       // utf8: ASCII letters to upper case
+  kSubstring,   // utf8, int64 start (1-based)[, int64 length], in characters
+  kReplace,     // utf8, from, to: every occurrence of `from` replaced
+  kTrim,        // utf8[, characters]: both ends (default: spaces)
+  kLTrim,       // the start only
+  kRTrim,       // the end only
+  kStrpos,      // utf8 haystack, needle: 1-based character position, 0 if absent
   kLike,        // args: text, pattern[, escape]: SQL LIKE (case-sensitive)
   kILike,       // the same, ASCII letters matching either case
   kTextToReal,  // utf8 to float64 as SQLite's arithmetic reads text: the
@@ -105,6 +113,8 @@ arrow::ArrayDataPtr IsNull(const arrow::ArrayData& a, bool negated);
 arrow::ArrayDataPtr Abs(const arrow::ArrayData& a);
 arrow::ArrayDataPtr Concat(const arrow::ArrayData& a, const arrow::ArrayData& b);  // utf8
 arrow::ArrayDataPtr Length(const arrow::ArrayData& a);  // utf8 or binary -> int64
+// The text functions kLower ... kStrpos over their evaluated arguments.
+arrow::ArrayDataPtr TextFunction(ExprOp op, const std::vector<arrow::ArrayDataPtr>& args);
 // text LIKE pattern [ESCAPE escape] (all utf8; `escape` may be null);
 // `fold`: ILIKE.
 arrow::ArrayDataPtr LikeMatch(const arrow::ArrayData& text, const arrow::ArrayData& pattern,

@@ -1,5 +1,7 @@
 // Text kernels: concatenation, length, LIKE. Text is UTF-8; LIKE's '_' and
 // length() count code points, not bytes.
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "execution/expression.h"
@@ -73,7 +75,111 @@ bool Like(std::string_view text, size_t t, std::string_view pattern, size_t p, c
   return t == text.size();
 }
 
+// Byte offset of character `n` (0-based) of `s`, or s.size() past the end.
+size_t CharOffset(std::string_view s, int64_t n) {
+  size_t i = 0;
+  for (int64_t k = 0; k < n && i < s.size(); ++k)
+    i = NextChar(s, i);
+  return i;
+}
+
+std::string Trimmed(std::string_view s, std::string_view chars, bool start, bool end) {
+  size_t b = 0, e = s.size();
+  if (start) {
+    while (b < e && chars.find(s[b]) != std::string_view::npos)
+      ++b;
+  }
+  if (end) {
+    while (e > b && chars.find(s[e - 1]) != std::string_view::npos)
+      --e;
+  }
+  return std::string(s.substr(b, e - b));
+}
+
 }  // namespace
+
+ArrayDataPtr TextFunction(ExprOp op, const std::vector<ArrayDataPtr>& args) {
+  const int64_t n = args[0]->length;
+  const bool integer_result = op == ExprOp::kStrpos;
+  arrow::StringBuilder text(arrow::utf8());
+  arrow::Int64Builder number(arrow::int64());
+  std::string out;
+  for (int64_t i = 0; i < n; ++i) {
+    bool null = false;
+    for (const auto& a : args)
+      null = null || a->IsNull(i);
+    if (null) {
+      integer_result ? number.AppendNull() : text.AppendNull();
+      continue;
+    }
+    const std::string_view s = arrow::BinaryValueAt(*args[0], i);
+    auto text_arg = [&](size_t k) { return arrow::BinaryValueAt(*args[k], i); };
+    auto int_arg = [&](size_t k) { return args[k]->values<int64_t>()[i]; };
+    switch (op) {
+      case ExprOp::kLower:
+      case ExprOp::kUpper:
+        out.assign(s);
+        for (char& c : out) {
+          if (op == ExprOp::kLower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (op == ExprOp::kUpper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+        break;
+      case ExprOp::kSubstring: {
+        // SQL's rule: characters start..start+length-1, where start may be
+        // below 1 (the part before the text counts against the length).
+        const int64_t start = int_arg(1);
+        int64_t stop = INT64_MAX;  // exclusive, 1-based
+        if (args.size() > 2) {
+          const int64_t length = int_arg(2);
+          if (length < 0) Fail(ErrorKind::kInvalidInput, "negative substring length {}", length);
+          if (__builtin_add_overflow(start, length, &stop)) stop = INT64_MAX;
+        }
+        const int64_t from = std::max<int64_t>(start, 1);
+        if (stop <= from) {
+          out.clear();
+          break;
+        }
+        const size_t b = CharOffset(s, from - 1);
+        const size_t e = stop == INT64_MAX ? s.size() : b + CharOffset(s.substr(b), stop - from);
+        out.assign(s.substr(b, e - b));
+        break;
+      }
+      case ExprOp::kReplace: {
+        const std::string_view from = text_arg(1), to = text_arg(2);
+        out.clear();
+        if (from.empty()) {
+          out.assign(s);
+          break;
+        }
+        size_t at = 0;
+        for (size_t hit; (hit = s.find(from, at)) != std::string_view::npos; at = hit + from.size())
+          out.append(s.substr(at, hit - at)).append(to);
+        out.append(s.substr(at));
+        break;
+      }
+      case ExprOp::kTrim:
+      case ExprOp::kLTrim:
+      case ExprOp::kRTrim:
+        out = Trimmed(s, args.size() > 1 ? text_arg(1) : std::string_view(" "),
+                      op != ExprOp::kRTrim, op != ExprOp::kLTrim);
+        break;
+      case ExprOp::kStrpos: {
+        const size_t hit = s.find(text_arg(1));
+        int64_t chars = 0;
+        if (hit != std::string_view::npos) {
+          for (size_t k = 0; k < hit; k = NextChar(s, k))
+            ++chars;
+        }
+        number.Append(hit == std::string_view::npos ? 0 : chars + 1);
+        continue;
+      }
+      default:
+        Fail(ErrorKind::kInternal, "not a text function: {}", static_cast<int>(op));
+    }
+    text.Append(out);
+  }
+  return integer_result ? number.Finish() : text.Finish();
+}
 
 ArrayDataPtr Concat(const ArrayData& a, const ArrayData& b) {
   arrow::StringBuilder out(arrow::utf8());

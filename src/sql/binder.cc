@@ -514,6 +514,40 @@ BoundExprPtr Binder::Function(const Expr& e) {
     args.push_back(std::move(arg));
     return execution::Call(ExprOp::kLength, arrow::int64(), std::move(args));
   }
+  // Text functions: arguments are converted to text (positions and
+  // lengths to integers).
+  struct TextFn {
+    const char* name;
+    ExprOp op;
+    size_t min_args, max_args;
+  };
+  static const TextFn kTextFns[] = {
+      {"lower", ExprOp::kLower, 1, 1},         {"upper", ExprOp::kUpper, 1, 1},
+      {"lcase", ExprOp::kLower, 1, 1},         {"ucase", ExprOp::kUpper, 1, 1},
+      {"substring", ExprOp::kSubstring, 2, 3}, {"substr", ExprOp::kSubstring, 2, 3},
+      {"replace", ExprOp::kReplace, 3, 3},     {"trim", ExprOp::kTrim, 1, 2},
+      {"ltrim", ExprOp::kLTrim, 1, 2},         {"rtrim", ExprOp::kRTrim, 1, 2},
+      {"strpos", ExprOp::kStrpos, 2, 2},       {"instr", ExprOp::kStrpos, 2, 2},
+      {"position", ExprOp::kStrpos, 2, 2}};
+  for (const auto& f : kTextFns) {
+    if (name != f.name) continue;
+    if (e.args.size() < f.min_args || e.args.size() > f.max_args || e.star_arg || e.distinct) {
+      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
+           f.min_args == f.max_args ? std::to_string(f.min_args)
+                                    : fmt::format("{} to {}", f.min_args, f.max_args),
+           f.max_args == 1 ? "" : "s");
+    }
+    std::vector<BoundExprPtr> args;
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      BoundExprPtr a = Bind(*e.args[i]);
+      const bool number = f.op == ExprOp::kSubstring && i > 0;
+      args.push_back(number ? Numeric(std::move(a), arrow::int64(), name) : AsText(std::move(a)));
+    }
+    // position(needle IN haystack) arrives from PostgreSQL's grammar as
+    // position(haystack, needle), strpos's order.
+    return execution::Call(f.op, f.op == ExprOp::kStrpos ? arrow::int64() : arrow::utf8(),
+                           std::move(args));
+  }
   if (name == "ifnull") {
     arity(2);
     std::vector<BoundExprPtr> args;
