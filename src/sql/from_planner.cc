@@ -15,6 +15,7 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/cte.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 
@@ -79,6 +80,7 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
   }
   const auto& create = *static_cast<const CreateViewStatement*>(view.compiled.get());
   FromPlan out;
+  CteScope no_ctes(nullptr);  // a view never sees its reader's CTEs
   out.plan = PlanSelect(*create.query, db, nullptr);
   const auto& fields = out.plan->schema()->fields();
   const std::string qualifier = ref.alias.empty() ? view.name : ref.alias;
@@ -141,6 +143,20 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
   FromPlan out;
   switch (ref.kind) {
     case TableRefKind::kBaseTable: {
+      if (ref.name.size() == 1) {
+        if (auto cte = FindCte(ref.name[0])) {
+          CteScan scan = ScanCte(cte);
+          out.plan = std::move(scan.plan);
+          const std::string qualifier = ref.alias.empty() ? ref.name[0] : ref.alias;
+          const auto& fields = out.plan->schema()->fields();
+          for (size_t i = 0; i < fields.size(); ++i) {
+            const std::string& name =
+                i < ref.column_aliases.size() ? ref.column_aliases[i] : scan.names[i];
+            out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+          }
+          return out;
+        }
+      }
       auto t = db.FindTable(ref.name.back());
       if (!t) {
         if (auto view = db.FindView(ref.name.back())) return PlanView(*view, ref, db);

@@ -16,6 +16,7 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/cte.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 
@@ -212,7 +213,8 @@ namespace plan {
 
 OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
                        const KeyedPlan* keyed) {
-  if (!q.ctes.empty()) Fail(ErrorKind::kNotImplemented, "WITH is not supported yet");
+  std::optional<CteScope> ctes;
+  if (!q.ctes.empty()) ctes.emplace(DefineCtes(q, db, outer));
   if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
     OperatorPtr values = PlanValues(q);

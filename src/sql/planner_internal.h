@@ -92,6 +92,32 @@ struct OuterContext {
 
 using OuterPtr = std::shared_ptr<const OuterContext>;
 
+// Common table expressions in scope (sql/cte.h).
+class CteDefinition;
+
+// The CTEs of one WITH clause (as far as defined) above those of the
+// enclosing clauses.
+struct CteFrame {
+  std::vector<std::shared_ptr<CteDefinition>> defs;
+  std::shared_ptr<const CteFrame> parent;
+};
+using CteFramePtr = std::shared_ptr<const CteFrame>;
+
+// The frame planning on this thread resolves names in (null: no CTEs).
+const CteFramePtr& CurrentCtes();
+
+// Makes `frame` the thread's current frame while it lives.
+class CteScope {
+ public:
+  explicit CteScope(CteFramePtr frame);
+  ~CteScope();
+  CteScope(const CteScope&) = delete;
+  CteScope& operator=(const CteScope&) = delete;
+
+ private:
+  CteFramePtr before_;
+};
+
 // A correlated subquery planned once for all outer rows: the WHERE
 // conjuncts `inner = outer` in `skip` are left out and their inner sides,
 // `keys`, become extra output columns; the caller matches outer rows to
@@ -116,9 +142,11 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
         db_(db),
         scope_(std::move(scope)),
         parent_(std::move(parent)),
-        snapshot_(CurrentSnapshot(*db)) {}
+        snapshot_(CurrentSnapshot(*db)),
+        ctes_(CurrentCtes()) {}
   OperatorPtr Plan(const std::vector<Value>& outer_row) override {
     SnapshotScope reads(snapshot_);
+    CteScope ctes(ctes_);
     auto ctx = std::make_shared<OuterContext>();
     ctx->scope = scope_;
     ctx->row = std::make_shared<const std::vector<Value>>(outer_row);
@@ -129,6 +157,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   OperatorPtr PlanEmpty() override {
     if (!keyed.group) return nullptr;
     SnapshotScope reads(snapshot_);
+    CteScope ctes(ctes_);
     // Every outer value NULL: the `inner = outer` conditions hold for no
     // row, so the aggregates run over nothing.
     auto ctx = std::make_shared<OuterContext>();
@@ -143,6 +172,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
 
   OperatorPtr PlanKeyed() override {
     SnapshotScope reads(snapshot_);
+    CteScope ctes(ctes_);
     auto ctx = std::make_shared<OuterContext>();
     ctx->scope = scope_;
     ctx->captures = std::make_shared<std::set<int>>();
@@ -158,6 +188,7 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   std::shared_ptr<const Scope> scope_;
   OuterPtr parent_;
   table::SnapshotPtr snapshot_;  // the statement's, for plans made while it runs
+  CteFramePtr ctes_;             // the CTEs the subquery can read
 };
 
 Value EvaluateConstant(const Expr& e);

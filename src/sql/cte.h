@@ -1,0 +1,49 @@
+// Common table expressions: WITH [RECURSIVE] name [(columns)] AS (query).
+//
+// A WITH clause defines names that its query, that query's subqueries
+// (also those planned later, once per outer row) and the CTEs after it in
+// the clause can read; a CTE name hides a table of the same name. Views
+// never see the CTEs of the query that reads them.
+//
+// Each CTE is planned at its first reference and computed at most once per
+// statement: every reference scans the same materialized rows, so a CTE
+// read twice (TPC-H Q15) is not computed twice, and volatile functions in
+// it agree between references.
+//
+// A recursive CTE is `anchor UNION [ALL] recursive-term`, the recursive
+// term reading the CTE by name. It is computed by iteration: the anchor's
+// rows start the result; each round plans the recursive term again with
+// the CTE's name bound to the rows the round before produced, and stops
+// when a round produces none. With UNION (not ALL), rows already produced
+// are dropped, so a recursive walk of a graph with cycles ends. Column
+// types are the common types of the anchor's and the recursive term's.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/planner_internal.h"
+
+namespace llkv::sql::plan {
+
+// CteFrame, CurrentCtes and CteScope are declared in planner_internal.h
+// (subquery runners keep the frame they were planned in).
+
+// The frame of `q`'s WITH clause above the current one. Requires
+// !q.ctes.empty(); the CTEs are planned only when referenced. Throws a
+// Binder Error for a name defined twice in the clause.
+CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer);
+
+// The CTE `name` visible on this thread, or null.
+std::shared_ptr<CteDefinition> FindCte(const std::string& name);
+
+// A scan of the CTE's rows (computed at the first scan of any reference)
+// and the names of its columns.
+struct CteScan {
+  OperatorPtr plan;
+  std::vector<std::string> names;
+};
+CteScan ScanCte(const std::shared_ptr<CteDefinition>& def);
+
+}  // namespace llkv::sql::plan
