@@ -32,3 +32,12 @@ function(llkv_add_slt_test)
   add_test(NAME ${S_NAME} COMMAND llkv --slt ${S_PATHS})
   set_tests_properties(${S_NAME} PROPERTIES TIMEOUT 600 LABELS slt)
 endfunction()
+
+# llkv_add_tpch_test(SCALE <sf>): TPC-H at scale factor <sf> from ../shared
+# (scripts/tpch.sh, which prints a skip notice when ../shared is absent).
+function(llkv_add_tpch_test)
+  cmake_parse_arguments(T "" "SCALE" "" ${ARGN})
+  add_test(NAME tpch_sf${T_SCALE}
+           COMMAND ${PROJECT_SOURCE_DIR}/scripts/tpch.sh ${T_SCALE} ${PROJECT_BINARY_DIR})
+  set_tests_properties(tpch_sf${T_SCALE} PROPERTIES TIMEOUT 900 LABELS tpch)
+endfunction()

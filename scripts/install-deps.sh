@@ -13,6 +13,7 @@ packages=(
   libpg-query-dev protobuf-compiler libprotobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 libsqlite3-dev # benchmark baseline
+  zstd                   # TPC-H SF 0.1 data (sf0.1.tar.zst)
 )
 # Arrow interop tests run the apache-arrow npm package. Some machines carry a
 # node build that bundles npm; Debian's separate npm package would conflict.

@@ -210,6 +210,43 @@ int32_t ParseDate(std::string_view s, const arrow::DataType& from, const arrow::
   CannotConvert(s, from, to);
 }
 
+// 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]' as microseconds since the epoch.
+int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  const std::string_view t = Trim(s);
+  size_t split = t.find_first_of(" T");
+  const int64_t days = ParseDate(t.substr(0, split), from, to);
+  int64_t micros = 0;
+  if (split != std::string_view::npos) {
+    std::string_view time = Trim(t.substr(split + 1));
+    int h = 0, m = 0, sec = 0;
+    const char* p = time.data();
+    const char* end = time.data() + time.size();
+    auto r1 = std::from_chars(p, end, h);
+    bool ok = r1.ec == std::errc() && r1.ptr < end && *r1.ptr == ':';
+    const char* q = ok ? r1.ptr + 1 : end;
+    auto r2 = std::from_chars(q, end, m);
+    ok = ok && r2.ec == std::errc();
+    q = r2.ptr;
+    if (ok && q < end && *q == ':') {
+      auto r3 = std::from_chars(q + 1, end, sec);
+      ok = r3.ec == std::errc();
+      q = r3.ptr;
+    }
+    int64_t fraction = 0;
+    if (ok && q < end && *q == '.') {
+      int digits = 0;
+      for (++q; q < end && std::isdigit(static_cast<unsigned char>(*q)); ++q, ++digits) {
+        if (digits < 6) fraction = fraction * 10 + (*q - '0');
+      }
+      for (; digits < 6; ++digits)
+        fraction *= 10;
+    }
+    if (!ok || q != end || h > 24 || m > 59 || sec > 60) CannotConvert(s, from, to);
+    micros = ((int64_t{h} * 60 + m) * 60 + sec) * 1000000 + fraction;
+  }
+  return days * 86400 * 1000000 + micros;
+}
+
 }  // namespace
 
 ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
@@ -322,7 +359,27 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           static_cast<arrow::LargeStringBuilder*>(b.get())->Append(text);
         break;
       }
+      case TypeId::kTimestamp: {
+        int64_t v;
+        if (from_text) {
+          v = ParseTimestamp(arrow::BinaryValueAt(a, i), from, *to);
+        } else if (from.id() == TypeId::kDate32) {
+          v = int64_t{a.values<int32_t>()[i]} * 86400 * 1000000;
+        } else {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> timestamp)",
+               from.ToString());
+        }
+        static_cast<arrow::Int64Builder*>(b.get())->Append(v);
+        break;
+      }
       case TypeId::kDate32: {
+        if (from.id() == TypeId::kTimestamp) {
+          const int64_t t = a.values<int64_t>()[i];
+          const int64_t day = int64_t{86400} * 1000000;
+          static_cast<arrow::Int32Builder*>(b.get())->Append(
+              static_cast<int32_t>(t / day - (t % day < 0 ? 1 : 0)));
+          break;
+        }
         if (!from_text) {
           Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> date32)",
                from.ToString());

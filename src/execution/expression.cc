@@ -128,6 +128,8 @@ std::string BoundExpr::ToString() const {
              args[1]->ToString() + (args.size() > 2 ? " ESCAPE " + args[2]->ToString() : "") + ")";
     case ExprOp::kTextToReal:
       return "text_to_real(" + args[0]->ToString() + ")";
+    case ExprOp::kDatePart:
+      return "date_part(" + args[0]->ToString() + ", " + args[1]->ToString() + ")";
     case ExprOp::kSubquery:
       return args.empty() ? "(subquery)" : "(" + args[0]->ToString() + " IN (subquery))";
     case ExprOp::kCoalesce:
@@ -275,6 +277,8 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
     }
     case ExprOp::kConcat:
       return Concat(*Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
+    case ExprOp::kDatePart:
+      return DatePart(e.args[0]->value.str(), *Evaluate(*e.args[1], input));
     case ExprOp::kLike:
     case ExprOp::kILike: {
       arrow::ArrayDataPtr escape = e.args.size() > 2 ? Evaluate(*e.args[2], input) : nullptr;

@@ -65,6 +65,8 @@ enum class ExprOp {
   kILike,       // the same, ASCII letters matching either case
   kTextToReal,  // utf8 to float64 as SQLite's arithmetic reads text: the
                 // longest numeric prefix, 0 if there is none
+  kDatePart,    // args: part (a constant text: 'year', 'month', ...), date32 or
+                // timestamp: that field of the date, int64
   kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
@@ -119,6 +121,13 @@ arrow::ArrayDataPtr TextFunction(ExprOp op, const std::vector<arrow::ArrayDataPt
 // `fold`: ILIKE.
 arrow::ArrayDataPtr LikeMatch(const arrow::ArrayData& text, const arrow::ArrayData& pattern,
                               const arrow::ArrayData* escape, bool fold);
+// The names date_part accepts, lower-case ("year", "month", "day",
+// "quarter", "week", "dow", "isodow", "doy", "decade", "century",
+// "millennium", "hour", "minute", "second", "millisecond", "microsecond",
+// "epoch", "yearweek"...) and their synonyms: whether `part` is one.
+bool IsDatePart(const std::string& part);
+// `part` (IsDatePart) of each date32 or timestamp value, as int64.
+arrow::ArrayDataPtr DatePart(const std::string& part, const arrow::ArrayData& a);
 // Row i of the result is row i of choices[pick[i]], or null where pick[i]
 // is -1. Every choice has the result's type.
 arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,

@@ -18,6 +18,8 @@ struct SubqueryResult {
   Value scalar;                             // kScalar: first row, first column
   absl::flat_hash_set<std::string> values;  // kIn: encoded non-null values
   bool has_null = false;                    // kIn: a NULL among them
+  // Decorrelated EXISTS with residual comparisons: each row's inner sides.
+  std::vector<std::vector<Value>> residual_rows;
 };
 
 std::atomic<uint64_t> g_runs{0};
@@ -68,9 +70,15 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
   g_runs.fetch_add(1, std::memory_order_relaxed);
   OperatorPtr plan = runner.PlanKeyed();
   const int keys = static_cast<int>(runner.key_types.size());
+  const int residuals = static_cast<int>(runner.residual_types.size());
   std::string key;
   while (auto batch = plan->Next()) {
-    const int first_key = batch->num_columns() - keys;
+    const int first_key = batch->num_columns() - keys - residuals;
+    std::vector<arrow::ArrayDataPtr> residual_columns;
+    for (int k = 0; k < residuals; ++k) {
+      residual_columns.push_back(Cast(*batch->column(first_key + keys + k),
+                                      runner.residual_types[static_cast<size_t>(k)]));
+    }
     std::vector<arrow::ArrayDataPtr> key_columns;
     for (int k = 0; k < keys; ++k) {
       key_columns.push_back(
@@ -98,6 +106,17 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
           EncodeValueKey(Value::FromArray(*values, i), &v);
           r.values.insert(std::move(v));
         }
+      }
+      if (residuals > 0) {
+        std::vector<Value> row;
+        bool null_value = false;
+        for (const auto& c : residual_columns) {
+          null_value = null_value || c->IsNull(i);
+          row.push_back(Value::FromArray(*c, i));
+        }
+        // A NULL compares true with nothing: the row can never match.
+        if (!null_value) r.residual_rows.push_back(std::move(row));
+        continue;
       }
       r.any_rows = true;
     }
@@ -132,6 +151,45 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
     for (const auto& k : runner.outer_keys)
       outer_keys.push_back(Evaluate(*k, input));
   }
+  std::vector<arrow::ArrayDataPtr> residual_outer;
+  for (const auto& r : runner.residual_outer)
+    residual_outer.push_back(Evaluate(*r, input));
+  // Whether a row of `rows` passes every residual comparison with the
+  // outer row `row`.
+  auto residual_match = [&](const std::vector<std::vector<Value>>& rows, int64_t row) {
+    std::vector<Value> outer;
+    for (const auto& c : residual_outer) {
+      if (c->IsNull(row)) return false;
+      outer.push_back(Value::FromArray(*c, row));
+    }
+    for (const auto& inner : rows) {
+      bool all = true;
+      for (size_t k = 0; k < outer.size() && all; ++k) {
+        const int cmp = CompareValues(inner[k], outer[k]);
+        switch (runner.residual_ops[k]) {
+          case ExprOp::kNotEqual:
+            all = cmp != 0;
+            break;
+          case ExprOp::kLess:
+            all = cmp < 0;
+            break;
+          case ExprOp::kLessEqual:
+            all = cmp <= 0;
+            break;
+          case ExprOp::kGreater:
+            all = cmp > 0;
+            break;
+          case ExprOp::kGreaterEqual:
+            all = cmp >= 0;
+            break;
+          default:
+            all = cmp == 0;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  };
   for (int64_t row = 0; row < input.num_rows(); ++row) {
     key.clear();
     const SubqueryResult* found = nullptr;
@@ -164,6 +222,10 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         builder->AppendRange(*r.scalar.ToArray(1), 0, 1);
         break;
       case SubqueryKind::kExists:
+        if (!residual_outer.empty()) {
+          booleans->Append(residual_match(r.residual_rows, row) != negated);
+          break;
+        }
         booleans->Append(r.any_rows != negated);
         break;
       case SubqueryKind::kIn: {

@@ -39,6 +39,13 @@ class SubqueryRunner {
   // the types both sides compare in. Empty: planned per outer row.
   std::vector<BoundExprPtr> outer_keys;
   std::vector<arrow::TypePtr> key_types;
+  // Decorrelated EXISTS: further comparisons `inner op outer` that a row of
+  // the outer row's key must pass. The keyed plan outputs the inner sides
+  // after the keys; these are the outer sides (over the outer batch), the
+  // types both sides compare in, and the operators.
+  std::vector<BoundExprPtr> residual_outer;
+  std::vector<arrow::TypePtr> residual_types;
+  std::vector<ExprOp> residual_ops;
   // The keyed plan's rows grouped by key, built on first use.
   std::shared_ptr<void> keyed_results;
 };

@@ -207,6 +207,7 @@ enum class StatementKind {
   kAlterTable,
   kSet,
   kShow,
+  kCopy,
 };
 
 struct Statement {
@@ -360,6 +361,24 @@ struct SetStatement : Statement {
 struct ShowStatement : Statement {
   ShowStatement() : Statement(StatementKind::kShow) {}
   std::string name;
+};
+
+// One option of COPY: `name value` (a bare `name` is true).
+struct CopyOption {
+  std::string name;  // lower-case
+  execution::Value value;
+};
+
+// COPY table [(columns)] FROM 'file' [(options)] and
+// COPY table [(columns)] | (query) TO 'file' [(options)].
+struct CopyStatement : Statement {
+  CopyStatement() : Statement(StatementKind::kCopy) {}
+  std::vector<std::string> table;     // empty when copying a query
+  std::vector<std::string> columns;   // empty: all, in table order
+  std::unique_ptr<SelectStmt> query;  // COPY (query) TO
+  bool from = true;                   // FROM a file (else TO one)
+  std::string file;
+  std::vector<CopyOption> options;
 };
 
 // One action of ALTER TABLE.

@@ -548,6 +548,45 @@ BoundExprPtr Binder::Function(const Expr& e) {
     return execution::Call(f.op, f.op == ExprOp::kStrpos ? arrow::int64() : arrow::utf8(),
                            std::move(args));
   }
+  // date_part('year', d), extract(year FROM d) (which PostgreSQL's grammar
+  // hands over as date_part's arguments), and year(d), month(d), ...
+  static const char* kPartFunctions[] = {
+      "year",       "month",       "day",         "dayofmonth", "quarter", "week",
+      "weekofyear", "dayofweek",   "isodow",      "dayofyear",  "hour",    "minute",
+      "second",     "millisecond", "microsecond", "decade",     "century", "millennium",
+      "epoch",      "isoyear",     "yearweek",    "weekday",    "era"};
+  const bool part_function =
+      std::find_if(std::begin(kPartFunctions), std::end(kPartFunctions),
+                   [&](const char* f) { return name == f; }) != std::end(kPartFunctions);
+  if (name == "date_part" || name == "datepart" || name == "extract" || part_function) {
+    arity(part_function ? 1 : 2);
+    std::string part = name;
+    if (!part_function) {
+      BoundExprPtr p = Bind(*e.args[0]);
+      if (p->op != ExprOp::kConstant || p->value.is_null() || !IsText(*p->type)) {
+        Fail(ErrorKind::kBinder, "{}() needs the part as a constant text ('year', 'month', ...)",
+             name);
+      }
+      part = Lower(p->value.str());
+    }
+    if (!execution::IsDatePart(part)) {
+      Fail(ErrorKind::kBinder, "unsupported date part \"{}\" in {}()", part, name);
+    }
+    BoundExprPtr arg = Bind(*e.args[part_function ? 0 : 1]);
+    const auto id = arg->type->id();
+    if (IsText(*arg->type)) {
+      arg = execution::CastTo(std::move(arg), arrow::timestamp());
+    } else if (IsNull(*arg->type)) {
+      arg = execution::CastTo(std::move(arg), arrow::date32());
+    } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp) {
+      Fail(ErrorKind::kBinder, "No function matches {}({}): it takes a DATE or TIMESTAMP", name,
+           arg->type->ToString());
+    }
+    std::vector<BoundExprPtr> args;
+    args.push_back(execution::Constant(Value::String(part)));
+    args.push_back(std::move(arg));
+    return execution::Call(ExprOp::kDatePart, arrow::int64(), std::move(args));
+  }
   if (name == "ifnull") {
     arity(2);
     std::vector<BoundExprPtr> args;
@@ -605,20 +644,53 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   std::vector<const Expr*> terms;
   SplitConjuncts(*q.where, &terms);
   std::vector<const Expr*> outer_sides;
+  std::vector<const Expr*> residual_outer;
+  std::vector<ExprOp> residual_ops;
+  static const std::pair<const char*, ExprOp> kComparisons[] = {
+      {"<>", ExprOp::kNotEqual},  {"!=", ExprOp::kNotEqual}, {"<", ExprOp::kLess},
+      {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater},   {">=", ExprOp::kGreaterEqual}};
   for (const Expr* t : terms) {
     if (outer_refs_in(*t) == 0) continue;
-    if (t->kind != ExprKind::kBinaryOp || (t->op != "=" && t->op != "==")) return;
+    if (t->kind != ExprKind::kBinaryOp) return;
     const Expr* a = t->args[0].get();
     const Expr* b = t->args[1].get();
-    if (outer_refs.contains(b)) std::swap(a, b);
+    const bool swapped = outer_refs.contains(b);
+    if (swapped) std::swap(a, b);
     if (!outer_refs.contains(a) || outer_refs_in(*b) != 0) return;
+    if (t->op == "=" || t->op == "==") {
+      keyed.skip.insert(t);
+      keyed.keys.push_back(b);
+      outer_sides.push_back(a);
+      continue;
+    }
+    // outer op inner, for EXISTS: compared per outer row among the rows of
+    // its key (kept as inner op' outer).
+    auto found = std::find_if(std::begin(kComparisons), std::end(kComparisons),
+                              [&](const auto& c) { return t->op == c.first; });
+    if (e.kind != ExprKind::kExists || found == std::end(kComparisons)) return;
+    ExprOp op = found->second;
+    if (!swapped) {
+      // a (outer) op b (inner) is b flip(op) a.
+      op = op == ExprOp::kLess           ? ExprOp::kGreater
+           : op == ExprOp::kLessEqual    ? ExprOp::kGreaterEqual
+           : op == ExprOp::kGreater      ? ExprOp::kLess
+           : op == ExprOp::kGreaterEqual ? ExprOp::kLessEqual
+                                         : op;
+    }
     keyed.skip.insert(t);
-    keyed.keys.push_back(b);
-    outer_sides.push_back(a);
+    keyed.residual_inner.push_back(b);
+    residual_outer.push_back(a);
+    residual_ops.push_back(op);
   }
   for (const Expr* r : refs) {
-    if (std::find(outer_sides.begin(), outer_sides.end(), r) == outer_sides.end()) return;
+    if (std::find(outer_sides.begin(), outer_sides.end(), r) == outer_sides.end() &&
+        std::find(residual_outer.begin(), residual_outer.end(), r) == residual_outer.end()) {
+      return;
+    }
   }
+  // Residual comparisons alone would compare every outer row with every
+  // subquery row: left per row.
+  if (outer_sides.empty()) return;
   // The keys' types on both sides: they compare as SQL would compare them.
   runner.keyed = keyed;
   OperatorPtr plan;
@@ -627,9 +699,28 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   } catch (const Error&) {
     return;
   }
-  const int first_key = plan->schema()->num_fields() - static_cast<int>(keyed.keys.size());
+  const int first_key = plan->schema()->num_fields() - static_cast<int>(keyed.keys.size()) -
+                        static_cast<int>(keyed.residual_inner.size());
   std::vector<BoundExprPtr> outer_keys;
   std::vector<arrow::TypePtr> types;
+  std::vector<BoundExprPtr> outer_residuals;
+  std::vector<arrow::TypePtr> residual_types;
+  for (size_t k = 0; k < residual_outer.size(); ++k) {
+    BoundExprPtr outer = Bind(*residual_outer[k]);
+    const arrow::TypePtr inner =
+        plan->schema()->field(first_key + static_cast<int>(keyed.keys.size() + k))->type();
+    arrow::TypePtr common;
+    if (outer->type->Equals(*inner)) {
+      common = inner;
+    } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
+      common = ArithmeticType(*outer->type, *inner);
+    } else {
+      runner.keyed = KeyedPlan{};
+      return;
+    }
+    outer_residuals.push_back(execution::CastTo(std::move(outer), common));
+    residual_types.push_back(common);
+  }
   for (size_t k = 0; k < outer_sides.size(); ++k) {
     BoundExprPtr outer = Bind(*outer_sides[k]);
     const arrow::TypePtr inner = plan->schema()->field(first_key + static_cast<int>(k))->type();
@@ -639,6 +730,7 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
     } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
       common = ArithmeticType(*outer->type, *inner);
     } else {
+      runner.keyed = KeyedPlan{};
       return;  // kinds whose comparison converts values: left per row
     }
     outer_keys.push_back(execution::CastTo(std::move(outer), common));
@@ -646,6 +738,9 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   }
   runner.outer_keys = std::move(outer_keys);
   runner.key_types = std::move(types);
+  runner.residual_outer = std::move(outer_residuals);
+  runner.residual_types = std::move(residual_types);
+  runner.residual_ops = std::move(residual_ops);
 }
 
 BoundExprPtr Binder::Subquery(const Expr& e) {

@@ -885,6 +885,49 @@ class Transformer {
     return out;
   }
 
+  StatementPtr Copy(const pg::CopyStmt& s) {
+    if (s.is_program()) Unsupported("COPY to or from a program");
+    if (s.has_where_clause()) Unsupported("COPY ... WHERE");
+    if (s.filename().empty()) Unsupported("COPY to or from STDIN/STDOUT");
+    auto out = std::make_unique<CopyStatement>();
+    if (s.has_relation()) out->table = RangeName(s.relation());
+    if (s.has_query()) out->query = Select(s.query().select_stmt());
+    out->columns = Names(s.attlist());
+    out->from = s.is_from();
+    out->file = s.filename();
+    for (const auto& o : s.options()) {
+      const auto& d = o.def_elem();
+      CopyOption option;
+      option.name = AsciiLower(d.defname());
+      if (!d.has_arg()) {
+        option.value = execution::Value::Bool(true);
+      } else if (d.arg().has_string()) {
+        option.value = execution::Value::String(d.arg().string().sval());
+      } else if (d.arg().has_integer()) {
+        option.value = execution::Value::Int64(d.arg().integer().ival());
+      } else if (d.arg().has_boolean()) {
+        option.value = execution::Value::Bool(d.arg().boolean().boolval());
+      } else if (d.arg().has_a_const()) {
+        ExprPtr c = Constant(d.arg().a_const());
+        if (c->literal_kind == LiteralKind::kBool) {
+          option.value = execution::Value::Bool(c->bool_value);
+        } else if (c->literal_kind == LiteralKind::kInteger) {
+          option.value = execution::Value::Int64(c->int_value);
+        } else {
+          option.value = execution::Value::String(c->text);
+        }
+      } else if (d.arg().has_list() && d.arg().list().items_size() > 0) {
+        // (FORCE_QUOTE (a, b)) and the like: the names, comma-separated.
+        option.value = execution::Value::String(
+            fmt::format("{}", fmt::join(Names(d.arg().list().items()), ",")));
+      } else {
+        Unsupported(fmt::format("the value of COPY option {}", d.defname()), d.location());
+      }
+      out->options.push_back(std::move(option));
+    }
+    return out;
+  }
+
   StatementPtr TransformStatement(const pg::Node& n) {
     switch (n.node_case()) {
       case pg::Node::kSelectStmt: {
@@ -917,6 +960,17 @@ class Transformer {
       }
       case pg::Node::kRenameStmt:
         return Rename(n.rename_stmt());
+      case pg::Node::kCopyStmt:
+        return Copy(n.copy_stmt());
+      case pg::Node::kTruncateStmt: {
+        // TRUNCATE t is DELETE FROM t (transactional, as every write).
+        const auto& s = n.truncate_stmt();
+        if (s.relations_size() != 1) Unsupported("TRUNCATE of several tables at once");
+        if (s.restart_seqs()) Unsupported("TRUNCATE ... RESTART IDENTITY");
+        auto out = std::make_unique<DeleteStatement>();
+        out->table = RangeName(s.relations(0).range_var());
+        return out;
+      }
       case pg::Node::kUpdateStmt: {
         const auto& s = n.update_stmt();
         if (s.has_with_clause()) Unsupported("WITH in UPDATE");

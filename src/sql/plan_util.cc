@@ -144,6 +144,37 @@ void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out) {
   out->push_back(&e);
 }
 
+void FactorDisjunctions(std::vector<const Expr*>* terms) {
+  const size_t n = terms->size();
+  for (size_t t = 0; t < n; ++t) {
+    const Expr& e = *(*terms)[t];
+    if (e.kind != ExprKind::kBinaryOp || e.op != "OR") continue;
+    std::vector<const Expr*> disjuncts;
+    std::vector<const Expr*> stack{&e};
+    while (!stack.empty()) {
+      const Expr* d = stack.back();
+      stack.pop_back();
+      if (d->kind == ExprKind::kBinaryOp && d->op == "OR") {
+        stack.push_back(d->args[1].get());
+        stack.push_back(d->args[0].get());
+      } else {
+        disjuncts.push_back(d);
+      }
+    }
+    std::vector<const Expr*> common;
+    SplitConjuncts(*disjuncts[0], &common);
+    for (size_t d = 1; d < disjuncts.size() && !common.empty(); ++d) {
+      std::vector<const Expr*> own;
+      SplitConjuncts(*disjuncts[d], &own);
+      std::set<std::string> texts;
+      for (const Expr* c : own)
+        texts.insert(c->ToString());
+      std::erase_if(common, [&](const Expr* c) { return !texts.contains(c->ToString()); });
+    }
+    terms->insert(terms->end(), common.begin(), common.end());
+  }
+}
+
 // Appends `right`'s columns to `left`'s, renumbered after them.
 Scope Concat(const Scope& left, const Scope& right) {
   Scope out = left;

@@ -226,6 +226,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   OperatorPtr plan;
   std::vector<const Expr*> where_terms;  // WHERE conjuncts not yet applied
   if (q.where) SplitConjuncts(*q.where, &where_terms);
+  FactorDisjunctions(&where_terms);
   if (keyed) std::erase_if(where_terms, [&](const Expr* t) { return keyed->skip.contains(t); });
   if (q.from.empty()) {
     auto schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
@@ -465,6 +466,10 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     for (const Expr* k : keyed->keys) {
       exprs.push_back(out.Bind(*k));
       names.push_back("__key" + std::to_string(exprs.size()));
+    }
+    for (const Expr* r : keyed->residual_inner) {
+      exprs.push_back(out.Bind(*r));
+      names.push_back("__residual" + std::to_string(exprs.size()));
     }
   }
   const size_t visible = exprs.size();

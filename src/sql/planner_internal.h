@@ -76,9 +76,11 @@ void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out);
 void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out);
 
 void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out);
-;
 
-void SplitConjuncts(const Expr& e, std::vector<const Expr*>* out);
+// For each disjunction among `terms`, appends the conjuncts every one of
+// its disjuncts has ((a AND b) OR (a AND c) implies a), so that they can
+// filter early or serve as join keys; the disjunction itself stays.
+void FactorDisjunctions(std::vector<const Expr*>* terms);
 
 // The queries enclosing a subquery, innermost first: their columns and,
 // once a subquery is instantiated for an outer row, that row's values.
@@ -126,6 +128,10 @@ class CteScope {
 struct KeyedPlan {
   std::set<const Expr*> skip;
   std::vector<const Expr*> keys;
+  // EXISTS only: correlated comparisons other than the key equalities
+  // (`inner <> outer`, ...); their inner sides are output after the keys
+  // and the runner compares them per outer row (TPC-H Q21).
+  std::vector<const Expr*> residual_inner;
   bool ignore_limit = false;  // a scalar or EXISTS subquery's LIMIT n >= 1
   bool group = false;         // an aggregating subquery: grouped by the keys
 };

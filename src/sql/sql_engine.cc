@@ -13,6 +13,7 @@
 #include "runtime/constraints.h"
 #include "sql/alter_table.h"
 #include "sql/binder.h"
+#include "sql/copy.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 #include "sql/planner_internal.h"
@@ -433,10 +434,42 @@ std::shared_ptr<table::Table> InsertTarget(const InsertStatement& s, runtime::Da
   return t;
 }
 
+StatementResult InsertRows(const std::shared_ptr<table::Table>& t,
+                           const arrow::RecordBatchPtr& batch, const InsertStatement& s,
+                           runtime::Database& db);
+
 StatementResult Insert(const InsertStatement& s, runtime::Database& db) {
   auto t = InsertTarget(s, db);
   auto batch = BuildInsertRows(s, t, db);
   if (!batch) return StatementResult{nullptr, {}, 0};
+  return InsertRows(t, batch, s, db);
+}
+
+// COPY FROM's rows: `given` for the columns `targets`, defaults for the
+// others, inserted as INSERT inserts.
+int64_t InsertColumns(runtime::Database& db, const std::shared_ptr<table::Table>& t,
+                      const std::vector<size_t>& targets, std::vector<arrow::ArrayDataPtr> given,
+                      int64_t n) {
+  const auto& def = t->def();
+  std::vector<arrow::ArrayDataPtr> columns(def.columns.size());
+  for (size_t k = 0; k < targets.size(); ++k)
+    columns[targets[k]] = std::move(given[k]);
+  std::vector<arrow::FieldPtr> fields;
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    if (!columns[i]) columns[i] = DefaultValues(db, *t, i, n);
+    fields.push_back(arrow::field(def.columns[i].name, def.columns[i].type));
+  }
+  auto schema = std::make_shared<arrow::Schema>(std::move(fields));
+  auto batch = ComputeGenerated(db, *t, arrow::RecordBatch::Make(schema, n, std::move(columns)));
+  InsertStatement plain;
+  plain.table = {def.name};
+  return InsertRows(t, batch, plain, db).rows_changed;
+}
+
+// Inserts `batch` (the table's columns): with triggers row by row, else at once.
+StatementResult InsertRows(const std::shared_ptr<table::Table>& t,
+                           const arrow::RecordBatchPtr& batch, const InsertStatement& s,
+                           runtime::Database& db) {
   const int64_t total = batch->num_rows();
   if (!HasTriggers(db, *t, TriggerEvent::kInsert)) return InsertBatch(t, batch, s, db);
   // With triggers, row by row: BEFORE triggers, the row, AFTER triggers.
@@ -668,6 +701,13 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
     case StatementKind::kInsert: {
       const auto& i = static_cast<const InsertStatement&>(s);
       return WithReturning(i.returning, i.table, i.alias, false, db, [&] { return Insert(i, db); });
+    }
+    case StatementKind::kCopy: {
+      StatementResult r;
+      r.rows_changed = Copy(static_cast<const CopyStatement&>(s), db, [&db](auto&&... args) {
+        return InsertColumns(db, std::forward<decltype(args)>(args)...);
+      });
+      return r;
     }
     case StatementKind::kCreateIndex:
       return CreateIndex(static_cast<const CreateIndexStatement&>(s), db);

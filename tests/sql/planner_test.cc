@@ -88,7 +88,8 @@ TEST(AccessPathTest, KeyEncodingKeepsSqlOrder) {
   check(texts);
 }
 
-// A correlated subquery with only `inner = outer` references runs once,
+// A correlated subquery whose outer references are `inner = outer` keys
+// (an EXISTS also other comparisons beside such keys) runs once,
 // not once per outer key; one that reads an outer column elsewhere still
 // runs per key.
 TEST(DecorrelationTest, EqualityCorrelatedSubqueriesRunOnce) {
@@ -119,6 +120,11 @@ TEST(DecorrelationTest, EqualityCorrelatedSubqueriesRunOnce) {
   EXPECT_EQ(count("SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k AND "
                   "i.v > o.k)"),
             249);
+  // ... with another correlated comparison checked among each key's rows.
+  EXPECT_EQ(execution::SubqueryRuns() - before, 1u);
+  // Without an equality the subquery runs per distinct outer value.
+  before = execution::SubqueryRuns();
+  EXPECT_EQ(count("SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.v > o.k)"), 500);
   EXPECT_EQ(execution::SubqueryRuns() - before, 500u);
 }
 
