@@ -701,40 +701,34 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   }
   const int first_key = plan->schema()->num_fields() - static_cast<int>(keyed.keys.size()) -
                         static_cast<int>(keyed.residual_inner.size());
-  std::vector<BoundExprPtr> outer_keys;
-  std::vector<arrow::TypePtr> types;
-  std::vector<BoundExprPtr> outer_residuals;
-  std::vector<arrow::TypePtr> residual_types;
-  for (size_t k = 0; k < residual_outer.size(); ++k) {
-    BoundExprPtr outer = Bind(*residual_outer[k]);
-    const arrow::TypePtr inner =
-        plan->schema()->field(first_key + static_cast<int>(keyed.keys.size() + k))->type();
-    arrow::TypePtr common;
-    if (outer->type->Equals(*inner)) {
-      common = inner;
-    } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
-      common = ArithmeticType(*outer->type, *inner);
-    } else {
-      runner.keyed = KeyedPlan{};
-      return;
+  // Both sides of each key and residual comparison in one type, as SQL
+  // would compare them; kinds whose comparison converts values (text with
+  // numbers) are left per row.
+  auto bind_outer = [&](const std::vector<const Expr*>& sides, int first,
+                        std::vector<BoundExprPtr>* bound, std::vector<arrow::TypePtr>* types) {
+    for (size_t k = 0; k < sides.size(); ++k) {
+      BoundExprPtr outer = Bind(*sides[k]);
+      const arrow::TypePtr inner = plan->schema()->field(first + static_cast<int>(k))->type();
+      arrow::TypePtr common;
+      if (outer->type->Equals(*inner)) {
+        common = inner;
+      } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
+        common = ArithmeticType(*outer->type, *inner);
+      } else {
+        return false;
+      }
+      bound->push_back(execution::CastTo(std::move(outer), common));
+      types->push_back(common);
     }
-    outer_residuals.push_back(execution::CastTo(std::move(outer), common));
-    residual_types.push_back(common);
-  }
-  for (size_t k = 0; k < outer_sides.size(); ++k) {
-    BoundExprPtr outer = Bind(*outer_sides[k]);
-    const arrow::TypePtr inner = plan->schema()->field(first_key + static_cast<int>(k))->type();
-    arrow::TypePtr common;
-    if (outer->type->Equals(*inner)) {
-      common = inner;
-    } else if (IsNumeric(*outer->type) && IsNumeric(*inner)) {
-      common = ArithmeticType(*outer->type, *inner);
-    } else {
-      runner.keyed = KeyedPlan{};
-      return;  // kinds whose comparison converts values: left per row
-    }
-    outer_keys.push_back(execution::CastTo(std::move(outer), common));
-    types.push_back(common);
+    return true;
+  };
+  std::vector<BoundExprPtr> outer_keys, outer_residuals;
+  std::vector<arrow::TypePtr> types, residual_types;
+  if (!bind_outer(outer_sides, first_key, &outer_keys, &types) ||
+      !bind_outer(residual_outer, first_key + static_cast<int>(keyed.keys.size()), &outer_residuals,
+                  &residual_types)) {
+    runner.keyed = KeyedPlan{};
+    return;
   }
   runner.outer_keys = std::move(outer_keys);
   runner.key_types = std::move(types);
