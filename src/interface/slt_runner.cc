@@ -321,7 +321,12 @@ class FileRun {
 
   Connection& ConnectionFor(const std::string& name) {
     auto& c = connections_[name];
-    if (!c) c = database_->Connect();
+    if (!c) {
+      c = database_->Connect();
+      // DuckDB's files expect DuckDB's session defaults: ORDER BY puts
+      // NULLs last in both directions (LLKV's default is SQLite's).
+      if (duckdb_style_) c->Execute("SET default_null_order = 'nulls_last'");
+    }
     return *c;
   }
 

@@ -55,7 +55,41 @@ std::string OrderList(const std::vector<OrderItem>& items) {
   return Join(parts, ", ");
 }
 
+std::string BoundText(const FrameBound& b) {
+  switch (b.kind) {
+    case FrameBoundKind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBoundKind::kPreceding:
+      return b.offset->ToString() + " PRECEDING";
+    case FrameBoundKind::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBoundKind::kFollowing:
+      return b.offset->ToString() + " FOLLOWING";
+    case FrameBoundKind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string WindowSpec::ToString() const {
+  std::vector<std::string> parts;
+  if (!ref_name.empty()) parts.push_back(ref_name);
+  if (!partition_by.empty()) parts.push_back("PARTITION BY " + List(partition_by));
+  if (!order_by.empty()) parts.push_back("ORDER BY " + OrderList(order_by));
+  if (has_frame) {
+    std::string f = mode == FrameMode::kRows    ? "ROWS"
+                    : mode == FrameMode::kRange ? "RANGE"
+                                                : "GROUPS";
+    f += " BETWEEN " + BoundText(start) + " AND " + BoundText(end);
+    if (exclude == FrameExclude::kCurrentRow) f += " EXCLUDE CURRENT ROW";
+    if (exclude == FrameExclude::kGroup) f += " EXCLUDE GROUP";
+    if (exclude == FrameExclude::kTies) f += " EXCLUDE TIES";
+    parts.push_back(std::move(f));
+  }
+  return Join(parts, " ");
+}
 
 std::string TypeName::ToString() const {
   std::string out = name;
@@ -113,6 +147,7 @@ std::string Expr::ToString() const {
       if (!order_by.empty()) out += " ORDER BY " + OrderList(order_by);
       out += ")";
       if (filter) out += " FILTER (WHERE " + filter->ToString() + ")";
+      if (window) out += " OVER (" + window->ToString() + ")";
       return out;
     }
     case ExprKind::kCast:

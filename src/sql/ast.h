@@ -72,6 +72,7 @@ enum class ExprKind {
 enum class LiteralKind { kNull, kBool, kInteger, kNumeric, kString, kBlob };
 
 struct OrderItem;
+struct WindowSpec;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -101,6 +102,7 @@ struct Expr {
   ExprPtr filter;
   std::vector<OrderItem> order_by;
   std::unique_ptr<SelectStmt> subquery;
+  std::unique_ptr<WindowSpec> window;  // kFunction with OVER: a window function
 
   Expr();
   ~Expr();
@@ -117,6 +119,32 @@ struct OrderItem {
   bool all = false;  // DuckDB's ORDER BY ALL: every output column, left to right
   bool descending = false;
   NullOrder nulls = NullOrder::kDefault;
+};
+
+// A window: OVER (name PARTITION BY ... ORDER BY ... frame) or OVER name.
+enum class FrameMode { kRows, kRange, kGroups };
+enum class FrameBoundKind {
+  kUnboundedPreceding,
+  kPreceding,
+  kCurrentRow,
+  kFollowing,
+  kUnboundedFollowing
+};
+struct FrameBound {
+  FrameBoundKind kind = FrameBoundKind::kUnboundedPreceding;
+  ExprPtr offset;  // kPreceding, kFollowing
+};
+enum class FrameExclude { kNoOthers, kCurrentRow, kGroup, kTies };
+
+struct WindowSpec {
+  std::string ref_name;  // a WINDOW clause's window it extends ("" for none)
+  ExprList partition_by;
+  std::vector<OrderItem> order_by;
+  bool has_frame = false;  // else the default frame
+  FrameMode mode = FrameMode::kRange;
+  FrameBound start, end;
+  FrameExclude exclude = FrameExclude::kNoOthers;
+  std::string ToString() const;
 };
 
 enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
@@ -182,6 +210,9 @@ struct SelectStmt {
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   ExprPtr offset;
+  // WINDOW name AS (...), in order; QUALIFY (filters on window functions).
+  std::vector<std::pair<std::string, WindowSpec>> windows;
+  ExprPtr qualify;
 
   SelectStmt();
   ~SelectStmt();

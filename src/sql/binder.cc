@@ -490,6 +490,12 @@ BoundExprPtr Binder::Case(const Expr& e) {
 
 BoundExprPtr Binder::Function(const Expr& e) {
   const std::string name = Lower(e.names.back());
+  if (e.window) {
+    Fail(ErrorKind::kBinder,
+         "window function {}() is not allowed here: only in the select list, ORDER BY and "
+         "QUALIFY, and not inside another window function's arguments",
+         name);
+  }
   auto arity = [&](size_t n) {
     if (e.args.size() != n || e.star_arg || e.distinct) {
       Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name, n, n == 1 ? "" : "s");

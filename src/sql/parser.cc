@@ -279,9 +279,9 @@ class Transformer {
 
   ExprPtr Function(const pg::FuncCall& f) {
     const int loc = f.location();
-    if (f.has_over()) Unsupported("window functions", loc);
     if (f.agg_within_group()) Unsupported("WITHIN GROUP", loc);
     auto e = Make(ExprKind::kFunction, loc);
+    if (f.has_over()) e->window = std::make_unique<WindowSpec>(Window(f.over()));
     e->names = Names(f.funcname());
     if (e->names.size() == 2 && e->names[0] == "pg_catalog") e->names.erase(e->names.begin());
     e->args = Exprs(f.args());
@@ -298,6 +298,67 @@ class Transformer {
       if (name == "btrim") e->names.back() = "trim";
     }
     return e;
+  }
+
+  // PostgreSQL's FRAMEOPTION_* bits (nodes/parsenodes.h).
+  enum FrameBits {
+    kFrameNonDefault = 0x1,
+    kFrameRange = 0x2,
+    kFrameRows = 0x4,
+    kFrameGroups = 0x8,
+    kStartUnboundedPreceding = 0x20,
+    kEndUnboundedPreceding = 0x40,
+    kStartUnboundedFollowing = 0x80,
+    kEndUnboundedFollowing = 0x100,
+    kStartCurrentRow = 0x200,
+    kEndCurrentRow = 0x400,
+    kStartOffsetPreceding = 0x800,
+    kEndOffsetPreceding = 0x1000,
+    kStartOffsetFollowing = 0x2000,
+    kEndOffsetFollowing = 0x4000,
+    kExcludeCurrentRow = 0x8000,
+    kExcludeGroup = 0x10000,
+    kExcludeTies = 0x20000,
+  };
+
+  WindowSpec Window(const pg::WindowDef& w) {
+    WindowSpec out;
+    out.ref_name = !w.refname().empty() ? w.refname() : w.name();
+    out.partition_by = Exprs(w.partition_clause());
+    for (const auto& s : w.order_clause())
+      out.order_by.push_back(Sort(s.sort_by()));
+    const int f = w.frame_options();
+    if (f & kFrameNonDefault) {
+      out.has_frame = true;
+      out.mode = (f & kFrameRows)     ? FrameMode::kRows
+                 : (f & kFrameGroups) ? FrameMode::kGroups
+                                      : FrameMode::kRange;
+      auto bound = [&](bool start, FrameBound* b) {
+        const int unbounded_preceding = start ? kStartUnboundedPreceding : kEndUnboundedPreceding;
+        const int unbounded_following = start ? kStartUnboundedFollowing : kEndUnboundedFollowing;
+        const int current = start ? kStartCurrentRow : kEndCurrentRow;
+        const int preceding = start ? kStartOffsetPreceding : kEndOffsetPreceding;
+        const int following = start ? kStartOffsetFollowing : kEndOffsetFollowing;
+        if (f & unbounded_preceding) {
+          b->kind = FrameBoundKind::kUnboundedPreceding;
+        } else if (f & unbounded_following) {
+          b->kind = FrameBoundKind::kUnboundedFollowing;
+        } else if (f & current) {
+          b->kind = FrameBoundKind::kCurrentRow;
+        } else if (f & (preceding | following)) {
+          b->kind = (f & preceding) ? FrameBoundKind::kPreceding : FrameBoundKind::kFollowing;
+          b->offset = Expression(start ? w.start_offset() : w.end_offset());
+        } else {
+          b->kind = start ? FrameBoundKind::kUnboundedPreceding : FrameBoundKind::kCurrentRow;
+        }
+      };
+      bound(true, &out.start);
+      bound(false, &out.end);
+      if (f & kExcludeCurrentRow) out.exclude = FrameExclude::kCurrentRow;
+      if (f & kExcludeGroup) out.exclude = FrameExclude::kGroup;
+      if (f & kExcludeTies) out.exclude = FrameExclude::kTies;
+    }
+    return out;
   }
 
   ExprPtr SubLink(const pg::SubLink& s) {
@@ -590,7 +651,11 @@ class Transformer {
     }
     if (s.has_into_clause()) Unsupported("SELECT INTO");
     if (s.locking_clause_size() > 0) Unsupported("FOR UPDATE/SHARE");
-    if (s.window_clause_size() > 0) Unsupported("WINDOW clauses");
+    for (const auto& w : s.window_clause()) {
+      WindowSpec spec = Window(w.window_def());
+      spec.ref_name = w.window_def().refname();  // `name` is its own name here
+      out->windows.emplace_back(w.window_def().name(), std::move(spec));
+    }
     switch (s.op()) {
       case pg::SETOP_UNION:
         out->set_op = SetOpKind::kUnion;

@@ -53,7 +53,7 @@ size_t Distance(const std::string& a, const std::string& b) {
 }
 
 bool IsAggregateCall(const Expr& e) {
-  if (e.kind != ExprKind::kFunction || e.names.size() != 1) return false;
+  if (e.kind != ExprKind::kFunction || e.names.size() != 1 || e.window) return false;
   const std::string n = Lower(e.names[0]);
   if ((n == "min" || n == "max") && e.args.size() > 1) return false;  // scalar min/max
   return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "total" ||
@@ -70,6 +70,24 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
     CollectAggregates(*a, out);
   if (e.operand) CollectAggregates(*e.operand, out);
   if (e.else_expr) CollectAggregates(*e.else_expr, out);
+  if (e.filter) CollectAggregates(*e.filter, out);
+  if (e.window) {
+    for (const auto& p : e.window->partition_by)
+      CollectAggregates(*p, out);
+    for (const auto& o : e.window->order_by)
+      CollectAggregates(*o.expr, out);
+  }
+}
+
+void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kFunction && e.window) {
+    out->push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args)
+    CollectWindowCalls(*a, out);
+  if (e.operand) CollectWindowCalls(*e.operand, out);
+  if (e.else_expr) CollectWindowCalls(*e.else_expr, out);
 }
 
 // Column references of `e` outside aggregate calls and subqueries.
@@ -80,6 +98,12 @@ void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
     CollectBareColumns(*a, out);
   if (e.operand) CollectBareColumns(*e.operand, out);
   if (e.else_expr) CollectBareColumns(*e.else_expr, out);
+  if (e.window) {
+    for (const auto& p : e.window->partition_by)
+      CollectBareColumns(*p, out);
+    for (const auto& o : e.window->order_by)
+      CollectBareColumns(*o.expr, out);
+  }
 }
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
@@ -193,6 +217,12 @@ void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out) {
   if (e.operand) CollectColumnRefs(*e.operand, out);
   if (e.else_expr) CollectColumnRefs(*e.else_expr, out);
   if (e.filter) CollectColumnRefs(*e.filter, out);
+  if (e.window) {
+    for (const auto& p : e.window->partition_by)
+      CollectColumnRefs(*p, out);
+    for (const auto& o : e.window->order_by)
+      CollectColumnRefs(*o.expr, out);
+  }
   if (e.subquery) {
     const SelectStmt& q = *e.subquery;
     if (q.where) CollectColumnRefs(*q.where, out);
@@ -272,6 +302,7 @@ OperatorPtr PlanValues(const SelectStmt& q) {
 namespace {
 
 void NamesIn(const SelectStmt& q, std::set<std::string>* names);
+void NamesIn(const WindowSpec& w, std::set<std::string>* names);
 
 void NamesIn(const Expr& e, std::set<std::string>* names) {
   if (e.kind == ExprKind::kColumnRef && !e.names.empty()) names->insert(Lower(e.names.back()));
@@ -282,7 +313,18 @@ void NamesIn(const Expr& e, std::set<std::string>* names) {
   if (e.filter) NamesIn(*e.filter, names);
   for (const auto& o : e.order_by)
     NamesIn(*o.expr, names);
+  if (e.window) NamesIn(*e.window, names);
   if (e.subquery) NamesIn(*e.subquery, names);
+}
+
+void NamesIn(const WindowSpec& w, std::set<std::string>* names) {
+  for (const auto& p : w.partition_by)
+    NamesIn(*p, names);
+  for (const auto& o : w.order_by)
+    NamesIn(*o.expr, names);
+  for (const FrameBound* b : {&w.start, &w.end}) {
+    if (b->offset) NamesIn(*b->offset, names);
+  }
 }
 
 void NamesIn(const TableRef& ref, std::set<std::string>* names) {
@@ -316,6 +358,9 @@ void NamesIn(const SelectStmt& q, std::set<std::string>* names) {
     NamesIn(*o.expr, names);
   if (q.limit) NamesIn(*q.limit, names);
   if (q.offset) NamesIn(*q.offset, names);
+  for (const auto& w : q.windows)
+    NamesIn(w.second, names);
+  if (q.qualify) NamesIn(*q.qualify, names);
 }
 
 }  // namespace

@@ -434,7 +434,41 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   } else if (q.having) {
     Fail(ErrorKind::kBinder, "a HAVING clause needs GROUP BY or an aggregate");
   }
-  Binder& out = aggregate ? *grouped : binder;
+  Binder* bound_over = aggregate ? grouped.get() : &binder;
+
+  // Window functions, over the rows grouping and HAVING leave: one column
+  // each, after the columns their input has.
+  std::vector<const Expr*> window_calls;
+  for (const auto& item : q.select_list)
+    CollectWindowCalls(*item.expr, &window_calls);
+  for (const auto& o : q.order_by)
+    CollectWindowCalls(*o.expr, &window_calls);
+  if (q.qualify) CollectWindowCalls(*q.qualify, &window_calls);
+  Substitutions window_columns;
+  std::unique_ptr<Binder> windowed;
+  if (!window_calls.empty()) {
+    int column = plan->schema()->num_fields();
+    std::vector<execution::WindowFunctionSpec> specs;
+    Substitutions& map = aggregate ? substitutions : window_columns;
+    for (const Expr* call : window_calls) {
+      const std::string text = call->ToString();
+      if (map.contains(text)) continue;
+      specs.push_back(BindWindowCall(*call, q, *bound_over));
+      map.emplace(text, std::make_pair(column++, specs.back().type));
+    }
+    plan = execution::MakeWindow(std::move(plan), std::move(specs));
+    if (!aggregate) {
+      windowed = std::make_unique<Binder>(scope, &window_columns, false, &db, outer);
+      bound_over = windowed.get();
+    }
+  }
+  if (q.qualify) {
+    if (window_calls.empty()) {
+      Fail(ErrorKind::kBinder, "QUALIFY clause requires a window function in the query");
+    }
+    plan = execution::MakeFilter(std::move(plan), bound_over->Condition(*q.qualify));
+  }
+  Binder& out = *bound_over;
 
   // The select list, with ORDER BY keys that are not output columns
   // appended as hidden columns and projected away after sorting.

@@ -16,6 +16,7 @@
 #include "execution/operators.h"
 #include "execution/subquery.h"
 #include "execution/value.h"
+#include "execution/window.h"
 #include "runtime/database.h"
 #include "sql/access_path.h"
 #include "sql/ast.h"
@@ -65,6 +66,15 @@ bool IsAggregateCall(const Expr& e);
 
 // Aggregate calls in `e`, outside subqueries.
 void CollectAggregates(const Expr& e, std::vector<const Expr*>* out);
+
+// Window function calls in `e` (not inside other window calls), outside
+// subqueries.
+void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out);
+
+class Binder;
+// A window function call (call.window set) of query `q` bound with
+// `binder` (over the rows after grouping).
+execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt& q, Binder& binder);
 
 // Column references of `e` outside aggregate calls and subqueries.
 void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out);

@@ -179,6 +179,7 @@ TEST_F(RunnerTest, HashesConditionsLoopsConnectionsAndStops) {
 TEST_F(RunnerTest, DuckDbFiles) {
   script_["SELECT name, pop"] = {"TR", {{"Sacramento", "369400"}}, ""};
   script_["SELECT 7"] = {"I", {{"7"}}, ""};
+  script_["SET default_null_order = 'nulls_last'"] = {"", {}, ""};
   const auto out =
       Run("# name: test/x.test\n\n"
           "statement ok old\nSELECT 7\n# a comment right after\n\n"
@@ -193,6 +194,9 @@ TEST_F(RunnerTest, DuckDbFiles) {
   // "old" got a connection of its own, used by both of its records.
   EXPECT_NE(std::find(log_.begin(), log_.end(), "c1: SELECT 7"), log_.end());
   EXPECT_NE(std::find(log_.begin(), log_.end(), "c1: SELECT name, pop"), log_.end());
+  // Each connection starts with DuckDB's NULL order.
+  EXPECT_NE(std::find(log_.begin(), log_.end(), "c1: SET default_null_order = 'nulls_last'"),
+            log_.end());
 }
 
 TEST_F(RunnerTest, MalformedFilesAreReportedNotFatal) {

@@ -1,0 +1,626 @@
+#include "execution/window.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+
+#include "absl/container/flat_hash_set.h"
+#include "llkv/arrow/builder.h"
+#include "llkv/arrow/compute.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+namespace {
+
+using Bound = WindowFrame::Bound;
+
+// One row's key values, for sorting and peer tests.
+using KeyColumns = std::vector<std::vector<Value>>;
+
+KeyColumns KeyValues(const std::vector<arrow::ArrayDataPtr>& arrays) {
+  KeyColumns out;
+  for (const auto& a : arrays) {
+    std::vector<Value> column;
+    column.reserve(static_cast<size_t>(a->length));
+    for (int64_t i = 0; i < a->length; ++i)
+      column.push_back(Value::FromArray(*a, i));
+    out.push_back(std::move(column));
+  }
+  return out;
+}
+
+bool SameKeys(const KeyColumns& keys, size_t a, size_t b) {
+  for (const auto& column : keys) {
+    const Value& x = column[a];
+    const Value& y = column[b];
+    if (x.is_null() != y.is_null()) return false;
+    if (!x.is_null() && CompareValues(x, y) != 0) return false;
+  }
+  return true;
+}
+
+// A number's value as double (integers, reals, decimals, dates, timestamps).
+double AsDouble(const Value& v) {
+  switch (v.type()->id()) {
+    case arrow::TypeId::kFloat32:
+    case arrow::TypeId::kFloat64:
+      return v.float64();
+    case arrow::TypeId::kDecimal128:
+      return static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale());
+    default:
+      return static_cast<double>(v.int64());
+  }
+}
+
+// The rows of one function sorted into partitions, peers and frames.
+class WindowState {
+ public:
+  WindowState(const WindowFunctionSpec& spec, const arrow::RecordBatch& input)
+      : spec_(spec), n_(static_cast<size_t>(input.num_rows())) {
+    std::vector<arrow::ArrayDataPtr> parts, orders;
+    for (const auto& p : spec.partition_by)
+      parts.push_back(Evaluate(*p, input));
+    for (const auto& o : spec.order_by)
+      orders.push_back(Evaluate(*o.expr, input));
+    partition_ = KeyValues(parts);
+    order_ = KeyValues(orders);
+    perm_.resize(n_);
+    std::iota(perm_.begin(), perm_.end(), size_t{0});
+    std::stable_sort(perm_.begin(), perm_.end(), [&](size_t a, size_t b) {
+      for (const auto& column : partition_) {
+        const Value& x = column[a];
+        const Value& y = column[b];
+        if (x.is_null() != y.is_null()) return x.is_null();
+        if (x.is_null()) continue;
+        const int c = CompareValues(x, y);
+        if (c != 0) return c < 0;
+      }
+      for (size_t k = 0; k < order_.size(); ++k) {
+        const Value& x = order_[k][a];
+        const Value& y = order_[k][b];
+        const SortKey& key = spec.order_by[k];
+        if (x.is_null() != y.is_null()) return x.is_null() == key.nulls_first;
+        if (x.is_null()) continue;
+        const int c = CompareValues(x, y);
+        if (c != 0) return key.descending ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    // Partition and peer-group boundaries over sorted positions.
+    partition_start_.resize(n_);
+    peer_start_.resize(n_);
+    peer_end_.resize(n_);
+    group_index_.resize(n_);
+    for (size_t i = 0; i < n_; ++i) {
+      const bool new_partition = i == 0 || !SameKeys(partition_, perm_[i - 1], perm_[i]);
+      partition_start_[i] = new_partition ? i : partition_start_[i - 1];
+      const bool new_peer = new_partition || !SameKeys(order_, perm_[i - 1], perm_[i]);
+      peer_start_[i] = new_peer ? i : peer_start_[i - 1];
+      group_index_[i] = new_partition ? 0 : group_index_[i - 1] + (new_peer ? 1 : 0);
+    }
+    partition_end_.resize(n_);
+    for (size_t i = n_; i-- > 0;) {
+      const bool last = i + 1 == n_ || partition_start_[i + 1] != partition_start_[i];
+      partition_end_[i] = last ? i + 1 : partition_end_[i + 1];
+      peer_end_[i] = (last || peer_start_[i + 1] != peer_start_[i]) ? i + 1 : peer_end_[i + 1];
+    }
+    frame_ = spec.frame.value_or(WindowFrame{});
+    if (!spec.frame && spec.order_by.empty()) {
+      frame_.start = Bound::kUnboundedPreceding;
+      frame_.end = Bound::kUnboundedFollowing;
+    }
+    if (frame_.mode == WindowFrame::Mode::kRange &&
+        (frame_.start == Bound::kPreceding || frame_.start == Bound::kFollowing ||
+         frame_.end == Bound::kPreceding || frame_.end == Bound::kFollowing)) {
+      if (order_.size() != 1) {
+        Fail(ErrorKind::kBinder,
+             "a RANGE frame with an offset needs exactly one ORDER BY expression, not {}",
+             order_.size());
+      }
+      range_key_.resize(n_);
+      for (size_t i = 0; i < n_; ++i) {
+        const Value& v = order_[0][perm_[i]];
+        if (!v.is_null()) range_key_[i] = AsDouble(v);
+      }
+    }
+  }
+
+  size_t rows() const { return n_; }
+  size_t row(size_t pos) const { return perm_[pos]; }  // input row at a sorted position
+  size_t partition_start(size_t pos) const { return partition_start_[pos]; }
+  size_t partition_end(size_t pos) const { return partition_end_[pos]; }
+  size_t peer_start(size_t pos) const { return peer_start_[pos]; }
+  size_t peer_end(size_t pos) const { return peer_end_[pos]; }
+  const WindowFrame& frame() const { return frame_; }
+
+  // The frame of the row at `pos`: sorted positions [lo, hi), before
+  // exclusions.
+  std::pair<size_t, size_t> Frame(size_t pos) const {
+    const size_t ps = partition_start_[pos], pe = partition_end_[pos];
+    auto clamp = [&](double v) {
+      return static_cast<size_t>(std::clamp(v, static_cast<double>(ps), static_cast<double>(pe)));
+    };
+    auto at = [&](Bound b, double offset, bool start) -> size_t {
+      switch (b) {
+        case Bound::kUnboundedPreceding:
+          return ps;
+        case Bound::kUnboundedFollowing:
+          return pe;
+        case Bound::kCurrentRow:
+          if (frame_.mode == WindowFrame::Mode::kRows) return start ? pos : pos + 1;
+          return start ? peer_start_[pos] : peer_end_[pos];
+        case Bound::kPreceding:
+        case Bound::kFollowing: {
+          const double sign = b == Bound::kPreceding ? -1 : 1;
+          if (frame_.mode == WindowFrame::Mode::kRows) {
+            return clamp(static_cast<double>(pos) + sign * offset + (start ? 0 : 1));
+          }
+          if (frame_.mode == WindowFrame::Mode::kGroups) {
+            const double target = static_cast<double>(group_index_[pos]) + sign * offset;
+            // The first (start) or one past the last (end) row of that group.
+            size_t i = start ? ps : pe;
+            if (start) {
+              while (i < pe && static_cast<double>(group_index_[i]) < target)
+                i = peer_end_[i];
+            } else {
+              while (i > ps && static_cast<double>(group_index_[i - 1]) > target)
+                i = peer_start_[i - 1];
+            }
+            return i;
+          }
+          return RangeBound(pos, sign * offset, start);
+        }
+      }
+      return ps;
+    };
+    size_t lo = at(frame_.start, frame_.start_offset, true);
+    size_t hi = at(frame_.end, frame_.end_offset, false);
+    if (hi < lo) hi = lo;
+    return {lo, hi};
+  }
+
+  // Whether the row at `i` is excluded from the frame of the row at `pos`.
+  bool Excluded(size_t pos, size_t i) const {
+    switch (frame_.exclude) {
+      case WindowFrame::Exclude::kNoOthers:
+        return false;
+      case WindowFrame::Exclude::kCurrentRow:
+        return i == pos;
+      case WindowFrame::Exclude::kGroup:
+        return i >= peer_start_[pos] && i < peer_end_[pos];
+      case WindowFrame::Exclude::kTies:
+        return i != pos && i >= peer_start_[pos] && i < peer_end_[pos];
+    }
+    return false;
+  }
+
+ private:
+  // RANGE offset bounds: rows whose key is within `delta` of the current
+  // row's (in the ORDER BY direction). NULL keys frame their peers.
+  size_t RangeBound(size_t pos, double delta, bool start) const {
+    const size_t ps = partition_start_[pos], pe = partition_end_[pos];
+    if (order_[0][perm_[pos]].is_null()) return start ? peer_start_[pos] : peer_end_[pos];
+    const bool desc = spec_.order_by[0].descending;
+    const double target = range_key_[pos] + (desc ? -delta : delta);
+    // Rows with a key (non-null) in sorted order; nulls sit at one end.
+    size_t lo = ps, hi = pe;
+    while (lo < hi && order_[0][perm_[lo]].is_null())
+      ++lo;
+    while (hi > lo && order_[0][perm_[hi - 1]].is_null())
+      --hi;
+    // In direction order, keys rise (asc) or fall (desc): find the first
+    // row at or past `target` (start) or the first row beyond it (end).
+    auto before = [&](size_t i) {
+      const double k = range_key_[i];
+      if (start) return desc ? k > target : k < target;
+      return desc ? k >= target : k <= target;
+    };
+    size_t a = lo, b = hi;
+    while (a < b) {
+      const size_t mid = a + (b - a) / 2;
+      if (before(mid))
+        a = mid + 1;
+      else
+        b = mid;
+    }
+    return a;
+  }
+
+  const WindowFunctionSpec& spec_;
+  size_t n_;
+  KeyColumns partition_, order_;
+  std::vector<size_t> perm_;
+  std::vector<size_t> partition_start_, partition_end_, peer_start_, peer_end_, group_index_;
+  std::vector<double> range_key_;
+  WindowFrame frame_;
+};
+
+int64_t ConstantInt(const arrow::ArrayDataPtr& a, size_t row, const char* what) {
+  const Value v = Value::FromArray(*a, static_cast<int64_t>(row));
+  if (v.is_null()) return -1;
+  if (!v.type()->is_integer()) Fail(ErrorKind::kBinder, "{} must be an integer", what);
+  return v.int64();
+}
+
+// Results gathered by sorted position, then put back in input order.
+// `order` (if not null) receives the input rows in the function's sorted
+// order.
+arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordBatch& input,
+                            std::vector<int64_t>* order) {
+  WindowState w(spec, input);
+  const size_t n = w.rows();
+  if (order) {
+    for (size_t p = 0; p < n; ++p)
+      order->push_back(static_cast<int64_t>(w.row(p)));
+  }
+  std::vector<arrow::ArrayDataPtr> args;
+  for (const auto& a : spec.args)
+    args.push_back(Evaluate(*a, input));
+  // Result kinds: integers, doubles, or rows of an argument (take).
+  std::vector<int64_t> ints(n, 0);
+  std::vector<double> doubles(n, 0);
+  std::vector<uint8_t> valid(n, 1);
+  std::vector<int64_t> take(n, -1);
+  enum { kInts, kDoubles, kTake, kTexts } kind = kInts;
+  std::vector<std::string> texts;
+
+  auto for_frame = [&](size_t pos, auto&& visit) {
+    auto [lo, hi] = w.Frame(pos);
+    for (size_t i = lo; i < hi; ++i) {
+      if (!w.Excluded(pos, i)) visit(i);
+    }
+  };
+
+  switch (spec.func) {
+    case WindowFunc::kRowNumber:
+      for (size_t p = 0; p < n; ++p)
+        ints[w.row(p)] = static_cast<int64_t>(p - w.partition_start(p) + 1);
+      break;
+    case WindowFunc::kRank:
+      for (size_t p = 0; p < n; ++p)
+        ints[w.row(p)] = static_cast<int64_t>(w.peer_start(p) - w.partition_start(p) + 1);
+      break;
+    case WindowFunc::kDenseRank: {
+      int64_t rank = 0;
+      for (size_t p = 0; p < n; ++p) {
+        if (p == w.partition_start(p)) rank = 0;
+        if (p == w.peer_start(p)) ++rank;
+        ints[w.row(p)] = rank;
+      }
+      break;
+    }
+    case WindowFunc::kPercentRank:
+      kind = kDoubles;
+      for (size_t p = 0; p < n; ++p) {
+        const double size = static_cast<double>(w.partition_end(p) - w.partition_start(p));
+        const double rank = static_cast<double>(w.peer_start(p) - w.partition_start(p));
+        doubles[w.row(p)] = size > 1 ? rank / (size - 1) : 0;
+      }
+      break;
+    case WindowFunc::kCumeDist:
+      kind = kDoubles;
+      for (size_t p = 0; p < n; ++p) {
+        const double size = static_cast<double>(w.partition_end(p) - w.partition_start(p));
+        doubles[w.row(p)] = static_cast<double>(w.peer_end(p) - w.partition_start(p)) / size;
+      }
+      break;
+    case WindowFunc::kNtile:
+      for (size_t p = 0; p < n; ++p) {
+        const int64_t buckets = ConstantInt(args[0], w.row(p), "NTILE's argument");
+        if (buckets == -1) {
+          valid[w.row(p)] = 0;
+          continue;
+        }
+        if (buckets <= 0)
+          Fail(ErrorKind::kInvalidInput, "Argument for ntile must be greater than zero");
+        const int64_t size = static_cast<int64_t>(w.partition_end(p) - w.partition_start(p));
+        const int64_t i = static_cast<int64_t>(p - w.partition_start(p));
+        const int64_t per = size / buckets, extra = size % buckets;
+        const int64_t big = extra * (per + 1);
+        ints[w.row(p)] =
+            i < big ? i / (per + 1) + 1 : (per == 0 ? i + 1 : (i - big) / per + extra + 1);
+      }
+      break;
+    case WindowFunc::kLag:
+    case WindowFunc::kLead: {
+      kind = kTake;
+      for (size_t p = 0; p < n; ++p) {
+        int64_t offset = 1;
+        if (args.size() > 1) offset = ConstantInt(args[1], w.row(p), "the offset of LAG/LEAD");
+        if (args.size() > 1 && offset == -1 && args[1]->IsNull(static_cast<int64_t>(w.row(p)))) {
+          continue;  // a NULL offset: NULL
+        }
+        const int64_t target =
+            static_cast<int64_t>(p) + (spec.func == WindowFunc::kLag ? -offset : offset);
+        if (target >= static_cast<int64_t>(w.partition_start(p)) &&
+            target < static_cast<int64_t>(w.partition_end(p))) {
+          take[w.row(p)] = static_cast<int64_t>(w.row(static_cast<size_t>(target)));
+        } else if (args.size() > 2) {
+          take[w.row(p)] = static_cast<int64_t>(n + w.row(p));  // the default
+        }
+      }
+      break;
+    }
+    case WindowFunc::kFirstValue:
+    case WindowFunc::kLastValue:
+    case WindowFunc::kNthValue: {
+      kind = kTake;
+      for (size_t p = 0; p < n; ++p) {
+        int64_t nth = 1;
+        if (spec.func == WindowFunc::kNthValue) {
+          nth = ConstantInt(args[1], w.row(p), "NTH_VALUE's position");
+          if (nth == -1) continue;
+          if (nth <= 0)
+            Fail(ErrorKind::kInvalidInput, "Argument for nth_value must be greater than zero");
+        }
+        std::vector<size_t> in_frame;
+        if (w.frame().exclude == WindowFrame::Exclude::kNoOthers) {
+          auto [lo, hi] = w.Frame(p);
+          if (lo >= hi) continue;
+          if (spec.func == WindowFunc::kLastValue) {
+            take[w.row(p)] = static_cast<int64_t>(w.row(hi - 1));
+          } else if (static_cast<int64_t>(hi - lo) >= nth) {
+            take[w.row(p)] = static_cast<int64_t>(w.row(lo + static_cast<size_t>(nth - 1)));
+          }
+          continue;
+        }
+        for_frame(p, [&](size_t i) { in_frame.push_back(i); });
+        if (in_frame.empty()) continue;
+        if (spec.func == WindowFunc::kLastValue) {
+          take[w.row(p)] = static_cast<int64_t>(w.row(in_frame.back()));
+        } else if (static_cast<int64_t>(in_frame.size()) >= nth) {
+          take[w.row(p)] = static_cast<int64_t>(w.row(in_frame[static_cast<size_t>(nth - 1)]));
+        }
+      }
+      break;
+    }
+    case WindowFunc::kAggregate: {
+      const AggKind agg = spec.aggregate;
+      const arrow::ArrayData* arg = args.empty() ? nullptr : args[0].get();
+      auto present = [&](size_t pos) {
+        return arg == nullptr || !arg->IsNull(static_cast<int64_t>(w.row(pos)));
+      };
+      const bool integer_sum = agg == AggKind::kSum && spec.type->is_integer();
+      std::vector<Value> values;  // by sorted position, for the row-by-row paths
+      if (arg) {
+        values.reserve(n);
+        for (size_t p = 0; p < n; ++p)
+          values.push_back(Value::FromArray(*arg, static_cast<int64_t>(w.row(p))));
+      }
+      const bool prefix = !spec.distinct && w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
+                          (agg == AggKind::kCount || agg == AggKind::kCountStar ||
+                           agg == AggKind::kSum || agg == AggKind::kAvg || agg == AggKind::kTotal);
+      if (prefix) {
+        // Prefix counts and sums over sorted positions.
+        std::vector<int64_t> counts(n + 1, 0);
+        std::vector<__int128> int_sums(n + 1, 0);
+        std::vector<double> sums(n + 1, 0);
+        for (size_t p = 0; p < n; ++p) {
+          const bool has = present(p);
+          counts[p + 1] = counts[p] + (has ? 1 : 0);
+          int_sums[p + 1] = int_sums[p];
+          sums[p + 1] = sums[p];
+          if (has && arg) {
+            if (integer_sum)
+              int_sums[p + 1] += values[p].int64();
+            else
+              sums[p + 1] += AsDouble(values[p]);
+          }
+        }
+        kind = (agg == AggKind::kCount || agg == AggKind::kCountStar || integer_sum) ? kInts
+                                                                                     : kDoubles;
+        for (size_t p = 0; p < n; ++p) {
+          auto [lo, hi] = w.Frame(p);
+          const int64_t count = counts[hi] - counts[lo];
+          const size_t r = w.row(p);
+          if (agg == AggKind::kCount || agg == AggKind::kCountStar) {
+            ints[r] = count;
+          } else if (agg == AggKind::kTotal) {
+            doubles[r] = sums[hi] - sums[lo];
+          } else if (count == 0) {
+            valid[r] = 0;
+          } else if (integer_sum) {
+            const __int128 s = int_sums[hi] - int_sums[lo];
+            if (s > INT64_MAX || s < INT64_MIN) {
+              Fail(ErrorKind::kOutOfRange, "Overflow in window SUM of {} values", count);
+            }
+            ints[r] = static_cast<int64_t>(s);
+          } else if (agg == AggKind::kSum) {
+            doubles[r] = sums[hi] - sums[lo];
+          } else {
+            doubles[r] = (sums[hi] - sums[lo]) / static_cast<double>(count);
+          }
+        }
+        break;
+      }
+      if (agg == AggKind::kMin || agg == AggKind::kMax || agg == AggKind::kAnyValue) {
+        kind = kTake;
+        // Frames whose start stays put while the end only grows (running
+        // and whole-partition frames) are extended row by row.
+        constexpr size_t kNone = SIZE_MAX;
+        size_t best = kNone;
+        size_t run_lo = SIZE_MAX, run_hi = 0;
+        for (size_t p = 0; p < n; ++p) {
+          auto [lo, hi] = w.Frame(p);
+          const bool extend = w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
+                              lo == run_lo && hi >= run_hi && p != w.partition_start(p);
+          if (!extend) {
+            best = kNone;
+            run_lo = lo;
+            run_hi = lo;
+          }
+          auto consider = [&](size_t i) {
+            if (!present(i)) return;
+            if (best == kNone) {
+              best = i;
+              return;
+            }
+            if (agg == AggKind::kAnyValue) return;
+            const int c = CompareValues(values[i], values[best]);
+            if (agg == AggKind::kMin ? c < 0 : c > 0) best = i;
+          };
+          if (extend || w.frame().exclude == WindowFrame::Exclude::kNoOthers) {
+            for (size_t i = run_hi; i < hi; ++i)
+              consider(i);
+            run_hi = hi;
+          } else {
+            for_frame(p, consider);
+            run_lo = SIZE_MAX;
+          }
+          if (best != kNone) take[w.row(p)] = static_cast<int64_t>(w.row(best));
+        }
+        break;
+      }
+      // DISTINCT aggregates, exclusions and string_agg: frame by frame.
+      kind = agg == AggKind::kGroupConcat                                            ? kTexts
+             : (agg == AggKind::kCount || agg == AggKind::kCountStar || integer_sum) ? kInts
+                                                                                     : kDoubles;
+      if (kind == kTexts) texts.resize(n);
+      for (size_t p = 0; p < n; ++p) {
+        absl::flat_hash_set<std::string> seen;
+        int64_t count = 0;
+        __int128 int_sum = 0;
+        double sum = 0;
+        std::string text;
+        for_frame(p, [&](size_t i) {
+          if (!present(i)) return;
+          if (spec.distinct) {
+            std::string key;
+            EncodeValueKey(values[i], &key);
+            if (!seen.insert(std::move(key)).second) return;
+          }
+          ++count;
+          if (!arg) return;
+          if (agg == AggKind::kGroupConcat) {
+            if (count > 1) text += spec.separator;
+            text += values[i].ToString();
+          } else if (integer_sum) {
+            int_sum += values[i].int64();
+          } else {
+            sum += AsDouble(values[i]);
+          }
+        });
+        const size_t r = w.row(p);
+        if (agg == AggKind::kCount || agg == AggKind::kCountStar) {
+          ints[r] = count;
+        } else if (agg == AggKind::kTotal) {
+          doubles[r] = sum;
+        } else if (count == 0) {
+          valid[r] = 0;
+        } else if (agg == AggKind::kGroupConcat) {
+          texts[r] = std::move(text);
+        } else if (integer_sum) {
+          if (int_sum > INT64_MAX || int_sum < INT64_MIN) {
+            Fail(ErrorKind::kOutOfRange, "Overflow in window SUM of {} values", count);
+          }
+          ints[r] = static_cast<int64_t>(int_sum);
+        } else if (agg == AggKind::kSum) {
+          doubles[r] = sum;
+        } else {
+          doubles[r] = sum / static_cast<double>(count);
+        }
+      }
+      break;
+    }
+  }
+
+  switch (kind) {
+    case kInts: {
+      arrow::Int64Builder b(arrow::int64());
+      b.Reserve(static_cast<int64_t>(n));
+      for (size_t i = 0; i < n; ++i) {
+        if (valid[i])
+          b.Append(ints[i]);
+        else
+          b.AppendNull();
+      }
+      return Cast(*b.Finish(), spec.type);
+    }
+    case kDoubles: {
+      arrow::DoubleBuilder b(arrow::float64());
+      b.Reserve(static_cast<int64_t>(n));
+      for (size_t i = 0; i < n; ++i) {
+        if (valid[i])
+          b.Append(doubles[i]);
+        else
+          b.AppendNull();
+      }
+      return Cast(*b.Finish(), spec.type);
+    }
+    case kTexts: {
+      arrow::StringBuilder b(arrow::utf8());
+      for (size_t i = 0; i < n; ++i) {
+        if (valid[i])
+          b.Append(texts[i]);
+        else
+          b.AppendNull();
+      }
+      return b.Finish();
+    }
+    case kTake: {
+      arrow::ArrayDataPtr source = Cast(*args[0], spec.type);
+      if ((spec.func == WindowFunc::kLag || spec.func == WindowFunc::kLead) && args.size() > 2) {
+        std::vector<arrow::ArrayDataPtr> both{source, Cast(*args[2], spec.type)};
+        source = arrow::Concatenate(both);
+      }
+      return arrow::Take(*source, take);
+    }
+  }
+  return nullptr;
+}
+
+class WindowOperator final : public Operator {
+ public:
+  WindowOperator(OperatorPtr input, std::vector<WindowFunctionSpec> functions)
+      : input_(std::move(input)), functions_(std::move(functions)) {
+    std::vector<arrow::FieldPtr> fields = input_->schema()->fields();
+    for (const auto& f : functions_)
+      fields.push_back(arrow::field(f.name, f.type));
+    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+  }
+
+  arrow::SchemaPtr schema() const override { return schema_; }
+
+  arrow::RecordBatchPtr Next() override {
+    if (done_) return nullptr;
+    done_ = true;
+    std::vector<arrow::RecordBatchPtr> batches = Collect(*input_);
+    int64_t rows = 0;
+    for (const auto& b : batches)
+      rows += b->num_rows();
+    if (rows == 0) return nullptr;
+    std::vector<arrow::ArrayDataPtr> columns;
+    const auto& in = *input_->schema();
+    for (int c = 0; c < in.num_fields(); ++c) {
+      std::vector<arrow::ArrayDataPtr> parts;
+      for (const auto& b : batches)
+        parts.push_back(b->column(c));
+      columns.push_back(arrow::Concatenate(parts));
+    }
+    auto all = arrow::RecordBatch::Make(input_->schema(), rows, columns);
+    // Rows come out in the first function's window order (as DuckDB's
+    // do): partitions together, each in its ORDER BY.
+    std::vector<int64_t> order;
+    for (size_t f = 0; f < functions_.size(); ++f)
+      columns.push_back(Compute(functions_[f], *all, f == 0 ? &order : nullptr));
+    for (auto& c : columns)
+      c = arrow::Take(*c, order);
+    return arrow::RecordBatch::Make(schema_, rows, std::move(columns));
+  }
+
+ private:
+  OperatorPtr input_;
+  std::vector<WindowFunctionSpec> functions_;
+  arrow::SchemaPtr schema_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+OperatorPtr MakeWindow(OperatorPtr input, std::vector<WindowFunctionSpec> functions) {
+  return std::make_unique<WindowOperator>(std::move(input), std::move(functions));
+}
+
+}  // namespace llkv::execution

@@ -1,0 +1,83 @@
+// Window functions: ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST,
+// NTILE, LAG, LEAD, FIRST_VALUE, LAST_VALUE, NTH_VALUE and the aggregates
+// (count, sum, avg, min, max, total, string_agg) OVER (PARTITION BY ...
+// ORDER BY ... frame).
+//
+// The operator materializes its input and appends one column per function;
+// rows come out in the first function's window order (partitions together,
+// each in its ORDER BY), as DuckDB's do. Each function sorts the rows by its
+// partition keys and ORDER BY (stably: ties keep input order), then walks
+// each partition:
+//   * peers are rows equal in every ORDER BY key (all rows of a partition
+//     without ORDER BY); ranks and CUME_DIST count peers together;
+//   * the frame of a row is, by default, RANGE BETWEEN UNBOUNDED PRECEDING
+//     AND CURRENT ROW (the row and its peers) with ORDER BY, the whole
+//     partition without; ROWS counts rows, RANGE measures the (single,
+//     numeric or date) ORDER BY key, GROUPS counts peer groups; EXCLUDE
+//     removes the current row, its peers, or its peers but itself;
+//   * aggregates skip NULLs as they do in GROUP BY; an empty frame gives
+//     NULL (count: 0); LAG/LEAD look outside the frame, within the
+//     partition, and give their default (NULL) past its ends.
+// Sums, counts and averages use prefix sums; MIN/MAX over frames whose
+// start is fixed run incrementally; other frames are computed row by row.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "execution/aggregate.h"
+#include "execution/operators.h"
+
+namespace llkv::execution {
+
+enum class WindowFunc {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,       // args[0]: the number of buckets
+  kLag,         // args: value [, offset [, default]]
+  kLead,        // the same
+  kFirstValue,  // args[0]
+  kLastValue,   // args[0]
+  kNthValue,    // args[0], args[1]: the position in the frame (1-based)
+  kAggregate,   // `aggregate` over args[0] (none for count(*))
+};
+
+struct WindowFrame {
+  enum class Mode { kRows, kRange, kGroups };
+  enum class Bound {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
+  enum class Exclude { kNoOthers, kCurrentRow, kGroup, kTies };
+  Mode mode = Mode::kRange;
+  Bound start = Bound::kUnboundedPreceding;
+  Bound end = Bound::kCurrentRow;
+  double start_offset = 0;  // kPreceding / kFollowing: a non-negative number
+  double end_offset = 0;
+  Exclude exclude = Exclude::kNoOthers;
+};
+
+struct WindowFunctionSpec {
+  WindowFunc func = WindowFunc::kRowNumber;
+  AggKind aggregate = AggKind::kCountStar;  // kAggregate
+  bool distinct = false;                    // kAggregate
+  std::string separator = ",";              // string_agg
+  std::vector<BoundExprPtr> args;           // over the input
+  std::vector<BoundExprPtr> partition_by;
+  std::vector<SortKey> order_by;
+  // Null: the default frame (see above).
+  std::optional<WindowFrame> frame;
+  arrow::TypePtr type;  // the result type
+  std::string name;     // the output column's name
+};
+
+// Input columns followed by one column per function.
+OperatorPtr MakeWindow(OperatorPtr input, std::vector<WindowFunctionSpec> functions);
+
+}  // namespace llkv::execution

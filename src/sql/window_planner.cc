@@ -1,0 +1,248 @@
+// Window function calls: the OVER clause resolved against the query's
+// WINDOW clause and bound to an execution::WindowFunctionSpec.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "execution/window.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+#include "sql/planner_internal.h"
+#include "sql/settings.h"
+
+namespace llkv::sql::plan {
+
+namespace {
+
+using execution::AggKind;
+using execution::WindowFrame;
+using execution::WindowFunc;
+
+const WindowSpec* NamedWindow(const SelectStmt& q, const std::string& name) {
+  for (const auto& [n, spec] : q.windows) {
+    if (EqualsIgnoreCase(n, name)) return &spec;
+  }
+  Fail(ErrorKind::kBinder, "window \"{}\" does not exist", name);
+}
+
+// The window's partition, order and frame, a named window's filling in
+// what the call leaves out (PostgreSQL's rules: a call may add ORDER BY and
+// a frame to a named window, not replace its PARTITION BY).
+struct ResolvedWindow {
+  const ExprList* partition_by;
+  const std::vector<OrderItem>* order_by;
+  const WindowSpec* frame;  // the spec whose frame applies
+};
+
+ResolvedWindow Resolve(const SelectStmt& q, const WindowSpec& w, int depth = 0) {
+  if (w.ref_name.empty()) return {&w.partition_by, &w.order_by, &w};
+  if (depth > 16) Fail(ErrorKind::kBinder, "windows refer to each other in a cycle");
+  const ResolvedWindow base = Resolve(q, *NamedWindow(q, w.ref_name), depth + 1);
+  if (!w.partition_by.empty() && !base.partition_by->empty()) {
+    Fail(ErrorKind::kBinder, "cannot override PARTITION BY clause of window \"{}\"", w.ref_name);
+  }
+  if (!w.order_by.empty() && !base.order_by->empty()) {
+    Fail(ErrorKind::kBinder, "cannot override ORDER BY clause of window \"{}\"", w.ref_name);
+  }
+  ResolvedWindow out = base;
+  if (!w.partition_by.empty()) out.partition_by = &w.partition_by;
+  if (!w.order_by.empty()) out.order_by = &w.order_by;
+  if (w.has_frame) out.frame = &w;
+  return out;
+}
+
+WindowFrame::Bound BoundOf(FrameBoundKind k) {
+  switch (k) {
+    case FrameBoundKind::kUnboundedPreceding:
+      return WindowFrame::Bound::kUnboundedPreceding;
+    case FrameBoundKind::kPreceding:
+      return WindowFrame::Bound::kPreceding;
+    case FrameBoundKind::kCurrentRow:
+      return WindowFrame::Bound::kCurrentRow;
+    case FrameBoundKind::kFollowing:
+      return WindowFrame::Bound::kFollowing;
+    case FrameBoundKind::kUnboundedFollowing:
+      return WindowFrame::Bound::kUnboundedFollowing;
+  }
+  return WindowFrame::Bound::kCurrentRow;
+}
+
+double FrameOffset(const FrameBound& b) {
+  if (b.kind != FrameBoundKind::kPreceding && b.kind != FrameBoundKind::kFollowing) return 0;
+  const Value v = EvaluateConstant(*b.offset);
+  if (v.is_null() || !(v.type()->is_integer() || v.type()->is_floating() ||
+                       v.type()->id() == arrow::TypeId::kDecimal128)) {
+    Fail(ErrorKind::kBinder, "a frame offset must be a non-negative number, not {}", v.ToString());
+  }
+  const double d = v.type()->is_integer()    ? static_cast<double>(v.int64())
+                   : v.type()->is_floating() ? v.float64()
+                                             : std::stod(v.ToString());
+  if (d < 0) Fail(ErrorKind::kBinder, "frame starting or ending offset must be non-negative");
+  return d;
+}
+
+}  // namespace
+
+execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt& q,
+                                             Binder& binder) {
+  execution::WindowFunctionSpec spec;
+  spec.name = call.ToString();
+  const std::string name = Lower(call.names.back());
+  const ResolvedWindow w = Resolve(q, *call.window);
+  for (const auto& p : *w.partition_by)
+    spec.partition_by.push_back(binder.Bind(*p));
+  for (const auto& o : *w.order_by) {
+    if (o.all) Fail(ErrorKind::kBinder, "ORDER BY ALL is not allowed in a window");
+    execution::SortKey key;
+    key.expr = binder.Bind(*o.expr);
+    key.descending = o.descending;
+    key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
+                                                     : o.nulls == NullOrder::kFirst;
+    spec.order_by.push_back(std::move(key));
+  }
+  if (w.frame->has_frame) {
+    const WindowSpec& f = *w.frame;
+    WindowFrame frame;
+    frame.mode = f.mode == FrameMode::kRows    ? WindowFrame::Mode::kRows
+                 : f.mode == FrameMode::kRange ? WindowFrame::Mode::kRange
+                                               : WindowFrame::Mode::kGroups;
+    if (f.start.kind == FrameBoundKind::kUnboundedFollowing) {
+      Fail(ErrorKind::kParser, "frame start cannot be UNBOUNDED FOLLOWING");
+    }
+    if (f.end.kind == FrameBoundKind::kUnboundedPreceding) {
+      Fail(ErrorKind::kParser, "frame end cannot be UNBOUNDED PRECEDING");
+    }
+    frame.start = BoundOf(f.start.kind);
+    frame.end = BoundOf(f.end.kind);
+    frame.start_offset = FrameOffset(f.start);
+    frame.end_offset = FrameOffset(f.end);
+    frame.exclude = f.exclude == FrameExclude::kCurrentRow ? WindowFrame::Exclude::kCurrentRow
+                    : f.exclude == FrameExclude::kGroup    ? WindowFrame::Exclude::kGroup
+                    : f.exclude == FrameExclude::kTies     ? WindowFrame::Exclude::kTies
+                                                           : WindowFrame::Exclude::kNoOthers;
+    if (frame.mode != WindowFrame::Mode::kRows && spec.order_by.empty() &&
+        (f.start.kind == FrameBoundKind::kPreceding || f.start.kind == FrameBoundKind::kFollowing ||
+         f.end.kind == FrameBoundKind::kPreceding || f.end.kind == FrameBoundKind::kFollowing)) {
+      Fail(ErrorKind::kBinder, "RANGE and GROUPS frames with an offset need an ORDER BY");
+    }
+    spec.frame = frame;
+  }
+  auto args = [&](size_t lo, size_t hi) {
+    if (call.filter) {
+      Fail(ErrorKind::kBinder, "FILTER is only allowed on aggregate window functions, not {}()",
+           name);
+    }
+    if (call.args.size() < lo || call.args.size() > hi || call.star_arg) {
+      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
+           lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi), hi == 1 ? "" : "s");
+    }
+    for (const auto& a : call.args)
+      spec.args.push_back(binder.Bind(*a));
+  };
+  static const std::pair<const char*, WindowFunc> kRanking[] = {
+      {"row_number", WindowFunc::kRowNumber}, {"rank", WindowFunc::kRank},
+      {"dense_rank", WindowFunc::kDenseRank}, {"percent_rank", WindowFunc::kPercentRank},
+      {"cume_dist", WindowFunc::kCumeDist},   {"rank_dense", WindowFunc::kDenseRank}};
+  for (const auto& [n, f] : kRanking) {
+    if (name != n) continue;
+    args(0, 0);
+    spec.func = f;
+    spec.type = (f == WindowFunc::kPercentRank || f == WindowFunc::kCumeDist) ? arrow::float64()
+                                                                              : arrow::int64();
+    return spec;
+  }
+  if (name == "ntile") {
+    args(1, 1);
+    spec.func = WindowFunc::kNtile;
+    spec.args[0] = execution::CastTo(std::move(spec.args[0]), arrow::int64());
+    spec.type = arrow::int64();
+    return spec;
+  }
+  if (name == "lag" || name == "lead") {
+    args(1, 3);
+    spec.func = name == "lag" ? WindowFunc::kLag : WindowFunc::kLead;
+    std::vector<arrow::TypePtr> types{spec.args[0]->type};
+    if (spec.args.size() > 2) types.push_back(spec.args[2]->type);
+    spec.type = Binder::CommonTypeOf(types);
+    if (IsNull(*spec.type)) spec.type = arrow::int64();
+    if (spec.args.size() > 1)
+      spec.args[1] = execution::CastTo(std::move(spec.args[1]), arrow::int64());
+    return spec;
+  }
+  if (name == "first_value" || name == "last_value" || name == "nth_value") {
+    args(name == "nth_value" ? 2 : 1, name == "nth_value" ? 2 : 1);
+    spec.func = name == "first_value"  ? WindowFunc::kFirstValue
+                : name == "last_value" ? WindowFunc::kLastValue
+                                       : WindowFunc::kNthValue;
+    spec.type = IsNull(*spec.args[0]->type) ? arrow::int64() : spec.args[0]->type;
+    if (spec.args.size() > 1)
+      spec.args[1] = execution::CastTo(std::move(spec.args[1]), arrow::int64());
+    return spec;
+  }
+  // Aggregates over the frame.
+  static const std::pair<const char*, AggKind> kAggregates[] = {
+      {"count", AggKind::kCount},
+      {"sum", AggKind::kSum},
+      {"avg", AggKind::kAvg},
+      {"mean", AggKind::kAvg},
+      {"min", AggKind::kMin},
+      {"max", AggKind::kMax},
+      {"total", AggKind::kTotal},
+      {"group_concat", AggKind::kGroupConcat},
+      {"string_agg", AggKind::kGroupConcat},
+      {"any_value", AggKind::kAnyValue},
+      {"first", AggKind::kAnyValue},
+      {"count_star", AggKind::kCountStar}};
+  auto found = std::find_if(std::begin(kAggregates), std::end(kAggregates),
+                            [&](const auto& a) { return name == a.first; });
+  if (found == std::end(kAggregates)) {
+    Fail(ErrorKind::kCatalog, "{}() is not a window function or aggregate", name);
+  }
+  spec.func = WindowFunc::kAggregate;
+  spec.aggregate = found->second;
+  spec.distinct = call.distinct;
+  if (call.star_arg || spec.aggregate == AggKind::kCountStar) {
+    if (!call.args.empty()) Fail(ErrorKind::kBinder, "count_star() takes no arguments");
+    if (call.star_arg && name != "count")
+      Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", name);
+    spec.aggregate = AggKind::kCountStar;
+  } else {
+    const size_t max_args = spec.aggregate == AggKind::kGroupConcat ? 2 : 1;
+    if (call.args.empty() || call.args.size() > max_args) {
+      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
+           max_args == 1 ? "one" : "one or two", max_args == 1 ? "" : "s");
+    }
+    BoundExprPtr arg = binder.Bind(*call.args[0]);
+    const bool summing = spec.aggregate == AggKind::kSum || spec.aggregate == AggKind::kAvg ||
+                         spec.aggregate == AggKind::kTotal;
+    if (IsNull(*arg->type)) arg = execution::CastTo(std::move(arg), arrow::int64());
+    if (summing && !IsNumeric(*arg->type)) {
+      Fail(ErrorKind::kBinder, "No function matches {}({})", name, arg->type->ToString());
+    }
+    if (spec.aggregate == AggKind::kGroupConcat) {
+      arg = execution::CastTo(std::move(arg), arrow::utf8());
+      if (call.args.size() == 2) {
+        const Value sep = EvaluateConstant(*call.args[1]);
+        spec.separator = sep.is_null() ? "" : sep.ToString();
+      }
+    }
+    spec.args.push_back(std::move(arg));
+  }
+  if (call.filter) {
+    // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END).
+    if (spec.aggregate == AggKind::kCountStar) {
+      spec.aggregate = AggKind::kCount;
+      spec.args.push_back(execution::Constant(Value::Int64(1)));
+    }
+    std::vector<BoundExprPtr> when;
+    when.push_back(binder.Condition(*call.filter));
+    const arrow::TypePtr type = spec.args[0]->type;
+    when.push_back(std::move(spec.args[0]));
+    spec.args[0] = execution::Call(ExprOp::kCase, type, std::move(when));
+  }
+  spec.type =
+      execution::AggregateType(spec.aggregate, spec.args.empty() ? nullptr : spec.args[0]->type);
+  return spec;
+}
+
+}  // namespace llkv::sql::plan
