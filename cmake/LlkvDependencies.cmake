@@ -2,6 +2,9 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# Regular expressions: RE2 (Debian's libre2-dev), a linear-time engine, so
+# no pattern a user writes can take exponential time.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(fmt REQUIRED CONFIG)
 find_package(absl REQUIRED CONFIG)
 find_package(FlatBuffers REQUIRED CONFIG)

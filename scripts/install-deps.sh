@@ -9,6 +9,7 @@ packages=(
   liblmdb-dev            # persistent pager
   libflatbuffers-dev flatbuffers-compiler  # Arrow IPC metadata
   libxxhash-dev          # page checksums (XXH3)
+  libre2-dev             # regular expressions (regexp_matches, regexp_replace, ...)
   libtbb-dev libabsl-dev libfmt-dev libedit-dev zlib1g-dev
   libpg-query-dev protobuf-compiler libprotobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev

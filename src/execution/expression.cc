@@ -1,5 +1,7 @@
 #include "execution/expression.h"
 
+#include "execution/scalar_function.h"
+
 #include <fmt/format.h>
 
 #include "common/bit_util.h"
@@ -130,6 +132,12 @@ std::string BoundExpr::ToString() const {
       return "text_to_real(" + args[0]->ToString() + ")";
     case ExprOp::kDatePart:
       return "date_part(" + args[0]->ToString() + ", " + args[1]->ToString() + ")";
+    case ExprOp::kFunction: {
+      std::string out = function->name + "(";
+      for (size_t i = 0; i < args.size(); ++i)
+        out += (i ? ", " : "") + args[i]->ToString();
+      return out + ")";
+    }
     case ExprOp::kSubquery:
       return args.empty() ? "(subquery)" : "(" + args[0]->ToString() + " IN (subquery))";
     case ExprOp::kCoalesce:
@@ -279,6 +287,12 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Concat(*Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
     case ExprOp::kDatePart:
       return DatePart(e.args[0]->value.str(), *Evaluate(*e.args[1], input));
+    case ExprOp::kFunction: {
+      std::vector<arrow::ArrayDataPtr> args;
+      for (const auto& a : e.args)
+        args.push_back(Evaluate(*a, input));
+      return e.function->kernel(args, e.type, input.num_rows());
+    }
     case ExprOp::kLike:
     case ExprOp::kILike: {
       arrow::ArrayDataPtr escape = e.args.size() > 2 ? Evaluate(*e.args[2], input) : nullptr;

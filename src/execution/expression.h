@@ -67,12 +67,14 @@ enum class ExprOp {
                 // longest numeric prefix, 0 if there is none
   kDatePart,    // args: part (a constant text: 'year', 'month', ...), date32 or
                 // timestamp: that field of the date, int64
+  kFunction,    // a library function (`function`) over args cast as it bound them
   kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
 struct BoundExpr;
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
 class SubqueryRunner;
+struct ScalarFunction;
 
 struct BoundExpr {
   ExprOp op = ExprOp::kConstant;
@@ -85,6 +87,7 @@ struct BoundExpr {
   // subquery's values (SQLite's 'hello' IN (1, 2)): non-null, equal to none.
   bool incomparable = false;
   std::shared_ptr<SubqueryRunner> subquery;
+  const ScalarFunction* function = nullptr;  // kFunction (functions live for the process)
   arrow::TypePtr subquery_type;  // kSubquery: the type values are compared or returned in
   std::vector<BoundExprPtr> args;
 

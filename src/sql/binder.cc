@@ -10,6 +10,7 @@
 
 #include "execution/aggregate.h"
 #include "execution/join.h"
+#include "execution/scalar_function.h"
 #include "execution/set_operation.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
@@ -355,6 +356,22 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
                                         arrow::boolean(), std::move(args));
     return e.negated ? NotOf(std::move(like)) : std::move(like);
   }
+  if (e.op == "#~#" || e.op == "!#~#" || e.op == "SIMILAR") {
+    // GLOB and SIMILAR TO, through the library's glob() and similar_to().
+    const bool glob = e.op != "SIMILAR";
+    const execution::ScalarFunction* f =
+        execution::FindScalarFunction(glob ? "glob" : "similar_to");
+    std::vector<BoundExprPtr> args;
+    std::vector<arrow::TypePtr> types;
+    for (const auto& a : e.args) {
+      args.push_back(AsText(Bind(*a)));
+      types.push_back(args.back()->type);
+    }
+    const execution::FunctionBinding binding = f->bind(types);
+    auto out = execution::Call(ExprOp::kFunction, binding.result, std::move(args));
+    out->function = f;
+    return (e.op == "!#~#" || e.negated) ? NotOf(std::move(out)) : std::move(out);
+  }
   Fail(ErrorKind::kBinder, "No operator matches {} for these operands", e.op);
 }
 
@@ -600,7 +617,24 @@ BoundExprPtr Binder::Function(const Expr& e) {
     args.push_back(Bind(*e.args[1]));
     return Unified(ExprOp::kCoalesce, std::move(args), false);
   }
-  Fail(ErrorKind::kNotImplemented, "function {}() is not supported yet", name);
+  if (const execution::ScalarFunction* f = execution::FindScalarFunction(name)) {
+    if (e.star_arg || e.distinct) {
+      Fail(ErrorKind::kBinder, "{}() is not an aggregate: it takes neither * nor DISTINCT", name);
+    }
+    std::vector<BoundExprPtr> args;
+    std::vector<arrow::TypePtr> types;
+    for (const auto& a : e.args) {
+      args.push_back(Bind(*a));
+      types.push_back(args.back()->type);
+    }
+    const execution::FunctionBinding binding = f->bind(types);
+    for (size_t i = 0; i < args.size(); ++i)
+      args[i] = execution::CastTo(std::move(args[i]), binding.arg_types[i]);
+    auto out = execution::Call(ExprOp::kFunction, binding.result, std::move(args));
+    out->function = f;
+    return out;
+  }
+  Fail(ErrorKind::kCatalog, "Scalar Function with name {} does not exist!", name);
 }
 
 // Makes a correlated subquery run once for all outer rows when every

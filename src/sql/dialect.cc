@@ -226,6 +226,30 @@ class Rewriter {
       i_ = end;
       return;
     }
+    // SQLite's `x [NOT] GLOB pattern`: an operator PostgreSQL's grammar
+    // passes through by name (#~#, !#~#), which the binder maps to glob().
+    static const char* kNotOperands[] = {"select", "where",    "and",  "or",     "not",
+                                         "on",     "when",     "then", "else",   "having",
+                                         "by",     "distinct", "case", "return", "returning",
+                                         "set",    "values",   "from", "in"};
+    bool keyword_before_glob = false;
+    for (const char* k : kNotOperands)
+      keyword_before_glob = keyword_before_glob || before_word == k;
+    const bool after_operand_char =
+        !keyword_before_glob && (std::isalnum(static_cast<unsigned char>(before)) ||
+                                 before == ')' || before == '"' || before == '\'' || before == '_');
+    const size_t after_glob = SkipTrivia(end);
+    if (EqualsIgnoreCase(w, "glob") && after_operand_char && before_word != "not" &&
+        (after_glob >= in_.size() || in_[after_glob] != '(')) {
+      Replace(end, "#~#");
+      return;
+    }
+    if (EqualsIgnoreCase(w, "not") && after_operand_char &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "glob")) {
+      const size_t g = SkipTrivia(end);
+      Replace(g + 4, "!#~#");
+      return;
+    }
     if (EqualsIgnoreCase(w, "not")) {
       const size_t j = SkipTrivia(end);
       const std::string_view next = WordAt(j);

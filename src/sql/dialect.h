@@ -11,6 +11,7 @@
 //   ORDER BY ALL                -> ORDER BY 0, its offset recorded   (DuckDB)
 //   (a, b,)                     -> (a, b )   (DuckDB's trailing comma)
 //   GENERATED ... (e) VIRTUAL   -> ... (e) STORED   (generated columns are stored)
+//   x [NOT] GLOB p              -> x #~# p, x !#~# p   (SQLite; bound to glob())
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors

@@ -1,0 +1,521 @@
+// Date and time functions of the library: make_date, last_day, date_trunc,
+// date_diff / datediff, strftime, strptime, current_date / today,
+// now / current_timestamp / get_current_timestamp, epoch_ms, to_timestamp.
+// Dates are days since 1970-01-01, timestamps microseconds since then (no
+// time zone); the calendar is the proleptic Gregorian one.
+#include <chrono>
+#include <ctime>
+
+#include "arrow/temporal.h"
+#include "execution/expression.h"
+#include "execution/function_registry.h"
+
+namespace llkv::execution {
+
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+bool IsTemporal(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kDate32 || t.id() == arrow::TypeId::kTimestamp;
+}
+
+// A date or timestamp argument as microseconds.
+int64_t Micros(const Value& v) {
+  return v.type()->id() == arrow::TypeId::kDate32 ? v.int64() * kMicrosPerDay : v.int64();
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// `t` (microseconds) truncated to the start of its `part`.
+int64_t Truncate(const std::string& part_in, int64_t t) {
+  const std::string part = Lower(part_in);
+  const int64_t days = FloorDiv(t, kMicrosPerDay);
+  const int64_t micros = t - days * kMicrosPerDay;
+  const arrow::CivilDate c = arrow::CivilFromDays(days);
+  auto at_day = [](int64_t d) { return d * kMicrosPerDay; };
+  if (part == "millennium" || part == "millennia") {
+    return at_day(arrow::DaysFromCivil(FloorDiv(c.year - 1, 1000) * 1000 + 1, 1, 1));
+  }
+  if (part == "century" || part == "centuries") {
+    return at_day(arrow::DaysFromCivil(FloorDiv(c.year - 1, 100) * 100 + 1, 1, 1));
+  }
+  if (part == "decade" || part == "decades") {
+    return at_day(arrow::DaysFromCivil(FloorDiv(c.year, 10) * 10, 1, 1));
+  }
+  if (part == "year" || part == "years" || part == "y" || part == "yr") {
+    return at_day(arrow::DaysFromCivil(c.year, 1, 1));
+  }
+  if (part == "quarter" || part == "quarters") {
+    return at_day(arrow::DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1));
+  }
+  if (part == "month" || part == "months" || part == "mon") {
+    return at_day(arrow::DaysFromCivil(c.year, c.month, 1));
+  }
+  if (part == "week" || part == "weeks" || part == "w") {
+    const int64_t isodow = ((days % 7) + 7 + 3) % 7;  // Monday = 0
+    return at_day(days - isodow);
+  }
+  if (part == "day" || part == "days" || part == "d" || part == "dayofmonth") return at_day(days);
+  if (part == "hour" || part == "hours" || part == "h") {
+    return at_day(days) + micros / 3600000000 * 3600000000;
+  }
+  if (part == "minute" || part == "minutes" || part == "min" || part == "m") {
+    return at_day(days) + micros / 60000000 * 60000000;
+  }
+  if (part == "second" || part == "seconds" || part == "s" || part == "sec") {
+    return at_day(days) + micros / kMicrosPerSecond * kMicrosPerSecond;
+  }
+  if (part == "millisecond" || part == "milliseconds" || part == "ms") {
+    return at_day(days) + micros / 1000 * 1000;
+  }
+  if (part == "microsecond" || part == "microseconds" || part == "us") return t;
+  Fail(ErrorKind::kInvalidInput, "unsupported date part \"{}\" for date_trunc", part_in);
+}
+
+// The number of `part` boundaries crossed from a to b (DuckDB's date_diff).
+int64_t Diff(const std::string& part_in, int64_t a, int64_t b) {
+  const std::string part = Lower(part_in);
+  const arrow::CivilDate ca = arrow::CivilFromDays(FloorDiv(a, kMicrosPerDay));
+  const arrow::CivilDate cb = arrow::CivilFromDays(FloorDiv(b, kMicrosPerDay));
+  if (part == "year" || part == "years" || part == "y" || part == "yr") return cb.year - ca.year;
+  if (part == "quarter" || part == "quarters") {
+    return (cb.year - ca.year) * 4 + (cb.month - 1) / 3 - (ca.month - 1) / 3;
+  }
+  if (part == "month" || part == "months" || part == "mon") {
+    return (cb.year - ca.year) * 12 + cb.month - ca.month;
+  }
+  if (part == "decade" || part == "decades") return FloorDiv(cb.year, 10) - FloorDiv(ca.year, 10);
+  if (part == "century" || part == "centuries") {
+    return FloorDiv(cb.year - 1, 100) - FloorDiv(ca.year - 1, 100);
+  }
+  if (part == "week" || part == "weeks" || part == "w") {
+    return (Truncate("week", b) - Truncate("week", a)) / (7 * kMicrosPerDay);
+  }
+  auto units = [&](int64_t unit) { return FloorDiv(b, unit) - FloorDiv(a, unit); };
+  if (part == "day" || part == "days" || part == "d" || part == "dayofmonth") {
+    return units(kMicrosPerDay);
+  }
+  if (part == "hour" || part == "hours" || part == "h") return units(3600 * kMicrosPerSecond);
+  if (part == "minute" || part == "minutes" || part == "min" || part == "m") {
+    return units(60 * kMicrosPerSecond);
+  }
+  if (part == "second" || part == "seconds" || part == "s" || part == "sec") {
+    return units(kMicrosPerSecond);
+  }
+  if (part == "millisecond" || part == "milliseconds" || part == "ms") return units(1000);
+  if (part == "microsecond" || part == "microseconds" || part == "us") return b - a;
+  Fail(ErrorKind::kInvalidInput, "unsupported date part \"{}\" for date_diff", part_in);
+}
+
+// strftime's conversions (%Y %m %d %H %M %S %f %j %a %A %b %B %y %p %I %e
+// %u %w %%) over a timestamp.
+std::string Strftime(int64_t t, const std::string& format) {
+  static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                "Thursday", "Friday", "Saturday"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
+  const int64_t days = FloorDiv(t, kMicrosPerDay);
+  const int64_t micros = t - days * kMicrosPerDay;
+  const arrow::CivilDate c = arrow::CivilFromDays(days);
+  const int64_t dow = ((days % 7) + 7 + 4) % 7;  // Sunday = 0
+  const int64_t hour = micros / 3600000000, minute = micros / 60000000 % 60,
+                second = micros / kMicrosPerSecond % 60, fraction = micros % kMicrosPerSecond;
+  std::string out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size()) {
+      out += format[i];
+      continue;
+    }
+    const char f = format[++i];
+    switch (f) {
+      case 'Y':
+        out += fmt::format("{:04}", c.year);
+        break;
+      case 'y':
+        out += fmt::format("{:02}", ((c.year % 100) + 100) % 100);
+        break;
+      case 'm':
+        out += fmt::format("{:02}", c.month);
+        break;
+      case 'd':
+        out += fmt::format("{:02}", c.day);
+        break;
+      case 'e':
+        out += fmt::format("{:2}", c.day);
+        break;
+      case 'H':
+        out += fmt::format("{:02}", hour);
+        break;
+      case 'I':
+        out += fmt::format("{:02}", hour % 12 == 0 ? 12 : hour % 12);
+        break;
+      case 'p':
+        out += hour < 12 ? "AM" : "PM";
+        break;
+      case 'M':
+        out += fmt::format("{:02}", minute);
+        break;
+      case 'S':
+        out += fmt::format("{:02}", second);
+        break;
+      case 'f':
+        out += fmt::format("{:06}", fraction);
+        break;
+      case 'g':
+        out += fmt::format("{:03}", fraction / 1000);
+        break;
+      case 'j':
+        out += fmt::format("{:03}", days - arrow::DaysFromCivil(c.year, 1, 1) + 1);
+        break;
+      case 'a':
+        out += std::string(kDays[dow]).substr(0, 3);
+        break;
+      case 'A':
+        out += kDays[dow];
+        break;
+      case 'b':
+      case 'h':
+        out += std::string(kMonths[c.month - 1]).substr(0, 3);
+        break;
+      case 'B':
+        out += kMonths[c.month - 1];
+        break;
+      case 'w':
+        out += std::to_string(dow);
+        break;
+      case 'u':
+        out += std::to_string(dow == 0 ? 7 : dow);
+        break;
+      case 'F':
+        out += fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+        break;
+      case 'T':
+        out += fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
+        break;
+      case '%':
+        out += '%';
+        break;
+      default:
+        Fail(ErrorKind::kInvalidInput, "strftime: unsupported format specifier %{}", f);
+    }
+  }
+  return out;
+}
+
+// strptime: `text` read by `format` (%Y %m %d %H %M %S %f %y %j %b %B %p
+// %I %%, literal characters); a mismatch is an Invalid Input Error.
+int64_t Strptime(const std::string& text, const std::string& format) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  int64_t year = 1900, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0;
+  bool pm = false, twelve = false;
+  size_t p = 0;
+  auto fail = [&]() -> int64_t {
+    Fail(ErrorKind::kInvalidInput,
+         "Could not parse string \"{}\" according to format specifier \"{}\"", text, format);
+  };
+  auto number = [&](size_t max_digits) {
+    size_t start = p;
+    bool negative = false;
+    if (p < text.size() && (text[p] == '-' || text[p] == '+')) negative = text[p++] == '-';
+    int64_t v = 0;
+    while (p < text.size() && p - start < max_digits + (negative ? 1 : 0) &&
+           std::isdigit(static_cast<unsigned char>(text[p])))
+      v = v * 10 + (text[p++] - '0');
+    if (p == start) fail();
+    return negative ? -v : v;
+  };
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size()) {
+      if (p >= text.size() || text[p] != format[i]) fail();
+      ++p;
+      continue;
+    }
+    const char f = format[++i];
+    switch (f) {
+      case 'Y':
+        year = number(6);
+        break;
+      case 'y':
+        year = number(2);
+        year += year < 69 ? 2000 : 1900;
+        break;
+      case 'm':
+        month = number(2);
+        break;
+      case 'd':
+      case 'e':
+        day = number(2);
+        break;
+      case 'H':
+        hour = number(2);
+        break;
+      case 'I':
+        hour = number(2);
+        twelve = true;
+        break;
+      case 'M':
+        minute = number(2);
+        break;
+      case 'S':
+        second = number(2);
+        break;
+      case 'f': {
+        const size_t start = p;
+        micros = number(9);
+        for (size_t digits = p - start; digits < 6; ++digits)
+          micros *= 10;
+        for (size_t digits = p - start; digits > 6; --digits)
+          micros /= 10;
+        break;
+      }
+      case 'p': {
+        if (p + 2 > text.size()) fail();
+        const std::string ap = Lower(text.substr(p, 2));
+        if (ap != "am" && ap != "pm") fail();
+        pm = ap == "pm";
+        p += 2;
+        break;
+      }
+      case 'b':
+      case 'B':
+      case 'h': {
+        bool found = false;
+        for (int m = 0; m < 12 && !found; ++m) {
+          if (Lower(text.substr(p, 3)) == kMonths[m]) {
+            month = m + 1;
+            found = true;
+            p += 3;
+            while (p < text.size() && std::isalpha(static_cast<unsigned char>(text[p])))
+              ++p;
+          }
+        }
+        if (!found) fail();
+        break;
+      }
+      case '%':
+        if (p >= text.size() || text[p] != '%') fail();
+        ++p;
+        break;
+      default:
+        Fail(ErrorKind::kInvalidInput, "strptime: unsupported format specifier %{}", f);
+    }
+  }
+  if (p != text.size()) fail();
+  if (twelve) hour = hour % 12 + (pm ? 12 : 0);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) fail();
+  const int64_t days = arrow::DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
+  if (arrow::CivilFromDays(days).day != day) fail();
+  return days * kMicrosPerDay + ((hour * 60 + minute) * 60 + second) * kMicrosPerSecond + micros;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A binding of a part name and a date or timestamp (date_trunc's shape).
+FunctionBinding PartAndTemporal(const std::string& name, const std::vector<arrow::TypePtr>& types,
+                                size_t temporals) {
+  CheckArity(name, types, 1 + temporals, static_cast<long>(1 + temporals));
+  FunctionBinding b;
+  b.arg_types.push_back(arrow::utf8());
+  bool any_timestamp = false;
+  for (size_t i = 1; i < types.size(); ++i) {
+    if (IsTextType(*types[i]) || types[i]->id() == arrow::TypeId::kTimestamp) {
+      any_timestamp = true;
+    } else if (!IsTemporal(*types[i]) && !IsNullType(*types[i])) {
+      NoMatch(name, types);
+    }
+  }
+  for (size_t i = 1; i < types.size(); ++i)
+    b.arg_types.push_back(any_timestamp ? arrow::timestamp() : arrow::date32());
+  return b;
+}
+
+}  // namespace
+
+void RegisterDateFunctions(FunctionRegistry& r) {
+  {
+    ScalarFunction fn;
+    fn.name = "make_date";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("make_date", types, 3, 3);
+      for (const auto& t : types) {
+        if (!t->is_integer() && !IsNullType(*t)) NoMatch("make_date", types);
+      }
+      return AllAs(types, arrow::int64(), arrow::date32());
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const int64_t y = a[0].int64(), m = a[1].int64(), d = a[2].int64();
+      const int64_t days = m >= 1 && m <= 12 && d >= 1
+                               ? arrow::DaysFromCivil(y, static_cast<int>(m), static_cast<int>(d))
+                               : 0;
+      if (m < 1 || m > 12 || d < 1 || arrow::CivilFromDays(days).day != d || days > INT32_MAX ||
+          days < INT32_MIN) {
+        Fail(ErrorKind::kConversion, "Date out of range: {}-{}-{}", y, m, d);
+      }
+      return Value::Date32(static_cast<int32_t>(days));
+    });
+    r["make_date"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "last_day";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("last_day", types, 1, 1);
+      if (!IsTemporal(*types[0]) && !IsTextType(*types[0]) && !IsNullType(*types[0])) {
+        NoMatch("last_day", types);
+      }
+      return FunctionBinding{{arrow::date32()}, arrow::date32()};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const arrow::CivilDate c = arrow::CivilFromDays(a[0].int64());
+      const int64_t next = c.month == 12 ? arrow::DaysFromCivil(c.year + 1, 1, 1)
+                                         : arrow::DaysFromCivil(c.year, c.month + 1, 1);
+      return Value::Date32(static_cast<int32_t>(next - 1));
+    });
+    r["last_day"] = std::move(fn);
+  }
+  {
+    // date_trunc(part, date) is a DATE for parts of a day or more (DuckDB
+    // returns a TIMESTAMP there; a DATE shows the same day); over a
+    // timestamp it is a timestamp.
+    ScalarFunction fn;
+    fn.name = "date_trunc";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      FunctionBinding b = PartAndTemporal("date_trunc", types, 1);
+      b.result = b.arg_types[1];
+      return b;
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      const int64_t t = Truncate(a[0].str(), Micros(a[1]));
+      if (result->id() == arrow::TypeId::kDate32) {
+        return Value::Date32(static_cast<int32_t>(FloorDiv(t, kMicrosPerDay)));
+      }
+      return Value::Timestamp(t);
+    });
+    r["date_trunc"] = std::move(fn);
+    r["datetrunc"] = r["date_trunc"];
+  }
+  for (const char* name : {"date_diff", "datediff"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      FunctionBinding b = PartAndTemporal(n, types, 2);
+      b.result = arrow::int64();
+      return b;
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      return Value::Int64(Diff(a[0].str(), Micros(a[1]), Micros(a[2])));
+    });
+    r[name] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "strftime";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("strftime", types, 2, 2);
+      // strftime(value, format), or SQLite's strftime(format, value).
+      const bool sqlite_order = IsTextType(*types[0]) && !IsTextType(*types[1]);
+      const arrow::TypePtr& v = sqlite_order ? types[1] : types[0];
+      if (!IsTemporal(*v) && !IsTextType(*v) && !IsNullType(*v)) NoMatch("strftime", types);
+      FunctionBinding b;
+      b.arg_types = sqlite_order ? std::vector<arrow::TypePtr>{arrow::utf8(), arrow::timestamp()}
+                                 : std::vector<arrow::TypePtr>{arrow::timestamp(), arrow::utf8()};
+      b.result = arrow::utf8();
+      return b;
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const bool sqlite_order = a[0].type()->id() == arrow::TypeId::kUtf8;
+      return Value::String(sqlite_order ? Strftime(a[1].int64(), a[0].str())
+                                        : Strftime(a[0].int64(), a[1].str()));
+    });
+    r["strftime"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "strptime";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("strptime", types, 2, 2);
+      return AllAs(types, arrow::utf8(), arrow::timestamp());
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      return Value::Timestamp(Strptime(a[0].str(), a[1].str()));
+    });
+    r["strptime"] = std::move(fn);
+  }
+  for (const char* name : {"current_date", "today"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 0, 0);
+      return FunctionBinding{{}, arrow::date32()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>&, const arrow::TypePtr&, int64_t rows) {
+      return Value::Date32(static_cast<int32_t>(FloorDiv(NowMicros(), kMicrosPerDay)))
+          .ToArray(rows);
+    };
+    r[name] = std::move(fn);
+  }
+  for (const char* name : {"now", "current_timestamp", "get_current_timestamp", "localtimestamp"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 0, 0);
+      return FunctionBinding{{}, arrow::timestamp()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>&, const arrow::TypePtr&, int64_t rows) {
+      return Value::Timestamp(NowMicros()).ToArray(rows);
+    };
+    r[name] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "epoch_ms";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("epoch_ms", types, 1, 1);
+      if (types[0]->is_integer()) return FunctionBinding{{arrow::int64()}, arrow::timestamp()};
+      if (IsTemporal(*types[0]) || IsNullType(*types[0])) {
+        return FunctionBinding{{arrow::timestamp()}, arrow::int64()};
+      }
+      NoMatch("epoch_ms", types);
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      if (result->id() == arrow::TypeId::kTimestamp) return Value::Timestamp(a[0].int64() * 1000);
+      return Value::Int64(FloorDiv(a[0].int64(), 1000));
+    });
+    r["epoch_ms"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "to_timestamp";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("to_timestamp", types, 1, 1);
+      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch("to_timestamp", types);
+      return FunctionBinding{{arrow::float64()}, arrow::timestamp()};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const double s = a[0].float64();
+      if (!std::isfinite(s) || std::fabs(s) > 9.2e12) {
+        Fail(ErrorKind::kOutOfRange, "to_timestamp({}) is out of range", s);
+      }
+      return Value::Timestamp(static_cast<int64_t>(std::llround(s * kMicrosPerSecond)));
+    });
+    r["to_timestamp"] = std::move(fn);
+  }
+}
+
+}  // namespace llkv::execution

@@ -1,0 +1,42 @@
+// Internal to the scalar function library (scalar_function.h): the
+// registry the function files fill, and helpers for binding rules and
+// row-at-a-time kernels.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "execution/scalar_function.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+using FunctionRegistry = std::map<std::string, ScalarFunction>;
+
+void RegisterMathFunctions(FunctionRegistry& r);
+void RegisterStringFunctions(FunctionRegistry& r);
+void RegisterDateFunctions(FunctionRegistry& r);
+
+// Per row: `f` over the row's argument values; with `propagate_nulls`, a
+// row with a NULL argument is NULL without calling `f`.
+using RowFunction =
+    std::function<Value(const std::vector<Value>& args, const arrow::TypePtr& result)>;
+decltype(ScalarFunction::kernel) RowKernel(RowFunction f, bool propagate_nulls = true);
+
+// Checks the argument count of `name` (min..max; max < 0: no limit).
+void CheckArity(const std::string& name, const std::vector<arrow::TypePtr>& types, size_t min,
+                long max);
+
+// Binding rules: every argument to `arg` (or per position), returning `result`.
+FunctionBinding AllAs(const std::vector<arrow::TypePtr>& types, const arrow::TypePtr& arg,
+                      const arrow::TypePtr& result);
+
+[[noreturn]] void NoMatch(const std::string& name, const std::vector<arrow::TypePtr>& types);
+
+bool IsTextType(const arrow::DataType& t);
+bool IsNullType(const arrow::DataType& t);
+
+}  // namespace llkv::execution

@@ -1,0 +1,378 @@
+// The function registry and the numeric functions: round, floor, ceil,
+// trunc, sign, abs-like math over doubles (sqrt, cbrt, ln, log, log10,
+// log2, exp, power, trigonometry), pi, random, gcd, lcm, even, isnan, ...
+#include <cmath>
+#include <mutex>
+#include <numbers>
+#include <numeric>
+#include <random>
+
+#include "execution/expression.h"
+#include "execution/function_registry.h"
+#include "llkv/arrow/builder.h"
+
+namespace llkv::execution {
+
+using arrow::TypeId;
+
+bool IsNumericType(const arrow::DataType& t) {
+  return t.is_integer() || t.is_floating() || t.id() == TypeId::kDecimal128;
+}
+bool IsTextType(const arrow::DataType& t) {
+  return t.id() == TypeId::kUtf8 || t.id() == TypeId::kLargeUtf8;
+}
+bool IsNullType(const arrow::DataType& t) {
+  return t.id() == TypeId::kNull;
+}
+
+void NoMatch(const std::string& name, const std::vector<arrow::TypePtr>& types) {
+  std::string list;
+  for (size_t i = 0; i < types.size(); ++i)
+    list += (i ? ", " : "") + types[i]->ToString();
+  Fail(ErrorKind::kBinder, "No function matches the given name and argument types '{}({})'", name,
+       list);
+}
+
+void CheckArity(const std::string& name, const std::vector<arrow::TypePtr>& types, size_t min,
+                long max) {
+  if (types.size() < min || (max >= 0 && types.size() > static_cast<size_t>(max))) {
+    std::string want = max < 0                           ? fmt::format("at least {}", min)
+                       : static_cast<size_t>(max) == min ? std::to_string(min)
+                                                         : fmt::format("{} to {}", min, max);
+    Fail(ErrorKind::kBinder, "{}() takes {} argument{}, not {}", name, want,
+         (max == 1 && min == 1) ? "" : "s", types.size());
+  }
+}
+
+FunctionBinding AllAs(const std::vector<arrow::TypePtr>& types, const arrow::TypePtr& arg,
+                      const arrow::TypePtr& result) {
+  return {std::vector<arrow::TypePtr>(types.size(), arg), result};
+}
+
+arrow::ArrayDataPtr ValuesToArray(const arrow::TypePtr& type, const std::vector<Value>& values) {
+  auto b = arrow::MakeBuilder(type);
+  b->Reserve(static_cast<int64_t>(values.size()));
+  for (const Value& v : values) {
+    if (v.is_null()) {
+      b->AppendNull();
+      continue;
+    }
+    switch (type->id()) {
+      case TypeId::kBool:
+        static_cast<arrow::BooleanBuilder*>(b.get())->Append(v.boolean());
+        break;
+      case TypeId::kInt8:
+        static_cast<arrow::Int8Builder*>(b.get())->Append(static_cast<int8_t>(v.int64()));
+        break;
+      case TypeId::kInt16:
+        static_cast<arrow::Int16Builder*>(b.get())->Append(static_cast<int16_t>(v.int64()));
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate32:
+        static_cast<arrow::Int32Builder*>(b.get())->Append(static_cast<int32_t>(v.int64()));
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        static_cast<arrow::Int64Builder*>(b.get())->Append(v.int64());
+        break;
+      case TypeId::kFloat64:
+        static_cast<arrow::DoubleBuilder*>(b.get())->Append(v.float64());
+        break;
+      case TypeId::kDecimal128:
+        static_cast<arrow::Decimal128Builder*>(b.get())->Append(v.decimal());
+        break;
+      case TypeId::kUtf8:
+      case TypeId::kBinary:
+        static_cast<arrow::StringBuilder*>(b.get())->Append(v.str());
+        break;
+      default:
+        Fail(ErrorKind::kInternal, "ValuesToArray of {}", type->ToString());
+    }
+  }
+  return b->Finish();
+}
+
+decltype(ScalarFunction::kernel) RowKernel(RowFunction f, bool propagate_nulls) {
+  return [f = std::move(f), propagate_nulls](const std::vector<arrow::ArrayDataPtr>& args,
+                                             const arrow::TypePtr& result, int64_t rows) {
+    std::vector<Value> out;
+    out.reserve(static_cast<size_t>(rows));
+    std::vector<Value> row(args.size());
+    for (int64_t i = 0; i < rows; ++i) {
+      bool null = false;
+      for (size_t a = 0; a < args.size(); ++a) {
+        row[a] = Value::FromArray(*args[a], i);
+        null = null || row[a].is_null();
+      }
+      out.push_back(null && propagate_nulls ? Value::Null(result) : f(row, result));
+    }
+    return ValuesToArray(result, out);
+  };
+}
+
+namespace {
+
+// Registers `name` (and its aliases) as a function of doubles.
+void DoubleFunction(FunctionRegistry& r, std::initializer_list<const char*> names, size_t arity,
+                    std::function<double(const std::vector<double>&)> f) {
+  for (const char* name : names) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name), arity](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, arity, static_cast<long>(arity));
+      for (const auto& t : types) {
+        if (!IsNumericType(*t) && !IsNullType(*t)) NoMatch(n, types);
+      }
+      return AllAs(types, arrow::float64(), arrow::float64());
+    };
+    fn.kernel = RowKernel([f](const std::vector<Value>& args, const arrow::TypePtr&) {
+      std::vector<double> d;
+      for (const auto& a : args)
+        d.push_back(a.float64());
+      return Value::Double(f(d));
+    });
+    r[name] = std::move(fn);
+  }
+}
+
+// The type a rounding function returns for `t`: integers stay integers,
+// decimals and reals become double.
+arrow::TypePtr RoundingType(const arrow::DataType& t) {
+  return t.is_integer() ? arrow::int64() : arrow::float64();
+}
+
+void RoundingFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
+                      double (*op)(double)) {
+  for (const char* name : names) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 1, 1);
+      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch(n, types);
+      const arrow::TypePtr t = IsNullType(*types[0]) ? arrow::float64() : RoundingType(*types[0]);
+      return FunctionBinding{{t}, t};
+    };
+    fn.kernel = RowKernel([op](const std::vector<Value>& args, const arrow::TypePtr& result) {
+      if (result->is_integer()) return args[0];
+      return Value::Double(op(args[0].float64()));
+    });
+    r[name] = std::move(fn);
+  }
+}
+
+// Round half away from zero to `digits` decimal places (negative: tens...).
+double RoundTo(double x, int64_t digits) {
+  if (!std::isfinite(x)) return x;
+  if (digits > 300) return x;
+  if (digits < -300) return 0;
+  const double scale = std::pow(10.0, static_cast<double>(digits));
+  const double scaled = x * scale;
+  if (!std::isfinite(scaled)) return x;
+  return std::round(scaled) / scale;
+}
+
+}  // namespace
+
+void RegisterMathFunctions(FunctionRegistry& r) {
+  RoundingFunction(r, {"floor"}, [](double x) { return std::floor(x); });
+  RoundingFunction(r, {"ceil", "ceiling"}, [](double x) { return std::ceil(x); });
+  RoundingFunction(r, {"trunc"}, [](double x) { return std::trunc(x); });
+  RoundingFunction(r, {"even"}, [](double x) {
+    const double up = x < 0 ? std::floor(x) : std::ceil(x);
+    return std::fmod(up, 2.0) == 0 ? up : up + (x < 0 ? -1 : 1);
+  });
+  {
+    ScalarFunction fn;
+    fn.name = "round";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("round", types, 1, 2);
+      for (const auto& t : types) {
+        if (!IsNumericType(*t) && !IsNullType(*t)) NoMatch("round", types);
+      }
+      if (types.size() == 2 && !types[1]->is_integer() && !IsNullType(*types[1])) {
+        NoMatch("round", types);
+      }
+      const arrow::TypePtr t = IsNullType(*types[0]) ? arrow::float64() : RoundingType(*types[0]);
+      std::vector<arrow::TypePtr> args{t};
+      if (types.size() == 2) args.push_back(arrow::int64());
+      return FunctionBinding{args, t};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr& result) {
+      const int64_t digits = args.size() > 1 ? args[1].int64() : 0;
+      if (result->is_integer()) {
+        if (digits >= 0) return args[0];
+        const double v = RoundTo(static_cast<double>(args[0].int64()), digits);
+        return Value::Int64(static_cast<int64_t>(v));
+      }
+      return Value::Double(RoundTo(args[0].float64(), digits));
+    });
+    r["round"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "sign";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("sign", types, 1, 1);
+      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch("sign", types);
+      return FunctionBinding{{arrow::float64()}, arrow::int64()};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const double x = args[0].float64();
+      return Value::Int64(x > 0 ? 1 : (x < 0 ? -1 : 0));
+    });
+    r["sign"] = std::move(fn);
+  }
+  auto domain = [](const char* name, double x, bool ok) {
+    if (!ok) Fail(ErrorKind::kOutOfRange, "cannot take {} of {}", name, x);
+    return x;
+  };
+  DoubleFunction(r, {"sqrt"}, 1, [domain](const std::vector<double>& a) {
+    return std::sqrt(domain("the square root", a[0], a[0] >= 0));
+  });
+  DoubleFunction(r, {"cbrt"}, 1, [](const std::vector<double>& a) { return std::cbrt(a[0]); });
+  DoubleFunction(r, {"ln"}, 1, [domain](const std::vector<double>& a) {
+    return std::log(domain("the logarithm", a[0], a[0] > 0));
+  });
+  DoubleFunction(r, {"log10"}, 1, [domain](const std::vector<double>& a) {
+    return std::log10(domain("the logarithm", a[0], a[0] > 0));
+  });
+  DoubleFunction(r, {"log2"}, 1, [domain](const std::vector<double>& a) {
+    return std::log2(domain("the logarithm", a[0], a[0] > 0));
+  });
+  {
+    // log(x) is the base-10 logarithm (DuckDB, SQLite); log(b, x) base b.
+    ScalarFunction fn;
+    fn.name = "log";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("log", types, 1, 2);
+      for (const auto& t : types) {
+        if (!IsNumericType(*t) && !IsNullType(*t)) NoMatch("log", types);
+      }
+      return AllAs(types, arrow::float64(), arrow::float64());
+    };
+    fn.kernel = RowKernel([domain](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const double x = args.back().float64();
+      domain("the logarithm", x, x > 0);
+      if (args.size() == 1) return Value::Double(std::log10(x));
+      const double b = args[0].float64();
+      domain("a logarithm of base", b, b > 0 && b != 1);
+      return Value::Double(std::log(x) / std::log(b));
+    });
+    r["log"] = std::move(fn);
+  }
+  DoubleFunction(r, {"exp"}, 1, [](const std::vector<double>& a) { return std::exp(a[0]); });
+  DoubleFunction(r, {"power", "pow"}, 2,
+                 [](const std::vector<double>& a) { return std::pow(a[0], a[1]); });
+  DoubleFunction(r, {"sin"}, 1, [](const std::vector<double>& a) { return std::sin(a[0]); });
+  DoubleFunction(r, {"cos"}, 1, [](const std::vector<double>& a) { return std::cos(a[0]); });
+  DoubleFunction(r, {"tan"}, 1, [](const std::vector<double>& a) { return std::tan(a[0]); });
+  DoubleFunction(r, {"cot"}, 1, [](const std::vector<double>& a) { return 1 / std::tan(a[0]); });
+  DoubleFunction(r, {"asin"}, 1, [domain](const std::vector<double>& a) {
+    return std::asin(domain("asin", a[0], a[0] >= -1 && a[0] <= 1));
+  });
+  DoubleFunction(r, {"acos"}, 1, [domain](const std::vector<double>& a) {
+    return std::acos(domain("acos", a[0], a[0] >= -1 && a[0] <= 1));
+  });
+  DoubleFunction(r, {"atan"}, 1, [](const std::vector<double>& a) { return std::atan(a[0]); });
+  DoubleFunction(r, {"atan2"}, 2,
+                 [](const std::vector<double>& a) { return std::atan2(a[0], a[1]); });
+  DoubleFunction(r, {"degrees"}, 1,
+                 [](const std::vector<double>& a) { return a[0] * 180 / std::numbers::pi; });
+  DoubleFunction(r, {"radians"}, 1,
+                 [](const std::vector<double>& a) { return a[0] * std::numbers::pi / 180; });
+  DoubleFunction(r, {"pi"}, 0, [](const std::vector<double>&) { return std::numbers::pi; });
+  {
+    ScalarFunction fn;
+    fn.name = "random";
+    fn.is_volatile = true;
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("random", types, 0, 0);
+      return FunctionBinding{{}, arrow::float64()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>&, const arrow::TypePtr&, int64_t rows) {
+      static std::mutex mu;
+      static std::mt19937_64 engine{std::random_device{}()};
+      std::uniform_real_distribution<double> unit(0.0, 1.0);
+      arrow::DoubleBuilder b(arrow::float64());
+      b.Reserve(rows);
+      std::lock_guard lock(mu);
+      for (int64_t i = 0; i < rows; ++i)
+        b.Append(unit(engine));
+      return b.Finish();
+    };
+    r["random"] = std::move(fn);
+  }
+  for (const char* name : {"isnan", "isinf", "isfinite"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 1, 1);
+      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch(n, types);
+      return FunctionBinding{{arrow::float64()}, arrow::boolean()};
+    };
+    const std::string n = name;
+    fn.kernel = RowKernel([n](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const double x = args[0].float64();
+      return Value::Bool(n == "isnan"   ? std::isnan(x)
+                         : n == "isinf" ? std::isinf(x)
+                                        : std::isfinite(x));
+    });
+    r[name] = std::move(fn);
+  }
+  for (const char* name : {"gcd", "lcm", "greatest_common_divisor", "least_common_multiple"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    const bool gcd = name[0] == 'g';
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 2, 2);
+      for (const auto& t : types) {
+        if (!t->is_integer() && !IsNullType(*t)) NoMatch(n, types);
+      }
+      return AllAs(types, arrow::int64(), arrow::int64());
+    };
+    fn.kernel = RowKernel([gcd](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const int64_t a = args[0].int64(), b = args[1].int64();
+      if (gcd) return Value::Int64(std::gcd(a, b));
+      const int64_t g = std::gcd(a, b);
+      const __int128 l = g == 0 ? 0
+                                : static_cast<__int128>(a / g) *
+                                      static_cast<__int128>(b < 0 ? -b : b) * (a < 0 ? -1 : 1);
+      if (l > INT64_MAX || l < INT64_MIN)
+        Fail(ErrorKind::kOutOfRange, "lcm({}, {}) overflows", a, b);
+      return Value::Int64(static_cast<int64_t>(l));
+    });
+    r[name] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "factorial";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("factorial", types, 1, 1);
+      if (!types[0]->is_integer() && !IsNullType(*types[0])) NoMatch("factorial", types);
+      return FunctionBinding{{arrow::int64()}, arrow::int64()};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const int64_t n = args[0].int64();
+      if (n > 20) Fail(ErrorKind::kOutOfRange, "factorial({}) is beyond BIGINT", n);
+      int64_t f = 1;
+      for (int64_t i = 2; i <= n; ++i)
+        f *= i;
+      return Value::Int64(f);
+    });
+    r["factorial"] = std::move(fn);
+  }
+}
+
+const ScalarFunction* FindScalarFunction(const std::string& name) {
+  static const FunctionRegistry registry = [] {
+    FunctionRegistry r;
+    RegisterMathFunctions(r);
+    RegisterStringFunctions(r);
+    RegisterDateFunctions(r);
+    return r;
+  }();
+  auto it = registry.find(name);
+  return it == registry.end() ? nullptr : &it->second;
+}
+
+}  // namespace llkv::execution

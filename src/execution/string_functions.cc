@@ -1,0 +1,662 @@
+// Text functions of the library: concat, concat_ws, lpad, rpad, left,
+// right, reverse, repeat, split_part, starts_with, ends_with, contains,
+// ascii, chr, md5, hash, typeof, printf, format, translate, bit_length,
+// octet_length, glob, regexp_matches, regexp_full_match, regexp_replace,
+// regexp_extract, similar_to (RE2, Debian's libre2-dev). Lengths and
+// positions count characters (UTF-8 code points), not bytes.
+#include <fmt/args.h>
+#include <re2/re2.h>
+#include <xxhash.h>
+
+#include <cstring>
+#include <memory>
+
+#include "common/md5.h"
+#include "execution/expression.h"
+#include "execution/function_registry.h"
+#include "llkv/arrow/builder.h"
+
+namespace llkv::execution {
+
+namespace {
+
+// Byte offsets of the code points of `s` (and s.size() at the end).
+std::vector<size_t> CodePoints(std::string_view s) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) at.push_back(i);
+  }
+  at.push_back(s.size());
+  return at;
+}
+
+size_t Chars(std::string_view s) {
+  return CodePoints(s).size() - 1;
+}
+
+// Characters [from, to) of s.
+std::string Substr(std::string_view s, size_t from, size_t to) {
+  const auto at = CodePoints(s);
+  const size_t n = at.size() - 1;
+  from = std::min(from, n);
+  to = std::min(std::max(to, from), n);
+  return std::string(s.substr(at[from], at[to] - at[from]));
+}
+
+// `types` all text (NULL allowed) after converting other types to text.
+FunctionBinding TextArgs(const std::string& name, const std::vector<arrow::TypePtr>& types,
+                         const arrow::TypePtr& result) {
+  for (const auto& t : types) {
+    if (t->id() == arrow::TypeId::kBinary) NoMatch(name, types);
+  }
+  return AllAs(types, arrow::utf8(), result);
+}
+
+// A function of fixed text / integer arguments: `kinds` has 'T' or 'I' per
+// argument (optional ones in lower case).
+void Register(FunctionRegistry& r, std::initializer_list<const char*> names, std::string kinds,
+              arrow::TypePtr result, RowFunction f, bool propagate_nulls = true) {
+  for (const char* name : names) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name), kinds, result](const std::vector<arrow::TypePtr>& types) {
+      size_t required = 0;
+      for (char k : kinds)
+        required += std::isupper(static_cast<unsigned char>(k)) ? 1 : 0;
+      CheckArity(n, types, required, static_cast<long>(kinds.size()));
+      FunctionBinding b;
+      for (size_t i = 0; i < types.size(); ++i) {
+        const char k = static_cast<char>(std::toupper(static_cast<unsigned char>(kinds[i])));
+        if (k == 'I') {
+          if (!types[i]->is_integer() && !IsNullType(*types[i])) NoMatch(n, types);
+          b.arg_types.push_back(arrow::int64());
+        } else {
+          if (types[i]->id() == arrow::TypeId::kBinary) NoMatch(n, types);
+          b.arg_types.push_back(arrow::utf8());
+        }
+      }
+      b.result = result;
+      return b;
+    };
+    fn.kernel = RowKernel(f, propagate_nulls);
+    r[name] = std::move(fn);
+  }
+}
+
+std::string Pad(const std::string& s, int64_t n, const std::string& fill, bool left) {
+  if (n < 0) n = 0;
+  const size_t len = Chars(s);
+  if (static_cast<size_t>(n) <= len) return Substr(s, 0, static_cast<size_t>(n));
+  if (fill.empty()) return s;
+  const auto fill_at = CodePoints(fill);
+  const size_t fill_chars = fill_at.size() - 1;
+  std::string pad;
+  for (size_t i = 0; i < static_cast<size_t>(n) - len; ++i) {
+    const size_t c = i % fill_chars;
+    pad.append(fill, fill_at[c], fill_at[c + 1] - fill_at[c]);
+  }
+  return left ? pad + s : s + pad;
+}
+
+// A compiled pattern, kept while the next row uses the same one.
+class PatternCache {
+ public:
+  const RE2& Get(const std::string& pattern, const std::string& flags, bool literal = false) {
+    if (!re_ || pattern != pattern_ || flags != flags_) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      options.set_literal(literal);
+      for (char f : flags) {
+        if (f == 'i') {
+          options.set_case_sensitive(false);
+        } else if (f == 'c') {
+          options.set_case_sensitive(true);
+        } else if (f == 's') {
+          options.set_dot_nl(true);
+        } else if (f == 'n' || f == 'p') {
+          options.set_never_nl(false);
+        } else if (f != 'g') {
+          Fail(ErrorKind::kInvalidInput, "unrecognized regex option '{}'", f);
+        }
+      }
+      auto re = std::make_unique<RE2>(pattern, options);
+      if (!re->ok()) {
+        Fail(ErrorKind::kInvalidInput, "invalid regular expression '{}': {}", pattern, re->error());
+      }
+      re_ = std::move(re);
+      pattern_ = pattern;
+      flags_ = flags;
+    }
+    return *re_;
+  }
+
+ private:
+  std::unique_ptr<RE2> re_;
+  std::string pattern_, flags_;
+};
+
+// The calling thread's cache (kernels may run on several threads).
+PatternCache& Cache() {
+  thread_local PatternCache cache;
+  return cache;
+}
+
+// SQLite's GLOB: * any text, ? one character, [...] a set ([^...] not),
+// case-sensitive, on characters.
+bool Glob(std::string_view p, std::string_view s) {
+  size_t pi = 0, si = 0;
+  size_t star_p = std::string_view::npos, star_s = 0;
+  auto char_len = [](std::string_view t, size_t i) {
+    size_t n = 1;
+    while (i + n < t.size() && (static_cast<unsigned char>(t[i + n]) & 0xC0) == 0x80)
+      ++n;
+    return n;
+  };
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '*') {
+      star_p = pi++;
+      star_s = si;
+      continue;
+    }
+    if (pi < p.size()) {
+      const size_t sl = char_len(s, si);
+      if (p[pi] == '?') {
+        ++pi;
+        si += sl;
+        continue;
+      }
+      if (p[pi] == '[') {
+        size_t q = pi + 1;
+        const bool negate = q < p.size() && p[q] == '^';
+        if (negate) ++q;
+        bool matched = false;
+        const std::string_view c = s.substr(si, sl);
+        bool first = true;
+        while (q < p.size() && (p[q] != ']' || first)) {
+          first = false;
+          const size_t pl = char_len(p, q);
+          if (q + pl + 1 < p.size() && p[q + pl] == '-' && p[q + pl + 1] != ']') {
+            const std::string_view lo = p.substr(q, pl);
+            const size_t hl = char_len(p, q + pl + 1);
+            const std::string_view hi = p.substr(q + pl + 1, hl);
+            if (c >= lo && c <= hi) matched = true;
+            q += pl + 1 + hl;
+          } else {
+            if (p.substr(q, pl) == c) matched = true;
+            q += pl;
+          }
+        }
+        if (q < p.size() && matched != negate) {
+          pi = q + 1;
+          si += sl;
+          continue;
+        }
+      } else {
+        const size_t pl = char_len(p, pi);
+        if (p.substr(pi, pl) == s.substr(si, sl)) {
+          pi += pl;
+          si += sl;
+          continue;
+        }
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    pi = star_p + 1;
+    si = star_s + char_len(s, star_s);
+    star_s = si;
+  }
+  while (pi < p.size() && p[pi] == '*')
+    ++pi;
+  return pi == p.size();
+}
+
+// SIMILAR TO's pattern as an RE2 pattern: % is .*, _ is ., the escape
+// character quotes the next one; the rest is already regex syntax.
+std::string SimilarToRegex(const std::string& pattern, const std::string& escape) {
+  std::string out = "(?s:";
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (!escape.empty() && c == escape[0] && i + 1 < pattern.size()) {
+      out += RE2::QuoteMeta(std::string(1, pattern[++i]));
+    } else if (c == '%') {
+      out += ".*";
+    } else if (c == '_') {
+      out += ".";
+    } else {
+      out += c;
+    }
+  }
+  return out + ")";
+}
+
+// DuckDB's type names, for typeof().
+std::string SqlTypeName(const arrow::DataType& t) {
+  switch (t.id()) {
+    case arrow::TypeId::kNull:
+      return "\"NULL\"";
+    case arrow::TypeId::kBool:
+      return "BOOLEAN";
+    case arrow::TypeId::kInt8:
+      return "TINYINT";
+    case arrow::TypeId::kInt16:
+      return "SMALLINT";
+    case arrow::TypeId::kInt32:
+      return "INTEGER";
+    case arrow::TypeId::kInt64:
+      return "BIGINT";
+    case arrow::TypeId::kUInt8:
+      return "UTINYINT";
+    case arrow::TypeId::kUInt16:
+      return "USMALLINT";
+    case arrow::TypeId::kUInt32:
+      return "UINTEGER";
+    case arrow::TypeId::kUInt64:
+      return "UBIGINT";
+    case arrow::TypeId::kFloat32:
+      return "FLOAT";
+    case arrow::TypeId::kFloat64:
+      return "DOUBLE";
+    case arrow::TypeId::kDecimal128:
+      return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
+    case arrow::TypeId::kUtf8:
+    case arrow::TypeId::kLargeUtf8:
+      return "VARCHAR";
+    case arrow::TypeId::kBinary:
+      return "BLOB";
+    case arrow::TypeId::kDate32:
+      return "DATE";
+    case arrow::TypeId::kTimestamp:
+      return t.timezone().empty() ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
+    case arrow::TypeId::kIntervalMonthDayNano:
+      return "INTERVAL";
+    default:
+      return t.ToString();
+  }
+}
+
+// printf's formatting of one argument by one conversion (%d, %s, %f, ...).
+std::string Printf(const std::string& format, const std::vector<Value>& args) {
+  std::string out;
+  size_t next = 1;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') {
+      out += format[i];
+      continue;
+    }
+    if (i + 1 < format.size() && format[i + 1] == '%') {
+      out += '%';
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < format.size() && std::strchr("-+ #0123456789.", format[j]) != nullptr)
+      ++j;
+    if (j >= format.size())
+      Fail(ErrorKind::kInvalidInput, "printf: incomplete format '{}'", format);
+    const char conv = format[j];
+    const std::string spec = format.substr(i, j - i);
+    if (next >= args.size()) {
+      Fail(ErrorKind::kInvalidInput, "printf: format '{}' needs more arguments", format);
+    }
+    const Value& v = args[next++];
+    char buf[512];
+    switch (conv) {
+      case 'd':
+      case 'i':
+      case 'x':
+      case 'X':
+      case 'o':
+      case 'c': {
+        if (v.is_null() || !v.type()->is_integer()) {
+          Fail(ErrorKind::kInvalidInput, "printf: %{} needs an integer, not {}", conv,
+               v.ToString());
+        }
+        std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(),
+                      static_cast<long long>(v.int64()));
+        break;
+      }
+      case 'f':
+      case 'F':
+      case 'e':
+      case 'E':
+      case 'g':
+      case 'G': {
+        if (v.is_null() || !IsNumericType(*v.type())) {
+          Fail(ErrorKind::kInvalidInput, "printf: %{} needs a number, not {}", conv, v.ToString());
+        }
+        const double d = v.type()->is_integer()    ? static_cast<double>(v.int64())
+                         : v.type()->is_floating() ? v.float64()
+                                                   : std::stod(v.ToString());
+        std::snprintf(buf, sizeof buf, (spec + conv).c_str(), d);
+        break;
+      }
+      case 's':
+        std::snprintf(buf, sizeof buf, (spec + 's').c_str(),
+                      v.is_null() ? "NULL" : v.ToString().c_str());
+        break;
+      default:
+        Fail(ErrorKind::kInvalidInput, "printf: unsupported conversion %{}", conv);
+    }
+    out += buf;
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+void RegisterStringFunctions(FunctionRegistry& r) {
+  // concat and concat_ws skip NULL arguments (concat_ws: NULL separator is NULL).
+  {
+    ScalarFunction fn;
+    fn.name = "concat";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("concat", types, 1, -1);
+      return TextArgs("concat", types, arrow::utf8());
+    };
+    fn.kernel = RowKernel(
+        [](const std::vector<Value>& args, const arrow::TypePtr&) {
+          std::string out;
+          for (const auto& a : args)
+            if (!a.is_null()) out += a.str();
+          return Value::String(out);
+        },
+        false);
+    r["concat"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "concat_ws";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("concat_ws", types, 2, -1);
+      return TextArgs("concat_ws", types, arrow::utf8());
+    };
+    fn.kernel = RowKernel(
+        [](const std::vector<Value>& args, const arrow::TypePtr&) {
+          if (args[0].is_null()) return Value::Null(arrow::utf8());
+          std::string out;
+          bool first = true;
+          for (size_t i = 1; i < args.size(); ++i) {
+            if (args[i].is_null()) continue;
+            if (!first) out += args[0].str();
+            out += args[i].str();
+            first = false;
+          }
+          return Value::String(out);
+        },
+        false);
+    r["concat_ws"] = std::move(fn);
+  }
+  Register(
+      r, {"lpad"}, "TIt", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        return Value::String(Pad(a[0].str(), a[1].int64(), a.size() > 2 ? a[2].str() : " ", true));
+      });
+  Register(
+      r, {"rpad"}, "TIt", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        return Value::String(Pad(a[0].str(), a[1].int64(), a.size() > 2 ? a[2].str() : " ", false));
+      });
+  Register(r, {"left", "left_grapheme"}, "TI", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t n = a[1].int64();
+             const size_t len = Chars(a[0].str());
+             const size_t take =
+                 n >= 0 ? static_cast<size_t>(n) : len - std::min(len, static_cast<size_t>(-n));
+             return Value::String(Substr(a[0].str(), 0, take));
+           });
+  Register(r, {"right", "right_grapheme"}, "TI", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t n = a[1].int64();
+             const size_t len = Chars(a[0].str());
+             const size_t take = n >= 0 ? std::min(len, static_cast<size_t>(n))
+                                        : len - std::min(len, static_cast<size_t>(-n));
+             return Value::String(Substr(a[0].str(), len - take, len));
+           });
+  Register(r, {"reverse"}, "T", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const std::string& s = a[0].str();
+             const auto at = CodePoints(s);
+             std::string out;
+             for (size_t c = at.size() - 1; c-- > 0;)
+               out.append(s, at[c], at[c + 1] - at[c]);
+             return Value::String(out);
+           });
+  Register(r, {"repeat"}, "TI", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t n = a[1].int64();
+             if (n > 0 && a[0].str().size() * static_cast<size_t>(n) > (size_t{1} << 30)) {
+               Fail(ErrorKind::kOutOfRange, "repeat() would make a text of more than 1 GiB");
+             }
+             std::string out;
+             for (int64_t i = 0; i < n; ++i)
+               out += a[0].str();
+             return Value::String(out);
+           });
+  Register(r, {"split_part"}, "TTI", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const std::string& s = a[0].str();
+             const std::string& d = a[1].str();
+             int64_t index = a[2].int64();
+             std::vector<std::string> parts;
+             if (d.empty()) {
+               parts.push_back(s);
+             } else {
+               size_t start = 0;
+               for (;;) {
+                 const size_t end = s.find(d, start);
+                 parts.push_back(
+                     s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+                 if (end == std::string::npos) break;
+                 start = end + d.size();
+               }
+             }
+             const auto n = static_cast<int64_t>(parts.size());
+             if (index < 0) index = n + 1 + index;
+             if (index < 1 || index > n) return Value::String("");
+             return Value::String(parts[static_cast<size_t>(index - 1)]);
+           });
+  Register(r, {"starts_with", "prefix"}, "TT", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Bool(a[0].str().starts_with(a[1].str()));
+           });
+  Register(r, {"ends_with", "suffix"}, "TT", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Bool(a[0].str().ends_with(a[1].str()));
+           });
+  Register(r, {"contains"}, "TT", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
+           });
+  Register(r, {"ascii", "unicode"}, "T", arrow::int64(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const std::string& s = a[0].str();
+             if (s.empty()) return Value::Int64(0);
+             const auto c = static_cast<unsigned char>(s[0]);
+             int64_t cp = c;
+             size_t extra = 0;
+             if (c >= 0xF0) {
+               cp = c & 0x07, extra = 3;
+             } else if (c >= 0xE0) {
+               cp = c & 0x0F, extra = 2;
+             } else if (c >= 0xC0) {
+               cp = c & 0x1F, extra = 1;
+             }
+             for (size_t i = 1; i <= extra && i < s.size(); ++i)
+               cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+             return Value::Int64(cp);
+           });
+  Register(r, {"chr"}, "I", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+    const int64_t cp = a[0].int64();
+    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      Fail(ErrorKind::kInvalidInput, "chr({}): not a Unicode code point", cp);
+    }
+    std::string out;
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return Value::String(out);
+  });
+  Register(r, {"md5"}, "T", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+    Md5 md5;
+    md5.Update(a[0].str());
+    return Value::String(md5.HexDigest());
+  });
+  Register(r, {"bit_length"}, "T", arrow::int64(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Int64(static_cast<int64_t>(a[0].str().size() * 8));
+           });
+  Register(r, {"octet_length", "strlen"}, "T", arrow::int64(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Int64(static_cast<int64_t>(a[0].str().size()));
+           });
+  Register(r, {"translate"}, "TTT", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const std::string& s = a[0].str();
+             const std::string& from = a[1].str();
+             const std::string& to = a[2].str();
+             const auto s_at = CodePoints(s), f_at = CodePoints(from), t_at = CodePoints(to);
+             std::string out;
+             for (size_t c = 0; c + 1 < s_at.size(); ++c) {
+               const std::string_view ch(s.data() + s_at[c], s_at[c + 1] - s_at[c]);
+               size_t k = 0;
+               for (; k + 1 < f_at.size(); ++k) {
+                 if (std::string_view(from.data() + f_at[k], f_at[k + 1] - f_at[k]) == ch) break;
+               }
+               if (k + 1 == f_at.size()) {
+                 out += ch;
+               } else if (k + 1 < t_at.size()) {
+                 out.append(to, t_at[k], t_at[k + 1] - t_at[k]);
+               }
+             }
+             return Value::String(out);
+           });
+  Register(r, {"glob"}, "TT", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Bool(Glob(a[1].str(), a[0].str()));
+           });
+  {
+    // hash(args...): a 64-bit hash of the values (XXH3 of their encoding).
+    ScalarFunction fn;
+    fn.name = "hash";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("hash", types, 1, -1);
+      return FunctionBinding{types, arrow::int64()};
+    };
+    fn.kernel = RowKernel(
+        [](const std::vector<Value>& args, const arrow::TypePtr&) {
+          std::string key;
+          for (const auto& a : args)
+            EncodeValueKey(a, &key);
+          return Value::Int64(static_cast<int64_t>(XXH3_64bits(key.data(), key.size())));
+        },
+        false);
+    r["hash"] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "typeof";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("typeof", types, 1, 1);
+      return FunctionBinding{types, arrow::utf8()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr&,
+                   int64_t rows) {
+      return Value::String(SqlTypeName(*args[0]->type)).ToArray(rows);
+    };
+    r["typeof"] = std::move(fn);
+  }
+  for (const char* name : {"printf", "format"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    const bool printf_style = name[0] == 'p';
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 1, -1);
+      FunctionBinding b{types, arrow::utf8()};
+      b.arg_types[0] = arrow::utf8();
+      return b;
+    };
+    fn.kernel = RowKernel(
+        [printf_style](const std::vector<Value>& args, const arrow::TypePtr&) {
+          if (args[0].is_null()) return Value::Null(arrow::utf8());
+          if (printf_style) return Value::String(Printf(args[0].str(), args));
+          fmt::dynamic_format_arg_store<fmt::format_context> store;
+          for (size_t i = 1; i < args.size(); ++i) {
+            const Value& v = args[i];
+            if (v.is_null())
+              store.push_back(std::string("NULL"));
+            else if (v.type()->is_integer())
+              store.push_back(v.int64());
+            else if (v.type()->is_floating())
+              store.push_back(v.float64());
+            else
+              store.push_back(v.ToString());
+          }
+          try {
+            return Value::String(fmt::vformat(args[0].str(), store));
+          } catch (const fmt::format_error& e) {
+            Fail(ErrorKind::kInvalidInput, "format('{}'): {}", args[0].str(), e.what());
+          }
+        },
+        false);
+    r[name] = std::move(fn);
+  }
+  // Regular expressions (RE2 syntax). regexp_matches finds the pattern
+  // anywhere; regexp_full_match needs all of the text; flags: 'i' case-
+  // insensitive, 'c' sensitive, 's' . matches newlines, 'g' (replace) all.
+  Register(r, {"regexp_matches"}, "TTt", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+             return Value::Bool(RE2::PartialMatch(a[0].str(), re));
+           });
+  Register(r, {"regexp_full_match"}, "TTt", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+             return Value::Bool(RE2::FullMatch(a[0].str(), re));
+           });
+  Register(r, {"regexp_replace"}, "TTTt", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const std::string flags = a.size() > 3 ? a[3].str() : "";
+             const RE2& re = Cache().Get(a[1].str(), flags);
+             std::string s = a[0].str();
+             if (flags.find('g') != std::string::npos)
+               RE2::GlobalReplace(&s, re, a[2].str());
+             else
+               RE2::Replace(&s, re, a[2].str());
+             return Value::String(s);
+           });
+  Register(r, {"regexp_extract"}, "TTi", arrow::utf8(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const RE2& re = Cache().Get(a[1].str(), "");
+             const int64_t group = a.size() > 2 ? a[2].int64() : 0;
+             if (group < 0 || group > re.NumberOfCapturingGroups()) {
+               Fail(ErrorKind::kInvalidInput, "regexp_extract: the pattern has no group {}", group);
+             }
+             std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
+             const std::string& s = a[0].str();
+             if (!re.Match(s, 0, s.size(), RE2::UNANCHORED, groups.data(),
+                           static_cast<int>(groups.size()))) {
+               return Value::String("");
+             }
+             const auto& g = groups[static_cast<size_t>(group)];
+             return Value::String(std::string(g.data() ? g : re2::StringPiece()));
+           });
+  Register(r, {"similar_to"}, "TTt", arrow::boolean(),
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const RE2& re =
+                 Cache().Get(SimilarToRegex(a[1].str(), a.size() > 2 ? a[2].str() : "\\"), "");
+             return Value::Bool(RE2::FullMatch(a[0].str(), re));
+           });
+}
+
+}  // namespace llkv::execution
