@@ -3,9 +3,11 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 
@@ -23,10 +25,31 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type->is_integer() ? arrow::int64() : arrow::float64();
     case AggKind::kAvg:
     case AggKind::kTotal:
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop:
+    case AggKind::kProduct:
+    case AggKind::kQuantileCont:
       return arrow::float64();
+    case AggKind::kMedian:
+      return IsNumericType(*arg_type) ? arrow::float64() : arg_type;
+    case AggKind::kBoolAnd:
+    case AggKind::kBoolOr:
+      return arrow::boolean();
+    case AggKind::kBitAnd:
+    case AggKind::kBitOr:
+    case AggKind::kBitXor:
+      return arrow::int64();
     case AggKind::kMin:
     case AggKind::kMax:
     case AggKind::kAnyValue:
+    case AggKind::kAnyNonNull:
+    case AggKind::kLast:
+    case AggKind::kQuantileDisc:
+    case AggKind::kMode:
+    case AggKind::kArgMin:
+    case AggKind::kArgMax:
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
@@ -36,14 +59,223 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
 
 namespace {
 
-struct AggState {
-  int64_t count = 0;
-  int64_t int_sum = 0;
-  double double_sum = 0;
-  Value best;  // min/max
-  std::string text;
-  absl::flat_hash_set<std::string> seen;  // DISTINCT
-};
+double AsDouble(const Value& v) {
+  if (v.type()->is_integer()) return static_cast<double>(v.int64());
+  if (v.type()->id() == TypeId::kDecimal128) {
+    return static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale());
+  }
+  if (v.type()->id() == TypeId::kBool) return v.boolean() ? 1 : 0;
+  return v.float64();
+}
+
+// Whether the kind reads NULL arguments too (the others skip them).
+bool TakesNulls(AggKind kind) {
+  return kind == AggKind::kCountStar || kind == AggKind::kAnyValue || kind == AggKind::kLast;
+}
+
+}  // namespace
+
+void Accumulator::Add(const Value& v, const Value& v2, std::vector<Value> keys) {
+  if (!spec_->order_by.empty()) {
+    pending_.push_back({v, v2, std::move(keys)});
+    return;
+  }
+  Feed(v, v2);
+}
+
+void Accumulator::Feed(const Value& v, const Value& v2) {
+  const AggKind kind = spec_->kind;
+  if (kind == AggKind::kCountStar) {
+    ++count_;
+    return;
+  }
+  if (kind == AggKind::kAnyValue) {
+    if (count_++ == 0) best_ = v;
+    return;
+  }
+  if (kind == AggKind::kLast) {
+    ++count_;
+    best_ = v;
+    return;
+  }
+  if (v.is_null()) return;
+  if ((kind == AggKind::kArgMin || kind == AggKind::kArgMax) && v2.is_null()) return;
+  if (spec_->distinct) {
+    std::string key;
+    EncodeValueKey(v, &key);
+    if (!seen_.insert(std::move(key)).second) return;
+  }
+  ++count_;
+  switch (kind) {
+    case AggKind::kSum:
+    case AggKind::kAvg:
+    case AggKind::kTotal:
+      if (v.type()->is_integer()) {
+        if (kind == AggKind::kSum && __builtin_add_overflow(int_sum_, v.int64(), &int_sum_)) {
+          Fail(ErrorKind::kOutOfRange, "Overflow in sum: integer result exceeds BIGINT");
+        }
+        sum_ += static_cast<double>(v.int64());
+      } else {
+        sum_ += AsDouble(v);
+      }
+      break;
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop: {
+      // Welford's update: stable for values far from zero.
+      const double x = AsDouble(v);
+      const double delta = x - mean_;
+      mean_ += delta / static_cast<double>(count_);
+      m2_ += delta * (x - mean_);
+      break;
+    }
+    case AggKind::kProduct:
+      product_ *= AsDouble(v);
+      break;
+    case AggKind::kBoolAnd:
+      flag_ = count_ == 1 ? v.boolean() : (flag_ && v.boolean());
+      break;
+    case AggKind::kBoolOr:
+      flag_ = count_ == 1 ? v.boolean() : (flag_ || v.boolean());
+      break;
+    case AggKind::kBitAnd:
+      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ & v.int64());
+      break;
+    case AggKind::kBitOr:
+      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ | v.int64());
+      break;
+    case AggKind::kBitXor:
+      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ ^ v.int64());
+      break;
+    case AggKind::kMin:
+      if (count_ == 1 || CompareValues(v, best_) < 0) best_ = v;
+      break;
+    case AggKind::kMax:
+      if (count_ == 1 || CompareValues(v, best_) > 0) best_ = v;
+      break;
+    case AggKind::kAnyNonNull:
+      if (count_ == 1) best_ = v;
+      break;
+    case AggKind::kArgMin:
+    case AggKind::kArgMax: {
+      const int c = count_ == 1 ? 0 : CompareValues(v2, best_key_);
+      if (count_ == 1 || (kind == AggKind::kArgMin ? c < 0 : c > 0)) {
+        best_ = v;
+        best_key_ = v2;
+      }
+      break;
+    }
+    case AggKind::kGroupConcat:
+      if (count_ > 1) text_ += spec_->separator;
+      text_ += v.str();
+      break;
+    case AggKind::kMedian:
+    case AggKind::kQuantileCont:
+    case AggKind::kQuantileDisc:
+    case AggKind::kMode:
+      values_.push_back(v);
+      break;
+    default:
+      break;
+  }
+}
+
+Value Accumulator::Finish(const arrow::TypePtr& type) {
+  if (!pending_.empty()) {
+    const auto& order = spec_->order_by;
+    std::stable_sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
+      for (size_t k = 0; k < order.size(); ++k) {
+        const Value& x = a.keys[k];
+        const Value& y = b.keys[k];
+        if (x.is_null() != y.is_null()) return x.is_null() == order[k].nulls_first;
+        if (x.is_null()) continue;
+        const int c = CompareValues(x, y);
+        if (c != 0) return order[k].descending ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    std::vector<Pending> rows = std::move(pending_);
+    pending_.clear();
+    for (const auto& r : rows)
+      Feed(r.v, r.v2);
+  }
+  const AggKind kind = spec_->kind;
+  switch (kind) {
+    case AggKind::kCountStar:
+    case AggKind::kCount:
+      return Value::Int64(count_);
+    case AggKind::kTotal:
+      return Value::Double(sum_);
+    default:
+      break;
+  }
+  if (count_ == 0) return Value::Null(type);
+  switch (kind) {
+    case AggKind::kSum:
+      return type->id() == TypeId::kInt64 ? Value::Int64(int_sum_) : Value::Double(sum_);
+    case AggKind::kAvg:
+      return Value::Double(sum_ / static_cast<double>(count_));
+    case AggKind::kStddevSamp:
+    case AggKind::kVarSamp: {
+      if (count_ < 2) return Value::Null(type);
+      const double var = m2_ / static_cast<double>(count_ - 1);
+      return Value::Double(kind == AggKind::kVarSamp ? var : std::sqrt(var));
+    }
+    case AggKind::kStddevPop:
+    case AggKind::kVarPop: {
+      const double var = m2_ / static_cast<double>(count_);
+      return Value::Double(kind == AggKind::kVarPop ? var : std::sqrt(var));
+    }
+    case AggKind::kProduct:
+      return Value::Double(product_);
+    case AggKind::kBoolAnd:
+    case AggKind::kBoolOr:
+      return Value::Bool(flag_);
+    case AggKind::kBitAnd:
+    case AggKind::kBitOr:
+    case AggKind::kBitXor:
+      return Value::Int64(int_sum_);
+    case AggKind::kGroupConcat:
+      return Value::String(text_);
+    case AggKind::kMedian:
+    case AggKind::kQuantileCont:
+    case AggKind::kQuantileDisc: {
+      std::vector<Value>& v = values_;
+      std::sort(v.begin(), v.end(),
+                [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
+      const double q = kind == AggKind::kMedian ? 0.5 : spec_->fraction;
+      const bool interpolate = kind == AggKind::kQuantileCont ||
+                               (kind == AggKind::kMedian && IsNumericType(*v[0].type()));
+      const double pos = q * static_cast<double>(v.size() - 1);
+      if (!interpolate) return v[static_cast<size_t>(std::floor(pos))];
+      const auto lo = static_cast<size_t>(std::floor(pos));
+      const auto hi = static_cast<size_t>(std::ceil(pos));
+      const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
+      return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));
+    }
+    case AggKind::kMode: {
+      absl::flat_hash_map<std::string, std::pair<int64_t, size_t>> counts;  // count, first index
+      size_t best = 0;
+      int64_t best_count = 0;
+      for (size_t i = 0; i < values_.size(); ++i) {
+        std::string key;
+        EncodeValueKey(values_[i], &key);
+        auto& [n, first] = counts.try_emplace(key, 0, i).first->second;
+        ++n;
+        if (n > best_count || (n == best_count && first < best)) {
+          best_count = n;
+          best = first;
+        }
+      }
+      return values_[best];
+    }
+    default:
+      return best_;  // min, max, any_value, last, arg_min, arg_max
+  }
+}
+
+namespace {
 
 class HashAggregate final : public Operator {
  public:
@@ -73,16 +305,25 @@ class HashAggregate final : public Operator {
  private:
   size_t NewGroup(std::vector<Value> key) {
     group_keys_.push_back(std::move(key));
-    states_.emplace_back(aggs_.size());
+    std::vector<Accumulator> states;
+    states.reserve(aggs_.size());
+    for (const auto& a : aggs_)
+      states.emplace_back(a);
+    states_.push_back(std::move(states));
     return group_keys_.size() - 1;
   }
 
   void Consume(const arrow::RecordBatch& batch) {
-    std::vector<ArrayDataPtr> key_cols, arg_cols;
+    std::vector<ArrayDataPtr> key_cols, arg_cols, arg2_cols;
+    std::vector<std::vector<ArrayDataPtr>> order_cols(aggs_.size());
     for (const auto& k : keys_)
       key_cols.push_back(Evaluate(*k, batch));
-    for (const auto& a : aggs_)
-      arg_cols.push_back(a.arg ? Evaluate(*a.arg, batch) : nullptr);
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      arg_cols.push_back(aggs_[a].arg ? Evaluate(*aggs_[a].arg, batch) : nullptr);
+      arg2_cols.push_back(aggs_[a].arg2 ? Evaluate(*aggs_[a].arg2, batch) : nullptr);
+      for (const auto& o : aggs_[a].order_by)
+        order_cols[a].push_back(Evaluate(*o.expr, batch));
+    }
     std::string encoded;
     for (int64_t row = 0; row < batch.num_rows(); ++row) {
       encoded.clear();
@@ -95,58 +336,16 @@ class HashAggregate final : public Operator {
           key.push_back(Value::FromArray(*c, row));
         it->second = NewGroup(std::move(key));
       }
-      std::vector<AggState>& states = states_[it->second];
-      for (size_t a = 0; a < aggs_.size(); ++a)
-        Update(aggs_[a], states[a], arg_cols[a].get(), row);
-    }
-  }
-
-  static void Update(const AggregateSpec& spec, AggState& s, const arrow::ArrayData* arg,
-                     int64_t row) {
-    if (spec.kind == AggKind::kCountStar) {
-      ++s.count;
-      return;
-    }
-    if (spec.kind == AggKind::kAnyValue) {
-      if (s.count++ == 0) s.best = Value::FromArray(*arg, row);
-      return;
-    }
-    if (arg->IsNull(row)) return;
-    const Value v = Value::FromArray(*arg, row);
-    if (spec.distinct) {
-      std::string key;
-      EncodeValueKey(v, &key);
-      if (!s.seen.insert(std::move(key)).second) return;
-    }
-    ++s.count;
-    switch (spec.kind) {
-      case AggKind::kSum:
-      case AggKind::kAvg:
-      case AggKind::kTotal:
-        if (v.type()->is_integer()) {
-          if (spec.kind == AggKind::kSum &&
-              __builtin_add_overflow(s.int_sum, v.int64(), &s.int_sum)) {
-            Fail(ErrorKind::kOutOfRange, "Overflow in sum: integer result exceeds BIGINT");
-          }
-          s.double_sum += static_cast<double>(v.int64());
-        } else if (v.type()->id() == TypeId::kDecimal128) {
-          s.double_sum += static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale());
-        } else {
-          s.double_sum += v.float64();
-        }
-        break;
-      case AggKind::kMin:
-        if (s.count == 1 || CompareValues(v, s.best) < 0) s.best = v;
-        break;
-      case AggKind::kMax:
-        if (s.count == 1 || CompareValues(v, s.best) > 0) s.best = v;
-        break;
-      case AggKind::kGroupConcat:
-        if (s.count > 1) s.text += spec.separator;
-        s.text += v.str();
-        break;
-      default:
-        break;
+      std::vector<Accumulator>& states = states_[it->second];
+      for (size_t a = 0; a < aggs_.size(); ++a) {
+        const Value v = arg_cols[a] ? Value::FromArray(*arg_cols[a], row) : Value();
+        if (v.is_null() && !TakesNulls(aggs_[a].kind) && !aggs_[a].arg2) continue;
+        const Value v2 = arg2_cols[a] ? Value::FromArray(*arg2_cols[a], row) : Value();
+        std::vector<Value> order;
+        for (const auto& c : order_cols[a])
+          order.push_back(Value::FromArray(*c, row));
+        states[a].Add(v, v2, std::move(order));
+      }
     }
   }
 
@@ -154,57 +353,17 @@ class HashAggregate final : public Operator {
     const auto rows = static_cast<int64_t>(group_keys_.size());
     std::vector<ArrayDataPtr> columns;
     for (size_t k = 0; k < keys_.size(); ++k) {
-      auto b = arrow::MakeBuilder(keys_[k]->type);
+      std::vector<Value> values;
       for (const auto& key : group_keys_)
-        b->AppendRange(*key[k].ToArray(1), 0, 1);
-      columns.push_back(b->Finish());
+        values.push_back(key[k]);
+      columns.push_back(ValuesToArray(keys_[k]->type, values));
     }
     for (size_t a = 0; a < aggs_.size(); ++a) {
-      const AggregateSpec& spec = aggs_[a];
       const arrow::TypePtr type = schema_->field(static_cast<int>(keys_.size() + a))->type();
-      auto b = arrow::MakeBuilder(type);
-      for (const auto& states : states_) {
-        const AggState& s = states[a];
-        switch (spec.kind) {
-          case AggKind::kCountStar:
-          case AggKind::kCount:
-            static_cast<arrow::Int64Builder*>(b.get())->Append(s.count);
-            break;
-          case AggKind::kTotal:
-            static_cast<arrow::DoubleBuilder*>(b.get())->Append(s.double_sum);
-            break;
-          case AggKind::kSum:
-            if (s.count == 0)
-              b->AppendNull();
-            else if (type->id() == TypeId::kInt64)
-              static_cast<arrow::Int64Builder*>(b.get())->Append(s.int_sum);
-            else
-              static_cast<arrow::DoubleBuilder*>(b.get())->Append(s.double_sum);
-            break;
-          case AggKind::kAvg:
-            if (s.count == 0)
-              b->AppendNull();
-            else
-              static_cast<arrow::DoubleBuilder*>(b.get())->Append(s.double_sum /
-                                                                  static_cast<double>(s.count));
-            break;
-          case AggKind::kMin:
-          case AggKind::kMax:
-          case AggKind::kAnyValue:
-            if (s.count == 0 || s.best.is_null())
-              b->AppendNull();
-            else
-              b->AppendRange(*s.best.ToArray(1), 0, 1);
-            break;
-          case AggKind::kGroupConcat:
-            if (s.count == 0)
-              b->AppendNull();
-            else
-              static_cast<arrow::StringBuilder*>(b.get())->Append(s.text);
-            break;
-        }
-      }
-      columns.push_back(b->Finish());
+      std::vector<Value> values;
+      for (auto& states : states_)
+        values.push_back(states[a].Finish(type));
+      columns.push_back(ValuesToArray(type, values));
     }
     if (rows == 0) return nullptr;
     return std::make_shared<arrow::RecordBatch>(schema_, rows, std::move(columns));
@@ -217,7 +376,7 @@ class HashAggregate final : public Operator {
   bool done_ = false;
   absl::flat_hash_map<std::string, size_t> groups_;
   std::vector<std::vector<Value>> group_keys_;
-  std::vector<std::vector<AggState>> states_;
+  std::vector<std::vector<Accumulator>> states_;
 };
 
 }  // namespace

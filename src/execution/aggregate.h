@@ -15,24 +15,89 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "execution/operators.h"
 
 namespace llkv::execution {
 
-// kAnyValue yields the value of the group's first row: SQLite's meaning of
-// a column that is neither grouped nor aggregated.
-enum class AggKind { kCountStar, kCount, kSum, kAvg, kMin, kMax, kTotal, kGroupConcat, kAnyValue };
+// kAnyValue yields the value of the group's first row, NULL included:
+// SQLite's meaning of a column that is neither grouped nor aggregated, and
+// DuckDB's first(); kLast the last row's; kAnyNonNull the first non-NULL
+// value (DuckDB's any_value).
+enum class AggKind {
+  kCountStar,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kTotal,
+  kGroupConcat,
+  kAnyValue,
+  kAnyNonNull,
+  kLast,
+  kStddevSamp,  // sample standard deviation (n - 1); NULL for fewer than 2 values
+  kStddevPop,
+  kVarSamp,
+  kVarPop,
+  kBoolAnd,
+  kBoolOr,
+  kProduct,
+  kMedian,        // numbers: the interpolated middle; other types: the lower middle
+  kQuantileCont,  // `fraction`: interpolated
+  kQuantileDisc,  // `fraction`: the value at floor((n - 1) * fraction) in order
+  kMode,          // the most frequent value (the first seen among ties)
+  kArgMin,        // arg at the row where arg2 is least (arg2 non-NULL)
+  kArgMax,
+  kBitAnd,
+  kBitOr,
+  kBitXor,
+};
 
 struct AggregateSpec {
   AggKind kind = AggKind::kCountStar;
-  BoundExprPtr arg;  // over the input; null for count(*)
+  BoundExprPtr arg;   // over the input; null for count(*)
+  BoundExprPtr arg2;  // kArgMin / kArgMax: the value compared
   bool distinct = false;
   std::string separator = ",";  // group_concat
-  std::string name;             // output column name
+  double fraction = 0.5;        // quantiles
+  // agg(x ORDER BY ...): the values are fed in this order (over the input).
+  std::vector<SortKey> order_by;
+  std::string name;  // output column name
 };
 
 // The result type of `kind` applied to `arg_type` (null for count(*)).
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type);
+
+// One aggregate's running state over values fed one at a time.
+class Accumulator {
+ public:
+  explicit Accumulator(const AggregateSpec& spec) : spec_(&spec) {}
+  // Feeds one row: its argument value (ignored for count(*)) and, for
+  // kArgMin / kArgMax, the compared value; `keys` are its ORDER BY values
+  // (the row is held until Finish when the spec orders its input).
+  void Add(const Value& v, const Value& v2 = Value(), std::vector<Value> keys = {});
+  // The aggregate's value, of `type` (AggregateType).
+  Value Finish(const arrow::TypePtr& type);
+
+ private:
+  void Feed(const Value& v, const Value& v2);
+
+  const AggregateSpec* spec_;
+  int64_t count_ = 0;
+  int64_t int_sum_ = 0;
+  double sum_ = 0, mean_ = 0, m2_ = 0, product_ = 1;
+  bool flag_ = false;  // bool_and / bool_or
+  Value best_, best_key_;
+  std::string text_;
+  absl::flat_hash_set<std::string> seen_;  // DISTINCT
+  std::vector<Value> values_;              // quantiles, median, mode
+  struct Pending {
+    Value v, v2;
+    std::vector<Value> keys;
+  };
+  std::vector<Pending> pending_;  // ORDER BY inside the call
+};
 
 // Output: the group keys (named `key_names`), then one column per aggregate.
 OperatorPtr MakeHashAggregate(OperatorPtr input, std::vector<BoundExprPtr> keys,

@@ -86,7 +86,7 @@ arrow::ArrayDataPtr ValuesToArray(const arrow::TypePtr& type, const std::vector<
         static_cast<arrow::StringBuilder*>(b.get())->Append(v.str());
         break;
       default:
-        Fail(ErrorKind::kInternal, "ValuesToArray of {}", type->ToString());
+        b->AppendRange(*v.ToArray(1), 0, 1);  // the rarer types, one by one
     }
   }
   return b->Finish();

@@ -41,7 +41,7 @@ struct ScalarFunction {
 // The function `name` (lower-case), or null when there is none.
 const ScalarFunction* FindScalarFunction(const std::string& name);
 
-// An array of `type` holding `values` (each null or of that type's kind).
+// An array of `type` holding `values` (each null or of that type).
 arrow::ArrayDataPtr ValuesToArray(const arrow::TypePtr& type, const std::vector<Value>& values);
 
 // Whether values of `t` are numbers (integers, reals, decimals).

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
+#include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
@@ -263,8 +264,8 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
   std::vector<double> doubles(n, 0);
   std::vector<uint8_t> valid(n, 1);
   std::vector<int64_t> take(n, -1);
-  enum { kInts, kDoubles, kTake, kTexts } kind = kInts;
-  std::vector<std::string> texts;
+  enum { kInts, kDoubles, kTake, kValues } kind = kInts;
+  std::vector<Value> results;  // kValues
 
   auto for_frame = [&](size_t pos, auto&& visit) {
     auto [lo, hi] = w.Frame(pos);
@@ -377,7 +378,7 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       break;
     }
     case WindowFunc::kAggregate: {
-      const AggKind agg = spec.aggregate;
+      const AggKind agg = spec.aggregate.kind;
       const arrow::ArrayData* arg = args.empty() ? nullptr : args[0].get();
       auto present = [&](size_t pos) {
         return arg == nullptr || !arg->IsNull(static_cast<int64_t>(w.row(pos)));
@@ -389,7 +390,8 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         for (size_t p = 0; p < n; ++p)
           values.push_back(Value::FromArray(*arg, static_cast<int64_t>(w.row(p))));
       }
-      const bool prefix = !spec.distinct && w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
+      const bool prefix = !spec.aggregate.distinct &&
+                          w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
                           (agg == AggKind::kCount || agg == AggKind::kCountStar ||
                            agg == AggKind::kSum || agg == AggKind::kAvg || agg == AggKind::kTotal);
       if (prefix) {
@@ -435,7 +437,7 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         }
         break;
       }
-      if (agg == AggKind::kMin || agg == AggKind::kMax || agg == AggKind::kAnyValue) {
+      if ((agg == AggKind::kMin || agg == AggKind::kMax) && !spec.aggregate.distinct) {
         kind = kTake;
         // Frames whose start stays put while the end only grows (running
         // and whole-partition frames) are extended row by row.
@@ -457,7 +459,6 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
               best = i;
               return;
             }
-            if (agg == AggKind::kAnyValue) return;
             const int c = CompareValues(values[i], values[best]);
             if (agg == AggKind::kMin ? c < 0 : c > 0) best = i;
           };
@@ -473,54 +474,18 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         }
         break;
       }
-      // DISTINCT aggregates, exclusions and string_agg: frame by frame.
-      kind = agg == AggKind::kGroupConcat                                            ? kTexts
-             : (agg == AggKind::kCount || agg == AggKind::kCountStar || integer_sum) ? kInts
-                                                                                     : kDoubles;
-      if (kind == kTexts) texts.resize(n);
+      // Other aggregates, DISTINCT and exclusions: frame by frame.
+      kind = kValues;
+      results.resize(n);
+      const Value none;
       for (size_t p = 0; p < n; ++p) {
-        absl::flat_hash_set<std::string> seen;
-        int64_t count = 0;
-        __int128 int_sum = 0;
-        double sum = 0;
-        std::string text;
+        Accumulator acc(spec.aggregate);
+        const arrow::ArrayData* arg2 = args.size() > 1 ? args[1].get() : nullptr;
         for_frame(p, [&](size_t i) {
-          if (!present(i)) return;
-          if (spec.distinct) {
-            std::string key;
-            EncodeValueKey(values[i], &key);
-            if (!seen.insert(std::move(key)).second) return;
-          }
-          ++count;
-          if (!arg) return;
-          if (agg == AggKind::kGroupConcat) {
-            if (count > 1) text += spec.separator;
-            text += values[i].ToString();
-          } else if (integer_sum) {
-            int_sum += values[i].int64();
-          } else {
-            sum += AsDouble(values[i]);
-          }
+          const Value v = arg ? values[i] : none;
+          acc.Add(v, arg2 ? Value::FromArray(*arg2, static_cast<int64_t>(w.row(i))) : none);
         });
-        const size_t r = w.row(p);
-        if (agg == AggKind::kCount || agg == AggKind::kCountStar) {
-          ints[r] = count;
-        } else if (agg == AggKind::kTotal) {
-          doubles[r] = sum;
-        } else if (count == 0) {
-          valid[r] = 0;
-        } else if (agg == AggKind::kGroupConcat) {
-          texts[r] = std::move(text);
-        } else if (integer_sum) {
-          if (int_sum > INT64_MAX || int_sum < INT64_MIN) {
-            Fail(ErrorKind::kOutOfRange, "Overflow in window SUM of {} values", count);
-          }
-          ints[r] = static_cast<int64_t>(int_sum);
-        } else if (agg == AggKind::kSum) {
-          doubles[r] = sum;
-        } else {
-          doubles[r] = sum / static_cast<double>(count);
-        }
+        results[w.row(p)] = acc.Finish(spec.type);
       }
       break;
     }
@@ -549,16 +514,8 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       }
       return Cast(*b.Finish(), spec.type);
     }
-    case kTexts: {
-      arrow::StringBuilder b(arrow::utf8());
-      for (size_t i = 0; i < n; ++i) {
-        if (valid[i])
-          b.Append(texts[i]);
-        else
-          b.AppendNull();
-      }
-      return b.Finish();
-    }
+    case kValues:
+      return ValuesToArray(spec.type, results);
     case kTake: {
       arrow::ArrayDataPtr source = Cast(*args[0], spec.type);
       if ((spec.func == WindowFunc::kLag || spec.func == WindowFunc::kLead) && args.size() > 2) {

@@ -1,6 +1,6 @@
 // Window functions: ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST,
-// NTILE, LAG, LEAD, FIRST_VALUE, LAST_VALUE, NTH_VALUE and the aggregates
-// (count, sum, avg, min, max, total, string_agg) OVER (PARTITION BY ...
+// NTILE, LAG, LEAD, FIRST_VALUE, LAST_VALUE, NTH_VALUE and every aggregate
+// of execution/aggregate.h OVER (PARTITION BY ...
 // ORDER BY ... frame).
 //
 // The operator materializes its input and appends one column per function;
@@ -65,10 +65,10 @@ struct WindowFrame {
 
 struct WindowFunctionSpec {
   WindowFunc func = WindowFunc::kRowNumber;
-  AggKind aggregate = AggKind::kCountStar;  // kAggregate
-  bool distinct = false;                    // kAggregate
-  std::string separator = ",";              // string_agg
-  std::vector<BoundExprPtr> args;           // over the input
+  // kAggregate: the aggregate (its kind, DISTINCT, separator, fraction; its
+  // argument expressions are moved into `args`: arg, then arg2 if any).
+  AggregateSpec aggregate;
+  std::vector<BoundExprPtr> args;  // over the input
   std::vector<BoundExprPtr> partition_by;
   std::vector<SortKey> order_by;
   // Null: the default frame (see above).

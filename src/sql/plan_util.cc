@@ -54,10 +54,7 @@ size_t Distance(const std::string& a, const std::string& b) {
 
 bool IsAggregateCall(const Expr& e) {
   if (e.kind != ExprKind::kFunction || e.names.size() != 1 || e.window) return false;
-  const std::string n = Lower(e.names[0]);
-  if ((n == "min" || n == "max") && e.args.size() > 1) return false;  // scalar min/max
-  return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "total" ||
-         n == "group_concat" || n == "string_agg";
+  return IsAggregateName(Lower(e.names[0]), e.args.size());
 }
 
 // Aggregate calls in `e`, outside subqueries.

@@ -310,80 +310,11 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     for (const Expr* call : calls) {
       const std::string text = call->ToString();
       if (substitutions.contains(text)) continue;
-      execution::AggregateSpec spec;
-      const std::string n = Lower(call->names[0]);
-      spec.distinct = call->distinct;
-      spec.name = text;
-      if (call->star_arg) {
-        if (n != "count") Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", n);
-        spec.kind = execution::AggKind::kCountStar;
-      } else {
-        const size_t max_args = (n == "group_concat" || n == "string_agg") ? 2 : 1;
-        if (call->args.empty() || call->args.size() > max_args) {
-          Fail(ErrorKind::kBinder, "{}() takes {} argument{}", n,
-               max_args == 1 ? "one" : "one or two", max_args == 1 ? "" : "s");
-        }
-        spec.arg = binder.Bind(*call->args[0]);
-        if (n == "count")
-          spec.kind = execution::AggKind::kCount;
-        else if (n == "sum")
-          spec.kind = execution::AggKind::kSum;
-        else if (n == "avg")
-          spec.kind = execution::AggKind::kAvg;
-        else if (n == "min")
-          spec.kind = execution::AggKind::kMin;
-        else if (n == "max")
-          spec.kind = execution::AggKind::kMax;
-        else if (n == "total")
-          spec.kind = execution::AggKind::kTotal;
-        else
-          spec.kind = execution::AggKind::kGroupConcat;
-        const bool numeric = spec.arg->type->is_integer() || spec.arg->type->is_floating() ||
-                             spec.arg->type->id() == arrow::TypeId::kDecimal128 ||
-                             spec.arg->type->id() == arrow::TypeId::kNull;
-        const bool summing = spec.kind == execution::AggKind::kSum ||
-                             spec.kind == execution::AggKind::kAvg ||
-                             spec.kind == execution::AggKind::kTotal;
-        if (summing && spec.arg->type->id() == arrow::TypeId::kUtf8) {
-          // Text is summed as the number it starts with (SQLite).
-          std::vector<BoundExprPtr> args;
-          args.push_back(std::move(spec.arg));
-          spec.arg = execution::Call(ExprOp::kTextToReal, arrow::float64(), std::move(args));
-        } else if (summing && !numeric) {
-          Fail(ErrorKind::kBinder, "No function matches {}({})", n, spec.arg->type->ToString());
-        }
-        if (call->distinct && call->args.size() > 1 && n == "group_concat") {
-          Fail(ErrorKind::kBinder, "DISTINCT aggregates must have exactly one argument");
-        }
-        if (spec.arg->type->id() == arrow::TypeId::kNull &&
-            spec.kind != execution::AggKind::kGroupConcat) {
-          spec.arg = execution::CastTo(std::move(spec.arg), arrow::int64());
-        }
-        if (spec.kind == execution::AggKind::kGroupConcat) {
-          spec.arg = execution::CastTo(std::move(spec.arg), arrow::utf8());
-          if (call->args.size() == 2) {
-            const Value sep = EvaluateConstant(*call->args[1]);
-            spec.separator = sep.is_null() ? "" : sep.ToString();
-          }
-        }
-      }
+      execution::AggregateSpec spec = BindAggregate(*call, binder);
       const arrow::TypePtr type =
           execution::AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
       substitutions.emplace(text,
                             std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
-      if (call->filter) {
-        // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
-        // aggregate skips NULL inputs, and count(*) counts a constant.
-        if (spec.kind == execution::AggKind::kCountStar) {
-          spec.kind = execution::AggKind::kCount;
-          spec.arg = execution::Constant(Value::Int64(1));
-        }
-        std::vector<BoundExprPtr> args;
-        args.push_back(binder.Condition(*call->filter));
-        const arrow::TypePtr type = spec.arg->type;
-        args.push_back(std::move(spec.arg));
-        spec.arg = execution::Call(ExprOp::kCase, type, std::move(args));
-      }
       specs.push_back(std::move(spec));
     }
     // Columns neither grouped nor aggregated take a value from one row of

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/ascii.h"
+#include "execution/aggregate.h"
 #include "execution/expression.h"
 #include "execution/operators.h"
 #include "execution/subquery.h"
@@ -72,6 +73,14 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out);
 void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out);
 
 class Binder;
+// Whether `name` (lower-case) called with `args` arguments is an aggregate.
+bool IsAggregateName(const std::string& name, size_t args);
+// An ORDER BY term of a window or an aggregate call, bound with `binder`
+// (the session's NULL order where the term names none).
+execution::SortKey BindSortKey(const OrderItem& o, Binder& binder);
+// An aggregate call bound with `binder` (over the rows it aggregates).
+execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder);
+
 // A window function call (call.window set) of query `q` bound with
 // `binder` (over the rows after grouping).
 execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt& q, Binder& binder);

@@ -14,7 +14,6 @@ namespace llkv::sql::plan {
 
 namespace {
 
-using execution::AggKind;
 using execution::WindowFrame;
 using execution::WindowFunc;
 
@@ -93,12 +92,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     spec.partition_by.push_back(binder.Bind(*p));
   for (const auto& o : *w.order_by) {
     if (o.all) Fail(ErrorKind::kBinder, "ORDER BY ALL is not allowed in a window");
-    execution::SortKey key;
-    key.expr = binder.Bind(*o.expr);
-    key.descending = o.descending;
-    key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
-                                                     : o.nulls == NullOrder::kFirst;
-    spec.order_by.push_back(std::move(key));
+    spec.order_by.push_back(BindSortKey(o, binder));
   }
   if (w.frame->has_frame) {
     const WindowSpec& f = *w.frame;
@@ -180,68 +174,18 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     return spec;
   }
   // Aggregates over the frame.
-  static const std::pair<const char*, AggKind> kAggregates[] = {
-      {"count", AggKind::kCount},
-      {"sum", AggKind::kSum},
-      {"avg", AggKind::kAvg},
-      {"mean", AggKind::kAvg},
-      {"min", AggKind::kMin},
-      {"max", AggKind::kMax},
-      {"total", AggKind::kTotal},
-      {"group_concat", AggKind::kGroupConcat},
-      {"string_agg", AggKind::kGroupConcat},
-      {"any_value", AggKind::kAnyValue},
-      {"first", AggKind::kAnyValue},
-      {"count_star", AggKind::kCountStar}};
-  auto found = std::find_if(std::begin(kAggregates), std::end(kAggregates),
-                            [&](const auto& a) { return name == a.first; });
-  if (found == std::end(kAggregates)) {
+  if (!IsAggregateName(name, call.args.size())) {
     Fail(ErrorKind::kCatalog, "{}() is not a window function or aggregate", name);
   }
+  if (!call.order_by.empty()) {
+    Fail(ErrorKind::kBinder, "{}(... ORDER BY ...) OVER: order the window instead", name);
+  }
   spec.func = WindowFunc::kAggregate;
-  spec.aggregate = found->second;
-  spec.distinct = call.distinct;
-  if (call.star_arg || spec.aggregate == AggKind::kCountStar) {
-    if (!call.args.empty()) Fail(ErrorKind::kBinder, "count_star() takes no arguments");
-    if (call.star_arg && name != "count")
-      Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", name);
-    spec.aggregate = AggKind::kCountStar;
-  } else {
-    const size_t max_args = spec.aggregate == AggKind::kGroupConcat ? 2 : 1;
-    if (call.args.empty() || call.args.size() > max_args) {
-      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
-           max_args == 1 ? "one" : "one or two", max_args == 1 ? "" : "s");
-    }
-    BoundExprPtr arg = binder.Bind(*call.args[0]);
-    const bool summing = spec.aggregate == AggKind::kSum || spec.aggregate == AggKind::kAvg ||
-                         spec.aggregate == AggKind::kTotal;
-    if (IsNull(*arg->type)) arg = execution::CastTo(std::move(arg), arrow::int64());
-    if (summing && !IsNumeric(*arg->type)) {
-      Fail(ErrorKind::kBinder, "No function matches {}({})", name, arg->type->ToString());
-    }
-    if (spec.aggregate == AggKind::kGroupConcat) {
-      arg = execution::CastTo(std::move(arg), arrow::utf8());
-      if (call.args.size() == 2) {
-        const Value sep = EvaluateConstant(*call.args[1]);
-        spec.separator = sep.is_null() ? "" : sep.ToString();
-      }
-    }
-    spec.args.push_back(std::move(arg));
-  }
-  if (call.filter) {
-    // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END).
-    if (spec.aggregate == AggKind::kCountStar) {
-      spec.aggregate = AggKind::kCount;
-      spec.args.push_back(execution::Constant(Value::Int64(1)));
-    }
-    std::vector<BoundExprPtr> when;
-    when.push_back(binder.Condition(*call.filter));
-    const arrow::TypePtr type = spec.args[0]->type;
-    when.push_back(std::move(spec.args[0]));
-    spec.args[0] = execution::Call(ExprOp::kCase, type, std::move(when));
-  }
-  spec.type =
-      execution::AggregateType(spec.aggregate, spec.args.empty() ? nullptr : spec.args[0]->type);
+  spec.aggregate = BindAggregate(call, binder);
+  spec.type = execution::AggregateType(spec.aggregate.kind,
+                                       spec.aggregate.arg ? spec.aggregate.arg->type : nullptr);
+  if (spec.aggregate.arg) spec.args.push_back(std::move(spec.aggregate.arg));
+  if (spec.aggregate.arg2) spec.args.push_back(std::move(spec.aggregate.arg2));
   return spec;
 }
 

@@ -1,0 +1,203 @@
+// Aggregate calls (in GROUP BY queries and as window functions) bound to
+// execution::AggregateSpec: the function by name, its argument's type
+// rules, DISTINCT, FILTER (WHERE ...) and ORDER BY inside the call.
+#include <algorithm>
+
+#include "execution/aggregate.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+#include "sql/planner_internal.h"
+#include "sql/settings.h"
+
+namespace llkv::sql::plan {
+
+namespace {
+
+using execution::AggKind;
+
+struct AggregateName {
+  const char* name;
+  AggKind kind;
+  size_t min_args, max_args;
+};
+
+constexpr AggregateName kAggregates[] = {
+    {"count", AggKind::kCount, 0, 1},
+    {"count_star", AggKind::kCountStar, 0, 0},
+    {"sum", AggKind::kSum, 1, 1},
+    {"avg", AggKind::kAvg, 1, 1},
+    {"mean", AggKind::kAvg, 1, 1},
+    {"min", AggKind::kMin, 1, 1},
+    {"max", AggKind::kMax, 1, 1},
+    {"total", AggKind::kTotal, 1, 1},
+    {"group_concat", AggKind::kGroupConcat, 1, 2},
+    {"string_agg", AggKind::kGroupConcat, 1, 2},
+    {"listagg", AggKind::kGroupConcat, 1, 2},
+    {"first", AggKind::kAnyValue, 1, 1},
+    {"arbitrary", AggKind::kAnyValue, 1, 1},
+    {"last", AggKind::kLast, 1, 1},
+    {"any_value", AggKind::kAnyNonNull, 1, 1},
+    {"stddev", AggKind::kStddevSamp, 1, 1},
+    {"stddev_samp", AggKind::kStddevSamp, 1, 1},
+    {"stddev_pop", AggKind::kStddevPop, 1, 1},
+    {"variance", AggKind::kVarSamp, 1, 1},
+    {"var_samp", AggKind::kVarSamp, 1, 1},
+    {"var_pop", AggKind::kVarPop, 1, 1},
+    {"bool_and", AggKind::kBoolAnd, 1, 1},
+    {"bool_or", AggKind::kBoolOr, 1, 1},
+    {"every", AggKind::kBoolAnd, 1, 1},
+    {"product", AggKind::kProduct, 1, 1},
+    {"median", AggKind::kMedian, 1, 1},
+    {"quantile_cont", AggKind::kQuantileCont, 2, 2},
+    {"quantile_disc", AggKind::kQuantileDisc, 2, 2},
+    {"quantile", AggKind::kQuantileDisc, 2, 2},
+    {"mode", AggKind::kMode, 1, 1},
+    {"arg_min", AggKind::kArgMin, 2, 2},
+    {"argmin", AggKind::kArgMin, 2, 2},
+    {"min_by", AggKind::kArgMin, 2, 2},
+    {"arg_max", AggKind::kArgMax, 2, 2},
+    {"argmax", AggKind::kArgMax, 2, 2},
+    {"max_by", AggKind::kArgMax, 2, 2},
+    {"bit_and", AggKind::kBitAnd, 1, 1},
+    {"bit_or", AggKind::kBitOr, 1, 1},
+    {"bit_xor", AggKind::kBitXor, 1, 1},
+};
+
+const AggregateName* FindAggregate(const std::string& name) {
+  for (const auto& a : kAggregates) {
+    if (name == a.name) return &a;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+execution::SortKey BindSortKey(const OrderItem& o, Binder& binder) {
+  execution::SortKey key;
+  key.expr = binder.Bind(*o.expr);
+  key.descending = o.descending;
+  key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
+                                                   : o.nulls == NullOrder::kFirst;
+  return key;
+}
+
+bool IsAggregateName(const std::string& name, size_t args) {
+  // min(a, b, ...) and max(a, b, ...) with several arguments are SQLite's
+  // scalar functions.
+  if ((name == "min" || name == "max") && args > 1) return false;
+  return FindAggregate(name) != nullptr;
+}
+
+execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
+  execution::AggregateSpec spec;
+  const std::string n = Lower(call.names.back());
+  const AggregateName* found = FindAggregate(n);
+  if (!found) Fail(ErrorKind::kCatalog, "{}() is not an aggregate function", n);
+  spec.kind = found->kind;
+  spec.distinct = call.distinct;
+  spec.name = call.ToString();
+  if (call.star_arg) {
+    if (n != "count") Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", n);
+    spec.kind = AggKind::kCountStar;
+  } else if (call.args.size() < std::max<size_t>(found->min_args, 1) &&
+             spec.kind != AggKind::kCountStar) {
+    Fail(ErrorKind::kBinder, "{}() takes {} argument{}", n, found->min_args == 2 ? "two" : "one",
+         found->min_args == 2 ? "s" : "");
+  }
+  if (call.args.size() > found->max_args) {
+    Fail(ErrorKind::kBinder, "{}() takes at most {} argument{}", n, found->max_args,
+         found->max_args == 1 ? "" : "s");
+  }
+  if (!call.args.empty()) {
+    BoundExprPtr arg = binder.Bind(*call.args[0]);
+    const auto id = arg->type->id();
+    const bool numeric = IsNumeric(*arg->type) || id == arrow::TypeId::kNull;
+    switch (spec.kind) {
+      case AggKind::kSum:
+      case AggKind::kAvg:
+      case AggKind::kTotal:
+        if (id == arrow::TypeId::kUtf8) {
+          // Text is summed as the number it starts with (SQLite).
+          std::vector<BoundExprPtr> args;
+          args.push_back(std::move(arg));
+          arg = execution::Call(ExprOp::kTextToReal, arrow::float64(), std::move(args));
+        } else if (!numeric) {
+          Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
+        }
+        break;
+      case AggKind::kStddevSamp:
+      case AggKind::kStddevPop:
+      case AggKind::kVarSamp:
+      case AggKind::kVarPop:
+      case AggKind::kProduct:
+      case AggKind::kQuantileCont:
+        if (!numeric) {
+          Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
+        }
+        arg = execution::CastTo(std::move(arg), arrow::float64());
+        break;
+      case AggKind::kBitAnd:
+      case AggKind::kBitOr:
+      case AggKind::kBitXor:
+        if (!arg->type->is_integer() && id != arrow::TypeId::kNull) {
+          Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
+        }
+        arg = execution::CastTo(std::move(arg), arrow::int64());
+        break;
+      case AggKind::kBoolAnd:
+      case AggKind::kBoolOr:
+        arg = binder.Condition(*call.args[0]);
+        break;
+      case AggKind::kGroupConcat:
+        arg = execution::CastTo(std::move(arg), arrow::utf8());
+        if (call.args.size() == 2) {
+          const Value sep = EvaluateConstant(*call.args[1]);
+          spec.separator = sep.is_null() ? "" : sep.ToString();
+        }
+        if (call.distinct && call.args.size() > 1 && n == "group_concat") {
+          Fail(ErrorKind::kBinder, "DISTINCT aggregates must have exactly one argument");
+        }
+        break;
+      default:
+        break;
+    }
+    if (arg->type->id() == arrow::TypeId::kNull) {
+      arg = execution::CastTo(std::move(arg),
+                              spec.kind == AggKind::kGroupConcat ? arrow::utf8() : arrow::int64());
+    }
+    spec.arg = std::move(arg);
+    if (spec.kind == AggKind::kQuantileCont || spec.kind == AggKind::kQuantileDisc) {
+      const Value q = EvaluateConstant(*call.args[1]);
+      const double f = q.is_null()               ? -1
+                       : q.type()->is_integer()  ? static_cast<double>(q.int64())
+                       : q.type()->is_floating() ? q.float64()
+                                                 : std::stod(q.ToString());
+      if (f < 0 || f > 1) {
+        Fail(ErrorKind::kBinder, "QUANTILE can only take parameters in the range [0, 1], not {}",
+             q.ToString());
+      }
+      spec.fraction = f;
+    }
+    if (spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax) {
+      spec.arg2 = binder.Bind(*call.args[1]);
+    }
+  }
+  for (const auto& o : call.order_by)
+    spec.order_by.push_back(BindSortKey(o, binder));
+  if (call.filter) {
+    // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
+    // aggregate skips NULL inputs, and count(*) counts a constant.
+    if (spec.kind == AggKind::kCountStar) {
+      spec.kind = AggKind::kCount;
+      spec.arg = execution::Constant(Value::Int64(1));
+    }
+    std::vector<BoundExprPtr> args;
+    args.push_back(binder.Condition(*call.filter));
+    const arrow::TypePtr type = spec.arg->type;
+    args.push_back(std::move(spec.arg));
+    spec.arg = execution::Call(ExprOp::kCase, type, std::move(args));
+  }
+  return spec;
+}
+
+}  // namespace llkv::sql::plan
