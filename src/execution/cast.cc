@@ -249,6 +249,118 @@ int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const ar
 
 }  // namespace
 
+arrow::MonthDayNano ParseInterval(std::string_view s) {
+  // "1 year 2 months 3 days 04:05:06.5", "-90 days", "2 hours 30 minutes",
+  // "1.5 days": numbers with units, and an optional [-]HH:MM[:SS[.f]].
+  constexpr int64_t kNanosPerSecond = 1000000000;
+  constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
+  const std::string_view t = Trim(s);
+  int64_t months = 0, days = 0;
+  long double nanos = 0;
+  size_t i = 0;
+  bool any = false;
+  auto fail = [&]() -> arrow::MonthDayNano {
+    Fail(ErrorKind::kConversion, "Could not convert string '{}' to INTERVAL", s);
+  };
+  auto skip_space = [&] {
+    while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i])))
+      ++i;
+  };
+  while (true) {
+    skip_space();
+    if (i >= t.size()) break;
+    if (t.compare(i, 3, "ago") == 0 && i + 3 == t.size()) {
+      months = -months, days = -days, nanos = -nanos;
+      i += 3;
+      break;
+    }
+    const size_t start = i;
+    if (t[i] == '+' || t[i] == '-') ++i;
+    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.'))
+      ++i;
+    if (i == start || (i == start + 1 && (t[start] == '+' || t[start] == '-'))) return fail();
+    const std::string number(t.substr(start, i - start));
+    if (i < t.size() && t[i] == ':') {
+      // HH:MM[:SS[.f]]
+      const bool negative = number[0] == '-';
+      size_t j = start + (negative || number[0] == '+' ? 1 : 0);
+      long double parts[3] = {0, 0, 0};
+      for (int p = 0; p < 3 && j <= t.size(); ++p) {
+        const size_t k = j;
+        while (j < t.size() && (std::isdigit(static_cast<unsigned char>(t[j])) || t[j] == '.'))
+          ++j;
+        if (j == k) return fail();
+        parts[p] = std::stold(std::string(t.substr(k, j - k)));
+        if (j < t.size() && t[j] == ':' && p < 2) {
+          ++j;
+        } else {
+          break;
+        }
+      }
+      i = j;
+      const long double secs = parts[0] * 3600 + parts[1] * 60 + parts[2];
+      nanos += (negative ? -1 : 1) * secs * kNanosPerSecond;
+      any = true;
+      continue;
+    }
+    long double value = 0;
+    try {
+      value = std::stold(number);
+    } catch (...) {
+      return fail();
+    }
+    skip_space();
+    const size_t u = i;
+    while (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i])))
+      ++i;
+    std::string unit(t.substr(u, i - u));
+    for (char& ch : unit)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (unit.size() > 1 && unit.back() == 's' && unit != "ms" && unit != "us") unit.pop_back();
+    const bool whole = value == std::floor(value);
+    if (unit == "year" || unit == "y" || unit == "yr") {
+      if (!whole) return fail();
+      months += static_cast<int64_t>(value) * 12;
+    } else if (unit == "month" || unit == "mon") {
+      if (!whole) return fail();
+      months += static_cast<int64_t>(value);
+    } else if (unit == "quarter") {
+      months += static_cast<int64_t>(value) * 3;
+    } else if (unit == "decade") {
+      months += static_cast<int64_t>(value) * 120;
+    } else if (unit == "century" || unit == "centurie") {
+      months += static_cast<int64_t>(value) * 1200;
+    } else if (unit == "millennium" || unit == "millennia") {
+      months += static_cast<int64_t>(value) * 12000;
+    } else if (unit == "week" || unit == "w") {
+      days += static_cast<int64_t>(value) * 7;
+      nanos += (value * 7 - std::floor(value * 7)) * kNanosPerDay;
+    } else if (unit == "day" || unit == "d") {
+      days += static_cast<int64_t>(value);
+      nanos += (value - static_cast<long double>(static_cast<int64_t>(value))) * kNanosPerDay;
+    } else if (unit == "hour" || unit == "h" || unit == "hr") {
+      nanos += value * 3600 * kNanosPerSecond;
+    } else if (unit == "minute" || unit == "min" || unit == "m") {
+      nanos += value * 60 * kNanosPerSecond;
+    } else if (unit == "second" || unit == "sec" || unit == "s") {
+      nanos += value * kNanosPerSecond;
+    } else if (unit == "millisecond" || unit == "ms" || unit == "msec") {
+      nanos += value * 1000000;
+    } else if (unit == "microsecond" || unit == "us" || unit == "usec") {
+      nanos += value * 1000;
+    } else {
+      return fail();
+    }
+    any = true;
+  }
+  if (!any || months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
+    return fail();
+  }
+  // Microsecond precision, as LLKV's timestamps.
+  const auto n = static_cast<int64_t>(std::llround(nanos / 1000)) * 1000;
+  return {static_cast<int32_t>(months), static_cast<int32_t>(days), n};
+}
+
 ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   const arrow::DataType& from = *a.type;
   if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
@@ -357,6 +469,15 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           static_cast<arrow::StringBuilder*>(b.get())->Append(text);
         else
           static_cast<arrow::LargeStringBuilder*>(b.get())->Append(text);
+        break;
+      }
+      case TypeId::kIntervalMonthDayNano: {
+        if (!from_text) {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> interval)",
+               from.ToString());
+        }
+        static_cast<arrow::MonthDayNanoBuilder*>(b.get())->Append(
+            ParseInterval(arrow::BinaryValueAt(a, i)));
         break;
       }
       case TypeId::kTimestamp: {

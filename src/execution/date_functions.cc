@@ -3,7 +3,9 @@
 // now / current_timestamp / get_current_timestamp, epoch_ms, to_timestamp.
 // Dates are days since 1970-01-01, timestamps microseconds since then (no
 // time zone); the calendar is the proleptic Gregorian one.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "arrow/temporal.h"
@@ -345,9 +347,208 @@ FunctionBinding PartAndTemporal(const std::string& name, const std::vector<arrow
   return b;
 }
 
+// `t` (microseconds) moved by `v`: months first (the day clamped to the
+// last of the month: Jan 31 + 1 month is Feb 28/29), then days, then time.
+int64_t AddInterval(int64_t t, const arrow::MonthDayNano& v, int sign) {
+  int64_t days = FloorDiv(t, kMicrosPerDay);
+  const int64_t micros = t - days * kMicrosPerDay;
+  if (v.months != 0) {
+    const arrow::CivilDate c = arrow::CivilFromDays(days);
+    const int64_t month_index = c.year * 12 + (c.month - 1) + sign * int64_t{v.months};
+    const int64_t year = FloorDiv(month_index, 12);
+    const int month = static_cast<int>(month_index - year * 12) + 1;
+    const int64_t first = arrow::DaysFromCivil(year, month, 1);
+    const int64_t next = month == 12 ? arrow::DaysFromCivil(year + 1, 1, 1)
+                                     : arrow::DaysFromCivil(year, month + 1, 1);
+    days = first + std::min<int64_t>(c.day, next - first) - 1;
+  }
+  days += sign * int64_t{v.days};
+  int64_t out = 0;
+  if (__builtin_mul_overflow(days, kMicrosPerDay, &out) ||
+      __builtin_add_overflow(out, micros + sign * (v.nanoseconds / 1000), &out)) {
+    Fail(ErrorKind::kOutOfRange, "timestamp arithmetic is out of range");
+  }
+  return out;
+}
+
+arrow::MonthDayNano IntervalOf(int64_t months, int64_t days, int64_t nanos) {
+  if (months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
+    Fail(ErrorKind::kOutOfRange, "interval is out of range");
+  }
+  return {static_cast<int32_t>(months), static_cast<int32_t>(days), nanos};
+}
+
+// An operator's function: fixed argument and result types.
+void Operator(FunctionRegistry& r, const char* name, std::vector<arrow::TypePtr> args,
+              arrow::TypePtr result, RowFunction f) {
+  ScalarFunction fn;
+  fn.name = name;
+  fn.bind = [args, result](const std::vector<arrow::TypePtr>&) {
+    return FunctionBinding{args, result};
+  };
+  fn.kernel = RowKernel(std::move(f));
+  r[name] = std::move(fn);
+}
+
 }  // namespace
 
 void RegisterDateFunctions(FunctionRegistry& r) {
+  // Operators on dates, timestamps and intervals (their names cannot be
+  // written as calls: the binder picks them for +, - and *).
+  const arrow::TypePtr date = arrow::date32(), ts = arrow::timestamp(),
+                       iv = arrow::interval_month_day_nano(), i64 = arrow::int64(),
+                       f64 = arrow::float64();
+  Operator(r, "date + days", {date, i64}, date,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t d = a[0].int64() + a[1].int64();
+             if (d > INT32_MAX || d < INT32_MIN)
+               Fail(ErrorKind::kOutOfRange, "date is out of range");
+             return Value::Date32(static_cast<int32_t>(d));
+           });
+  Operator(r, "date - days", {date, i64}, date,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t d = a[0].int64() - a[1].int64();
+             if (d > INT32_MAX || d < INT32_MIN)
+               Fail(ErrorKind::kOutOfRange, "date is out of range");
+             return Value::Date32(static_cast<int32_t>(d));
+           });
+  Operator(r, "date - date", {date, date}, i64,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Int64(a[0].int64() - a[1].int64());
+           });
+  Operator(r, "timestamp + interval", {ts, iv}, ts,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Timestamp(AddInterval(a[0].int64(), a[1].interval(), 1));
+           });
+  Operator(r, "timestamp - interval", {ts, iv}, ts,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Timestamp(AddInterval(a[0].int64(), a[1].interval(), -1));
+           });
+  Operator(r, "timestamp - timestamp", {ts, ts}, iv,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             const int64_t diff = a[0].int64() - a[1].int64();
+             const int64_t days = diff / kMicrosPerDay;
+             return Value::Interval(IntervalOf(0, days, (diff - days * kMicrosPerDay) * 1000));
+           });
+  Operator(
+      r, "interval + interval", {iv, iv}, iv,
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const auto& x = a[0].interval();
+        const auto& y = a[1].interval();
+        return Value::Interval(IntervalOf(int64_t{x.months} + y.months, int64_t{x.days} + y.days,
+                                          x.nanoseconds + y.nanoseconds));
+      });
+  Operator(
+      r, "interval - interval", {iv, iv}, iv,
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const auto& x = a[0].interval();
+        const auto& y = a[1].interval();
+        return Value::Interval(IntervalOf(int64_t{x.months} - y.months, int64_t{x.days} - y.days,
+                                          x.nanoseconds - y.nanoseconds));
+      });
+  Operator(
+      r, "interval * number", {iv, f64}, iv,
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const auto& x = a[0].interval();
+        const double k = a[1].float64();
+        // Fractions of months and days carry into the smaller units.
+        const double months = x.months * k;
+        const double days = x.days * k + (months - std::trunc(months)) * 30;
+        const double nanos =
+            static_cast<double>(x.nanoseconds) * k + (days - std::trunc(days)) * 86400e9;
+        return Value::Interval(IntervalOf(static_cast<int64_t>(months), static_cast<int64_t>(days),
+                                          static_cast<int64_t>(std::llround(nanos))));
+      });
+  Operator(r, "- interval", {iv}, iv, [](const std::vector<Value>& a, const arrow::TypePtr&) {
+    const auto& x = a[0].interval();
+    return Value::Interval(IntervalOf(-int64_t{x.months}, -int64_t{x.days}, -x.nanoseconds));
+  });
+  {
+    // date_add(date | timestamp, interval): a timestamp (DuckDB's rule).
+    ScalarFunction fn;
+    fn.name = "date_add";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("date_add", types, 2, 2);
+      if (!IsTemporal(*types[0]) && !IsNullType(*types[0])) NoMatch("date_add", types);
+      return FunctionBinding{{arrow::timestamp(), arrow::interval_month_day_nano()},
+                             arrow::timestamp()};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      return Value::Timestamp(AddInterval(a[0].int64(), a[1].interval(), 1));
+    });
+    r["date_add"] = std::move(fn);
+  }
+  {
+    // age(a, b): a - b in years, months and days (PostgreSQL's rule); age(a):
+    // from a to the current date's midnight.
+    ScalarFunction fn;
+    fn.name = "age";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("age", types, 1, 2);
+      for (const auto& t : types) {
+        if (!IsTemporal(*t) && !IsTextType(*t) && !IsNullType(*t)) NoMatch("age", types);
+      }
+      return AllAs(types, arrow::timestamp(), arrow::interval_month_day_nano());
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const int64_t x =
+          a.size() == 2 ? a[0].int64() : FloorDiv(NowMicros(), kMicrosPerDay) * kMicrosPerDay;
+      const int64_t y = a.size() == 2 ? a[1].int64() : a[0].int64();
+      const bool negative = x < y;
+      const int64_t hi = negative ? y : x, lo = negative ? x : y;
+      const int64_t hd = FloorDiv(hi, kMicrosPerDay), ld = FloorDiv(lo, kMicrosPerDay);
+      int64_t hmicros = hi - hd * kMicrosPerDay;
+      const int64_t lmicros = lo - ld * kMicrosPerDay;
+      arrow::CivilDate h = arrow::CivilFromDays(hd);
+      const arrow::CivilDate l = arrow::CivilFromDays(ld);
+      int64_t months = (h.year - l.year) * 12 + (h.month - l.month);
+      int64_t days = h.day - l.day;
+      if (hmicros < lmicros) {
+        hmicros += kMicrosPerDay;
+        --days;
+      }
+      if (days < 0) {
+        --months;
+        // Borrow the length of the month before hi's.
+        const int64_t first = arrow::DaysFromCivil(h.year, h.month, 1);
+        const arrow::CivilDate prev = arrow::CivilFromDays(first - 1);
+        days += prev.day;
+      }
+      const int sign = negative ? -1 : 1;
+      return Value::Interval(
+          IntervalOf(sign * months, sign * days, sign * (hmicros - lmicros) * 1000));
+    });
+    r["age"] = std::move(fn);
+  }
+  // to_years(n), to_months(n), ...: intervals of n units.
+  static const std::pair<const char*, arrow::MonthDayNano> kUnits[] = {
+      {"to_years", {12, 0, 0}},
+      {"to_months", {1, 0, 0}},
+      {"to_weeks", {0, 7, 0}},
+      {"to_days", {0, 1, 0}},
+      {"to_hours", {0, 0, int64_t{3600} * 1000000000}},
+      {"to_minutes", {0, 0, int64_t{60} * 1000000000}},
+      {"to_seconds", {0, 0, 1000000000}},
+      {"to_milliseconds", {0, 0, 1000000}},
+      {"to_microseconds", {0, 0, 1000}}};
+  for (const auto& [name, unit] : kUnits) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 1, 1);
+      if (!types[0]->is_integer() && !IsNullType(*types[0])) NoMatch(n, types);
+      return FunctionBinding{{arrow::int64()}, arrow::interval_month_day_nano()};
+    };
+    fn.kernel = RowKernel([u = unit](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const int64_t k = a[0].int64();
+      int64_t nanos = 0;
+      if (__builtin_mul_overflow(u.nanoseconds, k, &nanos)) {
+        Fail(ErrorKind::kOutOfRange, "interval is out of range");
+      }
+      return Value::Interval(IntervalOf(int64_t{u.months} * k, int64_t{u.days} * k, nanos));
+    });
+    r[name] = std::move(fn);
+  }
   {
     ScalarFunction fn;
     fn.name = "make_date";

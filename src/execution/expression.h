@@ -136,6 +136,9 @@ arrow::ArrayDataPtr DatePart(const std::string& part, const arrow::ArrayData& a)
 arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,
                            const std::vector<arrow::ArrayDataPtr>& choices,
                            const std::vector<int>& pick);
+// Text as an INTERVAL ("1 year 2 months", "90 days", "04:05:06", ...);
+// throws a Conversion Error naming the text otherwise.
+arrow::MonthDayNano ParseInterval(std::string_view text);
 // Throws "Conversion Error" naming the value that does not convert.
 arrow::ArrayDataPtr Cast(const arrow::ArrayData& a, const arrow::TypePtr& to);
 

@@ -288,6 +288,11 @@ ArrayDataPtr Compare(ExprOp op, const ArrayData& a, const ArrayData& b) {
       return CompareRows(op, a, b, [&](int64_t i) {
         return arrow::BinaryValueAt(a, i).compare(arrow::BinaryValueAt(b, i));
       });
+    case TypeId::kIntervalMonthDayNano:
+      // By length, a month being 30 days (CompareValues' rule).
+      return CompareRows(op, a, b, [&](int64_t i) {
+        return CompareValues(Value::FromArray(a, i), Value::FromArray(b, i));
+      });
     default:
       Fail(ErrorKind::kNotImplemented, "comparison of {} values", a.type->ToString());
   }

@@ -10,6 +10,15 @@ namespace llkv::execution {
 
 using arrow::TypeId;
 
+namespace {
+
+__int128 IntervalNanos(const arrow::MonthDayNano& v) {
+  constexpr __int128 kDay = __int128{86400} * 1000000000;
+  return (__int128{v.months} * 30 + v.days) * kDay + v.nanoseconds;
+}
+
+}  // namespace
+
 Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return Null(a.type);
   const int64_t k = a.offset + i;
@@ -39,6 +48,8 @@ Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
       return Double(reinterpret_cast<const double*>(values)[k]);
     case TypeId::kDecimal128:
       return Value(a.type, reinterpret_cast<const arrow::Decimal128*>(values)[k]);
+    case TypeId::kIntervalMonthDayNano:
+      return Value(a.type, reinterpret_cast<const arrow::MonthDayNano*>(values)[k]);
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
     case TypeId::kBinary:
@@ -92,6 +103,9 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
     case TypeId::kDecimal128:
       repeat(static_cast<arrow::Decimal128Builder*>(builder.get()), decimal());
       break;
+    case TypeId::kIntervalMonthDayNano:
+      repeat(static_cast<arrow::MonthDayNanoBuilder*>(builder.get()), interval());
+      break;
     case TypeId::kUtf8:
     case TypeId::kBinary:
       repeat(static_cast<arrow::StringBuilder*>(builder.get()), std::string_view(str()));
@@ -133,6 +147,12 @@ void EncodeValueKey(const Value& v, std::string* out) {
       out->append(reinterpret_cast<const char*>(&d), sizeof d);
       break;
     }
+    case TypeId::kIntervalMonthDayNano: {
+      // Equal intervals are equal lengths (1 month = 30 days).
+      const __int128 n = IntervalNanos(v.interval());
+      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      break;
+    }
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
     case TypeId::kBinary: {
@@ -161,6 +181,10 @@ int CompareValues(const Value& a, const Value& b) {
     }
     case TypeId::kDecimal128:
       return a.decimal() < b.decimal() ? -1 : (b.decimal() < a.decimal() ? 1 : 0);
+    case TypeId::kIntervalMonthDayNano: {
+      const __int128 x = IntervalNanos(a.interval()), y = IntervalNanos(b.interval());
+      return x < y ? -1 : (y < x ? 1 : 0);
+    }
     case TypeId::kUtf8:
     case TypeId::kLargeUtf8:
     case TypeId::kBinary:

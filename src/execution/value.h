@@ -28,6 +28,9 @@ class Value {
   static Value Blob(std::string bytes) { return Value(arrow::binary(), std::move(bytes)); }
   static Value Date32(int32_t days) { return Value(arrow::date32(), int64_t{days}); }
   static Value Timestamp(int64_t micros) { return Value(arrow::timestamp(), micros); }
+  static Value Interval(arrow::MonthDayNano v) {
+    return Value(arrow::interval_month_day_nano(), v);
+  }
 
   // Value of row i of `array` (its type included).
   static Value FromArray(const arrow::ArrayData& array, int64_t i);
@@ -41,6 +44,7 @@ class Value {
   double float64() const { return std::get<double>(data_); }
   arrow::Decimal128 decimal() const { return std::get<arrow::Decimal128>(data_); }
   const std::string& str() const { return std::get<std::string>(data_); }  // text and blobs
+  const arrow::MonthDayNano& interval() const { return std::get<arrow::MonthDayNano>(data_); }
 
   // An array of `length` copies of this value, of its type.
   arrow::ArrayDataPtr ToArray(int64_t length) const;
@@ -52,7 +56,8 @@ class Value {
   }
 
  private:
-  using Data = std::variant<std::monostate, bool, int64_t, double, arrow::Decimal128, std::string>;
+  using Data = std::variant<std::monostate, bool, int64_t, double, arrow::Decimal128, std::string,
+                            arrow::MonthDayNano>;
   Value(arrow::TypePtr type, Data data) : type_(std::move(type)), data_(std::move(data)) {}
 
   arrow::TypePtr type_;
@@ -60,7 +65,8 @@ class Value {
 };
 
 // Orders two non-null values of one type: numbers numerically (NaN equal to
-// itself and above every number), text and blobs bytewise, false < true.
+// itself and above every number), text and blobs bytewise, false < true,
+// intervals by their length with a month as 30 days (DuckDB's rule).
 int CompareValues(const Value& a, const Value& b);
 
 // Appends a value's identity to a hash key (group keys, DISTINCT, memo

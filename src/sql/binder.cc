@@ -24,6 +24,40 @@ namespace {
 thread_local bool g_default_allowed = false;
 }  // namespace
 
+namespace {
+
+bool IsDate(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kDate32;
+}
+bool IsTimestamp(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kTimestamp;
+}
+bool IsInterval(const arrow::DataType& t) {
+  return t.id() == arrow::TypeId::kIntervalMonthDayNano;
+}
+
+// A call of the library's operator function `name` over `args`, cast as it binds them.
+// A call of library function `f` over `args`, cast as it binds them.
+BoundExprPtr FunctionCall(const execution::ScalarFunction* f, std::vector<BoundExprPtr> args) {
+  std::vector<arrow::TypePtr> types;
+  for (const auto& a : args)
+    types.push_back(a->type);
+  const execution::FunctionBinding binding = f->bind(types);
+  for (size_t i = 0; i < args.size(); ++i)
+    args[i] = execution::CastTo(std::move(args[i]), binding.arg_types[i]);
+  auto out = execution::Call(ExprOp::kFunction, binding.result, std::move(args));
+  out->function = f;
+  return out;
+}
+
+BoundExprPtr OperatorCall(const char* name, std::vector<BoundExprPtr> args) {
+  const execution::ScalarFunction* f = execution::FindScalarFunction(name);
+  LLKV_CHECK(f != nullptr, "operator {} is not registered", name);
+  return FunctionCall(f, std::move(args));
+}
+
+}  // namespace
+
 BoundExprPtr Binder::Bind(const Expr& e) {
   if (substitutions_) {
     auto it = substitutions_->find(e.ToString());
@@ -52,8 +86,26 @@ BoundExprPtr Binder::Bind(const Expr& e) {
       return execution::Call(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull, arrow::boolean(),
                              std::move(args));
     }
-    case ExprKind::kCast:
-      return execution::CastTo(Bind(*e.args[0]), TypeFromName(e.type));
+    case ExprKind::kCast: {
+      BoundExprPtr arg = Bind(*e.args[0]);
+      const arrow::TypePtr to = TypeFromName(e.type);
+      // INTERVAL '90' DAY: the field (PostgreSQL's typmod mask) is the
+      // unit of a bare number.
+      if (IsInterval(*to) && e.type.modifiers.size() == 1 && arg->op == ExprOp::kConstant &&
+          !arg->value.is_null() && IsText(*arg->type)) {
+        static const std::pair<int64_t, const char*> kUnits[] = {
+            {4, "years"},    {2, "months"},     {8, "days"},
+            {1024, "hours"}, {2048, "minutes"}, {4096, "seconds"}};
+        for (const auto& [mask, unit] : kUnits) {
+          const std::string& text = arg->value.str();
+          if (e.type.modifiers[0] == mask &&
+              text.find_first_not_of("0123456789.+- ") == std::string::npos) {
+            arg = execution::Constant(Value::String(text + " " + unit));
+          }
+        }
+      }
+      return execution::CastTo(std::move(arg), to);
+    }
     case ExprKind::kBetween: {
       // x BETWEEN lo AND hi is x >= lo AND x <= hi (x is evaluated twice).
       BoundExprPtr lower = Compare(ExprOp::kGreaterEqual, Bind(*e.args[0]), Bind(*e.args[1]));
@@ -226,6 +278,11 @@ BoundExprPtr Binder::Unary(const Expr& e) {
   }
   // Unary plus changes nothing, whatever the type (SQLite).
   if (e.op == "+") return arg;
+  if (e.op == "-" && IsInterval(*arg->type)) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return OperatorCall("- interval", std::move(args));
+  }
   const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
   arg = Numeric(std::move(arg), t, e.op);
   if (e.op == "-") {
@@ -274,6 +331,12 @@ void Binder::Unify(BoundExprPtr& a, BoundExprPtr& b) {
     b = execution::CastTo(std::move(b), t);
     return;
   }
+  // A date compares with a timestamp as its midnight.
+  if ((IsDate(x) && IsTimestamp(y)) || (IsTimestamp(x) && IsDate(y))) {
+    a = execution::CastTo(std::move(a), arrow::timestamp());
+    b = execution::CastTo(std::move(b), arrow::timestamp());
+    return;
+  }
   // A text operand converts to the other side's type (DuckDB's rule for
   // constants; for columns it raises a Conversion Error on bad text).
   if (IsText(x)) {
@@ -320,6 +383,7 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     if (e.op != sym) continue;
     BoundExprPtr a = Bind(*e.args[0]);
     BoundExprPtr b = Bind(*e.args[1]);
+    if (BoundExprPtr t = TemporalArithmetic(e.op, a, b)) return t;
     const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
     std::vector<BoundExprPtr> args;
     args.push_back(Numeric(std::move(a), t, e.op));
@@ -362,17 +426,58 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     const execution::ScalarFunction* f =
         execution::FindScalarFunction(glob ? "glob" : "similar_to");
     std::vector<BoundExprPtr> args;
-    std::vector<arrow::TypePtr> types;
-    for (const auto& a : e.args) {
+    for (const auto& a : e.args)
       args.push_back(AsText(Bind(*a)));
-      types.push_back(args.back()->type);
-    }
-    const execution::FunctionBinding binding = f->bind(types);
-    auto out = execution::Call(ExprOp::kFunction, binding.result, std::move(args));
-    out->function = f;
+    BoundExprPtr out = FunctionCall(f, std::move(args));
     return (e.op == "!#~#" || e.negated) ? NotOf(std::move(out)) : std::move(out);
   }
   Fail(ErrorKind::kBinder, "No operator matches {} for these operands", e.op);
+}
+
+BoundExprPtr Binder::TemporalArithmetic(const std::string& op, BoundExprPtr& a, BoundExprPtr& b) {
+  const arrow::DataType& x = *a->type;
+  const arrow::DataType& y = *b->type;
+  const bool xt = IsDate(x) || IsTimestamp(x), yt = IsDate(y) || IsTimestamp(y);
+  if (!xt && !yt && !IsInterval(x) && !IsInterval(y)) return nullptr;
+  auto call = [&](const char* name, BoundExprPtr p, BoundExprPtr q) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(p));
+    args.push_back(std::move(q));
+    return OperatorCall(name, std::move(args));
+  };
+  // Text and NULL operands take the type the other side's operation needs.
+  const bool y_loose = IsText(y) || IsNull(y);
+  const bool x_loose = IsText(x) || IsNull(x);
+  if (op == "+") {
+    if (IsDate(x) && y.is_integer()) return call("date + days", std::move(a), std::move(b));
+    if (x.is_integer() && IsDate(y)) return call("date + days", std::move(b), std::move(a));
+    if (xt && (IsInterval(y) || y_loose)) {
+      return call("timestamp + interval", std::move(a), std::move(b));
+    }
+    if (IsInterval(x) && yt) return call("timestamp + interval", std::move(b), std::move(a));
+    if (IsInterval(x) && (IsInterval(y) || y_loose)) {
+      return call("interval + interval", std::move(a), std::move(b));
+    }
+    if (IsInterval(y) && x_loose) return call("interval + interval", std::move(a), std::move(b));
+  } else if (op == "-") {
+    if (IsDate(x) && y.is_integer()) return call("date - days", std::move(a), std::move(b));
+    if (IsDate(x) && IsDate(y)) return call("date - date", std::move(a), std::move(b));
+    if (xt && IsInterval(y)) return call("timestamp - interval", std::move(a), std::move(b));
+    if (xt && (yt || (y_loose && IsTimestamp(x)))) {
+      return call("timestamp - timestamp", std::move(a), std::move(b));
+    }
+    if (IsDate(x) && y_loose) return call("date - date", std::move(a), std::move(b));
+    if (x_loose && IsDate(y)) return call("date - date", std::move(a), std::move(b));
+    if (x_loose && IsTimestamp(y)) return call("timestamp - timestamp", std::move(a), std::move(b));
+    if (IsInterval(x) && (IsInterval(y) || y_loose)) {
+      return call("interval - interval", std::move(a), std::move(b));
+    }
+  } else if (op == "*") {
+    if (IsInterval(x) && IsNumeric(y)) return call("interval * number", std::move(a), std::move(b));
+    if (IsNumeric(x) && IsInterval(y)) return call("interval * number", std::move(b), std::move(a));
+  }
+  Fail(ErrorKind::kBinder, "No operator matches {} {} {}: give both sides types it is defined for",
+       x.ToString(), op, y.ToString());
 }
 
 BoundExprPtr Binder::AsText(BoundExprPtr e) {
@@ -622,17 +727,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
       Fail(ErrorKind::kBinder, "{}() is not an aggregate: it takes neither * nor DISTINCT", name);
     }
     std::vector<BoundExprPtr> args;
-    std::vector<arrow::TypePtr> types;
-    for (const auto& a : e.args) {
+    for (const auto& a : e.args)
       args.push_back(Bind(*a));
-      types.push_back(args.back()->type);
-    }
-    const execution::FunctionBinding binding = f->bind(types);
-    for (size_t i = 0; i < args.size(); ++i)
-      args[i] = execution::CastTo(std::move(args[i]), binding.arg_types[i]);
-    auto out = execution::Call(ExprOp::kFunction, binding.result, std::move(args));
-    out->function = f;
-    return out;
+    return FunctionCall(f, std::move(args));
   }
   Fail(ErrorKind::kCatalog, "Scalar Function with name {} does not exist!", name);
 }

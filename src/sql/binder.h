@@ -67,6 +67,13 @@ class Binder {
 
   BoundExprPtr BinaryOp(const Expr& e);
 
+  // `a op b` for op +, - or * when a date, timestamp or interval is among
+  // the operands (null otherwise): date ± integer days, date - date (days),
+  // date or timestamp ± interval (a timestamp), timestamp - timestamp (an
+  // interval), interval ± interval, interval * number. Other mixes are a
+  // Binder Error.
+  static BoundExprPtr TemporalArithmetic(const std::string& op, BoundExprPtr& a, BoundExprPtr& b);
+
   static  // `e` as utf8 (other types cast; a BLOB is refused).
       BoundExprPtr
       AsText(BoundExprPtr e);

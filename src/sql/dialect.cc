@@ -226,6 +226,37 @@ class Rewriter {
       i_ = end;
       return;
     }
+    // DuckDB's INTERVAL 3 DAYS (a number and a unit, unquoted):
+    // INTERVAL '3 DAYS', which PostgreSQL's grammar reads as a cast.
+    if (EqualsIgnoreCase(w, "interval")) {
+      size_t j = SkipTrivia(end);
+      size_t k = j;
+      if (k < in_.size() && (in_[k] == '-' || in_[k] == '+')) ++k;
+      const size_t digits = k;
+      while (k < in_.size() && (std::isdigit(static_cast<unsigned char>(in_[k])) || in_[k] == '.'))
+        ++k;
+      if (k > digits) {
+        const size_t u = SkipTrivia(k);
+        std::string unit(WordAt(u));
+        for (char& ch : unit)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        static const char* kUnits[] = {
+            "year",    "years",   "month",       "months",       "week",        "weeks",
+            "day",     "days",    "hour",        "hours",        "minute",      "minutes",
+            "second",  "seconds", "millisecond", "milliseconds", "microsecond", "microseconds",
+            "decade",  "decades", "century",     "centuries",    "millennium",  "millennia",
+            "quarter", "quarters"};
+        bool is_unit = false;
+        for (const char* name : kUnits)
+          is_unit = is_unit || unit == name;
+        if (is_unit) {
+          const size_t stop = u + unit.size();
+          Replace(stop,
+                  std::string(w) + " '" + std::string(in_.substr(j, k - j)) + " " + unit + "'");
+          return;
+        }
+      }
+    }
     // SQLite's `x [NOT] GLOB pattern`: an operator PostgreSQL's grammar
     // passes through by name (#~#, !#~#), which the binder maps to glob().
     static const char* kNotOperands[] = {"select", "where",    "and",  "or",     "not",

@@ -12,6 +12,7 @@
 //   (a, b,)                     -> (a, b )   (DuckDB's trailing comma)
 //   GENERATED ... (e) VIRTUAL   -> ... (e) STORED   (generated columns are stored)
 //   x [NOT] GLOB p              -> x #~# p, x !#~# p   (SQLite; bound to glob())
+//   INTERVAL 3 DAYS             -> INTERVAL '3 days'   (DuckDB)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors

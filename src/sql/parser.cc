@@ -110,8 +110,8 @@ class Transformer {
         Unsupported("a non-integer type modifier", t.location());
       }
     }
-    // PostgreSQL encodes INTERVAL's field restrictions as a typmod; drop it.
-    if (out.name == "interval") out.modifiers.clear();
+    // PostgreSQL encodes INTERVAL's field restrictions (INTERVAL '90' DAY)
+    // as a typmod mask; the binder reads it as the unit of a bare number.
     out.is_array = t.array_bounds_size() > 0;
     return out;
   }

@@ -61,6 +61,7 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   if (n == "boolean" || n == "bool" || n == "logical") return arrow::boolean();
   if (n == "date") return arrow::date32();
   if (n == "timestamp" || n == "datetime") return arrow::timestamp();
+  if (n == "interval") return arrow::interval_month_day_nano();
   if (n == "blob" || n == "bytea" || n == "binary" || n == "varbinary") return arrow::binary();
   // SQLite's affinity rules for any other name.
   if (n.find("int") != std::string::npos) return arrow::int64();
@@ -93,6 +94,8 @@ TypeName NameOfType(const arrow::DataType& type) {
       return {"date", {}};
     case arrow::TypeId::kTimestamp:
       return {"timestamp", {}};
+    case arrow::TypeId::kIntervalMonthDayNano:
+      return {"interval", {}};
     case arrow::TypeId::kBinary:
       return {"blob", {}};
     default:
