@@ -93,6 +93,102 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
   return out;
 }
 
+// The one visible column named `name` of a join side, or an error.
+const ScopeColumn& UsingColumn(const Scope& scope, const std::string& name, const char* side) {
+  const ScopeColumn* found = nullptr;
+  for (const auto& c : scope) {
+    if (!EqualsIgnoreCase(c.name, name) || c.qualified_only) continue;
+    if (found)
+      Fail(ErrorKind::kBinder, "Ambiguous column \"{}\" in the {} side of USING", name, side);
+    found = &c;
+  }
+  if (!found) {
+    Fail(ErrorKind::kBinder, "Column \"{}\" does not exist on the {} side of the join", name, side);
+  }
+  return *found;
+}
+
+// JOIN ... USING (columns) and NATURAL JOIN (the columns both sides have):
+// equality on those columns; each appears once, first (the left side's
+// value, the right's for RIGHT JOIN, the first non-NULL for FULL), and the
+// sides' own copies stay reachable qualified (t.a) but not by `*`.
+FromPlan JoinUsing(const TableRef& ref, FromPlan& left, FromPlan& right) {
+  std::vector<std::string> names = ref.using_columns;
+  if (ref.natural) {
+    for (const auto& l : left.scope) {
+      if (l.qualified_only || !l.in_star) continue;
+      for (const auto& r : right.scope) {
+        if (r.qualified_only || !r.in_star || !EqualsIgnoreCase(l.name, r.name)) continue;
+        if (std::none_of(names.begin(), names.end(),
+                         [&](const std::string& n) { return EqualsIgnoreCase(n, l.name); })) {
+          names.push_back(l.name);
+        }
+      }
+    }
+  }
+  execution::JoinSpec spec;
+  spec.kind = ref.join_type == JoinType::kLeft    ? execution::JoinKind::kLeft
+              : ref.join_type == JoinType::kRight ? execution::JoinKind::kRight
+              : ref.join_type == JoinType::kFull  ? execution::JoinKind::kFull
+                                                  : execution::JoinKind::kInner;
+  const int width = static_cast<int>(left.scope.size());
+  std::vector<std::pair<int, int>> pairs;  // (left index, right index in the joined row)
+  for (const auto& name : names) {
+    const ScopeColumn& l = UsingColumn(left.scope, name, "left");
+    const ScopeColumn& r = UsingColumn(right.scope, name, "right");
+    BoundExprPtr lk = execution::ColumnRef(l.index, l.type);
+    BoundExprPtr rk = execution::ColumnRef(r.index, r.type);
+    Binder::UnifyTypes(lk, rk);
+    spec.keys.emplace_back(std::move(lk), std::move(rk));
+    pairs.emplace_back(l.index, width + r.index);
+  }
+  Scope joined = Concat(left.scope, right.scope);
+  OperatorPtr plan =
+      execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
+  // The merged columns, then every column of both sides.
+  std::vector<BoundExprPtr> exprs;
+  std::vector<std::string> out_names;
+  FromPlan out;
+  for (size_t k = 0; k < names.size(); ++k) {
+    const ScopeColumn& l = joined[static_cast<size_t>(pairs[k].first)];
+    const ScopeColumn& r = joined[static_cast<size_t>(pairs[k].second)];
+    const arrow::TypePtr type = Binder::CommonTypeOf({l.type, r.type});
+    BoundExprPtr lv = execution::CastTo(execution::ColumnRef(l.index, l.type), type);
+    BoundExprPtr rv = execution::CastTo(execution::ColumnRef(r.index, r.type), type);
+    BoundExprPtr merged;
+    if (ref.join_type == JoinType::kRight) {
+      merged = std::move(rv);
+    } else if (ref.join_type == JoinType::kFull) {
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(lv));
+      args.push_back(std::move(rv));
+      merged = execution::Call(ExprOp::kCoalesce, type, std::move(args));
+    } else {
+      merged = std::move(lv);
+    }
+    exprs.push_back(std::move(merged));
+    out_names.push_back(l.name);
+    out.scope.push_back({ref.alias, l.name, static_cast<int>(k), type});
+  }
+  for (const auto& c : joined) {
+    ScopeColumn copy = c;
+    const bool used = std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) {
+      return p.first == c.index || p.second == c.index;
+    });
+    exprs.push_back(execution::ColumnRef(c.index, c.type));
+    out_names.push_back(c.name);
+    copy.index = static_cast<int>(out.scope.size());
+    if (used) {
+      copy.qualified_only = true;
+      copy.in_star = false;
+    }
+    if (!ref.alias.empty()) copy.qualifier = ref.alias;
+    out.scope.push_back(std::move(copy));
+  }
+  out.plan = execution::MakeProject(std::move(plan), std::move(exprs), std::move(out_names));
+  return out;
+}
+
 // `scan` (of p.read) shaped as the whole table, unread columns NULL.
 OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
   const auto& columns = p.table->def().columns;
@@ -201,9 +297,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
     case TableRefKind::kJoin: {
       FromPlan left = PlanFromItem(*ref.left, db, outer, read);
       FromPlan right = PlanFromItem(*ref.right, db, outer, read);
-      if (ref.natural || !ref.using_columns.empty()) {
-        Fail(ErrorKind::kNotImplemented, "NATURAL and USING joins are not supported yet");
-      }
+      if (ref.natural || !ref.using_columns.empty()) return JoinUsing(ref, left, right);
       std::vector<const Expr*> terms;
       if (ref.on) SplitConjuncts(*ref.on, &terms);
       execution::JoinKind kind = execution::JoinKind::kInner;

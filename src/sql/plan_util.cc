@@ -231,6 +231,7 @@ void CollectColumnRefs(const Expr& e, std::vector<const Expr*>* out) {
 
 bool Matches(const ScopeColumn& c, const Expr& ref) {
   if (!EqualsIgnoreCase(c.name, ref.names.back())) return false;
+  if (ref.names.size() < 2 && c.qualified_only) return false;
   return ref.names.size() < 2 || EqualsIgnoreCase(c.qualifier, ref.names[ref.names.size() - 2]);
 }
 
@@ -362,9 +363,23 @@ void NamesIn(const SelectStmt& q, std::set<std::string>* names) {
 
 }  // namespace
 
+namespace {
+
+bool HasNaturalJoin(const TableRef& ref) {
+  if (ref.natural) return true;
+  return (ref.left && HasNaturalJoin(*ref.left)) || (ref.right && HasNaturalJoin(*ref.right));
+}
+
+}  // namespace
+
 ReadSet ColumnsRead(const SelectStmt& q) {
   ReadSet out;
   NamesIn(q, &out.names);
+  // A NATURAL join compares the columns its sides share, which the query
+  // need not name: its tables are read whole.
+  for (const auto& f : q.from) {
+    if (HasNaturalJoin(*f)) out.stars.insert("");
+  }
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar)
       out.stars.insert(item.expr->names.empty() ? "" : Lower(item.expr->names.back()));

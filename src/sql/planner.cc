@@ -414,11 +414,13 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
         if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back())) {
           continue;
         }
+        if (item.expr->names.empty() && !c.in_star) continue;
         if (aggregate) {
           // Each column must be a group key, as if written out.
           Expr ref;
           ref.kind = ExprKind::kColumnRef;
-          ref.names = {c.qualifier, c.name};
+          ref.names = c.qualifier.empty() ? std::vector<std::string>{c.name}
+                                          : std::vector<std::string>{c.qualifier, c.name};
           exprs.push_back(out.Bind(ref));
         } else {
           exprs.push_back(execution::ColumnRef(c.index, c.type));

@@ -42,8 +42,12 @@ struct ScopeColumn {
   std::string name;
   int index;
   arrow::TypePtr type;
-  // Matched only by a qualified reference (ON CONFLICT's `excluded.x`).
+  // Matched only by a qualified reference (ON CONFLICT's `excluded.x`, a
+  // side's own copy of a USING column).
   bool qualified_only = false;
+  // Listed by an unqualified `*` (false for the sides' copies of USING
+  // columns, which `*` shows once, merged).
+  bool in_star = true;
 };
 
 using Scope = std::vector<ScopeColumn>;
