@@ -43,6 +43,13 @@ BoundExprPtr CastTo(BoundExprPtr arg, arrow::TypePtr type) {
   return Call(ExprOp::kCast, std::move(type), std::move(args));
 }
 
+BoundExprPtr TryCastTo(BoundExprPtr arg, arrow::TypePtr type) {
+  if (arg->type->Equals(*type)) return arg;
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(arg));
+  return Call(ExprOp::kTryCast, std::move(type), std::move(args));
+}
+
 const char* OpSymbol(ExprOp op) {
   switch (op) {
     case ExprOp::kAdd:
@@ -104,6 +111,8 @@ std::string BoundExpr::ToString() const {
       return "(" + args[0]->ToString() + " IS NOT NULL)";
     case ExprOp::kCast:
       return "CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
+    case ExprOp::kTryCast:
+      return "TRY_CAST(" + args[0]->ToString() + " AS " + type->ToString() + ")";
     case ExprOp::kAbs:
       return "abs(" + args[0]->ToString() + ")";
     case ExprOp::kLength:
@@ -266,6 +275,28 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return IsNull(*Evaluate(*e.args[0], input), true);
     case ExprOp::kCast:
       return Cast(*Evaluate(*e.args[0], input), e.type);
+    case ExprOp::kTryCast: {
+      arrow::ArrayDataPtr in = Evaluate(*e.args[0], input);
+      try {
+        return Cast(*in, e.type);
+      } catch (const Error& err) {
+        if (err.kind() != ErrorKind::kConversion) throw;
+      }
+      // Row by row: NULL where the value does not convert.
+      std::vector<int64_t> one(1);
+      std::vector<arrow::ArrayDataPtr> parts;
+      for (int64_t i = 0; i < in->length; ++i) {
+        one[0] = i;
+        try {
+          parts.push_back(Cast(*arrow::Take(*in, one), e.type));
+        } catch (const Error& err) {
+          if (err.kind() != ErrorKind::kConversion) throw;
+          parts.push_back(arrow::MakeNullArray(e.type, 1));
+        }
+      }
+      if (parts.empty()) return arrow::MakeNullArray(e.type, 0);
+      return arrow::Concatenate(parts);
+    }
     case ExprOp::kAbs:
       return Abs(*Evaluate(*e.args[0], input));
     case ExprOp::kLength:

@@ -48,6 +48,7 @@ enum class ExprOp {
   kIsNull,
   kIsNotNull,
   kCast,      // args[0] to `type`
+  kTryCast,   // the same, NULL where a value does not convert
   kCase,      // args: when1, then1, when2, then2, ..., [else]; `has_else`
   kCoalesce,  // the first non-null argument
   kAbs,
@@ -98,6 +99,8 @@ BoundExprPtr Constant(Value v);
 BoundExprPtr ColumnRef(int column, arrow::TypePtr type);
 BoundExprPtr Call(ExprOp op, arrow::TypePtr type, std::vector<BoundExprPtr> args);
 BoundExprPtr CastTo(BoundExprPtr arg, arrow::TypePtr type);
+// TRY_CAST: values that do not convert become NULL.
+BoundExprPtr TryCastTo(BoundExprPtr arg, arrow::TypePtr type);
 
 // The SQL spelling of a binary operator ("+", "<>", "AND", ...).
 const char* OpSymbol(ExprOp op);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_set>
 
 #include "common/bit_util.h"
 #include "execution/value.h"
@@ -399,6 +400,43 @@ OperatorPtr MakeProject(OperatorPtr input, std::vector<BoundExprPtr> exprs,
                         std::vector<std::string> names) {
   return std::make_unique<Project>(std::move(input), std::move(exprs), std::move(names));
 }
+namespace {
+
+class FirstPerKey final : public Operator {
+ public:
+  FirstPerKey(OperatorPtr input, std::vector<int> keys)
+      : input_(std::move(input)), keys_(std::move(keys)) {}
+  arrow::SchemaPtr schema() const override { return input_->schema(); }
+  arrow::RecordBatchPtr Next() override {
+    while (auto batch = input_->Next()) {
+      arrow::BooleanBuilder keep(arrow::boolean());
+      bool any = false;
+      std::string key;
+      for (int64_t i = 0; i < batch->num_rows(); ++i) {
+        key.clear();
+        for (int k : keys_)
+          EncodeValueKey(Value::FromArray(*batch->column(k), i), &key);
+        const bool first = seen_.insert(key).second;
+        keep.Append(first);
+        any = any || first;
+      }
+      if (any) return FilterBatch(*batch, *keep.Finish());
+    }
+    return nullptr;
+  }
+
+ private:
+  OperatorPtr input_;
+  std::vector<int> keys_;
+  std::unordered_set<std::string> seen_;
+};
+
+}  // namespace
+
+OperatorPtr MakeFirstPerKey(OperatorPtr input, std::vector<int> keys) {
+  return std::make_unique<FirstPerKey>(std::move(input), std::move(keys));
+}
+
 OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset) {
   return std::make_unique<Limit>(std::move(input), limit, offset);
 }

@@ -68,6 +68,10 @@ struct SortKey {
 // With limit >= 0, only the first `limit` rows in order are produced (top-N).
 OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit = -1);
 
+// The first row (in input order) of each combination of the values of
+// columns `keys` (NULLs equal to each other): DISTINCT ON.
+OperatorPtr MakeFirstPerKey(OperatorPtr input, std::vector<int> keys);
+
 // Drains an operator.
 std::vector<arrow::RecordBatchPtr> Collect(Operator& op);
 

@@ -104,7 +104,8 @@ BoundExprPtr Binder::Bind(const Expr& e) {
           }
         }
       }
-      return execution::CastTo(std::move(arg), to);
+      return e.try_cast ? execution::TryCastTo(std::move(arg), to)
+                        : execution::CastTo(std::move(arg), to);
     }
     case ExprKind::kBetween: {
       // x BETWEEN lo AND hi is x >= lo AND x <= hi (x is evaluated twice).

@@ -226,6 +226,15 @@ class Rewriter {
       i_ = end;
       return;
     }
+    // DuckDB's TRY_CAST: a CAST whose failures are NULL.
+    if (EqualsIgnoreCase(w, "try_cast") && SkipTrivia(end) < in_.size() &&
+        in_[SkipTrivia(end)] == '(') {
+      out_.text.append("    ");  // as long as "TRY_": offsets stay
+      out_.try_casts.insert(out_.text.size());
+      out_.text.append("CAST");
+      i_ = end;
+      return;
+    }
     // DuckDB's INTERVAL 3 DAYS (a number and a unit, unquoted):
     // INTERVAL '3 DAYS', which PostgreSQL's grammar reads as a cast.
     if (EqualsIgnoreCase(w, "interval")) {

@@ -13,6 +13,7 @@
 //   GENERATED ... (e) VIRTUAL   -> ... (e) STORED   (generated columns are stored)
 //   x [NOT] GLOB p              -> x #~# p, x !#~# p   (SQLite; bound to glob())
 //   INTERVAL 3 DAYS             -> INTERVAL '3 days'   (DuckDB)
+//   TRY_CAST(x AS t)            ->     CAST(x AS t), its offset recorded   (DuckDB)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors
@@ -42,6 +43,8 @@ struct RewrittenSql {
   std::set<size_t> table_or_replace;
   // Offsets of the 0 that stands for ALL in ORDER BY ALL.
   std::set<size_t> order_by_all;
+  // Offsets of the CAST keyword that stands for DuckDB's TRY_CAST.
+  std::set<size_t> try_casts;
   // Number of '?' placeholders numbered.
   int question_marks = 0;
 

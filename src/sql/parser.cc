@@ -486,6 +486,8 @@ class Transformer {
         auto e = Make(ExprKind::kCast, c.location());
         e->args.push_back(Expression(c.arg()));
         e->type = Type(c.type_name());
+        e->try_cast =
+            c.location() >= 0 && rewritten_.try_casts.contains(static_cast<size_t>(c.location()));
         return e;
       }
       case pg::Node::kCaseExpr: {

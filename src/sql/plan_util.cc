@@ -104,17 +104,17 @@ void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
 }
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
-Value EvaluateConstant(const Expr& e) {
+Value EvaluateConstant(const Expr& e, runtime::Database* db) {
   Scope empty;
-  BoundExprPtr bound = Binder(empty).Bind(e);
+  BoundExprPtr bound = Binder(empty, nullptr, false, db).Bind(e);
   auto dual = arrow::RecordBatch::Make(
       std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}), 1, {});
   return Value::FromArray(*execution::Evaluate(*bound, *dual), 0);
 }
 
-int64_t CountExpr(const ExprPtr& e, const char* what) {
+int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db) {
   if (!e) return -1;
-  Value v = EvaluateConstant(*e);
+  Value v = EvaluateConstant(*e, db);
   if (v.is_null()) return -1;
   if (!v.type()->is_integer() || v.int64() < 0) {
     Fail(ErrorKind::kBinder, "{} must be a non-negative integer, not {}", what, v.ToString());
@@ -124,10 +124,10 @@ int64_t CountExpr(const ExprPtr& e, const char* what) {
 
 // Rows a sort must produce for the query's LIMIT and OFFSET: limit +
 // offset, or -1 (all) without a LIMIT.
-int64_t TopN(const SelectStmt& q) {
-  const int64_t limit = CountExpr(q.limit, "LIMIT");
+int64_t TopN(const SelectStmt& q, runtime::Database* db) {
+  const int64_t limit = CountExpr(q.limit, "LIMIT", db);
   if (limit < 0) return -1;
-  const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET"), 0);
+  const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET", db), 0);
   int64_t n = 0;
   return __builtin_add_overflow(limit, offset, &n) ? -1 : n;
 }
@@ -264,7 +264,7 @@ bool Touches(const Expr& e, const Scope& scope) {
   return false;
 }
 
-OperatorPtr PlanValues(const SelectStmt& q) {
+OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db) {
   const size_t width = q.values[0].size();
   std::vector<std::vector<Value>> rows;
   for (const auto& row : q.values) {
@@ -274,7 +274,7 @@ OperatorPtr PlanValues(const SelectStmt& q) {
     }
     std::vector<Value> values;
     for (const auto& e : row)
-      values.push_back(EvaluateConstant(*e));
+      values.push_back(EvaluateConstant(*e, db));
     rows.push_back(std::move(values));
   }
   // Each column takes the first non-null type among its values.

@@ -157,10 +157,10 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
                                                        : o.nulls == NullOrder::kFirst;
       keys.push_back(std::move(key));
     }
-    plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q));
+    plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q, &db));
   }
-  const int64_t limit = CountExpr(q.limit, "LIMIT");
-  const int64_t offset = CountExpr(q.offset, "OFFSET");
+  const int64_t limit = CountExpr(q.limit, "LIMIT", &db);
+  const int64_t offset = CountExpr(q.offset, "OFFSET", &db);
   if (limit >= 0 || offset > 0) {
     plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
   }
@@ -220,9 +220,9 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (!q.ctes.empty()) ctes.emplace(DefineCtes(q, db, outer));
   if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
-    OperatorPtr values = PlanValues(q);
-    return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT"),
-                                std::max<int64_t>(0, CountExpr(q.offset, "OFFSET")));
+    OperatorPtr values = PlanValues(q, &db);
+    return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT", &db),
+                                std::max<int64_t>(0, CountExpr(q.offset, "OFFSET", &db)));
   }
   // FROM: nothing, one item, or several joined.
   Scope scope;
@@ -468,7 +468,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       }
     }
     if (column < 0) {
-      if (q.distinct) {
+      if (q.distinct && q.distinct_on.empty()) {
         Fail(ErrorKind::kBinder,
              "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
       }
@@ -484,21 +484,45 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
                                                      : o.nulls == NullOrder::kFirst;
     keys.push_back(std::move(key));
   }
+  // DISTINCT ON (exprs): hidden columns too; the first row of each of
+  // their combinations is kept, in ORDER BY order.
+  std::vector<int> distinct_on;
+  for (const auto& d : q.distinct_on) {
+    const Expr* item = nullptr;
+    if (d->kind == ExprKind::kLiteral && d->literal_kind == LiteralKind::kInteger &&
+        d->int_value >= 1 && d->int_value <= static_cast<int64_t>(q.select_list.size())) {
+      distinct_on.push_back(static_cast<int>(d->int_value - 1));
+      continue;
+    }
+    for (size_t i = 0; i < q.select_list.size() && !item; ++i) {
+      if (!q.select_list[i].alias.empty() && d->kind == ExprKind::kColumnRef &&
+          d->names.size() == 1 && EqualsIgnoreCase(q.select_list[i].alias, d->names[0])) {
+        distinct_on.push_back(static_cast<int>(i));
+        item = d.get();
+      }
+    }
+    if (item) continue;
+    exprs.push_back(out.Bind(*d));
+    names.push_back("__distinct" + std::to_string(exprs.size()));
+    distinct_on.push_back(static_cast<int>(exprs.size() - 1));
+  }
   std::vector<arrow::TypePtr> types;
   for (const auto& e : exprs)
     types.push_back(e->type);
   plan = execution::MakeProject(std::move(plan), std::move(exprs), names);
-  if (q.distinct) {
-    if (!q.distinct_on.empty())
-      Fail(ErrorKind::kNotImplemented, "DISTINCT ON is not supported yet");
+  if (q.distinct && q.distinct_on.empty()) {
     std::vector<BoundExprPtr> all;
     for (size_t i = 0; i < visible; ++i)
       all.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
     plan = execution::MakeHashAggregate(std::move(plan), std::move(all), names, {});
   }
   const bool limited = !(keyed && keyed->ignore_limit);
-  if (!keys.empty()) {
-    plan = execution::MakeSort(std::move(plan), std::move(keys), limited ? TopN(q) : -1);
+  if (!keys.empty() || !distinct_on.empty()) {
+    if (!keys.empty()) {
+      const int64_t top = limited && distinct_on.empty() ? TopN(q, &db) : -1;
+      plan = execution::MakeSort(std::move(plan), std::move(keys), top);
+    }
+    if (!distinct_on.empty()) plan = execution::MakeFirstPerKey(std::move(plan), distinct_on);
     if (types.size() > visible) {
       std::vector<BoundExprPtr> keep;
       for (size_t i = 0; i < visible; ++i) {
@@ -508,8 +532,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       plan = execution::MakeProject(std::move(plan), std::move(keep), names);
     }
   }
-  const int64_t limit = CountExpr(q.limit, "LIMIT");
-  const int64_t offset = CountExpr(q.offset, "OFFSET");
+  const int64_t limit = CountExpr(q.limit, "LIMIT", &db);
+  const int64_t offset = CountExpr(q.offset, "OFFSET", &db);
   if (limited && (limit >= 0 || offset > 0)) {
     plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
   }

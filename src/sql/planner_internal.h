@@ -220,17 +220,15 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
   CteFramePtr ctes_;             // the CTEs the subquery can read
 };
 
-Value EvaluateConstant(const Expr& e);
-;
+// Evaluates a constant expression (LIMIT, OFFSET, VALUES entries); with
+// `db`, it may hold uncorrelated subqueries.
+Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr);
 
-// Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
-Value EvaluateConstant(const Expr& e);
-
-int64_t CountExpr(const ExprPtr& e, const char* what);
+int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db = nullptr);
 
 // Rows a sort must produce for the query's LIMIT and OFFSET: limit +
 // offset, or -1 (all) without a LIMIT.
-int64_t TopN(const SelectStmt& q);
+int64_t TopN(const SelectStmt& q, runtime::Database* db = nullptr);
 
 // One ORDER BY term.
 struct SortTerm {
@@ -244,7 +242,7 @@ std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* s
 
 std::string ColumnName(const SelectItem& item);
 
-OperatorPtr PlanValues(const SelectStmt& q);
+OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db = nullptr);
 
 // The column names a query level reads, for reading only those columns of
 // its tables (projection pushdown): every name referenced anywhere in it,
