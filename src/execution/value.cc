@@ -42,6 +42,9 @@ Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
       return Integer(a.type, reinterpret_cast<const uint16_t*>(values)[k]);
     case TypeId::kUInt32:
       return Integer(a.type, reinterpret_cast<const uint32_t*>(values)[k]);
+    case TypeId::kUInt64:
+      // Held as int64's bits (row ids; compared and hashed as such).
+      return Integer(a.type, static_cast<int64_t>(reinterpret_cast<const uint64_t*>(values)[k]));
     case TypeId::kFloat32:
       return Value(a.type, double{reinterpret_cast<const float*>(values)[k]});
     case TypeId::kFloat64:
@@ -93,6 +96,9 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
       break;
     case TypeId::kUInt32:
       repeat(static_cast<arrow::UInt32Builder*>(builder.get()), static_cast<uint32_t>(int64()));
+      break;
+    case TypeId::kUInt64:
+      repeat(static_cast<arrow::UInt64Builder*>(builder.get()), static_cast<uint64_t>(int64()));
       break;
     case TypeId::kFloat32:
       repeat(static_cast<arrow::FloatBuilder*>(builder.get()), static_cast<float>(float64()));

@@ -21,11 +21,6 @@
 
 namespace llkv::sql::plan {
 
-namespace {
-
-// Joins `left` and `right` on `terms` (each over both): equalities between
-// a left-only and a right-only expression become hash keys, the rest a
-// residual condition.
 OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
                    const std::vector<const Expr*>& terms, runtime::Database& db,
                    const OuterPtr& outer) {
@@ -66,6 +61,8 @@ OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
   spec.residual = std::move(residual);
   return execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
 }
+
+namespace {
 
 // A view in FROM: its stored query, parsed once per database, planned as
 // a subquery named by the view (or the reference's alias).

@@ -167,9 +167,13 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
   return plan;
 }
 
+// Binds UPDATE's SET items over `binder`'s scope into `out`.
+void BindSetItems(const table::TableDef& def, const std::vector<SetItem>& set, plan::Binder& binder,
+                  runtime::Database& db, const table::Table& table, RowChangePlan* out);
+
 RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const std::string& alias,
                             const std::vector<SetItem>& set, const Expr* where,
-                            runtime::Database& db) {
+                            runtime::Database& db, const std::vector<TableRefPtr>* from) {
   const auto& def = table->def();
   Scope scope;
   std::vector<size_t> all;
@@ -181,6 +185,30 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   RowChangePlan out;
   std::vector<const Expr*> terms;
   if (where) SplitConjuncts(*where, &terms);
+  if (from && !from->empty()) {
+    // The table (row_id first, as a hidden column) joined with the FROM
+    // items; each WHERE conjunct applies where its columns are available.
+    FromPlan target;
+    target.scope.push_back({"", "__row_id", 0, arrow::uint64(), true, false});
+    target.scope.insert(target.scope.end(), scope.begin(), scope.end());
+    target.plan = execution::MakeTableScan(table, all, CurrentSnapshot(db), /*with_row_id=*/true);
+    FromPlan others = PlanFromList(*from, db, nullptr, &terms);
+    const Scope both = Concat(target.scope, others.scope);
+    std::vector<const Expr*> now;
+    for (const Expr* t : terms) {
+      if (Covered(*t, both, both)) now.push_back(t);
+    }
+    out.rows = JoinOn(target, others, execution::JoinKind::kInner, now, db, nullptr);
+    out.rows = execution::MakeFirstPerKey(std::move(out.rows), {0});
+    Binder binder(both, nullptr, false, &db, nullptr);
+    for (const Expr* t : terms) {
+      if (std::find(now.begin(), now.end(), t) == now.end()) {
+        out.rows = execution::MakeFilter(std::move(out.rows), binder.Condition(*t));
+      }
+    }
+    BindSetItems(def, set, binder, db, *table, &out);
+    return out;
+  }
   const std::vector<ColumnPredicate> predicates = ColumnPredicates(terms, scope, 1);
   out.rows = ChooseIndexScan(db, table, all, /*with_row_id=*/true, predicates);
   if (!out.rows) {
@@ -189,13 +217,20 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   }
   Binder binder(scope, nullptr, false, &db, nullptr);
   if (where) out.rows = execution::MakeFilter(std::move(out.rows), binder.Condition(*where));
+  BindSetItems(def, set, binder, db, *table, &out);
+  return out;
+}
+
+void BindSetItems(const table::TableDef& def, const std::vector<SetItem>& set, plan::Binder& binder,
+                  runtime::Database& db, const table::Table& table, RowChangePlan* out_plan) {
+  RowChangePlan& out = *out_plan;
   for (const auto& item : set) {
     auto column = def.FindColumn(item.column);
     if (!column) {
       Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"", def.name,
            item.column);
     }
-    BoundExprPtr value = BindSetValue(binder, *item.value, db, *table, *column);
+    BoundExprPtr value = BindSetValue(binder, *item.value, db, table, *column);
     // SET x = 3, x = 4 assigns the last value (SQLite).
     auto previous = std::find(out.columns.begin(), out.columns.end(), *column);
     if (previous != out.columns.end()) {
@@ -205,7 +240,6 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
     out.columns.push_back(*column);
     out.values.push_back(std::move(value));
   }
-  return out;
 }
 
 OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {

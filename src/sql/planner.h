@@ -31,7 +31,10 @@ execution::OperatorPtr PlanQuery(const SelectStmt& query, runtime::Database& db)
 // The rows an UPDATE or DELETE changes: `rows` yields "row_id" then every
 // column of the table for the live rows matching `where`; `values` holds,
 // for each SET item, the new value bound over those batches (cast to the
-// column's type) and `columns` the column it assigns.
+// column's type) and `columns` the column it assigns. With `from` (UPDATE
+// ... FROM, DELETE ... USING) the rows are joined with those tables first
+// (their columns follow, for `where` and the values), and a table row that
+// several joined rows match is changed once, with the first.
 struct RowChangePlan {
   execution::OperatorPtr rows;
   std::vector<size_t> columns;
@@ -39,6 +42,6 @@ struct RowChangePlan {
 };
 RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const std::string& alias,
                             const std::vector<SetItem>& set, const Expr* where,
-                            runtime::Database& db);
+                            runtime::Database& db, const std::vector<TableRefPtr>* from = nullptr);
 
 }  // namespace llkv::sql

@@ -14,6 +14,7 @@
 #include "common/ascii.h"
 #include "execution/aggregate.h"
 #include "execution/expression.h"
+#include "execution/join.h"
 #include "execution/operators.h"
 #include "execution/subquery.h"
 #include "execution/value.h"
@@ -277,6 +278,13 @@ bool Touches(const Expr& e, const Scope& scope);
 // BETWEEN and IN lists), for choosing an index.
 std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& terms,
                                               const Scope& scope, int offset);
+
+// Joins `left` and `right` on `terms` (each over both): equalities between
+// a left-only and a right-only expression become hash keys, the rest a
+// residual condition.
+OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
+                   const std::vector<const Expr*>& terms, runtime::Database& db,
+                   const OuterPtr& outer);
 
 // Plans a comma-separated FROM list: items are joined greedily, each time
 // preferring one that a WHERE equality links to those already joined, and

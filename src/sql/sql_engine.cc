@@ -619,10 +619,10 @@ StatementResult ChangeRowsWithTriggers(const std::shared_ptr<table::Table>& t,
 // failure changes nothing).
 StatementResult ChangeRows(const std::vector<std::string>& name, const std::string& alias,
                            const std::vector<SetItem>& set, const Expr* where, bool is_update,
-                           runtime::Database& db) {
+                           runtime::Database& db, const std::vector<TableRefPtr>* from = nullptr) {
   auto t = db.FindTable(name.back());
   if (!t) Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", name.back());
-  RowChangePlan plan = PlanRowChange(t, alias, set, where, db);
+  RowChangePlan plan = PlanRowChange(t, alias, set, where, db, from);
   std::vector<uint64_t> ids;
   std::vector<arrow::RecordBatchPtr> new_rows;
   const auto& def = t->def();
@@ -744,18 +744,14 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
-      if (!u.from.empty()) Fail(ErrorKind::kNotImplemented, "UPDATE ... FROM is not supported yet");
       return WithReturning(u.returning, u.table, u.alias, false, db, [&] {
-        return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db);
+        return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db, &u.from);
       });
     }
     case StatementKind::kDelete: {
       const auto& d = static_cast<const DeleteStatement&>(s);
-      if (!d.using_tables.empty()) {
-        Fail(ErrorKind::kNotImplemented, "DELETE ... USING is not supported yet");
-      }
       return WithReturning(d.returning, d.table, d.alias, true, db, [&] {
-        return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db);
+        return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db, &d.using_tables);
       });
     }
     default:
