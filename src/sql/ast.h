@@ -206,6 +206,9 @@ struct SelectStmt {
   std::vector<TableRefPtr> from;  // comma-separated items
   ExprPtr where;
   ExprList group_by;
+  // GROUPING SETS / ROLLUP / CUBE: the sets, each a list of positions in
+  // group_by (empty: plain GROUP BY, every expression in the one set).
+  std::vector<std::vector<size_t>> grouping_sets;
   ExprPtr having;
   std::vector<OrderItem> order_by;
   ExprPtr limit;

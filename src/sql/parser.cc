@@ -480,6 +480,14 @@ class Transformer {
       }
       case pg::Node::kFuncCall:
         return Function(n.func_call());
+      case pg::Node::kGroupingFunc: {
+        // GROUPING(a, ...): which of its arguments a grouping set leaves out.
+        const auto& g = n.grouping_func();
+        auto e = Make(ExprKind::kFunction, g.location());
+        e->names = {"grouping"};
+        e->args = Exprs(g.args());
+        return e;
+      }
       case pg::Node::kTypeCast: {
         const auto& c = n.type_cast();
         // A typed literal such as DATE '2024-01-01' or a '::' cast.
@@ -638,6 +646,112 @@ class Transformer {
     }
   }
 
+  // The position in q->group_by of `e` (added when new).
+  size_t GroupExpr(const pg::Node& n, SelectStmt* q) {
+    ExprPtr e = Expression(n);
+    const std::string text = e->ToString();
+    for (size_t i = 0; i < q->group_by.size(); ++i) {
+      if (q->group_by[i]->ToString() == text) return i;
+    }
+    q->group_by.push_back(std::move(e));
+    return q->group_by.size() - 1;
+  }
+
+  // The grouping sets one GROUP BY element stands for.
+  std::vector<std::vector<size_t>> GroupingSets(const pg::Node& g, SelectStmt* q) {
+    auto unit = [&](const pg::Node& n) {  // (a, b) is one element of ROLLUP / CUBE
+      std::vector<size_t> out;
+      if (n.has_row_expr()) {
+        for (const auto& a : n.row_expr().args())
+          out.push_back(GroupExpr(a, q));
+      } else {
+        out.push_back(GroupExpr(n, q));
+      }
+      return out;
+    };
+    if (!g.has_grouping_set()) return {unit(g)};
+    const auto& set = g.grouping_set();
+    std::vector<std::vector<size_t>> units;
+    switch (set.kind()) {
+      case pg::GROUPING_SET_EMPTY:
+        return {{}};
+      case pg::GROUPING_SET_SIMPLE: {
+        std::vector<size_t> all;
+        for (const auto& c : set.content())
+          for (size_t i : unit(c))
+            all.push_back(i);
+        return {all};
+      }
+      case pg::GROUPING_SET_ROLLUP: {
+        for (const auto& c : set.content())
+          units.push_back(unit(c));
+        std::vector<std::vector<size_t>> out;
+        for (size_t k = units.size() + 1; k-- > 0;) {
+          std::vector<size_t> prefix;
+          for (size_t u = 0; u < k; ++u)
+            prefix.insert(prefix.end(), units[u].begin(), units[u].end());
+          out.push_back(prefix);
+        }
+        return out;
+      }
+      case pg::GROUPING_SET_CUBE: {
+        for (const auto& c : set.content())
+          units.push_back(unit(c));
+        if (units.size() > 12) Unsupported("CUBE of more than 12 elements", set.location());
+        std::vector<std::vector<size_t>> out;
+        const size_t n = units.size();
+        for (size_t mask = (size_t{1} << n); mask-- > 0;) {
+          std::vector<size_t> subset;
+          for (size_t u = 0; u < n; ++u) {
+            if (mask & (size_t{1} << (n - 1 - u)))
+              subset.insert(subset.end(), units[u].begin(), units[u].end());
+          }
+          out.push_back(subset);
+        }
+        return out;
+      }
+      case pg::GROUPING_SET_SETS: {
+        std::vector<std::vector<size_t>> out;
+        for (const auto& c : set.content()) {
+          for (auto& inner : GroupingSets(c, q))
+            out.push_back(std::move(inner));
+        }
+        return out;
+      }
+      default:
+        Unsupported("this kind of grouping set", set.location());
+    }
+  }
+
+  // GROUP BY: plain expressions, or grouping sets (several elements
+  // combine as their cross product).
+  void GroupBy(const NodeList& clause, SelectStmt* q) {
+    bool any_set = false;
+    for (const auto& g : clause)
+      any_set = any_set || g.has_grouping_set();
+    if (!any_set) {
+      for (const auto& g : clause)
+        q->group_by.push_back(Expression(g));
+      return;
+    }
+    std::vector<std::vector<size_t>> sets{{}};
+    for (const auto& g : clause) {
+      std::vector<std::vector<size_t>> next;
+      for (const auto& left : sets) {
+        for (const auto& right : GroupingSets(g, q)) {
+          std::vector<size_t> both = left;
+          for (size_t i : right) {
+            if (std::find(both.begin(), both.end(), i) == both.end()) both.push_back(i);
+          }
+          next.push_back(std::move(both));
+        }
+      }
+      sets = std::move(next);
+      if (sets.size() > 4096) Unsupported("more than 4096 grouping sets");
+    }
+    q->grouping_sets = std::move(sets);
+  }
+
   std::unique_ptr<SelectStmt> Select(const pg::SelectStmt& s) {
     auto out = std::make_unique<SelectStmt>();
     if (s.has_with_clause()) {
@@ -693,10 +807,7 @@ class Transformer {
       for (const auto& f : s.from_clause())
         out->from.push_back(FromItem(f));
       if (s.has_where_clause()) out->where = Expression(s.where_clause());
-      for (const auto& g : s.group_clause()) {
-        if (g.has_grouping_set()) Unsupported("GROUPING SETS, ROLLUP and CUBE");
-        out->group_by.push_back(Expression(g));
-      }
+      GroupBy(s.group_clause(), out.get());
       if (s.group_distinct()) Unsupported("GROUP BY DISTINCT");
       if (s.has_having_clause()) out->having = Expression(s.having_clause());
     }

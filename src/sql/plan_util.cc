@@ -76,6 +76,18 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
   }
 }
 
+void CollectGroupingCalls(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kFunction && e.names.size() == 1 && !e.window &&
+      (Lower(e.names[0]) == "grouping" || Lower(e.names[0]) == "grouping_id")) {
+    out->push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args)
+    CollectGroupingCalls(*a, out);
+  if (e.operand) CollectGroupingCalls(*e.operand, out);
+  if (e.else_expr) CollectGroupingCalls(*e.else_expr, out);
+}
+
 void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out) {
   if (e.kind == ExprKind::kFunction && e.window) {
     out->push_back(&e);

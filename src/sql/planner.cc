@@ -313,7 +313,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (q.having) CollectAggregates(*q.having, &calls);
   for (const auto& o : q.order_by)
     CollectAggregates(*o.expr, &calls);
-  const bool aggregate = !q.group_by.empty() || !calls.empty();
+  const bool aggregate = !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty();
   Substitutions substitutions;
   Scope no_columns;
   std::unique_ptr<Binder> grouped;
@@ -343,10 +343,34 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       key_names.push_back(e->ToString());
       keys.push_back(std::move(key));
     }
+    // GROUPING(a, ...) with grouping sets: one more key each, constant in
+    // each set (a bit per argument, set when it is not grouped there).
+    std::vector<const Expr*> grouping_calls;
+    if (!q.grouping_sets.empty()) {
+      for (const auto& item : q.select_list)
+        CollectGroupingCalls(*item.expr, &grouping_calls);
+      if (q.having) CollectGroupingCalls(*q.having, &grouping_calls);
+      for (const auto& o : q.order_by)
+        CollectGroupingCalls(*o.expr, &grouping_calls);
+      std::vector<const Expr*> found = std::move(grouping_calls);
+      grouping_calls.clear();
+      for (const Expr* call : found) {
+        const std::string text = call->ToString();
+        if (substitutions.contains(text)) continue;
+        grouping_calls.push_back(call);
+        substitutions.emplace(text, std::make_pair(static_cast<int>(keys.size()), arrow::int64()));
+        key_names.push_back(text);
+        keys.push_back(execution::Constant(Value::Int64(0)));
+      }
+    }
+    // The Expr each aggregate column comes from, and whether it is a bare
+    // column (any_value), for binding them again per grouping set.
+    std::vector<std::pair<const Expr*, bool>> sources;
     std::vector<execution::AggregateSpec> specs;
     for (const Expr* call : calls) {
       const std::string text = call->ToString();
       if (substitutions.contains(text)) continue;
+      sources.emplace_back(call, false);
       execution::AggregateSpec spec = BindAggregate(*call, binder);
       const arrow::TypePtr type =
           execution::AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
@@ -378,6 +402,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     for (const Expr* column : bare) {
       const std::string text = column->ToString();
       if (substitutions.contains(text)) continue;
+      sources.emplace_back(column, true);
       execution::AggregateSpec spec;
       spec.kind = execution::AggKind::kAnyValue;
       spec.arg = binder.Bind(*column);
@@ -387,8 +412,61 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
                             std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
       specs.push_back(std::move(spec));
     }
-    plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
-                                        std::move(specs));
+    if (q.grouping_sets.empty()) {
+      plan = execution::MakeHashAggregate(std::move(plan), std::move(keys), std::move(key_names),
+                                          std::move(specs));
+    } else {
+      // One aggregation per grouping set over the materialized input, its
+      // ungrouped keys NULL, the results one after another (UNION ALL).
+      const arrow::SchemaPtr input_schema = plan->schema();
+      const std::vector<arrow::RecordBatchPtr> rows = execution::Collect(*plan);
+      plan = nullptr;
+      for (const auto& set : q.grouping_sets) {
+        std::vector<BoundExprPtr> set_keys;
+        for (size_t i = 0; i < group_by.size(); ++i) {
+          const bool in_set =
+              i >= q.group_by.size() || std::find(set.begin(), set.end(), i) != set.end();
+          set_keys.push_back(in_set ? binder.Bind(*group_by[i])
+                                    : execution::Constant(Value::Null(keys[i]->type)));
+        }
+        for (const Expr* call : grouping_calls) {
+          int64_t bits = 0;
+          for (const auto& a : call->args) {
+            const Expr* arg = select_item(*a, "GROUPING");
+            const std::string text = (arg ? arg : a.get())->ToString();
+            size_t pos = q.group_by.size();
+            for (size_t i = 0; i < q.group_by.size(); ++i) {
+              if (group_by[i]->ToString() == text) pos = i;
+            }
+            if (pos == q.group_by.size()) {
+              Fail(ErrorKind::kBinder, "GROUPING() argument {} is not a GROUP BY expression",
+                   a->ToString());
+            }
+            const bool grouped_here = std::find(set.begin(), set.end(), pos) != set.end();
+            bits = (bits << 1) | (grouped_here ? 0 : 1);
+          }
+          set_keys.push_back(execution::Constant(Value::Int64(bits)));
+        }
+        std::vector<execution::AggregateSpec> set_specs;
+        for (const auto& [source, bare] : sources) {
+          if (!bare) {
+            set_specs.push_back(BindAggregate(*source, binder));
+            continue;
+          }
+          execution::AggregateSpec spec;
+          spec.kind = execution::AggKind::kAnyValue;
+          spec.arg = binder.Bind(*source);
+          spec.name = source->ToString();
+          set_specs.push_back(std::move(spec));
+        }
+        OperatorPtr part =
+            execution::MakeHashAggregate(execution::MakeValues(input_schema, rows),
+                                         std::move(set_keys), key_names, std::move(set_specs));
+        plan = plan ? execution::MakeSetOperation(execution::SetOperationKind::kUnion, true,
+                                                  std::move(plan), std::move(part))
+                    : std::move(part);
+      }
+    }
     grouped = std::make_unique<Binder>(no_columns, &substitutions, /*grouped=*/true, &db, outer);
     if (q.having) {
       std::vector<std::pair<std::string, const Expr*>> aliases;

@@ -73,6 +73,9 @@ bool IsAggregateCall(const Expr& e);
 // Aggregate calls in `e`, outside subqueries.
 void CollectAggregates(const Expr& e, std::vector<const Expr*>* out);
 
+// GROUPING(...) / grouping_id(...) calls in `e`, outside subqueries.
+void CollectGroupingCalls(const Expr& e, std::vector<const Expr*>* out);
+
 // Window function calls in `e` (not inside other window calls), outside
 // subqueries.
 void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out);
