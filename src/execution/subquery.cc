@@ -17,7 +17,8 @@ struct SubqueryResult {
   bool any_rows = false;
   Value scalar;                             // kScalar: first row, first column
   absl::flat_hash_set<std::string> values;  // kIn: encoded non-null values
-  bool has_null = false;                    // kIn: a NULL among them
+  bool has_null = false;                    // kIn, kQuantified: a NULL among them
+  std::vector<Value> list;                  // kQuantified: the non-null values
   // Decorrelated EXISTS with residual comparisons: each row's inner sides.
   std::vector<std::vector<Value>> residual_rows;
 };
@@ -43,6 +44,10 @@ SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePt
     for (int64_t i = 0; i < col->length; ++i) {
       if (col->IsNull(i)) {
         r.has_null = true;
+        continue;
+      }
+      if (runner.kind == SubqueryKind::kQuantified) {
+        r.list.push_back(Value::FromArray(*col, i));
         continue;
       }
       std::string key;
@@ -228,6 +233,57 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         }
         booleans->Append(r.any_rows != negated);
         break;
+      case SubqueryKind::kQuantified: {
+        // ANY: TRUE if some comparison is, else NULL if one is unknown,
+        // else FALSE (also over no rows). ALL: FALSE if some comparison
+        // is, else NULL if one is unknown, else TRUE (also over no rows).
+        const bool all = runner.quantified_all;
+        if (!r.any_rows) {
+          booleans->Append(all != negated);
+          break;
+        }
+        if (test->IsNull(row)) {
+          booleans->AppendNull();
+          break;
+        }
+        const Value x = Value::FromArray(*test, row);
+        bool decided = false;
+        for (const Value& v : r.list) {
+          const int c = CompareValues(x, v);
+          bool holds = false;
+          switch (runner.quantified_op) {
+            case ExprOp::kEqual:
+              holds = c == 0;
+              break;
+            case ExprOp::kNotEqual:
+              holds = c != 0;
+              break;
+            case ExprOp::kLess:
+              holds = c < 0;
+              break;
+            case ExprOp::kLessEqual:
+              holds = c <= 0;
+              break;
+            case ExprOp::kGreater:
+              holds = c > 0;
+              break;
+            default:
+              holds = c >= 0;
+          }
+          if (holds != all) {
+            decided = true;
+            break;
+          }
+        }
+        if (decided) {
+          booleans->Append((!all) != negated);
+        } else if (r.has_null) {
+          booleans->AppendNull();
+        } else {
+          booleans->Append(all != negated);
+        }
+        break;
+      }
       case SubqueryKind::kIn: {
         // x IN (empty) is FALSE even for NULL x; otherwise NULL when x is
         // NULL or unmatched with a NULL present.

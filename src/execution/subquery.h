@@ -16,7 +16,8 @@
 
 namespace llkv::execution {
 
-enum class SubqueryKind { kScalar, kExists, kIn };
+// kQuantified: x op ANY (subquery) / x op ALL (subquery).
+enum class SubqueryKind { kScalar, kExists, kIn, kQuantified };
 
 class SubqueryRunner {
  public:
@@ -33,6 +34,9 @@ class SubqueryRunner {
   virtual OperatorPtr PlanEmpty() { return nullptr; }
 
   SubqueryKind kind = SubqueryKind::kScalar;
+  // kQuantified: the comparison (kEqual ... kGreaterEqual) and ALL (else ANY).
+  ExprOp quantified_op = ExprOp::kEqual;
+  bool quantified_all = false;
   // Outer columns the subquery reads; empty when it is uncorrelated.
   std::vector<int> correlated_columns;
   // Decorrelated: the outer sides of the keys (over the outer batch) and

@@ -161,6 +161,7 @@ BoundExprPtr Binder::Bind(const Expr& e) {
     case ExprKind::kScalarSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
+    case ExprKind::kQuantified:
       return Subquery(e);
     case ExprKind::kDefault:
       // A placeholder the INSERT replaces with the column's DEFAULT.
@@ -890,7 +891,9 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
   OperatorPtr typed = PlanSelect(*e.subquery, *db_, binding);
   auto runner = std::make_shared<SqlSubqueryRunner>(e.subquery.get(), db_, scope, outer_);
   runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
-  if (!binding->refs->empty()) Decorrelate(e, *binding->refs, *runner);
+  if (!binding->refs->empty() && e.kind != ExprKind::kQuantified) {
+    Decorrelate(e, *binding->refs, *runner);
+  }
   auto out = std::make_unique<execution::BoundExpr>();
   out->op = ExprOp::kSubquery;
   out->negated = e.negated;
@@ -911,6 +914,21 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
     default: {
       if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
       runner->kind = execution::SubqueryKind::kIn;
+      if (e.kind == ExprKind::kQuantified) {
+        static const std::pair<const char*, ExprOp> kOps[] = {
+            {"=", ExprOp::kEqual},        {"<>", ExprOp::kNotEqual},  {"!=", ExprOp::kNotEqual},
+            {"<", ExprOp::kLess},         {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater},
+            {">=", ExprOp::kGreaterEqual}};
+        auto op = std::find_if(std::begin(kOps), std::end(kOps),
+                               [&](const auto& o) { return e.op == o.first; });
+        if (op == std::end(kOps)) {
+          Fail(ErrorKind::kBinder, "{} {} (subquery) is not a comparison", e.op,
+               e.all ? "ALL" : "ANY");
+        }
+        runner->kind = execution::SubqueryKind::kQuantified;
+        runner->quantified_op = op->second;
+        runner->quantified_all = e.all;
+      }
       BoundExprPtr test = Bind(*e.args[0]);
       const arrow::TypePtr column = typed->schema()->field(0)->type();
       arrow::TypePtr common;
