@@ -115,6 +115,9 @@ arrow::ArrayDataPtr Negate(const arrow::ArrayData& a);
 arrow::ArrayDataPtr BitNot(const arrow::ArrayData& a);  // int64
 arrow::ArrayDataPtr TextToReal(const arrow::ArrayData& a);
 arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
+// Whether comparison `op` (kEqual ... kGreaterEqual) holds for a three-way
+// result `c` (negative, zero, positive).
+bool ComparisonHolds(ExprOp op, int c);
 arrow::ArrayDataPtr Logical(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Not(const arrow::ArrayData& a);
 arrow::ArrayDataPtr IsNull(const arrow::ArrayData& a, bool negated);

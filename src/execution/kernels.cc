@@ -134,8 +134,6 @@ ArrayDataPtr FloatArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) 
   });
 }
 
-bool Holds(ExprOp op, int c);
-
 // Boolean results are bit-packed, so comparisons build them with a
 // BooleanBuilder rather than through Binary.
 template <typename Get>
@@ -144,7 +142,7 @@ ArrayDataPtr CompareRows(ExprOp op, const ArrayData& a, const ArrayData& b, Get 
   out.Reserve(a.length);
   for (int64_t i = 0; i < a.length; ++i) {
     if (a.IsValid(i) && b.IsValid(i)) {
-      out.Append(Holds(op, compare(i)));
+      out.Append(ComparisonHolds(op, compare(i)));
     } else {
       out.AppendNull();
     }
@@ -168,23 +166,6 @@ ArrayDataPtr CompareFixed(ExprOp op, const ArrayData& a, const ArrayData& b) {
   const T* x = a.values<T>();
   const T* y = b.values<T>();
   return CompareRows(op, a, b, [x, y](int64_t i) { return ThreeWay(x[i], y[i]); });
-}
-
-bool Holds(ExprOp op, int c) {
-  switch (op) {
-    case ExprOp::kEqual:
-      return c == 0;
-    case ExprOp::kNotEqual:
-      return c != 0;
-    case ExprOp::kLess:
-      return c < 0;
-    case ExprOp::kLessEqual:
-      return c <= 0;
-    case ExprOp::kGreater:
-      return c > 0;
-    default:
-      return c >= 0;
-  }
 }
 
 // An int64 or float64 function of one argument; `int_op` returns false on
@@ -370,6 +351,23 @@ ArrayDataPtr IsNull(const ArrayData& a, bool negated) {
   for (int64_t i = 0; i < a.length; ++i)
     out.Append(a.IsNull(i) != negated);
   return out.Finish();
+}
+
+bool ComparisonHolds(ExprOp op, int c) {
+  switch (op) {
+    case ExprOp::kEqual:
+      return c == 0;
+    case ExprOp::kNotEqual:
+      return c != 0;
+    case ExprOp::kLess:
+      return c < 0;
+    case ExprOp::kLessEqual:
+      return c <= 0;
+    case ExprOp::kGreater:
+      return c > 0;
+    default:
+      return c >= 0;
+  }
 }
 
 }  // namespace llkv::execution

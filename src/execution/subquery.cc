@@ -170,26 +170,7 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
     for (const auto& inner : rows) {
       bool all = true;
       for (size_t k = 0; k < outer.size() && all; ++k) {
-        const int cmp = CompareValues(inner[k], outer[k]);
-        switch (runner.residual_ops[k]) {
-          case ExprOp::kNotEqual:
-            all = cmp != 0;
-            break;
-          case ExprOp::kLess:
-            all = cmp < 0;
-            break;
-          case ExprOp::kLessEqual:
-            all = cmp <= 0;
-            break;
-          case ExprOp::kGreater:
-            all = cmp > 0;
-            break;
-          case ExprOp::kGreaterEqual:
-            all = cmp >= 0;
-            break;
-          default:
-            all = cmp == 0;
-        }
+        all = ComparisonHolds(runner.residual_ops[k], CompareValues(inner[k], outer[k]));
       }
       if (all) return true;
     }
@@ -249,28 +230,7 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         const Value x = Value::FromArray(*test, row);
         bool decided = false;
         for (const Value& v : r.list) {
-          const int c = CompareValues(x, v);
-          bool holds = false;
-          switch (runner.quantified_op) {
-            case ExprOp::kEqual:
-              holds = c == 0;
-              break;
-            case ExprOp::kNotEqual:
-              holds = c != 0;
-              break;
-            case ExprOp::kLess:
-              holds = c < 0;
-              break;
-            case ExprOp::kLessEqual:
-              holds = c <= 0;
-              break;
-            case ExprOp::kGreater:
-              holds = c > 0;
-              break;
-            default:
-              holds = c >= 0;
-          }
-          if (holds != all) {
+          if (ComparisonHolds(runner.quantified_op, CompareValues(x, v)) != all) {
             decided = true;
             break;
           }
