@@ -290,7 +290,11 @@ arrow::MonthDayNano ParseInterval(std::string_view s) {
         while (j < t.size() && (std::isdigit(static_cast<unsigned char>(t[j])) || t[j] == '.'))
           ++j;
         if (j == k) return fail();
-        parts[p] = std::stold(std::string(t.substr(k, j - k)));
+        try {
+          parts[p] = std::stold(std::string(t.substr(k, j - k)));
+        } catch (...) {
+          return fail();
+        }
         if (j < t.size() && t[j] == ':' && p < 2) {
           ++j;
         } else {
@@ -299,6 +303,7 @@ arrow::MonthDayNano ParseInterval(std::string_view s) {
       }
       i = j;
       const long double secs = parts[0] * 3600 + parts[1] * 60 + parts[2];
+      if (!(secs <= 1e12L)) return fail();
       nanos += (negative ? -1 : 1) * secs * kNanosPerSecond;
       any = true;
       continue;
@@ -309,6 +314,8 @@ arrow::MonthDayNano ParseInterval(std::string_view s) {
     } catch (...) {
       return fail();
     }
+    // Beyond this no unit fits an interval (and the casts below would overflow).
+    if (!(std::fabs(value) <= 1e15L)) return fail();
     skip_space();
     const size_t u = i;
     while (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i])))
@@ -356,6 +363,7 @@ arrow::MonthDayNano ParseInterval(std::string_view s) {
   if (!any || months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
     return fail();
   }
+  if (!(std::fabs(nanos) < 9e18L)) return fail();
   // Microsecond precision, as LLKV's timestamps.
   const auto n = static_cast<int64_t>(std::llround(nanos / 1000)) * 1000;
   return {static_cast<int32_t>(months), static_cast<int32_t>(days), n};

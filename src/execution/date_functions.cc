@@ -400,14 +400,16 @@ void RegisterDateFunctions(FunctionRegistry& r) {
                        f64 = arrow::float64();
   Operator(r, "date + days", {date, i64}, date,
            [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t d = a[0].int64() + a[1].int64();
+             int64_t d = 0;
+             if (__builtin_add_overflow(a[0].int64(), a[1].int64(), &d)) d = INT64_MAX;
              if (d > INT32_MAX || d < INT32_MIN)
                Fail(ErrorKind::kOutOfRange, "date is out of range");
              return Value::Date32(static_cast<int32_t>(d));
            });
   Operator(r, "date - days", {date, i64}, date,
            [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t d = a[0].int64() - a[1].int64();
+             int64_t d = 0;
+             if (__builtin_sub_overflow(a[0].int64(), a[1].int64(), &d)) d = INT64_MAX;
              if (d > INT32_MAX || d < INT32_MIN)
                Fail(ErrorKind::kOutOfRange, "date is out of range");
              return Value::Date32(static_cast<int32_t>(d));
@@ -426,7 +428,10 @@ void RegisterDateFunctions(FunctionRegistry& r) {
            });
   Operator(r, "timestamp - timestamp", {ts, ts}, iv,
            [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t diff = a[0].int64() - a[1].int64();
+             int64_t diff = 0;
+             if (__builtin_sub_overflow(a[0].int64(), a[1].int64(), &diff)) {
+               Fail(ErrorKind::kOutOfRange, "timestamp difference is out of range");
+             }
              const int64_t days = diff / kMicrosPerDay;
              return Value::Interval(IntervalOf(0, days, (diff - days * kMicrosPerDay) * 1000));
            });
@@ -456,6 +461,10 @@ void RegisterDateFunctions(FunctionRegistry& r) {
         const double days = x.days * k + (months - std::trunc(months)) * 30;
         const double nanos =
             static_cast<double>(x.nanoseconds) * k + (days - std::trunc(days)) * 86400e9;
+        if (!(std::fabs(months) < 2147483648.0 && std::fabs(days) < 2147483648.0 &&
+              std::fabs(nanos) < 9e18)) {
+          Fail(ErrorKind::kOutOfRange, "interval is out of range");
+        }
         return Value::Interval(IntervalOf(static_cast<int64_t>(months), static_cast<int64_t>(days),
                                           static_cast<int64_t>(std::llround(nanos))));
       });
@@ -545,7 +554,12 @@ void RegisterDateFunctions(FunctionRegistry& r) {
       if (__builtin_mul_overflow(u.nanoseconds, k, &nanos)) {
         Fail(ErrorKind::kOutOfRange, "interval is out of range");
       }
-      return Value::Interval(IntervalOf(int64_t{u.months} * k, int64_t{u.days} * k, nanos));
+      int64_t months = 0, days = 0;
+      if (__builtin_mul_overflow(int64_t{u.months}, k, &months) ||
+          __builtin_mul_overflow(int64_t{u.days}, k, &days)) {
+        Fail(ErrorKind::kOutOfRange, "interval is out of range");
+      }
+      return Value::Interval(IntervalOf(months, days, nanos));
     });
     r[name] = std::move(fn);
   }
@@ -561,6 +575,9 @@ void RegisterDateFunctions(FunctionRegistry& r) {
     };
     fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
       const int64_t y = a[0].int64(), m = a[1].int64(), d = a[2].int64();
+      // Far beyond any date32 (and DaysFromCivil's arithmetic).
+      if (y > 6000000 || y < -6000000)
+        Fail(ErrorKind::kConversion, "Date out of range: {}-{}-{}", y, m, d);
       const int64_t days = m >= 1 && m <= 12 && d >= 1
                                ? arrow::DaysFromCivil(y, static_cast<int>(m), static_cast<int>(d))
                                : 0;

@@ -85,6 +85,8 @@ void Register(FunctionRegistry& r, std::initializer_list<const char*> names, std
 
 std::string Pad(const std::string& s, int64_t n, const std::string& fill, bool left) {
   if (n < 0) n = 0;
+  if (n > (int64_t{1} << 30))
+    Fail(ErrorKind::kOutOfRange, "padding to {} characters is beyond 1 GiB", n);
   const size_t len = Chars(s);
   if (static_cast<size_t>(n) <= len) return Substr(s, 0, static_cast<size_t>(n));
   if (fill.empty()) return s;

@@ -76,27 +76,36 @@ void CollectAggregates(const Expr& e, std::vector<const Expr*>* out) {
   }
 }
 
-void CollectGroupingCalls(const Expr& e, std::vector<const Expr*>* out) {
-  if (e.kind == ExprKind::kFunction && e.names.size() == 1 && !e.window &&
-      (Lower(e.names[0]) == "grouping" || Lower(e.names[0]) == "grouping_id")) {
+namespace {
+
+// Calls `is_call` accepts in `e` (not inside them), outside subqueries.
+template <typename Pred>
+void CollectCalls(const Expr& e, const Pred& is_call, std::vector<const Expr*>* out) {
+  if (is_call(e)) {
     out->push_back(&e);
     return;
   }
   for (const auto& a : e.args)
-    CollectGroupingCalls(*a, out);
-  if (e.operand) CollectGroupingCalls(*e.operand, out);
-  if (e.else_expr) CollectGroupingCalls(*e.else_expr, out);
+    CollectCalls(*a, is_call, out);
+  if (e.operand) CollectCalls(*e.operand, is_call, out);
+  if (e.else_expr) CollectCalls(*e.else_expr, is_call, out);
+}
+
+}  // namespace
+
+void CollectGroupingCalls(const Expr& e, std::vector<const Expr*>* out) {
+  CollectCalls(
+      e,
+      [](const Expr& x) {
+        return x.kind == ExprKind::kFunction && x.names.size() == 1 && !x.window &&
+               (Lower(x.names[0]) == "grouping" || Lower(x.names[0]) == "grouping_id");
+      },
+      out);
 }
 
 void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out) {
-  if (e.kind == ExprKind::kFunction && e.window) {
-    out->push_back(&e);
-    return;
-  }
-  for (const auto& a : e.args)
-    CollectWindowCalls(*a, out);
-  if (e.operand) CollectWindowCalls(*e.operand, out);
-  if (e.else_expr) CollectWindowCalls(*e.else_expr, out);
+  CollectCalls(
+      e, [](const Expr& x) { return x.kind == ExprKind::kFunction && x.window != nullptr; }, out);
 }
 
 // Column references of `e` outside aggregate calls and subqueries.
