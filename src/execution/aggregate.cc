@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "execution/aggregate.h"
 
 #include <absl/container/flat_hash_map.h>
@@ -275,6 +277,17 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   }
 }
 
+const char* AggKindName(AggKind kind) {
+  static const char* kNames[] = {
+      "count_star", "count",         "sum",           "avg",       "min",     "max",
+      "total",      "string_agg",    "first",         "any_value", "last",    "stddev_samp",
+      "stddev_pop", "var_samp",      "var_pop",       "bool_and",  "bool_or", "product",
+      "median",     "quantile_cont", "quantile_disc", "mode",      "arg_min", "arg_max",
+      "bit_and",    "bit_or",        "bit_xor"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kBitXor) + 1);
+  return kNames[static_cast<int>(kind)];
+}
+
 namespace {
 
 class HashAggregate final : public Operator {
@@ -293,7 +306,22 @@ class HashAggregate final : public Operator {
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
-  arrow::RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    std::string detail;
+    for (const auto& k : keys_)
+      detail += (detail.empty() ? "keys " : ", ") + k->ToString();
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      const AggregateSpec& agg = aggs_[a];
+      detail += fmt::format("{}{}({}{}{})", a == 0 ? (keys_.empty() ? "" : "; ") : ", ",
+                            AggKindName(agg.kind), agg.distinct ? "DISTINCT " : "",
+                            agg.arg ? agg.arg->ToString() : "",
+                            agg.arg2 ? ", " + agg.arg2->ToString() : "");
+    }
+    const double rows = keys_.empty() ? 1.0 : std::max(1.0, EstimatedRows(*input_) * kGroupsPerRow);
+    return {"HashAggregate", detail, rows, {input_.get()}};
+  }
+
+  arrow::RecordBatchPtr NextBatch() override {
     if (done_) return nullptr;
     done_ = true;
     while (auto batch = input_->Next())

@@ -66,6 +66,9 @@ struct AggregateSpec {
   std::string name;  // output column name
 };
 
+// The SQL name of `kind` ("count_star", "sum", "quantile_cont", ...).
+const char* AggKindName(AggKind kind);
+
 // The result type of `kind` applied to `arg_type` (null for count(*)).
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type);
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "common/bit_util.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
@@ -36,8 +38,35 @@ class Join final : public Operator {
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    static const char* kKinds[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+    std::string detail = kKinds[static_cast<int>(spec_.kind)];
+    for (size_t k = 0; k < spec_.keys.size(); ++k) {
+      detail += fmt::format("{}{} = {}", k ? " AND " : " ON ", spec_.keys[k].first->ToString(),
+                            spec_.keys[k].second->ToString());
+    }
+    if (spec_.residual) detail += " WHERE " + spec_.residual->ToString();
+    const double left = EstimatedRows(*left_), right = EstimatedRows(*right_);
+    // An equi-join of a key with a foreign key yields about the larger side.
+    double rows = spec_.keys.empty() ? left * right : std::max(left, right);
+    if (spec_.residual) rows *= EstimateSelectivity(*spec_.residual);
+    if (spec_.kind == JoinKind::kLeft || spec_.kind == JoinKind::kFull) rows = std::max(rows, left);
+    if (spec_.kind == JoinKind::kRight || spec_.kind == JoinKind::kFull)
+      rows = std::max(rows, right);
+    return {spec_.keys.empty() ? "NestedLoopJoin" : "HashJoin",
+            detail,
+            rows,
+            {left_.get(), right_.get()}};
+  }
+
+  RecordBatchPtr NextBatch() override {
     if (!built_) Build();
+    // Nothing to pair with: an inner or right join ends without reading the
+    // left input (which may be huge, such as range(2^63) joined to an empty
+    // table).
+    if (right_rows_ == 0 && (spec_.kind == JoinKind::kInner || spec_.kind == JoinKind::kRight)) {
+      return nullptr;
+    }
     while (true) {
       if (!pending_ || pending_pos_ >= pending_->num_rows()) {
         pending_ = left_->Next();

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "common/bit_util.h"
 #include "execution/value.h"
 #include "llkv/arrow/builder.h"
@@ -55,6 +57,21 @@ SchemaPtr ScanSchema(const table::Table& t, const std::vector<size_t>& columns, 
   return std::make_shared<arrow::Schema>(std::move(fields));
 }
 
+// The columns a scan reads, by name.
+std::string ColumnList(const table::Table& t, const std::vector<size_t>& columns) {
+  std::string out;
+  for (size_t c : columns)
+    out += (out.empty() ? "" : ", ") + t.def().columns[c].name;
+  return out;
+}
+
+std::string ExprList(const std::vector<BoundExprPtr>& exprs) {
+  std::string out;
+  for (const auto& e : exprs)
+    out += (out.empty() ? "" : ", ") + e->ToString();
+  return out;
+}
+
 class TableScan final : public Operator {
  public:
   TableScan(std::shared_ptr<table::Table> t, std::vector<size_t> columns,
@@ -69,7 +86,17 @@ class TableScan final : public Operator {
     schema_ = ScanSchema(*table_, columns_, with_row_id_);
   }
   SchemaPtr schema() const override { return schema_; }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    ExplainInfo info{"TableScan",
+                     table_->def().name + " [" + ColumnList(*table_, columns_) + "]",
+                     static_cast<double>(table_->row_count()),
+                     {}};
+    // The Filter above a pushed-down filter estimates its effect.
+    if (filter_)
+      info.detail += " pushed-down filter on " + table_->def().columns[filter_->column].name;
+    return info;
+  }
+  RecordBatchPtr NextBatch() override {
     // Opened on first use: a plan may be replaced (by an index lookup)
     // before it runs.
     if (!scanner_) scanner_ = table_->Scan(columns_, /*with_versions=*/true, filter_);
@@ -132,7 +159,14 @@ class RowIdScan final : public Operator {
     schema_ = ScanSchema(*table_, columns_, with_row_id_);
   }
   SchemaPtr schema() const override { return schema_; }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    return {"IndexLookup",
+            fmt::format("{} [{}] {} candidate rows", table_->def().name,
+                        ColumnList(*table_, columns_), row_ids_.size()),
+            static_cast<double>(row_ids_.size()),
+            {}};
+  }
+  RecordBatchPtr NextBatch() override {
     constexpr size_t kBatch = 4096;
     while (next_ < row_ids_.size()) {
       const size_t n = std::min(kBatch, row_ids_.size() - next_);
@@ -173,7 +207,13 @@ class Widen final : public Operator {
   Widen(OperatorPtr input, SchemaPtr schema, std::vector<int> source)
       : input_(std::move(input)), schema_(std::move(schema)), source_(std::move(source)) {}
   SchemaPtr schema() const override { return schema_; }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    return {"Widen",
+            fmt::format("to {} columns", source_.size()),
+            EstimatedRows(*input_),
+            {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
     RecordBatchPtr batch = input_->Next();
     if (!batch) return nullptr;
     std::vector<ArrayDataPtr> columns;
@@ -197,7 +237,13 @@ class Values final : public Operator {
   Values(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
       : schema_(std::move(schema)), batches_(std::move(batches)) {}
   SchemaPtr schema() const override { return schema_; }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    double rows = 0;
+    for (const auto& b : batches_)
+      rows += static_cast<double>(b->num_rows());
+    return {"Values", fmt::format("{} columns", schema_->num_fields()), rows, {}};
+  }
+  RecordBatchPtr NextBatch() override {
     while (next_ < batches_.size()) {
       RecordBatchPtr b = batches_[next_++];
       if (b->num_rows() > 0) return b;
@@ -216,7 +262,13 @@ class Filter final : public Operator {
   Filter(OperatorPtr input, BoundExprPtr predicate)
       : input_(std::move(input)), predicate_(std::move(predicate)) {}
   SchemaPtr schema() const override { return input_->schema(); }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    return {"Filter",
+            predicate_->ToString(),
+            EstimatedRows(*input_) * EstimateSelectivity(*predicate_),
+            {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
     while (RecordBatchPtr b = input_->Next()) {
       ArrayDataPtr mask = Evaluate(*predicate_, *b);
       RecordBatchPtr kept = FilterBatch(*b, *mask);
@@ -240,7 +292,10 @@ class Project final : public Operator {
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
   }
   SchemaPtr schema() const override { return schema_; }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    return {"Project", ExprList(exprs_), EstimatedRows(*input_), {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
     RecordBatchPtr b = input_->Next();
     if (!b) return nullptr;
     std::vector<ArrayDataPtr> columns;
@@ -258,9 +313,20 @@ class Project final : public Operator {
 class Limit final : public Operator {
  public:
   Limit(OperatorPtr input, int64_t limit, int64_t offset)
-      : input_(std::move(input)), remaining_(limit), skip_(offset) {}
+      : input_(std::move(input)),
+        remaining_(limit),
+        skip_(offset),
+        limit_(limit),
+        offset_(offset) {}
   SchemaPtr schema() const override { return input_->schema(); }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    double rows = std::max(0.0, EstimatedRows(*input_) - static_cast<double>(offset_));
+    if (limit_ >= 0) rows = std::min(rows, static_cast<double>(limit_));
+    std::string detail = limit_ >= 0 ? fmt::format("{}", limit_) : "ALL";
+    if (offset_ > 0) detail += fmt::format(" OFFSET {}", offset_);
+    return {"Limit", detail, rows, {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
     while (remaining_ != 0) {
       RecordBatchPtr b = input_->Next();
       if (!b) return nullptr;
@@ -282,6 +348,7 @@ class Limit final : public Operator {
   OperatorPtr input_;
   int64_t remaining_;  // negative: unlimited
   int64_t skip_;
+  const int64_t limit_, offset_;  // as planned, for EXPLAIN
 };
 
 // ORDER BY, stable. With a limit (top-N: ORDER BY ... LIMIT n) it keeps
@@ -292,7 +359,20 @@ class Sort final : public Operator {
   Sort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit)
       : input_(std::move(input)), keys_(std::move(keys)), limit_(limit) {}
   SchemaPtr schema() const override { return input_->schema(); }
-  RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    std::string detail;
+    for (const auto& k : keys_) {
+      detail += (detail.empty() ? "" : ", ") + k.expr->ToString() + (k.descending ? " DESC" : "") +
+                (k.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    }
+    double rows = EstimatedRows(*input_);
+    if (limit_ >= 0) {
+      detail += fmt::format(" LIMIT {}", limit_);
+      rows = std::min(rows, static_cast<double>(limit_));
+    }
+    return {limit_ >= 0 ? "TopN" : "Sort", detail, rows, {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
     if (done_) return nullptr;
     done_ = true;
     const SchemaPtr s = input_->schema();
@@ -407,7 +487,13 @@ class FirstPerKey final : public Operator {
   FirstPerKey(OperatorPtr input, std::vector<int> keys)
       : input_(std::move(input)), keys_(std::move(keys)) {}
   arrow::SchemaPtr schema() const override { return input_->schema(); }
-  arrow::RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    std::string detail;
+    for (int k : keys_)
+      detail += fmt::format("{}#{}", detail.empty() ? "" : ", ", k);
+    return {"FirstPerKey", detail, EstimatedRows(*input_) * kGroupsPerRow, {input_.get()}};
+  }
+  arrow::RecordBatchPtr NextBatch() override {
     while (auto batch = input_->Next()) {
       arrow::BooleanBuilder keep(arrow::boolean());
       bool any = false;

@@ -5,6 +5,7 @@
 // bounded by batch size); Sort materializes its input.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,14 +16,62 @@
 
 namespace llkv::execution {
 
+class Operator;
+
+// What EXPLAIN shows of one operator.
+struct ExplainInfo {
+  std::string name;    // "HashJoin", "Filter", ...
+  std::string detail;  // its arguments on one line ("" if none)
+  // A guess from table sizes and rules of thumb (never run to find out).
+  double estimated_rows = 1;
+  std::vector<const Operator*> children;  // its inputs, in order
+};
+
+// What an operator produced so far, for EXPLAIN ANALYZE.
+struct OperatorStats {
+  uint64_t rows = 0;
+  uint64_t batches = 0;
+  // Spent in Next(), the inputs' time included (as PostgreSQL reports).
+  std::chrono::nanoseconds time{0};
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
   virtual arrow::SchemaPtr schema() const = 0;
-  // The next non-empty batch, or null at the end.
-  virtual arrow::RecordBatchPtr Next() = 0;
+  // The next non-empty batch, or null at the end. Counts into stats().
+  arrow::RecordBatchPtr Next();
+  // Describes the operator and its inputs; valid before, during and after
+  // the run.
+  virtual ExplainInfo Explain() const = 0;
+  const OperatorStats& stats() const { return stats_; }
+
+ protected:
+  // The operator's work behind Next().
+  virtual arrow::RecordBatchPtr NextBatch() = 0;
+
+ private:
+  OperatorStats stats_;
 };
 using OperatorPtr = std::unique_ptr<Operator>;
+
+// The plan under `root` as an indented tree, one line per operator with its
+// estimated rows; with `analyze` (after the plan has run) also the rows it
+// produced and the time spent in it.
+std::vector<std::string> ExplainPlan(const Operator& root, bool analyze);
+
+// Estimated rows of `op` (its Explain() guess).
+double EstimatedRows(const Operator& op);
+
+// Rules of thumb for estimates where no statistics decide (PostgreSQL's
+// defaults): the share of rows an equality or a range comparison keeps,
+// and groups per input row.
+inline constexpr double kEqualitySelectivity = 0.005;
+inline constexpr double kRangeSelectivity = 1.0 / 3;
+inline constexpr double kGroupsPerRow = 0.1;
+// The share of rows `predicate` keeps, by those rules (AND multiplies, OR
+// adds, NOT complements).
+double EstimateSelectivity(const BoundExpr& predicate);
 
 // The row versions of a table that `snapshot` sees, with `columns` named as
 // the table names them; with `with_row_id`, preceded by a uint64 "row_id"

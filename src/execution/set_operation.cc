@@ -42,7 +42,19 @@ class SetOperation final : public Operator {
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
-  arrow::RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    static const char* kNames[] = {"Union", "Intersect", "Except"};
+    const double left = EstimatedRows(*left_), right = EstimatedRows(*right_);
+    double rows = kind_ == SetOperationKind::kUnion       ? left + right
+                  : kind_ == SetOperationKind::kIntersect ? std::min(left, right)
+                                                          : left;
+    return {kNames[static_cast<int>(kind_)],
+            all_ ? "ALL" : "DISTINCT",
+            rows,
+            {left_.get(), right_.get()}};
+  }
+
+  arrow::RecordBatchPtr NextBatch() override {
     if (kind_ == SetOperationKind::kUnion) return NextUnion();
     if (!built_) {
       built_ = true;

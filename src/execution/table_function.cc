@@ -1,6 +1,8 @@
 #include "execution/table_function.h"
 
+#include <fmt/format.h>
 #include "llkv/arrow/builder.h"
+
 #include "llkv/common/error.h"
 
 namespace llkv::execution {
@@ -21,7 +23,14 @@ class IntegerSeries final : public Operator {
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
-  arrow::RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    // The count of values, computed without overflow in long double.
+    const long double span = (static_cast<long double>(stop_) - next_) / step_;
+    const double rows = span < 0 ? 0.0 : static_cast<double>(span) + (inclusive_ ? 1 : 0);
+    return {"Series", fmt::format("{} to {} step {}", next_, stop_, step_), rows, {}};
+  }
+
+  arrow::RecordBatchPtr NextBatch() override {
     constexpr int64_t kBatchRows = 2048;
     arrow::Int64Builder values(arrow::int64());
     values.Reserve(kBatchRows);

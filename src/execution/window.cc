@@ -540,7 +540,25 @@ class WindowOperator final : public Operator {
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
-  arrow::RecordBatchPtr Next() override {
+  ExplainInfo Explain() const override {
+    std::string detail;
+    for (const auto& f : functions_) {
+      detail += (detail.empty() ? "" : ", ") + f.name;
+      if (!f.partition_by.empty()) {
+        detail += " PARTITION BY";
+        for (const auto& p : f.partition_by)
+          detail += " " + p->ToString();
+      }
+      if (!f.order_by.empty()) {
+        detail += " ORDER BY";
+        for (const auto& o : f.order_by)
+          detail += " " + o.expr->ToString() + (o.descending ? " DESC" : "");
+      }
+    }
+    return {"Window", detail, EstimatedRows(*input_), {input_.get()}};
+  }
+
+  arrow::RecordBatchPtr NextBatch() override {
     if (done_) return nullptr;
     done_ = true;
     std::vector<arrow::RecordBatchPtr> batches = Collect(*input_);

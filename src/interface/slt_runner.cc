@@ -1,6 +1,7 @@
 #include "interface/slt_runner.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
@@ -215,8 +216,28 @@ bool ParseNumber(const std::string& text, long double* value) {
 // values match within 1% (plus 1e-8), as DuckDB's ApproxEqual allows.
 bool DuckDbValuesMatch(const std::string& expected, const std::string& actual, TypeId type) {
   if (expected == actual) return true;
+  // <REGEX>:re and <!REGEX>:re: the whole value (newlines included) does or
+  // does not match `re`, as DuckDB's runner reads them.
+  for (const bool want : {true, false}) {
+    const std::string prefix = want ? "<REGEX>:" : "<!REGEX>:";
+    if (expected.rfind(prefix, 0) != 0) continue;
+    RE2::Options options;
+    options.set_dot_nl(true);
+    options.set_log_errors(false);
+    const RE2 re(expected.substr(prefix.size()), options);
+    return re.ok() && RE2::FullMatch(actual, re) == want;
+  }
   if (expected == "NULL" || actual == "NULL") return false;
-  if (type == TypeId::kBool) return EqualsIgnoreCase(expected, actual);
+  if (type == TypeId::kBool) {
+    // DuckDB reads the expected text as a BOOLEAN: 0/1 and t/f also spell one.
+    auto truth = [](const std::string& s) -> int {
+      if (EqualsIgnoreCase(s, "true") || EqualsIgnoreCase(s, "t") || s == "1") return 1;
+      if (EqualsIgnoreCase(s, "false") || EqualsIgnoreCase(s, "f") || s == "0") return 0;
+      return -1;
+    };
+    const int e = truth(expected);
+    return e >= 0 && e == truth(actual);
+  }
   long double e = 0, a = 0;
   const bool numeric = type == TypeId::kFloat32 || type == TypeId::kFloat64 ||
                        type == TypeId::kDecimal128 ||

@@ -102,7 +102,16 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     Reader(std::shared_ptr<CteDefinition> def, arrow::SchemaPtr schema)
         : def_(std::move(def)), schema_(std::move(schema)) {}
     arrow::SchemaPtr schema() const override { return schema_; }
-    arrow::RecordBatchPtr Next() override {
+    execution::ExplainInfo Explain() const override {
+      // The CTE's plan is shown under each reference, though it runs once
+      // per statement (at the first read); of a recursive CTE, its anchor.
+      const Operator* plan = def_->plan_.get();
+      return {"CteScan",
+              def_->cte_.name + (def_->recursive_ ? " (recursive; the anchor below)" : ""),
+              plan ? execution::EstimatedRows(*plan) : 0.0,
+              plan ? std::vector<const Operator*>{plan} : std::vector<const Operator*>{}};
+    }
+    arrow::RecordBatchPtr NextBatch() override {
       if (!rows_) rows_ = &def_->Rows();
       while (next_ < rows_->size()) {
         const auto& batch = (*rows_)[next_++];

@@ -414,6 +414,58 @@ std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& te
   return out;
 }
 
+namespace {
+
+// A conjunct of an inner join's ON clause, and the FROM items (a range of
+// the flattened list) the join covers.
+struct OnTerm {
+  const Expr* term;
+  size_t first, end;
+};
+
+// Inner and cross joins without USING, NATURAL or an alias are flattened:
+// their inputs become FROM items and their ON conjuncts WHERE terms, so the
+// whole list is ordered and filtered as one (a WHERE condition on one table
+// then filters it before the joins, as it does in a comma list).
+void FlattenInnerJoins(const TableRef& ref, std::vector<const TableRef*>* items,
+                       std::vector<OnTerm>* on_terms) {
+  const bool inner = ref.join_type == JoinType::kInner || ref.join_type == JoinType::kCross;
+  if (ref.kind != TableRefKind::kJoin || !inner || ref.natural || !ref.using_columns.empty() ||
+      !ref.alias.empty() || ref.lateral) {
+    items->push_back(&ref);
+    return;
+  }
+  const size_t first = items->size();
+  FlattenInnerJoins(*ref.left, items, on_terms);
+  FlattenInnerJoins(*ref.right, items, on_terms);
+  if (!ref.on) return;
+  std::vector<const Expr*> conjuncts;
+  SplitConjuncts(*ref.on, &conjuncts);
+  for (const Expr* t : conjuncts)
+    on_terms->push_back({t, first, items->size()});
+}
+
+// Whether every column `e` names resolves the same among `available` as
+// among `all`: then the conjunct means the same applied to the whole list.
+bool SameMeaning(const Expr& e, const Scope& available, const Scope& all) {
+  std::vector<const Expr*> refs;
+  CollectColumnRefs(e, &refs);
+  for (const Expr* r : refs) {
+    size_t in_all = 0, in_available = 0;
+    for (const auto& c : all)
+      in_all += Matches(c, *r) ? 1 : 0;
+    for (const auto& c : available)
+      in_available += Matches(c, *r) ? 1 : 0;
+    if (in_all != in_available && in_available > 0) return false;
+  }
+  return true;
+}
+
+FromPlan PlanFromPlans(std::vector<FromPlan> plans, runtime::Database& db, const OuterPtr& outer,
+                       std::vector<const Expr*>* terms);
+
+}  // namespace
+
 // Plans a comma-separated FROM list: items are joined greedily, each time
 // preferring one that a WHERE equality links to those already joined, and
 // every WHERE conjunct is applied as soon as its columns are available (as
@@ -421,12 +473,51 @@ std::vector<ColumnPredicate> ColumnPredicates(const std::vector<const Expr*>& te
 // column stay in `terms` for the caller.
 FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
                       const OuterPtr& outer, std::vector<const Expr*>* terms, const ReadSet* read) {
+  std::vector<const TableRef*> flat;
+  std::vector<OnTerm> on_terms;
+  for (const auto& item : items)
+    FlattenInnerJoins(*item, &flat, &on_terms);
   std::vector<FromPlan> plans;
   Scope all;
-  for (const auto& item : items) {
+  for (const TableRef* item : flat) {
     plans.push_back(PlanFromItem(*item, db, outer, read));
     all = Concat(all, plans.back().scope);
   }
+  if (flat.size() != items.size()) {
+    // An ON conjunct must mean over the whole list what it meant in its join
+    // (no column it names may be shadowed or made ambiguous by another
+    // item); otherwise the joins are planned as written.
+    bool same = true;
+    for (const OnTerm& t : on_terms) {
+      Scope covered;
+      for (size_t i = t.first; i < t.end; ++i)
+        covered = Concat(covered, plans[i].scope);
+      if (!Covered(*t.term, covered, all)) {
+        // Names a column of a later item: an error, as the join sees it.
+        Binder(covered, nullptr, false, &db, outer).Condition(*t.term);
+        same = false;
+      }
+      same = same && SameMeaning(*t.term, covered, all);
+    }
+    if (same) {
+      for (const OnTerm& t : on_terms)
+        terms->push_back(t.term);
+    } else {
+      plans.clear();
+      for (const auto& item : items)
+        plans.push_back(PlanFromItem(*item, db, outer, read));
+    }
+  }
+  return PlanFromPlans(std::move(plans), db, outer, terms);
+}
+
+namespace {
+
+FromPlan PlanFromPlans(std::vector<FromPlan> plans, runtime::Database& db, const OuterPtr& outer,
+                       std::vector<const Expr*>* terms) {
+  Scope all;
+  for (const auto& p : plans)
+    all = Concat(all, p.scope);
   // A base table with conjuncts an index answers is read through it (the
   // conjuncts still filter its rows).
   for (auto& p : plans) {
@@ -534,5 +625,7 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
   }
   return current;
 }
+
+}  // namespace
 
 }  // namespace llkv::sql::plan

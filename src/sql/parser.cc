@@ -1295,7 +1295,18 @@ class Transformer {
         const auto& s = n.explain_stmt();
         auto out = std::make_unique<ExplainStatement>();
         for (const auto& o : s.options()) {
-          if (o.def_elem().defname() == "analyze") out->analyze = true;
+          const auto& option = o.def_elem();
+          if (option.defname() == "analyze") {
+            out->analyze = true;
+          } else if (option.defname() == "format") {
+            const std::string format =
+                option.has_arg() && option.arg().has_string() ? option.arg().string().sval() : "";
+            if (!EqualsIgnoreCase(format, "text")) {
+              Unsupported(fmt::format("EXPLAIN (FORMAT {}) (plans are shown as text)", format));
+            }
+          } else {
+            Unsupported("the EXPLAIN option " + option.defname());
+          }
         }
         out->inner = TransformStatement(s.query());
         return out;
