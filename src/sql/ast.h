@@ -43,7 +43,9 @@ struct TypeName {
 enum class ExprKind {
   kLiteral,
   kColumnRef,       // names: [table.]column, possibly with schema
-  kStar,            // names: empty for *, or the qualifier of t.*
+  kStar,            // names: empty for *, or the qualifier of t.*; DuckDB's
+                    // EXCLUDE (star_exclude) and REPLACE (args, each named
+                    // by star_replace)
   kParameter,       // $n (1-based parameter_index); '?' is numbered by the parser
   kUnaryOp,         // op: "-", "+", "NOT", "~"; args[0]
   kBinaryOp,        // op: arithmetic, comparison, "||", "AND", "OR", "LIKE",
@@ -103,6 +105,9 @@ struct Expr {
   std::vector<OrderItem> order_by;
   std::unique_ptr<SelectStmt> subquery;
   std::unique_ptr<WindowSpec> window;  // kFunction with OVER: a window function
+  // kStar: columns left out ([qualifier.]name each)
+  std::vector<std::vector<std::string>> star_exclude;
+  std::vector<std::string> star_replace;  // kStar: the columns args[i] replace
 
   Expr();
   ~Expr();

@@ -232,6 +232,16 @@ BoundExprPtr Binder::Column(const Expr& e) {
     if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
     found = &c;
   }
+  // A select-list alias where no column has the name (QUALIFY rn = 1).
+  if (!found && aliases_ != nullptr && e.names.size() == 1 && !expanding_alias_) {
+    for (const auto& [alias, expr] : *aliases_) {
+      if (!EqualsIgnoreCase(alias, name)) continue;
+      expanding_alias_ = true;
+      BoundExprPtr bound = Bind(*expr);
+      expanding_alias_ = false;
+      return bound;
+    }
+  }
   if (!found) {
     // A column of an enclosing query: a constant for this instantiation,
     // or, while binding, a typed placeholder that records the reference.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <utility>
 
 #include "common/ascii.h"
@@ -22,8 +23,11 @@ class Rewriter {
   explicit Rewriter(std::string_view in) : in_(in) {}
 
   RewrittenSql Run() {
-    while (i_ < in_.size())
+    while (i_ < in_.size()) {
+      EmitPending();
       Step();
+    }
+    EmitPending();
     out_.anchors.emplace_back(out_.text.size(), in_.size());
     return std::move(out_);
   }
@@ -103,6 +107,84 @@ class Rewriter {
     out_.anchors.emplace_back(out_.text.size(), i_);
   }
 
+  // Text a rewrite asked to insert before input position i_.
+  void EmitPending() {
+    auto it = pending_.find(i_);
+    if (it == pending_.end()) return;
+    out_.text.append(it->second);
+    out_.anchors.emplace_back(out_.text.size(), i_);
+    pending_.erase(it);
+  }
+
+  // End of the token starting at `j` (a quoted run, a word, or one char).
+  size_t TokenEnd(size_t j) const {
+    if (in_[j] == '\'' || in_[j] == '"') return QuotedEnd(j, in_[j], false);
+    if (IsWordStart(in_[j])) return j + WordAt(j).size();
+    return j + 1;
+  }
+
+  // The position of the ')' closing the '(' at `open` (in_.size() if none).
+  size_t MatchingParen(size_t open) const {
+    int depth = 0;
+    for (size_t j = open; j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+      if (in_[j] == '(') ++depth;
+      if (in_[j] == ')' && --depth == 0) return j;
+    }
+    return in_.size();
+  }
+
+  // Where the expression starting at `j` ends: the first token at its paren
+  // depth that cannot continue it (one of `stops`, ')', ';' or the end).
+  size_t ExpressionEnd(size_t j, std::initializer_list<const char*> stops) const {
+    int depth = 0;
+    for (j = SkipTrivia(j); j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+      if (in_[j] == '(') ++depth;
+      if (in_[j] == ')' && depth-- == 0) return j;
+      if (depth == 0 && in_[j] == ';') return j;
+      if (depth == 0 && IsWordStart(in_[j])) {
+        for (const char* stop : stops) {
+          if (EqualsIgnoreCase(WordAt(j), stop)) return j;
+        }
+      }
+    }
+    return in_.size();
+  }
+
+  // DuckDB's subquery (or VALUES) in FROM without an alias, which
+  // PostgreSQL's grammar refuses: named unnamed_subquery (then
+  // unnamed_subquery2, ...), as DuckDB names it.
+  void NameUnaliasedSubquery() {
+    const std::string_view first = WordAt(SkipTrivia(i_ + 1));
+    if (!EqualsIgnoreCase(first, "select") && !EqualsIgnoreCase(first, "values") &&
+        !EqualsIgnoreCase(first, "with") && !EqualsIgnoreCase(first, "from")) {
+      return;
+    }
+    const size_t close = MatchingParen(i_);
+    if (close >= in_.size()) return;
+    const size_t after = SkipTrivia(close + 1);
+    if (after < in_.size() && in_[after] == '"') return;
+    const std::string_view next = WordAt(after);
+    static const char* kNotAliases[] = {"where",   "group", "having",    "order",       "limit",
+                                        "offset",  "union", "intersect", "except",      "window",
+                                        "qualify", "join",  "left",      "right",       "inner",
+                                        "full",    "cross", "natural",   "on",          "using",
+                                        "fetch",   "for",   "returning", "positional",  "asof",
+                                        "semi",    "anti",  "lateral",   "tablesample", "using"};
+    for (const char* k : kNotAliases) {
+      if (EqualsIgnoreCase(next, k)) {
+        AddSubqueryAlias(close);
+        return;
+      }
+    }
+    if (next.empty()) AddSubqueryAlias(close);
+  }
+  void AddSubqueryAlias(size_t close) {
+    ++unnamed_subqueries_;
+    pending_[close + 1] = unnamed_subqueries_ == 1
+                              ? " AS unnamed_subquery"
+                              : " AS unnamed_subquery" + std::to_string(unnamed_subqueries_);
+  }
+
   void Significant(char c) {
     prev_ = c;
     prev_word_.clear();
@@ -168,9 +250,29 @@ class Rewriter {
         return;
       }
     }
+    if (c == '(' &&
+        (prev_word_ == "from" || prev_word_ == "join" || (prev_ == ',' && from_depth_ == depth_))) {
+      NameUnaliasedSubquery();
+    }
+    // A star of a select list (not a multiplication): after SELECT,
+    // DISTINCT, ALL, a comma or a qualifier's dot.
+    const bool select_star =
+        c == '*' && (prev_word_ == "select" || prev_word_ == "distinct" || prev_word_ == "all" ||
+                     prev_word_ == "returning" || prev_ == ',' || prev_ == '.');
     Copy(i_ + 1);
     Significant(c);
     if (c != ';') statement_start_ = false;
+    if (c == '(') ++depth_;
+    if (c == ')') {
+      --depth_;
+      if (depth_ < replace_level_) replace_level_ = -1;
+      if (depth_ < from_depth_) from_depth_ = -1;
+    }
+    // After `*` (and after each EXCLUDE (...) / REPLACE (...) following
+    // it) a star modifier may come.
+    if (!select_star && c != '(' && c != ')' && depth_ == star_depth_) star_depth_ = -1;
+    star_modifier_ = select_star || (c == ')' && depth_ == star_depth_);
+    if (select_star) star_depth_ = depth_;
   }
 
   // '[' starts a bracket-quoted identifier (SQLite) rather than an array or
@@ -191,6 +293,80 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    const bool after_star = std::exchange(star_modifier_, false);
+    // DuckDB's SELECT * EXCLUDE (a, b) and * REPLACE (e AS a): passed on as
+    // calls of "__llkv_star_exclude"(a, b) and "__llkv_star_replace"(e, a)
+    // after the star, which the parser folds into it.
+    // (* EXCEPT (a) is DuckDB's other spelling of EXCLUDE; EXCEPT SELECT
+    // stays a set operation.)
+    const size_t next = SkipTrivia(end);
+    const bool except_columns =
+        EqualsIgnoreCase(w, "except") && !EqualsIgnoreCase(WordAt(next), "select") &&
+        !EqualsIgnoreCase(WordAt(next), "all") && !EqualsIgnoreCase(WordAt(next), "distinct") &&
+        !(next < in_.size() && in_[next] == '(' &&
+          EqualsIgnoreCase(WordAt(SkipTrivia(next + 1)), "select"));
+    if (after_star &&
+        (EqualsIgnoreCase(w, "exclude") || except_columns || EqualsIgnoreCase(w, "replace"))) {
+      const bool exclude = !EqualsIgnoreCase(w, "replace");
+      const std::string call = exclude ? ", \"__llkv_star_exclude\"" : ", \"__llkv_star_replace\"";
+      const size_t open = SkipTrivia(end);
+      prev_ = '"';
+      prev_word_.clear();
+      if (open < in_.size() && in_[open] == '(') {
+        if (!exclude) replace_level_ = depth_ + 1;
+        Replace(end, call);
+        return;
+      }
+      size_t name_end = open + WordAt(open).size();
+      while (name_end > open && name_end + 1 < in_.size() && in_[name_end] == '.' &&
+             IsWordStart(in_[name_end + 1])) {
+        name_end += 1 + WordAt(name_end + 1).size();  // EXCLUDE t.a
+      }
+      if (exclude && name_end > open) {  // EXCLUDE a: one column, unparenthesized
+        Replace(name_end, call + "(" + std::string(in_.substr(open, name_end - open)) + ")");
+        star_modifier_ = true;
+        return;
+      }
+    }
+    if (depth_ == star_depth_) star_depth_ = -1;  // the star's modifiers are over
+    // In a star's REPLACE list, "e AS a" becomes the arguments "e, a".
+    if (replace_level_ >= 0 && depth_ == replace_level_ && EqualsIgnoreCase(w, "as")) {
+      Replace(end, ", ");
+      return;
+    }
+    // DuckDB's QUALIFY cond: PostgreSQL's grammar has no slot for it, so it
+    // rides in a window definition, WINDOW "__llkv_qualify" AS (PARTITION BY
+    // (cond)), which the parser takes back out. A WINDOW clause comes
+    // before QUALIFY; the definition then joins its list.
+    if (EqualsIgnoreCase(w, "qualify") && !statement_start_) {
+      const size_t stop = ExpressionEnd(
+          end, {"order", "limit", "offset", "union", "intersect", "except", "fetch", "window"});
+      const bool after_window = window_clause_depth_ == depth_;
+      Replace(end, std::string(after_window ? "," : "WINDOW") +
+                       " \"__llkv_qualify\" AS (PARTITION BY (");
+      pending_[stop] += ")) ";
+      prev_ = '(';
+      prev_word_.clear();
+      return;
+    }
+    if (EqualsIgnoreCase(w, "window") &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(SkipTrivia(end) + WordAt(SkipTrivia(end)).size())),
+                         "as")) {
+      window_clause_depth_ = depth_;
+    }
+    if (EqualsIgnoreCase(w, "select")) window_clause_depth_ = -1;
+    // Whether a FROM list is being read at this depth (where a
+    // parenthesized SELECT after a comma is a FROM item).
+    if (EqualsIgnoreCase(w, "from")) {
+      from_depth_ = depth_;
+    } else if (depth_ == from_depth_) {
+      static const char* kFromEnds[] = {"where",  "group",   "having",    "order",     "limit",
+                                        "window", "qualify", "union",     "intersect", "except",
+                                        "on",     "using",   "returning", "offset",    "select"};
+      for (const char* k : kFromEnds) {
+        if (EqualsIgnoreCase(w, k)) from_depth_ = -1;
+      }
+    }
     const bool at_start = statement_start_;
     statement_start_ = false;
     const char before = prev_;
@@ -441,10 +617,18 @@ class Rewriter {
   RewrittenSql out_;
   char prev_ = 0;  // last significant character
   bool statement_start_ = true;
-  std::string statement_verb_;       // first word of the current statement, lower-case
-  std::string prev_word_;            // the previous token, lower-case, when it was a word
-  std::string prev_prev_word_;       // the token before it, likewise
-  bool insert_source_seen_ = false;  // an INSERT's SELECT/VALUES has begun
+  std::string statement_verb_;             // first word of the current statement, lower-case
+  std::string prev_word_;                  // the previous token, lower-case, when it was a word
+  std::string prev_prev_word_;             // the token before it, likewise
+  bool insert_source_seen_ = false;        // an INSERT's SELECT/VALUES has begun
+  std::map<size_t, std::string> pending_;  // input position -> text to insert there
+  int depth_ = 0;                          // parentheses open at i_
+  int unnamed_subqueries_ = 0;
+  bool star_modifier_ = false;    // EXCLUDE / REPLACE here would modify a star
+  int star_depth_ = -1;           // the depth of the last star
+  int replace_level_ = -1;        // depth inside a star's REPLACE (...), or -1
+  int window_clause_depth_ = -1;  // depth of the SELECT whose WINDOW clause was seen
+  int from_depth_ = -1;           // depth of the FROM list being read, or -1
 };
 
 }  // namespace

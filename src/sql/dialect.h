@@ -14,6 +14,12 @@
 //   x [NOT] GLOB p              -> x #~# p, x !#~# p   (SQLite; bound to glob())
 //   INTERVAL 3 DAYS             -> INTERVAL '3 days'   (DuckDB)
 //   TRY_CAST(x AS t)            ->     CAST(x AS t), its offset recorded   (DuckDB)
+//   * EXCLUDE (a, t.b) / EXCEPT -> *, "__llkv_star_exclude"(a, t.b)   (DuckDB)
+//   * REPLACE (e AS a, ...)     -> *, "__llkv_star_replace"(e, a, ...)   (DuckDB)
+//   ... QUALIFY cond [ORDER ...]-> ... WINDOW "__llkv_qualify" AS (PARTITION BY
+//                                  (cond)) [ORDER ...]   (DuckDB; the parser
+//                                  takes both back out of the select)
+//   FROM (SELECT ...) [no alias]-> FROM (SELECT ...) AS unnamed_subquery[N]   (DuckDB)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors

@@ -768,6 +768,10 @@ class Transformer {
     if (s.has_into_clause()) Unsupported("SELECT INTO");
     if (s.locking_clause_size() > 0) Unsupported("FOR UPDATE/SHARE");
     for (const auto& w : s.window_clause()) {
+      if (w.window_def().name() == "__llkv_qualify") {  // QUALIFY (see dialect.h)
+        out->qualify = Expression(w.window_def().partition_clause(0));
+        continue;
+      }
       WindowSpec spec = Window(w.window_def());
       spec.ref_name = w.window_def().refname();  // `name` is its own name here
       out->windows.emplace_back(w.window_def().name(), std::move(spec));
@@ -799,6 +803,7 @@ class Transformer {
       }
       for (const auto& t : s.target_list()) {
         const auto& r = t.res_target();
+        if (StarModifier(r.val(), out->select_list)) continue;
         SelectItem item;
         item.expr = Expression(r.val());
         item.alias = r.name();
@@ -819,9 +824,62 @@ class Transformer {
     return out;
   }
 
+  // A select-list call "__llkv_star_exclude"(a, ...) or
+  // "__llkv_star_replace"(e, a, ...) (see dialect.h): folded into the star
+  // before it; false for any other item.
+  bool StarModifier(const pg::Node& n, std::vector<SelectItem>& list) {
+    if (n.node_case() != pg::Node::kFuncCall) return false;
+    const auto& call = n.func_call();
+    const std::vector<std::string> name = Names(call.funcname());
+    if (name.size() != 1 ||
+        (name[0] != "__llkv_star_exclude" && name[0] != "__llkv_star_replace")) {
+      return false;
+    }
+    const bool exclude = name[0] == "__llkv_star_exclude";
+    if (list.empty() || list.back().expr->kind != ExprKind::kStar) {
+      Unsupported(
+          exclude ? "EXCLUDE after something other than *" : "REPLACE after something other than *",
+          call.location());
+    }
+    Expr& star = *list.back().expr;
+    ExprList args = Exprs(call.args());
+    if (exclude) {
+      for (const auto& a : args) {
+        std::vector<std::string> name;
+        if (a->kind == ExprKind::kColumnRef) {
+          name = a->names;
+        } else if (a->kind == ExprKind::kLiteral && a->literal_kind == LiteralKind::kString) {
+          name = {a->text};  // EXCLUDE ('i')
+        } else {
+          Fail(ErrorKind::kParser, "EXCLUDE takes column names, not {}", a->ToString());
+        }
+        for (const auto& seen : star.star_exclude) {
+          const bool same_qualifier =
+              seen.size() < 2 || name.size() < 2 ||
+              EqualsIgnoreCase(seen[seen.size() - 2], name[name.size() - 2]);
+          if (EqualsIgnoreCase(seen.back(), name.back()) && same_qualifier) {
+            Fail(ErrorKind::kParser, "Duplicate entry \"{}\" in EXCLUDE list", name.back());
+          }
+        }
+        star.star_exclude.push_back(std::move(name));
+      }
+      return true;
+    }
+    if (args.size() % 2 != 0) Fail(ErrorKind::kParser, "REPLACE takes a list of expr AS column");
+    for (size_t i = 0; i < args.size(); i += 2) {
+      if (args[i + 1]->kind != ExprKind::kColumnRef || args[i + 1]->names.size() != 1) {
+        Fail(ErrorKind::kParser, "REPLACE takes a list of expr AS column");
+      }
+      star.star_replace.push_back(args[i + 1]->names[0]);
+      star.args.push_back(std::move(args[i]));
+    }
+    return true;
+  }
+
   std::vector<SelectItem> Returning(const NodeList& list) {
     std::vector<SelectItem> out;
     for (const auto& t : list) {
+      if (StarModifier(t.res_target().val(), out)) continue;
       SelectItem item;
       item.expr = Expression(t.res_target().val());
       item.alias = t.res_target().name();

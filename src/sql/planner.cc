@@ -5,6 +5,7 @@
 #include "sql/settings.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -512,7 +513,15 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     if (window_calls.empty()) {
       Fail(ErrorKind::kBinder, "QUALIFY clause requires a window function in the query");
     }
-    plan = execution::MakeFilter(std::move(plan), bound_over->Condition(*q.qualify));
+    // QUALIFY may name select-list aliases (DuckDB), as HAVING may.
+    std::vector<std::pair<std::string, const Expr*>> aliases;
+    for (const auto& item : q.select_list) {
+      if (!item.alias.empty()) aliases.emplace_back(item.alias, item.expr.get());
+    }
+    bound_over->set_aliases(&aliases);
+    BoundExprPtr condition = bound_over->Condition(*q.qualify);
+    bound_over->set_aliases(nullptr);
+    plan = execution::MakeFilter(std::move(plan), std::move(condition));
   }
   Binder& out = *bound_over;
 
@@ -522,11 +531,36 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   std::vector<std::string> names;
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar) {
+      const Expr& star = *item.expr;
+      std::vector<bool> used(star.star_exclude.size() + star.star_replace.size(), false);
+      auto find = [](const std::vector<std::string>& list, const std::string& name) {
+        for (size_t i = 0; i < list.size(); ++i) {
+          if (EqualsIgnoreCase(list[i], name)) return static_cast<int>(i);
+        }
+        return -1;
+      };
+      auto excluded = [&](const ScopeColumn& c) {
+        for (size_t i = 0; i < star.star_exclude.size(); ++i) {
+          const auto& n = star.star_exclude[i];
+          if (!EqualsIgnoreCase(n.back(), c.name)) continue;
+          if (n.size() >= 2 && !EqualsIgnoreCase(n[n.size() - 2], c.qualifier)) continue;
+          return static_cast<int>(i);
+        }
+        return -1;
+      };
       for (const auto& c : scope) {
-        if (!item.expr->names.empty() && !EqualsIgnoreCase(c.qualifier, item.expr->names.back())) {
+        if (!star.names.empty() && !EqualsIgnoreCase(c.qualifier, star.names.back())) continue;
+        if (star.names.empty() && !c.in_star) continue;
+        if (const int x = excluded(c); x >= 0) {
+          used[static_cast<size_t>(x)] = true;
           continue;
         }
-        if (item.expr->names.empty() && !c.in_star) continue;
+        if (const int r = find(star.star_replace, c.name); r >= 0) {
+          used[star.star_exclude.size() + static_cast<size_t>(r)] = true;
+          exprs.push_back(out.Bind(*star.args[static_cast<size_t>(r)]));
+          names.push_back(c.name);
+          continue;
+        }
         if (aggregate) {
           // Each column must be a group key, as if written out.
           Expr ref;
@@ -539,11 +573,22 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
         }
         names.push_back(c.name);
       }
+      for (size_t i = 0; i < used.size(); ++i) {
+        if (used[i]) continue;
+        const bool exclude = i < star.star_exclude.size();
+        Fail(ErrorKind::kBinder, "Column \"{}\" in {} list not found in FROM clause",
+             exclude ? fmt::format("{}", fmt::join(star.star_exclude[i], "."))
+                     : star.star_replace[i - star.star_exclude.size()],
+             exclude ? "EXCLUDE" : "REPLACE");
+      }
+
       continue;
     }
     exprs.push_back(out.Bind(*item.expr));
     names.push_back(ColumnName(item));
   }
+  if (exprs.empty())
+    Fail(ErrorKind::kBinder, "SELECT list is empty after resolving * expressions!");
   if (keyed) {
     for (const Expr* k : keyed->keys) {
       exprs.push_back(out.Bind(*k));

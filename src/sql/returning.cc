@@ -48,8 +48,32 @@ StatementResult ReturningRows(const std::vector<SelectItem>& items,
   };
   for (const auto& item : items) {
     if (item.expr->kind == ExprKind::kStar) {
-      for (size_t i = 0; i < all.size(); ++i)
-        add(def.columns[i].name, *execution::ColumnRef(static_cast<int>(i), def.columns[i].type));
+      const Expr& star = *item.expr;
+      for (const auto& qualified : star.star_exclude) {
+        const std::string& name = qualified.back();
+        if (!def.FindColumn(name)) {
+          Fail(ErrorKind::kBinder, "Column \"{}\" in EXCLUDE list not found in {}", name, def.name);
+        }
+      }
+      for (const auto& name : star.star_replace) {
+        if (!def.FindColumn(name)) {
+          Fail(ErrorKind::kBinder, "Column \"{}\" in REPLACE list not found in {}", name, def.name);
+        }
+      }
+      for (size_t i = 0; i < all.size(); ++i) {
+        const std::string& name = def.columns[i].name;
+        auto named = [&](const std::string& n) { return EqualsIgnoreCase(n, name); };
+        if (std::any_of(star.star_exclude.begin(), star.star_exclude.end(),
+                        [&](const auto& q) { return named(q.back()); })) {
+          continue;
+        }
+        const auto r = std::find_if(star.star_replace.begin(), star.star_replace.end(), named);
+        if (r != star.star_replace.end()) {
+          add(name, *binder.Bind(*star.args[static_cast<size_t>(r - star.star_replace.begin())]));
+        } else {
+          add(name, *execution::ColumnRef(static_cast<int>(i), def.columns[i].type));
+        }
+      }
       continue;
     }
     add(ColumnName(item), *binder.Bind(*item.expr));
