@@ -19,7 +19,25 @@
 #include "sql/parser.h"
 #include "sql/planner.h"
 
+#include "execution/lateral_join.h"
+
 namespace llkv::sql::plan {
+
+namespace {
+
+// *all AND c (c alone when *all is null).
+void AddConjunct(BoundExprPtr* all, BoundExprPtr c) {
+  if (!*all) {
+    *all = std::move(c);
+    return;
+  }
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(*all));
+  args.push_back(std::move(c));
+  *all = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
+}
+
+}  // namespace
 
 OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
                    const std::vector<const Expr*>& terms, runtime::Database& db,
@@ -48,15 +66,7 @@ OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
         continue;
       }
     }
-    BoundExprPtr cond = on_both.Condition(*term);
-    if (!residual) {
-      residual = std::move(cond);
-    } else {
-      std::vector<BoundExprPtr> args;
-      args.push_back(std::move(residual));
-      args.push_back(std::move(cond));
-      residual = execution::Call(ExprOp::kAnd, arrow::boolean(), std::move(args));
-    }
+    AddConjunct(&residual, on_both.Condition(*term));
   }
   spec.residual = std::move(residual);
   return execution::MakeJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
@@ -203,7 +213,7 @@ OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
 // A table function in FROM: range(stop | start, stop [, step]) and
 // generate_series(...), which includes `stop`. Arguments are constants;
 // a NULL one gives no rows.
-OperatorPtr PlanTableFunction(const TableRef& ref) {
+OperatorPtr PlanTableFunction(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
   const std::string name = Lower(ref.name.back());
   const bool inclusive = name == "generate_series";
   if (name != "range" && !inclusive) {
@@ -216,7 +226,7 @@ OperatorPtr PlanTableFunction(const TableRef& ref) {
   int64_t args[3] = {0, 0, 1};  // start, stop, step
   bool empty = false;
   for (size_t i = 0; i < n; ++i) {
-    const Value v = EvaluateConstant(*ref.function_args[i]);
+    const Value v = EvaluateConstant(*ref.function_args[i], &db, outer);
     if (v.is_null()) {
       empty = true;
       continue;
@@ -229,6 +239,43 @@ OperatorPtr PlanTableFunction(const TableRef& ref) {
   if (empty) return execution::MakeIntegerSeries(name, 0, 0, 1, /*inclusive=*/false);
   if (args[2] == 0) Fail(ErrorKind::kBinder, "{}() cannot have a step of 0", name);
   return execution::MakeIntegerSeries(name, args[0], args[1], args[2], inclusive);
+}
+
+bool IsLateral(const TableRef& ref) {
+  return ref.kind == TableRefKind::kSubquery && ref.lateral;
+}
+
+FromPlan PlanLateral(FromPlan left, const TableRef& ref, execution::JoinKind kind,
+                     const std::vector<const Expr*>& on_terms, runtime::Database& db,
+                     const OuterPtr& outer) {
+  // Planned once without values for its types and the left columns it
+  // reads (as Binder::Subquery plans a correlated subquery).
+  auto scope = std::make_shared<const Scope>(left.scope);
+  auto binding = std::make_shared<OuterContext>();
+  binding->scope = scope;
+  binding->captures = std::make_shared<std::set<int>>();
+  binding->refs = std::make_shared<std::vector<const Expr*>>();
+  binding->parent = outer;
+  OperatorPtr typed = PlanSelect(*ref.subquery, db, binding);
+  auto runner = std::make_shared<SqlSubqueryRunner>(ref.subquery.get(), &db, scope, outer);
+  runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
+  FromPlan right;
+  const auto& fields = typed->schema()->fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string name =
+        i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
+    right.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+  }
+  FromPlan out;
+  out.scope = Concat(left.scope, right.scope);
+  out.rows = left.rows;
+  Binder on_both(out.scope, nullptr, false, &db, outer);
+  BoundExprPtr condition;
+  for (const Expr* t : on_terms)
+    AddConjunct(&condition, on_both.Condition(*t));
+  out.plan = execution::MakeLateralJoin(std::move(left.plan), std::move(runner), typed->schema(),
+                                        kind, std::move(condition));
+  return out;
 }
 
 FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr& outer,
@@ -270,7 +317,8 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       return out;
     }
     case TableRefKind::kSubquery: {
-      if (ref.lateral) Fail(ErrorKind::kNotImplemented, "LATERAL is not supported yet");
+      // (A LATERAL subquery planned here has no FROM item before it: it
+      // reads only the enclosing query's columns, as any subquery may.)
       out.plan = PlanSelect(*ref.subquery, db, outer);
       const auto& fields = out.plan->schema()->fields();
       for (size_t i = 0; i < fields.size(); ++i) {
@@ -281,7 +329,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       return out;
     }
     case TableRefKind::kFunction: {
-      out.plan = PlanTableFunction(ref);
+      out.plan = PlanTableFunction(ref, db, outer);
       const auto& fields = out.plan->schema()->fields();
       const std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
       for (size_t i = 0; i < fields.size(); ++i) {
@@ -293,6 +341,28 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
     }
     case TableRefKind::kJoin: {
       FromPlan left = PlanFromItem(*ref.left, db, outer, read);
+      if (IsLateral(*ref.right)) {
+        if (ref.natural || !ref.using_columns.empty()) {
+          Fail(ErrorKind::kNotImplemented, "a LATERAL subquery joined with USING or NATURAL");
+        }
+        std::vector<const Expr*> terms;
+        if (ref.on) SplitConjuncts(*ref.on, &terms);
+        const auto kind = ref.join_type == JoinType::kLeft ? execution::JoinKind::kLeft
+                          : ref.join_type == JoinType::kInner || ref.join_type == JoinType::kCross
+                              ? execution::JoinKind::kInner
+                              : execution::JoinKind::kFull;
+        if (kind == execution::JoinKind::kFull) {
+          Fail(ErrorKind::kBinder,
+               "a LATERAL subquery can only be joined with INNER, CROSS or LEFT JOIN: the join "
+               "cannot keep rows of its right side that no left row produced");
+        }
+        out = PlanLateral(std::move(left), *ref.right, kind, terms, db, outer);
+        if (!ref.alias.empty()) {
+          for (auto& c : out.scope)
+            c.qualifier = ref.alias;
+        }
+        return out;
+      }
       FromPlan right = PlanFromItem(*ref.right, db, outer, read);
       if (ref.natural || !ref.using_columns.empty()) return JoinUsing(ref, left, right);
       std::vector<const Expr*> terms;
@@ -477,6 +547,33 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
   std::vector<OnTerm> on_terms;
   for (const auto& item : items)
     FlattenInnerJoins(*item, &flat, &on_terms);
+  if (std::any_of(flat.begin() + 1, flat.end(), [](const TableRef* t) { return IsLateral(*t); })) {
+    // A LATERAL item reads the items before it: the list is joined in the
+    // order written, each WHERE and ON conjunct applied (as hash join keys
+    // where it can be) once its columns are there.
+    for (const OnTerm& t : on_terms)
+      terms->push_back(t.term);
+    FromPlan current = PlanFromItem(*flat[0], db, outer, read);
+    for (size_t i = 1; i < flat.size(); ++i) {
+      if (IsLateral(*flat[i])) {
+        current =
+            PlanLateral(std::move(current), *flat[i], execution::JoinKind::kInner, {}, db, outer);
+        continue;
+      }
+      FromPlan next = PlanFromItem(*flat[i], db, outer, read);
+      const Scope both = Concat(current.scope, next.scope);
+      std::vector<const Expr*> now, later;
+      for (const Expr* t : *terms) {
+        (Touches(*t, next.scope) && Covered(*t, both, both) ? now : later).push_back(t);
+      }
+      *terms = std::move(later);
+      FromPlan joined;
+      joined.scope = both;
+      joined.plan = JoinOn(current, next, execution::JoinKind::kInner, now, db, outer);
+      current = std::move(joined);
+    }
+    return current;
+  }
   std::vector<FromPlan> plans;
   Scope all;
   for (const TableRef* item : flat) {

@@ -627,7 +627,6 @@ class Transformer {
       }
       case pg::Node::kRangeFunction: {
         const auto& r = n.range_function();
-        if (r.lateral()) Unsupported("LATERAL table functions");
         if (r.ordinality()) Unsupported("WITH ORDINALITY");
         if (r.is_rowsfrom() || r.functions_size() != 1) Unsupported("ROWS FROM");
         if (r.coldeflist_size() > 0) Unsupported("a column definition list");
@@ -638,12 +637,41 @@ class Transformer {
         t->location = call.location();
         t->name = Names(call.funcname());
         t->function_args = Exprs(call.args());
+        // A table function over columns (range(t.n)) is lateral, as in
+        // DuckDB: it becomes LATERAL (SELECT * FROM f(...)) named as f.
+        const bool reads_columns = std::any_of(t->function_args.begin(), t->function_args.end(),
+                                               [](const ExprPtr& a) { return NamesColumn(*a); });
+        if (r.lateral() || reads_columns) {
+          auto inner = std::make_unique<TableRef>();
+          inner->kind = TableRefKind::kFunction;
+          inner->location = t->location;
+          inner->name = t->name;
+          inner->function_args = std::move(t->function_args);
+          auto star = SelectItem{};
+          star.expr = Make(ExprKind::kStar, t->location);
+          auto query = std::make_unique<SelectStmt>();
+          query->select_list.push_back(std::move(star));
+          query->from.push_back(std::move(inner));
+          t->kind = TableRefKind::kSubquery;
+          t->subquery = std::move(query);
+          t->lateral = true;
+          t->alias = t->name.back();
+        }
         if (r.has_alias()) ApplyAlias(*t, r.alias());
         return t;
       }
       default:
         Unsupported("this FROM item");
     }
+  }
+
+  // Whether `e` names a column (outside any subquery of it).
+  static bool NamesColumn(const Expr& e) {
+    if (e.kind == ExprKind::kColumnRef) return true;
+    for (const auto& a : e.args) {
+      if (NamesColumn(*a)) return true;
+    }
+    return (e.operand && NamesColumn(*e.operand)) || (e.else_expr && NamesColumn(*e.else_expr));
   }
 
   // The position in q->group_by of `e` (added when new).

@@ -125,9 +125,9 @@ void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
 }
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
-Value EvaluateConstant(const Expr& e, runtime::Database* db) {
+Value EvaluateConstant(const Expr& e, runtime::Database* db, const OuterPtr& outer) {
   Scope empty;
-  BoundExprPtr bound = Binder(empty, nullptr, false, db).Bind(e);
+  BoundExprPtr bound = Binder(empty, nullptr, false, db, outer).Bind(e);
   auto dual = arrow::RecordBatch::Make(
       std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}), 1, {});
   return Value::FromArray(*execution::Evaluate(*bound, *dual), 0);
@@ -353,6 +353,8 @@ void NamesIn(const TableRef& ref, std::set<std::string>* names) {
   if (ref.on) NamesIn(*ref.on, names);
   for (const auto& c : ref.using_columns)
     names->insert(Lower(c));
+  for (const auto& a : ref.function_args)
+    NamesIn(*a, names);
 }
 
 void NamesIn(const SelectStmt& q, std::set<std::string>* names) {

@@ -587,8 +587,12 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     exprs.push_back(out.Bind(*item.expr));
     names.push_back(ColumnName(item));
   }
-  if (exprs.empty())
+  const bool excluding = std::any_of(q.select_list.begin(), q.select_list.end(), [](const auto& i) {
+    return i.expr->kind == ExprKind::kStar && !i.expr->star_exclude.empty();
+  });
+  if (exprs.empty() && excluding) {
     Fail(ErrorKind::kBinder, "SELECT list is empty after resolving * expressions!");
+  }
   if (keyed) {
     for (const Expr* k : keyed->keys) {
       exprs.push_back(out.Bind(*k));

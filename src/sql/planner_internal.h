@@ -226,7 +226,10 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
 
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries); with
 // `db`, it may hold uncorrelated subqueries.
-Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr);
+// With `outer`, `e` may also name the outer query's columns (a table
+// function's arguments in a LATERAL subquery: range(t.n)).
+Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr,
+                       const OuterPtr& outer = nullptr);
 
 int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db = nullptr);
 
