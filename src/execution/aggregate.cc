@@ -24,6 +24,8 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     case AggKind::kCount:
       return arrow::int64();
     case AggKind::kSum:
+      // An exact DECIMAL sum keeps the scale with the most digits (DuckDB).
+      if (arg_type->id() == TypeId::kDecimal128) return arrow::decimal128(38, arg_type->scale());
       return arg_type->is_integer() ? arrow::int64() : arrow::float64();
     case AggKind::kAvg:
     case AggKind::kTotal:
@@ -118,6 +120,12 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
         }
         sum_ += static_cast<double>(v.int64());
       } else {
+        if (kind != AggKind::kTotal && v.type()->id() == TypeId::kDecimal128) {
+          arg_decimal_scale_ = v.type()->scale();
+          if (__builtin_add_overflow(decimal_sum_, v.decimal(), &decimal_sum_)) {
+            Fail(ErrorKind::kOutOfRange, "Overflow in sum: the DECIMAL result exceeds 38 digits");
+          }
+        }
         sum_ += AsDouble(v);
       }
       break;
@@ -215,8 +223,21 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   if (count_ == 0) return Value::Null(type);
   switch (kind) {
     case AggKind::kSum:
+      if (type->id() == TypeId::kDecimal128) {
+        constexpr arrow::Decimal128 kLimit =
+            static_cast<arrow::Decimal128>(10000000000000000000ULL) * 10000000000000000000ULL;
+        if (decimal_sum_ >= kLimit || decimal_sum_ <= -kLimit) {
+          Fail(ErrorKind::kOutOfRange, "Overflow in sum: the DECIMAL result exceeds 38 digits");
+        }
+        return Value::Decimal(decimal_sum_, type->precision(), type->scale());
+      }
       return type->id() == TypeId::kInt64 ? Value::Int64(int_sum_) : Value::Double(sum_);
     case AggKind::kAvg:
+      if (arg_decimal_scale_ >= 0) {  // from the exact sum
+        return Value::Double(static_cast<double>(static_cast<long double>(decimal_sum_) /
+                                                 std::pow(10.0L, arg_decimal_scale_) /
+                                                 static_cast<long double>(count_)));
+      }
       return Value::Double(sum_ / static_cast<double>(count_));
     case AggKind::kStddevSamp:
     case AggKind::kVarSamp: {

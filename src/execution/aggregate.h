@@ -89,6 +89,8 @@ class Accumulator {
   const AggregateSpec* spec_;
   int64_t count_ = 0;
   int64_t int_sum_ = 0;
+  arrow::Decimal128 decimal_sum_ = 0;  // unscaled, in the argument's scale
+  int arg_decimal_scale_ = -1;         // that scale (-1: not a DECIMAL argument)
   double sum_ = 0, mean_ = 0, m2_ = 0, product_ = 1;
   bool flag_ = false;  // bool_and / bool_or
   Value best_, best_key_;

@@ -181,6 +181,68 @@ double ParseDouble(std::string_view s, const arrow::DataType& from, const arrow:
   CannotConvert(s, from, to);
 }
 
+// x / 10^n rounded half away from zero (as PostgreSQL and DuckDB round).
+arrow::Decimal128 DivideRounded(arrow::Decimal128 x, int n) {
+  if (n <= 0) return x;
+  const arrow::Decimal128 p = Pow10(n);
+  const arrow::Decimal128 q = x / p, r = x % p;
+  if (r >= 0 ? 2 * r >= p : -2 * r >= p) return x < 0 ? q - 1 : q + 1;
+  return q;
+}
+
+// Text as an unscaled decimal of `scale` digits after the point, exactly:
+// [+-]digits[.digits][e[+-]n], rounded half away from zero. False when the
+// text is not a number or has more than 38 significant digits.
+bool ParseDecimal(std::string_view s, int scale, arrow::Decimal128* out) {
+  const std::string_view t = Trim(s);
+  size_t i = 0;
+  bool negative = false;
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) negative = t[i++] == '-';
+  std::string digits;  // all digits, without the point
+  int fraction = 0;    // how many of them follow the point
+  bool point = false, any = false;
+  for (; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c >= '0' && c <= '9') {
+      any = true;
+      if (!(digits.empty() && c == '0')) digits += c;  // leading zeros add nothing
+      if (point) ++fraction;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (!any) return false;
+  int exponent = 0;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    auto [end, ec] = std::from_chars(t.data() + i + 1 + (i + 1 < t.size() && t[i + 1] == '+'),
+                                     t.data() + t.size(), exponent);
+    if (ec != std::errc() || exponent > 100 || exponent < -100) return false;
+    i = static_cast<size_t>(end - t.data());
+  }
+  if (i != t.size()) return false;
+  // value = digits * 10^(exponent - fraction); wanted: value * 10^scale.
+  const int shift = scale + exponent - fraction;
+  if (shift < 0 && static_cast<int>(digits.size()) + shift <= 0) {
+    // Every digit is below the last place kept: 0, or 1 unit when the
+    // first dropped digit rounds up.
+    const bool up =
+        static_cast<int>(digits.size()) + shift == 0 && !digits.empty() && digits[0] >= '5';
+    *out = up ? (negative ? -1 : 1) : 0;
+    return true;
+  }
+  arrow::Decimal128 v = 0;
+  const size_t keep = shift >= 0 ? digits.size() : digits.size() - static_cast<size_t>(-shift);
+  if (keep + static_cast<size_t>(std::max(shift, 0)) > 38) return false;
+  for (size_t k = 0; k < keep; ++k)
+    v = v * 10 + (digits[k] - '0');
+  if (shift > 0) v *= Pow10(shift);
+  if (keep < digits.size() && digits[keep] >= '5') v += 1;
+  *out = negative ? -v : v;
+  return true;
+}
+
 bool ParseBool(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
   std::string t(Trim(s));
   for (char& c : t)
@@ -437,20 +499,29 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
       }
       case TypeId::kDecimal128: {
         const arrow::Decimal128 scale = Pow10(to->scale());
+        const arrow::Decimal128 limit = Pow10(to->precision());
         arrow::Decimal128 v;
+        bool overflow = false;
         if (IsIntegerType(from) || from.id() == TypeId::kBool) {
-          v = arrow::Decimal128(IntAt(a, i)) * scale;
+          overflow = __builtin_mul_overflow(arrow::Decimal128(IntAt(a, i)), scale, &v);
         } else if (from.id() == TypeId::kDecimal128) {
           const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
           const int diff = to->scale() - from.scale();
-          v = diff >= 0 ? raw * Pow10(diff) : raw / Pow10(-diff);
+          if (diff >= 0) {
+            overflow = __builtin_mul_overflow(raw, Pow10(diff), &v);
+          } else {
+            v = DivideRounded(raw, -diff);
+          }
+        } else if (from_text) {
+          if (!ParseDecimal(arrow::BinaryValueAt(a, i), to->scale(), &v)) {
+            CannotConvert(arrow::BinaryValueAt(a, i), from, *to);
+          }
         } else {
-          const double d =
-              from_text ? ParseDouble(arrow::BinaryValueAt(a, i), from, *to) : DoubleAt(a, i);
-          v = static_cast<arrow::Decimal128>(std::nearbyint(d * std::pow(10.0, to->scale())));
+          const double scaled = std::round(DoubleAt(a, i) * std::pow(10.0, to->scale()));
+          overflow = !std::isfinite(scaled) || std::fabs(scaled) >= 1e38;
+          if (!overflow) v = static_cast<arrow::Decimal128>(scaled);
         }
-        const arrow::Decimal128 limit = Pow10(to->precision());
-        if (v >= limit || v <= -limit) {
+        if (overflow || v >= limit || v <= -limit) {
           Fail(ErrorKind::kConversion, "Could not cast value {} to {}",
                from_text ? std::string(arrow::BinaryValueAt(a, i)) : arrow::FormatValue(a, i),
                to->ToString());

@@ -366,6 +366,10 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
     case ExprOp::kBitOr:
     case ExprOp::kShiftLeft:
     case ExprOp::kShiftRight:
+      if (e.type->id() == arrow::TypeId::kDecimal128) {
+        return DecimalArithmetic(e.op, *Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input),
+                                 e.type);
+      }
       return Arithmetic(e.op, *Evaluate(*e.args[0], input), *Evaluate(*e.args[1], input));
     case ExprOp::kEqual:
     case ExprOp::kNotEqual:

@@ -112,6 +112,12 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& expr, const arrow::RecordBatch& in
 // Kernels (arrays of equal length; see the semantics above).
 arrow::ArrayDataPtr Arithmetic(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);
 arrow::ArrayDataPtr Negate(const arrow::ArrayData& a);
+// Exact DECIMAL + - * % (decimal_kernels.cc): the result is of type `out`;
+// a result beyond its precision is an Out of Range error; x % 0 is NULL.
+arrow::ArrayDataPtr DecimalArithmetic(ExprOp op, const arrow::ArrayData& a,
+                                      const arrow::ArrayData& b, const arrow::TypePtr& out);
+arrow::ArrayDataPtr DecimalNegate(const arrow::ArrayData& a);
+arrow::ArrayDataPtr DecimalAbs(const arrow::ArrayData& a);
 arrow::ArrayDataPtr BitNot(const arrow::ArrayData& a);  // int64
 arrow::ArrayDataPtr TextToReal(const arrow::ArrayData& a);
 arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);

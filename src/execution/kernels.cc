@@ -214,6 +214,7 @@ ArrayDataPtr Arithmetic(ExprOp op, const ArrayData& a, const ArrayData& b) {
 }
 
 ArrayDataPtr Negate(const ArrayData& a) {
+  if (a.type->id() == TypeId::kDecimal128) return DecimalNegate(a);
   return UnaryNumeric(
       a, "negation", [](int64_t x, int64_t* r) { return !__builtin_sub_overflow(0, x, r); },
       [](double x) { return -x; });
@@ -319,6 +320,7 @@ ArrayDataPtr Not(const ArrayData& a) {
 }
 
 ArrayDataPtr Abs(const ArrayData& a) {
+  if (a.type->id() == TypeId::kDecimal128) return DecimalAbs(a);
   return UnaryNumeric(
       a, "abs",
       [](int64_t x, int64_t* r) {

@@ -390,7 +390,10 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         for (size_t p = 0; p < n; ++p)
           values.push_back(Value::FromArray(*arg, static_cast<int64_t>(w.row(p))));
       }
-      const bool prefix = !spec.aggregate.distinct &&
+      // (A DECIMAL sum takes the exact row-by-row path.)
+      const bool decimal_sum =
+          agg == AggKind::kSum && spec.type->id() == arrow::TypeId::kDecimal128;
+      const bool prefix = !spec.aggregate.distinct && !decimal_sum &&
                           w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
                           (agg == AggKind::kCount || agg == AggKind::kCountStar ||
                            agg == AggKind::kSum || agg == AggKind::kAvg || agg == AggKind::kTotal);

@@ -87,8 +87,15 @@ BoundExprPtr Binder::Bind(const Expr& e) {
                              std::move(args));
     }
     case ExprKind::kCast: {
-      BoundExprPtr arg = Bind(*e.args[0]);
       const arrow::TypePtr to = TypeFromName(e.type);
+      const Expr& source = *e.args[0];
+      // A numeric literal cast to DECIMAL converts from its exact text, not
+      // through a DOUBLE.
+      BoundExprPtr arg = to->id() == arrow::TypeId::kDecimal128 &&
+                                 source.kind == ExprKind::kLiteral &&
+                                 source.literal_kind == LiteralKind::kNumeric
+                             ? execution::Constant(Value::String(source.text))
+                             : Bind(source);
       // INTERVAL '90' DAY: the field (PostgreSQL's typmod mask) is the
       // unit of a bare number.
       if (IsInterval(*to) && e.type.modifiers.size() == 1 && arg->op == ExprOp::kConstant &&
@@ -189,6 +196,25 @@ Value Binder::Literal(const Expr& e) {
     case LiteralKind::kInteger:
       return Value::Int64(e.int_value);
     case LiteralKind::kNumeric: {
+      // A number with more digits than a DOUBLE holds (18 to 38) is an exact
+      // DECIMAL; other numeric literals are DOUBLEs, as in SQLite.
+      const std::string& t = e.text;
+      const size_t point = t.find('.');
+      const bool negative = !t.empty() && t[0] == '-';
+      int significant = 0;  // digits from the first non-zero one
+      for (char c : t) {
+        if ((c >= '1' && c <= '9') || (significant > 0 && c == '0')) ++significant;
+      }
+      const int scale = point == std::string::npos ? 0 : static_cast<int>(t.size() - point - 1);
+      const int precision = std::max({significant, scale, 1});
+      if (significant > 17 && precision <= 38 &&
+          t.find_first_not_of("0123456789.", negative ? 1 : 0) == std::string::npos) {
+        arrow::Decimal128 unscaled = 0;
+        for (char c : t) {
+          if (c >= '0' && c <= '9') unscaled = unscaled * 10 + (c - '0');
+        }
+        return Value::Decimal(negative ? -unscaled : unscaled, precision, scale);
+      }
       double d = 0;
       auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), d);
       if (ec != std::errc() || end != e.text.data() + e.text.size()) {
@@ -396,7 +422,11 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     BoundExprPtr a = Bind(*e.args[0]);
     BoundExprPtr b = Bind(*e.args[1]);
     if (BoundExprPtr t = TemporalArithmetic(e.op, a, b)) return t;
-    const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
+    arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
+    if (t->id() == arrow::TypeId::kDecimal128) {
+      if (BoundExprPtr d = DecimalArithmetic(op, a, b)) return d;
+      t = arrow::float64();  // DECIMAL / DECIMAL is a DOUBLE (DuckDB)
+    }
     std::vector<BoundExprPtr> args;
     args.push_back(Numeric(std::move(a), t, e.op));
     args.push_back(Numeric(std::move(b), t, e.op));

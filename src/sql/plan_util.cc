@@ -30,10 +30,77 @@ bool IsNull(const arrow::DataType& t) {
   return t.id() == arrow::TypeId::kNull;
 }
 
-// The type arithmetic on a and b computes in.
+namespace {
+
+// The DECIMAL(p, 0) an integer type's values fit (DuckDB's widths).
+int IntegerDigits(const arrow::DataType& t) {
+  switch (t.id()) {
+    case arrow::TypeId::kInt8:
+    case arrow::TypeId::kUInt8:
+      return 3;
+    case arrow::TypeId::kInt16:
+    case arrow::TypeId::kUInt16:
+      return 5;
+    case arrow::TypeId::kInt32:
+    case arrow::TypeId::kUInt32:
+      return 10;
+    case arrow::TypeId::kUInt64:
+      return 20;
+    default:
+      return 19;
+  }
+}
+
+constexpr int kMaxDecimalDigits = 38;
+
+}  // namespace
+
 arrow::TypePtr ArithmeticType(const arrow::DataType& a, const arrow::DataType& b) {
   if ((a.is_integer() || IsNull(a)) && (b.is_integer() || IsNull(b))) return arrow::int64();
-  return arrow::float64();
+  const bool decimal = a.id() == arrow::TypeId::kDecimal128 || b.id() == arrow::TypeId::kDecimal128;
+  const bool numbers = (IsNumeric(a) || IsNull(a)) && (IsNumeric(b) || IsNull(b));
+  if (!decimal || !numbers || a.is_floating() || b.is_floating()) return arrow::float64();
+  // Exact: the larger scale, and room for the larger integer part.
+  int scale = 0, whole = 1;
+  for (const arrow::DataType* t : {&a, &b}) {
+    if (IsNull(*t)) continue;
+    const arrow::TypePtr d = DecimalOf(*t);
+    scale = std::max(scale, d->scale());
+    whole = std::max(whole, d->precision() - d->scale());
+  }
+  // Beyond 38 digits no DECIMAL holds both sides: DOUBLE, as before.
+  if (whole + scale > kMaxDecimalDigits) return arrow::float64();
+  return arrow::decimal128(whole + scale, scale);
+}
+
+arrow::TypePtr DecimalOf(const arrow::DataType& t) {
+  if (t.id() == arrow::TypeId::kDecimal128) return arrow::decimal128(t.precision(), t.scale());
+  return arrow::decimal128(t.is_integer() ? IntegerDigits(t) : 18, 0);
+}
+
+BoundExprPtr DecimalArithmetic(ExprOp op, BoundExprPtr& a, BoundExprPtr& b) {
+  const arrow::TypePtr common = ArithmeticType(*a->type, *b->type);
+  if (common->id() != arrow::TypeId::kDecimal128 || op == ExprOp::kDivide) return nullptr;
+  std::vector<BoundExprPtr> args;
+  arrow::TypePtr out = common;
+  if (op == ExprOp::kMultiply) {
+    // Each side keeps its scale; the product's scale is their sum.
+    const arrow::TypePtr x = IsNull(*a->type) ? DecimalOf(*b->type) : DecimalOf(*a->type);
+    const arrow::TypePtr y = IsNull(*b->type) ? DecimalOf(*a->type) : DecimalOf(*b->type);
+    const int scale = x->scale() + y->scale();
+    if (scale > kMaxDecimalDigits) return nullptr;  // computed in DOUBLE
+    out = arrow::decimal128(std::min(kMaxDecimalDigits, x->precision() + y->precision()), scale);
+    args.push_back(execution::CastTo(std::move(a), x));
+    args.push_back(execution::CastTo(std::move(b), y));
+  } else {
+    if (op == ExprOp::kAdd || op == ExprOp::kSubtract) {
+      out =
+          arrow::decimal128(std::min(kMaxDecimalDigits, common->precision() + 1), common->scale());
+    }
+    args.push_back(execution::CastTo(std::move(a), common));
+    args.push_back(execution::CastTo(std::move(b), common));
+  }
+  return execution::Call(op, out, std::move(args));
 }
 
 // Edit distance, for "did you mean" hints.

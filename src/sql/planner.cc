@@ -249,6 +249,72 @@ OperatorPtr PlanQuery(const SelectStmt& q, runtime::Database& db) {
 
 namespace plan {
 
+namespace {
+
+// The columns `star` (*, t.*, with DuckDB's EXCLUDE and REPLACE) stands for
+// in `scope`, appended to exprs / names; in a grouped query (`aggregate`)
+// each must be a group key, as if written out.
+void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_from, Binder& out,
+                std::vector<BoundExprPtr>& exprs, std::vector<std::string>& names) {
+  if (!has_from) Fail(ErrorKind::kBinder, "SELECT * expression without FROM clause!");
+  if (!star.names.empty() && std::none_of(scope.begin(), scope.end(), [&](const ScopeColumn& c) {
+        return EqualsIgnoreCase(c.qualifier, star.names.back());
+      })) {
+    Fail(ErrorKind::kBinder, "Referenced table \"{}\" not found!", star.names.back());
+  }
+  std::vector<bool> used(star.star_exclude.size() + star.star_replace.size(), false);
+  auto find = [](const std::vector<std::string>& list, const std::string& name) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (EqualsIgnoreCase(list[i], name)) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto excluded = [&](const ScopeColumn& c) {
+    for (size_t i = 0; i < star.star_exclude.size(); ++i) {
+      const auto& n = star.star_exclude[i];
+      if (!EqualsIgnoreCase(n.back(), c.name)) continue;
+      if (n.size() >= 2 && !EqualsIgnoreCase(n[n.size() - 2], c.qualifier)) continue;
+      return static_cast<int>(i);
+    }
+    return -1;
+  };
+  for (const auto& c : scope) {
+    if (!star.names.empty() && !EqualsIgnoreCase(c.qualifier, star.names.back())) continue;
+    if (star.names.empty() && !c.in_star) continue;
+    if (const int x = excluded(c); x >= 0) {
+      used[static_cast<size_t>(x)] = true;
+      continue;
+    }
+    if (const int r = find(star.star_replace, c.name); r >= 0) {
+      used[star.star_exclude.size() + static_cast<size_t>(r)] = true;
+      exprs.push_back(out.Bind(*star.args[static_cast<size_t>(r)]));
+      names.push_back(c.name);
+      continue;
+    }
+    if (aggregate) {
+      // Each column must be a group key, as if written out.
+      Expr ref;
+      ref.kind = ExprKind::kColumnRef;
+      ref.names = c.qualifier.empty() ? std::vector<std::string>{c.name}
+                                      : std::vector<std::string>{c.qualifier, c.name};
+      exprs.push_back(out.Bind(ref));
+    } else {
+      exprs.push_back(execution::ColumnRef(c.index, c.type));
+    }
+    names.push_back(c.name);
+  }
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) continue;
+    const bool exclude = i < star.star_exclude.size();
+    Fail(ErrorKind::kBinder, "Column \"{}\" in {} list not found in FROM clause",
+         exclude ? fmt::format("{}", fmt::join(star.star_exclude[i], "."))
+                 : star.star_replace[i - star.star_exclude.size()],
+         exclude ? "EXCLUDE" : "REPLACE");
+  }
+}
+
+}  // namespace
+
 OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
                        const KeyedPlan* keyed) {
   std::optional<CteScope> ctes;
@@ -531,57 +597,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   std::vector<std::string> names;
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar) {
-      const Expr& star = *item.expr;
-      std::vector<bool> used(star.star_exclude.size() + star.star_replace.size(), false);
-      auto find = [](const std::vector<std::string>& list, const std::string& name) {
-        for (size_t i = 0; i < list.size(); ++i) {
-          if (EqualsIgnoreCase(list[i], name)) return static_cast<int>(i);
-        }
-        return -1;
-      };
-      auto excluded = [&](const ScopeColumn& c) {
-        for (size_t i = 0; i < star.star_exclude.size(); ++i) {
-          const auto& n = star.star_exclude[i];
-          if (!EqualsIgnoreCase(n.back(), c.name)) continue;
-          if (n.size() >= 2 && !EqualsIgnoreCase(n[n.size() - 2], c.qualifier)) continue;
-          return static_cast<int>(i);
-        }
-        return -1;
-      };
-      for (const auto& c : scope) {
-        if (!star.names.empty() && !EqualsIgnoreCase(c.qualifier, star.names.back())) continue;
-        if (star.names.empty() && !c.in_star) continue;
-        if (const int x = excluded(c); x >= 0) {
-          used[static_cast<size_t>(x)] = true;
-          continue;
-        }
-        if (const int r = find(star.star_replace, c.name); r >= 0) {
-          used[star.star_exclude.size() + static_cast<size_t>(r)] = true;
-          exprs.push_back(out.Bind(*star.args[static_cast<size_t>(r)]));
-          names.push_back(c.name);
-          continue;
-        }
-        if (aggregate) {
-          // Each column must be a group key, as if written out.
-          Expr ref;
-          ref.kind = ExprKind::kColumnRef;
-          ref.names = c.qualifier.empty() ? std::vector<std::string>{c.name}
-                                          : std::vector<std::string>{c.qualifier, c.name};
-          exprs.push_back(out.Bind(ref));
-        } else {
-          exprs.push_back(execution::ColumnRef(c.index, c.type));
-        }
-        names.push_back(c.name);
-      }
-      for (size_t i = 0; i < used.size(); ++i) {
-        if (used[i]) continue;
-        const bool exclude = i < star.star_exclude.size();
-        Fail(ErrorKind::kBinder, "Column \"{}\" in {} list not found in FROM clause",
-             exclude ? fmt::format("{}", fmt::join(star.star_exclude[i], "."))
-                     : star.star_replace[i - star.star_exclude.size()],
-             exclude ? "EXCLUDE" : "REPLACE");
-      }
-
+      ExpandStar(*item.expr, scope, aggregate, !q.from.empty(), out, exprs, names);
       continue;
     }
     exprs.push_back(out.Bind(*item.expr));

@@ -59,8 +59,21 @@ bool IsText(const arrow::DataType& t);
 
 bool IsNull(const arrow::DataType& t);
 
-// The type arithmetic on a and b computes in.
+// The type numeric values of types a and b are brought to (to compute or
+// compare): BIGINT for integers, an exact DECIMAL when either is a DECIMAL
+// and neither a float, else DOUBLE.
 arrow::TypePtr ArithmeticType(const arrow::DataType& a, const arrow::DataType& b);
+
+// The DECIMAL a numeric type's values fit: itself, DECIMAL(digits, 0) for an
+// integer type.
+arrow::TypePtr DecimalOf(const arrow::DataType& t);
+
+// a op b (+ - * %) computed exactly in DECIMAL when ArithmeticType says so:
+// + and - in the common scale with one more digit, * with the scales added
+// (DuckDB's rules; at most 38 digits). Null when the operation is not a
+// decimal one (then it computes in ArithmeticType: DOUBLE for /).
+// a and b are moved from only when the result is not null.
+BoundExprPtr DecimalArithmetic(ExprOp op, BoundExprPtr& a, BoundExprPtr& b);
 
 // Edit distance, for "did you mean" hints.
 size_t Distance(const std::string& a, const std::string& b);

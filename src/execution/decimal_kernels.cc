@@ -1,0 +1,105 @@
+// Exact DECIMAL arithmetic on unscaled 128-bit integers. The binder chooses
+// the operand and result types (sql/plan_util.cc, DecimalArithmetic): for
+// + - % both operands share the result's scale; for * the result's scale is
+// the sum of theirs. Every result must fit the result's precision, else the
+// operation is an Out of Range error (never a silent float or wrap).
+#include <fmt/format.h>
+
+#include "arrow/temporal.h"
+#include "execution/expression.h"
+#include "llkv/arrow/builder.h"
+#include "llkv/common/error.h"
+
+namespace llkv::execution {
+
+namespace {
+
+using arrow::ArrayData;
+using arrow::ArrayDataPtr;
+using arrow::Decimal128;
+
+Decimal128 Pow10(int n) {
+  Decimal128 p = 1;
+  for (int i = 0; i < n; ++i)
+    p *= 10;
+  return p;
+}
+
+[[noreturn]] void Overflow(const char* what, Decimal128 x, int sx, Decimal128 y, int sy,
+                           const arrow::DataType& out) {
+  Fail(ErrorKind::kOutOfRange, "Overflow in DECIMAL {} ({} and {}): the result exceeds {}", what,
+       arrow::FormatDecimal128(x, sx), arrow::FormatDecimal128(y, sy), out.ToString());
+}
+
+template <typename UnaryOp>
+ArrayDataPtr DecimalUnary(const ArrayData& a, UnaryOp op) {
+  arrow::Decimal128Builder b(a.type);
+  b.Reserve(a.length);
+  const Decimal128* x = a.values<Decimal128>();
+  for (int64_t i = 0; i < a.length; ++i)
+    a.IsValid(i) ? b.Append(op(x[i])) : b.AppendNull();
+  return b.Finish();
+}
+
+}  // namespace
+
+ArrayDataPtr DecimalArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b,
+                               const arrow::TypePtr& out) {
+  if (a.length != b.length || a.type->id() != arrow::TypeId::kDecimal128 ||
+      b.type->id() != arrow::TypeId::kDecimal128) {
+    Fail(ErrorKind::kInternal, "decimal arithmetic of {} and {}", a.type->ToString(),
+         b.type->ToString());
+  }
+  const Decimal128 limit = Pow10(out->precision());
+  const int sa = a.type->scale(), sb = b.type->scale();
+  arrow::Decimal128Builder builder(out);
+  builder.Reserve(a.length);
+  const Decimal128* x = a.values<Decimal128>();
+  const Decimal128* y = b.values<Decimal128>();
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!a.IsValid(i) || !b.IsValid(i)) {
+      builder.AppendNull();
+      continue;
+    }
+    Decimal128 r = 0;
+    bool overflow = false;
+    switch (op) {
+      case ExprOp::kAdd:
+        overflow = __builtin_add_overflow(x[i], y[i], &r);
+        break;
+      case ExprOp::kSubtract:
+        overflow = __builtin_sub_overflow(x[i], y[i], &r);
+        break;
+      case ExprOp::kMultiply:
+        overflow = __builtin_mul_overflow(x[i], y[i], &r);
+        break;
+      case ExprOp::kModulo:
+        if (y[i] == 0) {  // as for integers: NULL
+          builder.AppendNull();
+          continue;
+        }
+        r = x[i] % y[i];
+        break;
+      default:
+        Fail(ErrorKind::kInternal, "decimal {}", OpSymbol(op));
+    }
+    if (overflow || r >= limit || r <= -limit) {
+      Overflow(op == ExprOp::kAdd        ? "addition"
+               : op == ExprOp::kSubtract ? "subtraction"
+                                         : "multiplication",
+               x[i], sa, y[i], sb, *out);
+    }
+    builder.Append(r);
+  }
+  return builder.Finish();
+}
+
+ArrayDataPtr DecimalNegate(const ArrayData& a) {
+  return DecimalUnary(a, [](Decimal128 x) { return -x; });
+}
+
+ArrayDataPtr DecimalAbs(const ArrayData& a) {
+  return DecimalUnary(a, [](Decimal128 x) { return x < 0 ? -x : x; });
+}
+
+}  // namespace llkv::execution
