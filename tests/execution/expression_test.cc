@@ -132,8 +132,9 @@ TEST(CastTest, NumbersTextAndDates) {
   EXPECT_EQ(Show(Cast(*Strings({"true", "F", "1"}), arrow::boolean())),
             (S{"true", "false", "true"}));
   EXPECT_EQ(Show(Cast(*Ints({12}), arrow::decimal128(5, 2))), (S{"12.00"}));
-  EXPECT_EQ(Show(Cast(*Strings({"1.005", "-3.14159"}), arrow::decimal128(6, 2))),
-            (S{"1.00", "-3.14"}));
+  // Text converts exactly (1.005 is no DOUBLE) and rounds half away from zero.
+  EXPECT_EQ(Show(Cast(*Strings({"1.005", "-3.14159", "-0.125"}), arrow::decimal128(6, 2))),
+            (S{"1.01", "-3.14", "-0.13"}));
   EXPECT_NE(ErrorOf([&] { Cast(*Ints({1000}), arrow::decimal128(5, 2)); }).find("Conversion Error"),
             std::string::npos);
   EXPECT_EQ(Show(Cast(*Cast(*Ints({12345}), arrow::decimal128(10, 2)), arrow::float64())),
