@@ -289,6 +289,8 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       if (!a.type->timezone().empty()) s += " " + a.type->timezone();
       return s;
     }
+    case TypeId::kTime64:
+      return FormatTimeMicros(a.buffers[1]->data_as<int64_t>()[k]);
     case TypeId::kIntervalMonthDayNano:
       return FormatMonthDayNano(a.buffers[1]->data_as<MonthDayNano>()[k]);
     case TypeId::kUtf8:

@@ -303,6 +303,7 @@ std::unique_ptr<ArrayBuilder> MakeBuilder(const TypePtr& type) {
       return std::make_unique<Int32Builder>(type);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return std::make_unique<Int64Builder>(type);
     case TypeId::kUInt8:
       return std::make_unique<UInt8Builder>(type);

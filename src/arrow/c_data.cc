@@ -72,6 +72,8 @@ std::string FormatString(const DataType& type) {
       return "tdD";
     case TypeId::kTimestamp:
       return "tsu:" + type.timezone();
+    case TypeId::kTime64:
+      return "ttu";
     case TypeId::kIntervalMonthDayNano:
       return "tin";
     case TypeId::kStruct:
@@ -208,6 +210,7 @@ TypePtr ParseType(const ArrowSchema* s) {
   if (f == "U") return no_children(large_utf8());
   if (f == "z") return no_children(binary());
   if (f == "tdD") return no_children(date32());
+  if (f == "ttu") return no_children(time64());
   if (f == "tin") return no_children(interval_month_day_nano());
   if (f.starts_with("tsu:")) return no_children(timestamp(std::string(f.substr(4))));
   if (f.starts_with("d:")) {

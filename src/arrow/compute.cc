@@ -48,6 +48,7 @@ ArrayDataPtr Take(const ArrayData& array, std::span<const int64_t> indices) {
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return TakeFixed<uint64_t>(array, indices);
     case TypeId::kDecimal128:
     case TypeId::kIntervalMonthDayNano:

@@ -54,6 +54,8 @@ std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType
       auto tz = t.timezone().empty() ? 0 : b.CreateString(t.timezone());
       return {fb::Type_Timestamp, fb::CreateTimestamp(b, fb::TimeUnit_MICROSECOND, tz).Union()};
     }
+    case TypeId::kTime64:
+      return {fb::Type_Time, fb::CreateTime(b, fb::TimeUnit_MICROSECOND, 64).Union()};
     case TypeId::kIntervalMonthDayNano:
       return {fb::Type_Interval, fb::CreateInterval(b, fb::IntervalUnit_MONTH_DAY_NANO).Union()};
     case TypeId::kStruct:
@@ -176,6 +178,16 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
                                 fb::EnumNameTimeUnit(t->unit())));
       }
       type = leaf(timestamp(t->timezone() ? t->timezone()->str() : ""));
+      break;
+    }
+    case fb::Type_Time: {
+      const auto* t = f->type_as_Time();
+      if (t->unit() != fb::TimeUnit_MICROSECOND || t->bitWidth() != 64) {
+        Unsupported(source, name,
+                    fmt::format("a time in unit {} (LLKV stores 64-bit microseconds)",
+                                fb::EnumNameTimeUnit(t->unit())));
+      }
+      type = leaf(time64());
       break;
     }
     case fb::Type_Interval:

@@ -67,6 +67,12 @@ std::string FormatTimestampMicros(int64_t micros) {
   return FormatCivil(CivilFromDays(days)) + " " + FormatTimeOfDay(rem);
 }
 
+std::string FormatTimeMicros(int64_t micros) {
+  // 24:00:00 is a valid TIME (the end of a day), as in PostgreSQL.
+  if (micros == 86400LL * 1000000LL) return "24:00:00";
+  return FormatTimeOfDay(micros);
+}
+
 std::string FormatMonthDayNano(const MonthDayNano& v) {
   std::string s;
   auto part = [&s](int64_t n, const char* unit) {

@@ -21,6 +21,7 @@ CivilDate CivilFromDays(int64_t days);
 
 std::string FormatDate32(int32_t days);                 // 2024-02-29
 std::string FormatTimestampMicros(int64_t micros);      // 2024-02-29 13:45:00[.123456]
+std::string FormatTimeMicros(int64_t micros);           // 13:45:00[.123456] (time of day)
 std::string FormatMonthDayNano(const MonthDayNano& v);  // 1 month 2 days 00:00:01.5
 std::string FormatDecimal128(Decimal128 value, int scale);
 

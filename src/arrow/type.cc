@@ -33,6 +33,7 @@ int DataType::bit_width() const {
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return 64;
     case TypeId::kDecimal128:
     case TypeId::kIntervalMonthDayNano:
@@ -119,6 +120,8 @@ std::string DataType::ToString() const {
       return "date32";
     case TypeId::kTimestamp:
       return timezone_.empty() ? "timestamp[us]" : fmt::format("timestamp[us, tz={}]", timezone_);
+    case TypeId::kTime64:
+      return "time64[us]";
     case TypeId::kIntervalMonthDayNano:
       return "month_day_nano_interval";
     case TypeId::kStruct: {
@@ -162,6 +165,7 @@ LLKV_SIMPLE_TYPE(utf8, TypeId::kUtf8)
 LLKV_SIMPLE_TYPE(large_utf8, TypeId::kLargeUtf8)
 LLKV_SIMPLE_TYPE(binary, TypeId::kBinary)
 LLKV_SIMPLE_TYPE(date32, TypeId::kDate32)
+LLKV_SIMPLE_TYPE(time64, TypeId::kTime64)
 LLKV_SIMPLE_TYPE(interval_month_day_nano, TypeId::kIntervalMonthDayNano)
 #undef LLKV_SIMPLE_TYPE
 

@@ -273,13 +273,10 @@ int32_t ParseDate(std::string_view s, const arrow::DataType& from, const arrow::
 }
 
 // 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]' as microseconds since the epoch.
-int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
-  const std::string_view t = Trim(s);
-  size_t split = t.find_first_of(" T");
-  const int64_t days = ParseDate(t.substr(0, split), from, to);
-  int64_t micros = 0;
-  if (split != std::string_view::npos) {
-    std::string_view time = Trim(t.substr(split + 1));
+// HH:MM[:SS[.ffffff]] as microseconds since midnight (up to 24:00:00);
+// false when the text is not a time of day.
+bool ParseTimeOfDay(std::string_view time, int64_t* micros) {
+  {
     int h = 0, m = 0, sec = 0;
     const char* p = time.data();
     const char* end = time.data() + time.size();
@@ -303,8 +300,19 @@ int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const ar
       for (; digits < 6; ++digits)
         fraction *= 10;
     }
-    if (!ok || q != end || h > 24 || m > 59 || sec > 60) CannotConvert(s, from, to);
-    micros = ((int64_t{h} * 60 + m) * 60 + sec) * 1000000 + fraction;
+    if (!ok || q != end || h < 0 || m < 0 || sec < 0 || h > 24 || m > 59 || sec > 60) return false;
+    *micros = ((int64_t{h} * 60 + m) * 60 + sec) * 1000000 + fraction;
+    return *micros <= int64_t{86400} * 1000000;
+  }
+}
+
+int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+  const std::string_view t = Trim(s);
+  size_t split = t.find_first_of(" T");
+  const int64_t days = ParseDate(t.substr(0, split), from, to);
+  int64_t micros = 0;
+  if (split != std::string_view::npos && !ParseTimeOfDay(Trim(t.substr(split + 1)), &micros)) {
+    CannotConvert(s, from, to);
   }
   return days * 86400 * 1000000 + micros;
 }
@@ -568,6 +576,22 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
         } else {
           Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> timestamp)",
                from.ToString());
+        }
+        static_cast<arrow::Int64Builder*>(b.get())->Append(v);
+        break;
+      }
+      case TypeId::kTime64: {
+        int64_t v = 0;
+        if (from_text) {
+          if (!ParseTimeOfDay(Trim(arrow::BinaryValueAt(a, i)), &v)) {
+            CannotConvert(arrow::BinaryValueAt(a, i), from, *to);
+          }
+        } else if (from.id() == TypeId::kTimestamp) {
+          const int64_t day = int64_t{86400} * 1000000;
+          v = a.values<int64_t>()[i] % day;
+          if (v < 0) v += day;
+        } else {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> time)", from.ToString());
         }
         static_cast<arrow::Int64Builder*>(b.get())->Append(v);
         break;

@@ -426,6 +426,28 @@ void RegisterDateFunctions(FunctionRegistry& r) {
            [](const std::vector<Value>& a, const arrow::TypePtr&) {
              return Value::Timestamp(AddInterval(a[0].int64(), a[1].interval(), -1));
            });
+  // TIME: a time of day; arithmetic wraps around midnight (PostgreSQL).
+  const arrow::TypePtr time = arrow::time64();
+  auto wrap = [](__int128 micros) {
+    const __int128 m = micros % kMicrosPerDay;
+    return Value::Integer(arrow::time64(), static_cast<int64_t>(m < 0 ? m + kMicrosPerDay : m));
+  };
+  Operator(r, "date + time", {date, time}, ts,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Timestamp(a[0].int64() * kMicrosPerDay + a[1].int64());
+           });
+  Operator(r, "time + interval", {time, iv}, time,
+           [wrap](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return wrap(__int128{a[0].int64()} + a[1].interval().nanoseconds / 1000);
+           });
+  Operator(r, "time - interval", {time, iv}, time,
+           [wrap](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return wrap(__int128{a[0].int64()} - a[1].interval().nanoseconds / 1000);
+           });
+  Operator(r, "time - time", {time, time}, iv,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Interval(IntervalOf(0, 0, (a[0].int64() - a[1].int64()) * 1000));
+           });
   Operator(r, "timestamp - timestamp", {ts, ts}, iv,
            [](const std::vector<Value>& a, const arrow::TypePtr&) {
              int64_t diff = 0;

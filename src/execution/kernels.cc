@@ -242,6 +242,7 @@ ArrayDataPtr Compare(ExprOp op, const ArrayData& a, const ArrayData& b) {
       return CompareFixed<int32_t>(op, a, b);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return CompareFixed<int64_t>(op, a, b);
     case TypeId::kUInt8:
       return CompareFixed<uint8_t>(op, a, b);

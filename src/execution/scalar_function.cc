@@ -73,6 +73,7 @@ arrow::ArrayDataPtr ValuesToArray(const arrow::TypePtr& type, const std::vector<
         break;
       case TypeId::kInt64:
       case TypeId::kTimestamp:
+      case TypeId::kTime64:
         static_cast<arrow::Int64Builder*>(b.get())->Append(v.int64());
         break;
       case TypeId::kFloat64:

@@ -269,6 +269,8 @@ std::string SqlTypeName(const arrow::DataType& t) {
       return "DATE";
     case arrow::TypeId::kTimestamp:
       return t.timezone().empty() ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
+    case arrow::TypeId::kTime64:
+      return "TIME";
     case arrow::TypeId::kIntervalMonthDayNano:
       return "INTERVAL";
     default:

@@ -127,8 +127,14 @@ arrow::ArrayDataPtr DatePart(const std::string& name, const arrow::ArrayData& a)
   const std::string part = Canonical(name);
   if (part.empty()) Fail(ErrorKind::kConversion, "unsupported date part \"{}\"", name);
   const bool date = a.type->id() == arrow::TypeId::kDate32;
-  if (!date && a.type->id() != arrow::TypeId::kTimestamp) {
+  const bool time = a.type->id() == arrow::TypeId::kTime64;
+  if (!date && !time && a.type->id() != arrow::TypeId::kTimestamp) {
     Fail(ErrorKind::kInternal, "date_part over {}", a.type->ToString());
+  }
+  // A TIME has the parts of a time of day only.
+  if (time && part != "hour" && part != "minute" && part != "second" && part != "millisecond" &&
+      part != "microsecond" && part != "epoch") {
+    Fail(ErrorKind::kBinder, "\"{}\" is not a part of a TIME", name);
   }
   arrow::Int64Builder b(arrow::int64());
   b.Reserve(a.length);

@@ -35,6 +35,7 @@ Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
       return Integer(a.type, reinterpret_cast<const int32_t*>(values)[k]);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return Integer(a.type, reinterpret_cast<const int64_t*>(values)[k]);
     case TypeId::kUInt8:
       return Integer(a.type, reinterpret_cast<const uint8_t*>(values)[k]);
@@ -86,6 +87,7 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
       break;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       repeat(static_cast<arrow::Int64Builder*>(builder.get()), int64());
       break;
     case TypeId::kUInt8:

@@ -54,6 +54,8 @@ std::string SqlType(const arrow::DataType& t) {
       return "DATE";
     case TypeId::kTimestamp:
       return "TIMESTAMP";
+    case TypeId::kTime64:
+      return "TIME";
     case TypeId::kBinary:
       return "BLOB";
     default:

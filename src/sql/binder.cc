@@ -480,7 +480,8 @@ BoundExprPtr Binder::TemporalArithmetic(const std::string& op, BoundExprPtr& a, 
   const arrow::DataType& x = *a->type;
   const arrow::DataType& y = *b->type;
   const bool xt = IsDate(x) || IsTimestamp(x), yt = IsDate(y) || IsTimestamp(y);
-  if (!xt && !yt && !IsInterval(x) && !IsInterval(y)) return nullptr;
+  const bool x_time = x.id() == arrow::TypeId::kTime64, y_time = y.id() == arrow::TypeId::kTime64;
+  if (!xt && !yt && !x_time && !y_time && !IsInterval(x) && !IsInterval(y)) return nullptr;
   auto call = [&](const char* name, BoundExprPtr p, BoundExprPtr q) {
     std::vector<BoundExprPtr> args;
     args.push_back(std::move(p));
@@ -490,7 +491,17 @@ BoundExprPtr Binder::TemporalArithmetic(const std::string& op, BoundExprPtr& a, 
   // Text and NULL operands take the type the other side's operation needs.
   const bool y_loose = IsText(y) || IsNull(y);
   const bool x_loose = IsText(x) || IsNull(x);
-  if (op == "+") {
+  if (op == "+" && (x_time || y_time)) {
+    if (IsDate(x) && y_time) return call("date + time", std::move(a), std::move(b));
+    if (x_time && IsDate(y)) return call("date + time", std::move(b), std::move(a));
+    if (x_time && (IsInterval(y) || y_loose)) {
+      return call("time + interval", std::move(a), std::move(b));
+    }
+    if (IsInterval(x) && y_time) return call("time + interval", std::move(b), std::move(a));
+  } else if (op == "-" && x_time) {
+    if (IsInterval(y)) return call("time - interval", std::move(a), std::move(b));
+    if (y_time || y_loose) return call("time - time", std::move(a), std::move(b));
+  } else if (op == "+") {
     if (IsDate(x) && y.is_integer()) return call("date + days", std::move(a), std::move(b));
     if (x.is_integer() && IsDate(y)) return call("date + days", std::move(b), std::move(a));
     if (xt && (IsInterval(y) || y_loose)) {
@@ -748,9 +759,10 @@ BoundExprPtr Binder::Function(const Expr& e) {
       arg = execution::CastTo(std::move(arg), arrow::timestamp());
     } else if (IsNull(*arg->type)) {
       arg = execution::CastTo(std::move(arg), arrow::date32());
-    } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp) {
-      Fail(ErrorKind::kBinder, "No function matches {}({}): it takes a DATE or TIMESTAMP", name,
-           arg->type->ToString());
+    } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp &&
+               id != arrow::TypeId::kTime64) {
+      Fail(ErrorKind::kBinder, "No function matches {}({}): it takes a DATE, TIMESTAMP or TIME",
+           name, arg->type->ToString());
     }
     std::vector<BoundExprPtr> args;
     args.push_back(execution::Constant(Value::String(part)));

@@ -61,7 +61,33 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   }
   if (n == "boolean" || n == "bool" || n == "logical") return arrow::boolean();
   if (n == "date") return arrow::date32();
-  if (n == "timestamp" || n == "datetime") return arrow::timestamp();
+  if (n == "timestamp" || n == "datetime" || n == "timestamp without time zone") {
+    return arrow::timestamp();
+  }
+  if (n == "time" || n == "time without time zone") return arrow::time64();
+  // 128-bit integers: exact as 38-digit DECIMALs (the arithmetic of both is
+  // exact and overflow-checked, and / of either gives a DOUBLE).
+  if (n == "hugeint" || n == "int128" || n == "uhugeint" || n == "uint128") {
+    return arrow::decimal128(38, 0);
+  }
+  // DuckDB's types LLKV does not have yet: an error, never the affinity
+  // fallback below (which would store them as DOUBLE).
+  static const char* kMissing[] = {"timestamp with time zone",
+                                   "timestamptz",
+                                   "time with time zone",
+                                   "timetz",
+                                   "uuid",
+                                   "json",
+                                   "bit",
+                                   "bitstring",
+                                   "varint",
+                                   "union",
+                                   "map"};
+  for (const char* missing : kMissing) {
+    if (n == missing) {
+      Fail(ErrorKind::kNotImplemented, "the type {} is not supported yet", t.name);
+    }
+  }
   if (n == "interval") return arrow::interval_month_day_nano();
   if (n == "blob" || n == "bytea" || n == "binary" || n == "varbinary") return arrow::binary();
   // SQLite's affinity rules for any other name.
@@ -95,6 +121,8 @@ TypeName NameOfType(const arrow::DataType& type) {
       return {"date", {}};
     case arrow::TypeId::kTimestamp:
       return {"timestamp", {}};
+    case arrow::TypeId::kTime64:
+      return {"time", {}};
     case arrow::TypeId::kIntervalMonthDayNano:
       return {"interval", {}};
     case arrow::TypeId::kBinary:

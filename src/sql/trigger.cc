@@ -245,6 +245,8 @@ std::string Literal(const Value& v) {
       return fmt::format("CAST('{}' AS DATE)", v.ToString());
     case arrow::TypeId::kTimestamp:
       return fmt::format("CAST('{}' AS TIMESTAMP)", v.ToString());
+    case arrow::TypeId::kTime64:
+      return fmt::format("CAST('{}' AS TIME)", v.ToString());
     default:
       Fail(ErrorKind::kNotImplemented, "trigger row values of type {}", t.ToString());
   }

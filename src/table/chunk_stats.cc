@@ -97,6 +97,7 @@ Domain DomainOf(const arrow::DataType& t) {
     case TypeId::kInt64:
     case TypeId::kDate32:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return Domain::kInt;
     case TypeId::kUInt8:
     case TypeId::kUInt16:
@@ -144,6 +145,7 @@ void ForEachValid(const ArrayData& a, F&& f) {
       LLKV_STAT_CASE(kDate32, int32_t, int64_t)
       LLKV_STAT_CASE(kInt64, int64_t, int64_t)
       LLKV_STAT_CASE(kTimestamp, int64_t, int64_t)
+      LLKV_STAT_CASE(kTime64, int64_t, int64_t)
       LLKV_STAT_CASE(kUInt8, uint8_t, uint64_t)
       LLKV_STAT_CASE(kUInt16, uint16_t, uint64_t)
       LLKV_STAT_CASE(kUInt32, uint32_t, uint64_t)
@@ -217,6 +219,7 @@ ChunkStats ComputeStats(const ArrayData& a) {
       return NumericStats<int32_t, int64_t>(a);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       return NumericStats<int64_t, int64_t>(a);
     case TypeId::kUInt8:
       return NumericStats<uint8_t, uint64_t>(a);
@@ -488,6 +491,7 @@ std::vector<int64_t> FilterPositions(const Predicate& p, const ArrayData& a) {
       break;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
       FilterNumeric<int64_t>(p, a, false, out);
       break;
     case TypeId::kUInt8:

@@ -57,6 +57,8 @@ arrow::TypePtr DecodeTypeAt(ByteReader& r, int depth) {
       return arrow::binary();
     case TypeId::kDate32:
       return arrow::date32();
+    case TypeId::kTime64:
+      return arrow::time64();
     case TypeId::kIntervalMonthDayNano:
       return arrow::interval_month_day_nano();
     case TypeId::kDecimal128: {

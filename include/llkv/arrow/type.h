@@ -36,6 +36,8 @@ enum class TypeId : uint8_t {
   kIntervalMonthDayNano,  // {int32 months, int32 days, int64 nanoseconds}
   kStruct,
   kList,  // int32 offsets
+  // (Values are stored on disk: new types go at the end.)
+  kTime64,  // microseconds since midnight, int64 (time of day)
 };
 
 // Key/value metadata on fields and schemas, in insertion order.
@@ -110,6 +112,7 @@ TypePtr large_utf8();
 TypePtr binary();
 TypePtr date32();
 TypePtr timestamp(std::string timezone = "");
+TypePtr time64();  // microsecond unit
 TypePtr interval_month_day_nano();
 TypePtr struct_(std::vector<FieldPtr> fields);
 TypePtr list(FieldPtr value_field);
