@@ -286,7 +286,11 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       return FormatDate32(a.buffers[1]->data_as<int32_t>()[k]);
     case TypeId::kTimestamp: {
       std::string s = FormatTimestampMicros(a.buffers[1]->data_as<int64_t>()[k]);
-      if (!a.type->timezone().empty()) s += " " + a.type->timezone();
+      if (a.type->timezone() == "UTC") {
+        s += "+00";  // as PostgreSQL and DuckDB show an instant in UTC
+      } else if (!a.type->timezone().empty()) {
+        s += " " + a.type->timezone();
+      }
       return s;
     }
     case TypeId::kTime64:

@@ -306,15 +306,53 @@ bool ParseTimeOfDay(std::string_view time, int64_t* micros) {
   }
 }
 
+// The UTC offset at the end of a timestamp's text ("+02", "-05:30", "+0530",
+// "Z", " UTC"), in microseconds, removed from `t`; 0 when there is none.
+int64_t TakeUtcOffset(std::string_view* t) {
+  std::string_view v = *t;
+  if (v.ends_with("Z") || v.ends_with("z")) {
+    *t = Trim(v.substr(0, v.size() - 1));
+    return 0;
+  }
+  for (std::string_view utc : {"UTC", "utc", "GMT", "gmt"}) {
+    if (v.size() > utc.size() && v.ends_with(utc)) {
+      *t = Trim(v.substr(0, v.size() - utc.size()));
+      return 0;
+    }
+  }
+  // [+-]HH[[:]MM] after the time of day (which contains a ':').
+  const size_t sign = v.find_last_of("+-");
+  if (sign == std::string_view::npos || sign < v.find(':')) return 0;
+  std::string_view zone = v.substr(sign + 1);
+  int h = 0, m = 0;
+  std::string digits;
+  for (char c : zone) {
+    if (c != ':') digits += c;
+  }
+  if ((digits.size() != 2 && digits.size() != 4) ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return 0;
+  }
+  h = (digits[0] - '0') * 10 + (digits[1] - '0');
+  if (digits.size() == 4) m = (digits[2] - '0') * 10 + (digits[3] - '0');
+  if (h > 15 || m > 59) return 0;
+  *t = Trim(v.substr(0, sign));
+  const int64_t offset = (int64_t{h} * 60 + m) * 60 * 1000000;
+  return v[sign] == '+' ? offset : -offset;
+}
+
 int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
-  const std::string_view t = Trim(s);
+  std::string_view t = Trim(s);
+  // A zone offset gives the UTC instant (also for a plain TIMESTAMP, as in
+  // DuckDB).
+  const int64_t offset = TakeUtcOffset(&t);
   size_t split = t.find_first_of(" T");
   const int64_t days = ParseDate(t.substr(0, split), from, to);
   int64_t micros = 0;
   if (split != std::string_view::npos && !ParseTimeOfDay(Trim(t.substr(split + 1)), &micros)) {
     CannotConvert(s, from, to);
   }
-  return days * 86400 * 1000000 + micros;
+  return days * 86400 * 1000000 + micros - offset;
 }
 
 }  // namespace
@@ -573,6 +611,9 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           v = ParseTimestamp(arrow::BinaryValueAt(a, i), from, *to);
         } else if (from.id() == TypeId::kDate32) {
           v = int64_t{a.values<int32_t>()[i]} * 86400 * 1000000;
+        } else if (from.id() == TypeId::kTimestamp) {
+          // With and without a time zone: the session's zone is UTC.
+          v = a.values<int64_t>()[i];
         } else {
           Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> timestamp)",
                from.ToString());

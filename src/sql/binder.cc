@@ -369,10 +369,13 @@ void Binder::Unify(BoundExprPtr& a, BoundExprPtr& b) {
     b = execution::CastTo(std::move(b), t);
     return;
   }
-  // A date compares with a timestamp as its midnight.
-  if ((IsDate(x) && IsTimestamp(y)) || (IsTimestamp(x) && IsDate(y))) {
-    a = execution::CastTo(std::move(a), arrow::timestamp());
-    b = execution::CastTo(std::move(b), arrow::timestamp());
+  // A date compares with a timestamp as its midnight; a timestamp with a
+  // time zone with one without as the same instant (the session is in UTC).
+  if ((IsDate(x) || IsTimestamp(x)) && (IsDate(y) || IsTimestamp(y))) {
+    const bool zoned = !x.timezone().empty() || !y.timezone().empty();
+    const arrow::TypePtr t = zoned ? arrow::timestamp("UTC") : arrow::timestamp();
+    a = execution::CastTo(std::move(a), t);
+    b = execution::CastTo(std::move(b), t);
     return;
   }
   // A text operand converts to the other side's type (DuckDB's rule for
@@ -477,6 +480,20 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
 }
 
 BoundExprPtr Binder::TemporalArithmetic(const std::string& op, BoundExprPtr& a, BoundExprPtr& b) {
+  // A TIMESTAMP WITH TIME ZONE computes as the UTC TIMESTAMP it stores, and
+  // a timestamp result keeps the zone.
+  if (IsTimestamp(*a->type) && !a->type->timezone().empty()) {
+    a = execution::CastTo(std::move(a), arrow::timestamp());
+    BoundExprPtr r = TemporalArithmetic(op, a, b);
+    return IsTimestamp(*r->type) ? execution::CastTo(std::move(r), arrow::timestamp("UTC"))
+                                 : std::move(r);
+  }
+  if (IsTimestamp(*b->type) && !b->type->timezone().empty()) {
+    b = execution::CastTo(std::move(b), arrow::timestamp());
+    BoundExprPtr r = TemporalArithmetic(op, a, b);
+    return IsTimestamp(*r->type) ? execution::CastTo(std::move(r), arrow::timestamp("UTC"))
+                                 : std::move(r);
+  }
   const arrow::DataType& x = *a->type;
   const arrow::DataType& y = *b->type;
   const bool xt = IsDate(x) || IsTimestamp(x), yt = IsDate(y) || IsTimestamp(y);

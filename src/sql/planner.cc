@@ -65,6 +65,8 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
     return arrow::timestamp();
   }
   if (n == "time" || n == "time without time zone") return arrow::time64();
+  // An instant, stored in UTC and shown in the session's time zone, UTC.
+  if (n == "timestamp with time zone" || n == "timestamptz") return arrow::timestamp("UTC");
   // 128-bit integers: exact as 38-digit DECIMALs (the arithmetic of both is
   // exact and overflow-checked, and / of either gives a DOUBLE).
   if (n == "hugeint" || n == "int128" || n == "uhugeint" || n == "uint128") {
@@ -72,17 +74,8 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   }
   // DuckDB's types LLKV does not have yet: an error, never the affinity
   // fallback below (which would store them as DOUBLE).
-  static const char* kMissing[] = {"timestamp with time zone",
-                                   "timestamptz",
-                                   "time with time zone",
-                                   "timetz",
-                                   "uuid",
-                                   "json",
-                                   "bit",
-                                   "bitstring",
-                                   "varint",
-                                   "union",
-                                   "map"};
+  static const char* kMissing[] = {"time with time zone", "timetz", "uuid",  "json", "bit",
+                                   "bitstring",           "varint", "union", "map"};
   for (const char* missing : kMissing) {
     if (n == missing) {
       Fail(ErrorKind::kNotImplemented, "the type {} is not supported yet", t.name);
@@ -120,7 +113,7 @@ TypeName NameOfType(const arrow::DataType& type) {
     case arrow::TypeId::kDate32:
       return {"date", {}};
     case arrow::TypeId::kTimestamp:
-      return {"timestamp", {}};
+      return {type.timezone().empty() ? "timestamp" : "timestamptz", {}};
     case arrow::TypeId::kTime64:
       return {"time", {}};
     case arrow::TypeId::kIntervalMonthDayNano:
