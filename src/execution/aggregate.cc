@@ -18,7 +18,29 @@ namespace llkv::execution {
 using arrow::ArrayDataPtr;
 using arrow::TypeId;
 
+bool TakesDoubles(AggKind kind) {
+  switch (kind) {
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop:
+    case AggKind::kProduct:
+    case AggKind::kQuantileCont:
+    case AggKind::kMad:
+    case AggKind::kSkewness:
+    case AggKind::kKurtosis:
+    case AggKind::kKurtosisPop:
+    case AggKind::kCovarPop:
+    case AggKind::kCovarSamp:
+    case AggKind::kCorr:
+      return true;
+    default:
+      return false;
+  }
+}
+
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
+  if (TakesDoubles(kind)) return arrow::float64();
   switch (kind) {
     case AggKind::kCountStar:
     case AggKind::kCount:
@@ -29,12 +51,6 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type->is_integer() ? arrow::int64() : arrow::float64();
     case AggKind::kAvg:
     case AggKind::kTotal:
-    case AggKind::kStddevSamp:
-    case AggKind::kStddevPop:
-    case AggKind::kVarSamp:
-    case AggKind::kVarPop:
-    case AggKind::kProduct:
-    case AggKind::kQuantileCont:
       return arrow::float64();
     case AggKind::kMedian:
       return IsNumericType(*arg_type) ? arrow::float64() : arg_type;
@@ -57,8 +73,10 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
+    default:  // TakesDoubles
+      break;
   }
-  return arrow::null();
+  return arrow::float64();
 }
 
 namespace {
@@ -103,7 +121,10 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     return;
   }
   if (v.is_null()) return;
-  if ((kind == AggKind::kArgMin || kind == AggKind::kArgMax) && v2.is_null()) return;
+  const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax ||
+                      kind == AggKind::kCovarPop || kind == AggKind::kCovarSamp ||
+                      kind == AggKind::kCorr;
+  if (paired && v2.is_null()) return;
   if (spec_->distinct) {
     std::string key;
     EncodeValueKey(v, &key);
@@ -184,12 +205,56 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kQuantileCont:
     case AggKind::kQuantileDisc:
     case AggKind::kMode:
+    case AggKind::kMad:
       values_.push_back(v);
       break;
+    case AggKind::kSkewness:
+    case AggKind::kKurtosis:
+    case AggKind::kKurtosisPop: {
+      const long double x = AsDouble(v);
+      long double p = x;
+      for (long double& s : power_sums_) {
+        s += p;
+        p *= x;
+      }
+      break;
+    }
+    case AggKind::kCovarPop:
+    case AggKind::kCovarSamp:
+    case AggKind::kCorr: {
+      const double y = AsDouble(v), x = AsDouble(v2);
+      const double n = static_cast<double>(count_);
+      const double dx = x - mean_x_, dy = y - mean_y_;
+      mean_x_ += dx / n;
+      mean_y_ += dy / n;
+      co_moment_ += dx * (y - mean_y_);
+      m2_x_ += dx * (x - mean_x_);
+      m2_y_ += dy * (y - mean_y_);
+      break;
+    }
     default:
       break;
   }
 }
+
+namespace {
+
+// `x`, which must be finite (sums of powers of huge values overflow).
+Value Finite(const char* name, double x) {
+  if (!std::isfinite(x)) Fail(ErrorKind::kOutOfRange, "{} is out of range!", name);
+  return Value::Double(x);
+}
+
+// The interpolated median of numbers `v` (sorted here).
+double MedianOf(std::vector<double>& v) {
+  std::sort(v.begin(), v.end());
+  const double pos = 0.5 * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const auto hi = static_cast<size_t>(std::ceil(pos));
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
 
 Value Accumulator::Finish(const arrow::TypePtr& type) {
   if (!pending_.empty()) {
@@ -277,6 +342,53 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
       return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));
     }
+    case AggKind::kMad: {
+      std::vector<double> x;
+      for (const auto& v : values_)
+        x.push_back(AsDouble(v));
+      const double median = MedianOf(x);
+      for (double& d : x)
+        d = std::fabs(d - median);
+      return Value::Double(MedianOf(x));
+    }
+    case AggKind::kSkewness: {
+      // As DuckDB computes it, from the sums of powers.
+      const long double n = static_cast<long double>(count_);
+      if (count_ <= 2) return Value::Null(type);
+      const long double s = power_sums_[0], s2 = power_sums_[1], s3 = power_sums_[2];
+      const long double t = 1 / n;
+      const long double div = std::sqrt(std::pow(t * (s2 - s * s * t), 3));
+      if (div == 0) return Value::Null(type);
+      const long double t1 = std::sqrt(n * (n - 1)) / (n - 2);
+      return Finite(
+          "skewness",
+          static_cast<double>(t1 * t * (s3 - 3 * s2 * s * t + 2 * std::pow(s, 3) * t * t) / div));
+    }
+    case AggKind::kKurtosis:
+    case AggKind::kKurtosisPop: {
+      const long double n = static_cast<long double>(count_);
+      if (kind == AggKind::kKurtosis && count_ <= 3) return Value::Null(type);
+      const long double s = power_sums_[0], s2 = power_sums_[1], s3 = power_sums_[2],
+                        s4 = power_sums_[3];
+      const long double t = 1 / n;
+      const long double m4 =
+          t * (s4 - 4 * s3 * s * t + 6 * s2 * s * s * t * t - 3 * std::pow(s, 4) * std::pow(t, 3));
+      const long double m2 = t * (s2 - s * s * t);
+      if (m2 <= 0) return Value::Null(type);
+      if (kind == AggKind::kKurtosisPop) {
+        return Finite("kurtosis_pop", static_cast<double>(m4 / (m2 * m2) - 3));
+      }
+      return Finite("kurtosis",
+                    static_cast<double>((n - 1) * ((n + 1) * m4 / (m2 * m2) - 3 * (n - 1)) /
+                                        ((n - 2) * (n - 3))));
+    }
+    case AggKind::kCovarPop:
+      return Value::Double(co_moment_ / static_cast<double>(count_));
+    case AggKind::kCovarSamp:
+      if (count_ < 2) return Value::Null(type);
+      return Value::Double(co_moment_ / static_cast<double>(count_ - 1));
+    case AggKind::kCorr:  // NaN when either side has no variance (DuckDB)
+      return Value::Double(co_moment_ / std::sqrt(m2_x_ * m2_y_));
     case AggKind::kMode: {
       absl::flat_hash_map<std::string, std::pair<int64_t, size_t>> counts;  // count, first index
       size_t best = 0;
@@ -300,12 +412,13 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
 
 const char* AggKindName(AggKind kind) {
   static const char* kNames[] = {
-      "count_star", "count",         "sum",           "avg",       "min",     "max",
-      "total",      "string_agg",    "first",         "any_value", "last",    "stddev_samp",
-      "stddev_pop", "var_samp",      "var_pop",       "bool_and",  "bool_or", "product",
-      "median",     "quantile_cont", "quantile_disc", "mode",      "arg_min", "arg_max",
-      "bit_and",    "bit_or",        "bit_xor"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kBitXor) + 1);
+      "count_star",   "count",         "sum",           "avg",       "min",      "max",
+      "total",        "string_agg",    "first",         "any_value", "last",     "stddev_samp",
+      "stddev_pop",   "var_samp",      "var_pop",       "bool_and",  "bool_or",  "product",
+      "median",       "quantile_cont", "quantile_disc", "mode",      "arg_min",  "arg_max",
+      "bit_and",      "bit_or",        "bit_xor",       "mad",       "skewness", "kurtosis",
+      "kurtosis_pop", "covar_pop",     "covar_samp",    "corr"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kCorr) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

@@ -52,6 +52,13 @@ enum class AggKind {
   kBitAnd,
   kBitOr,
   kBitXor,
+  kMad,          // median absolute deviation from the median (numbers)
+  kSkewness,     // sample skewness; NULL for fewer than 3 values
+  kKurtosis,     // sample excess kurtosis; NULL for fewer than 4 values
+  kKurtosisPop,  // population excess kurtosis
+  kCovarPop,     // arg y, arg2 x: population covariance (rows with both non-NULL)
+  kCovarSamp,
+  kCorr,  // Pearson correlation
 };
 
 struct AggregateSpec {
@@ -65,6 +72,11 @@ struct AggregateSpec {
   std::vector<SortKey> order_by;
   std::string name;  // output column name
 };
+
+// Whether `kind` aggregates numbers as DOUBLEs into a DOUBLE (stddev,
+// variance, product, quantile_cont, mad, skewness, kurtosis, covariance,
+// corr): the binder casts its arguments.
+bool TakesDoubles(AggKind kind);
 
 // The SQL name of `kind` ("count_star", "sum", "quantile_cont", ...).
 const char* AggKindName(AggKind kind);
@@ -92,6 +104,10 @@ class Accumulator {
   arrow::Decimal128 decimal_sum_ = 0;  // unscaled, in the argument's scale
   int arg_decimal_scale_ = -1;         // that scale (-1: not a DECIMAL argument)
   double sum_ = 0, mean_ = 0, m2_ = 0, product_ = 1;
+  // Skewness and kurtosis: sums of powers. Covariance: the means, the
+  // co-moment and x's and y's second moments, updated as Welford does.
+  long double power_sums_[4] = {0, 0, 0, 0};
+  double mean_x_ = 0, mean_y_ = 0, co_moment_ = 0, m2_x_ = 0, m2_y_ = 0;
   bool flag_ = false;  // bool_and / bool_or
   Value best_, best_key_;
   std::string text_;

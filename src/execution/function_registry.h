@@ -36,6 +36,14 @@ FunctionBinding AllAs(const std::vector<arrow::TypePtr>& types, const arrow::Typ
 
 [[noreturn]] void NoMatch(const std::string& name, const std::vector<arrow::TypePtr>& types);
 
+// Registers `names` as one function of fixed arguments, `kinds` giving each:
+// 'T' text, 'I' integer, 'D' number (as DOUBLE); optional ones in lower case.
+void RegisterTextFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
+                          std::string kinds, arrow::TypePtr result, RowFunction f,
+                          bool propagate_nulls = true);
+
+void RegisterStringSimilarityFunctions(FunctionRegistry& r);
+
 bool IsTextType(const arrow::DataType& t);
 bool IsNullType(const arrow::DataType& t);
 

@@ -369,6 +369,7 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     FunctionRegistry r;
     RegisterMathFunctions(r);
     RegisterStringFunctions(r);
+    RegisterStringSimilarityFunctions(r);
     RegisterDateFunctions(r);
     return r;
   }();

@@ -52,37 +52,6 @@ FunctionBinding TextArgs(const std::string& name, const std::vector<arrow::TypeP
   return AllAs(types, arrow::utf8(), result);
 }
 
-// A function of fixed text / integer arguments: `kinds` has 'T' or 'I' per
-// argument (optional ones in lower case).
-void Register(FunctionRegistry& r, std::initializer_list<const char*> names, std::string kinds,
-              arrow::TypePtr result, RowFunction f, bool propagate_nulls = true) {
-  for (const char* name : names) {
-    ScalarFunction fn;
-    fn.name = name;
-    fn.bind = [n = std::string(name), kinds, result](const std::vector<arrow::TypePtr>& types) {
-      size_t required = 0;
-      for (char k : kinds)
-        required += std::isupper(static_cast<unsigned char>(k)) ? 1 : 0;
-      CheckArity(n, types, required, static_cast<long>(kinds.size()));
-      FunctionBinding b;
-      for (size_t i = 0; i < types.size(); ++i) {
-        const char k = static_cast<char>(std::toupper(static_cast<unsigned char>(kinds[i])));
-        if (k == 'I') {
-          if (!types[i]->is_integer() && !IsNullType(*types[i])) NoMatch(n, types);
-          b.arg_types.push_back(arrow::int64());
-        } else {
-          if (types[i]->id() == arrow::TypeId::kBinary) NoMatch(n, types);
-          b.arg_types.push_back(arrow::utf8());
-        }
-      }
-      b.result = result;
-      return b;
-    };
-    fn.kernel = RowKernel(f, propagate_nulls);
-    r[name] = std::move(fn);
-  }
-}
-
 std::string Pad(const std::string& s, int64_t n, const std::string& fill, bool left) {
   if (n < 0) n = 0;
   if (n > (int64_t{1} << 30))
@@ -349,6 +318,41 @@ std::string Printf(const std::string& format, const std::vector<Value>& args) {
 
 }  // namespace
 
+void RegisterTextFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
+                          std::string kinds, arrow::TypePtr result, RowFunction f,
+                          bool propagate_nulls) {
+  for (const char* name : names) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name), kinds, result](const std::vector<arrow::TypePtr>& types) {
+      size_t required = 0;
+      for (char k : kinds)
+        required += std::isupper(static_cast<unsigned char>(k)) ? 1 : 0;
+      CheckArity(n, types, required, static_cast<long>(kinds.size()));
+      FunctionBinding b;
+      for (size_t i = 0; i < types.size(); ++i) {
+        const char k = static_cast<char>(std::toupper(static_cast<unsigned char>(kinds[i])));
+        if (k == 'I') {
+          if (!types[i]->is_integer() && !IsNullType(*types[i])) NoMatch(n, types);
+          b.arg_types.push_back(arrow::int64());
+        } else if (k == 'D') {
+          const bool number = types[i]->is_integer() || types[i]->is_floating() ||
+                              types[i]->id() == arrow::TypeId::kDecimal128;
+          if (!number && !IsNullType(*types[i])) NoMatch(n, types);
+          b.arg_types.push_back(arrow::float64());
+        } else {
+          if (types[i]->id() == arrow::TypeId::kBinary) NoMatch(n, types);
+          b.arg_types.push_back(arrow::utf8());
+        }
+      }
+      b.result = result;
+      return b;
+    };
+    fn.kernel = RowKernel(f, propagate_nulls);
+    r[name] = std::move(fn);
+  }
+}
+
 void RegisterStringFunctions(FunctionRegistry& r) {
   // concat and concat_ws skip NULL arguments (concat_ws: NULL separator is NULL).
   {
@@ -391,164 +395,168 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         false);
     r["concat_ws"] = std::move(fn);
   }
-  Register(
+  RegisterTextFunction(
       r, {"lpad"}, "TIt", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
         return Value::String(Pad(a[0].str(), a[1].int64(), a.size() > 2 ? a[2].str() : " ", true));
       });
-  Register(
+  RegisterTextFunction(
       r, {"rpad"}, "TIt", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
         return Value::String(Pad(a[0].str(), a[1].int64(), a.size() > 2 ? a[2].str() : " ", false));
       });
-  Register(r, {"left", "left_grapheme"}, "TI", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t n = a[1].int64();
-             const size_t len = Chars(a[0].str());
-             const size_t take =
-                 n >= 0 ? static_cast<size_t>(n) : len - std::min(len, static_cast<size_t>(-n));
-             return Value::String(Substr(a[0].str(), 0, take));
-           });
-  Register(r, {"right", "right_grapheme"}, "TI", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t n = a[1].int64();
-             const size_t len = Chars(a[0].str());
-             const size_t take = n >= 0 ? std::min(len, static_cast<size_t>(n))
-                                        : len - std::min(len, static_cast<size_t>(-n));
-             return Value::String(Substr(a[0].str(), len - take, len));
-           });
-  Register(r, {"reverse"}, "T", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const std::string& s = a[0].str();
-             const auto at = CodePoints(s);
-             std::string out;
-             for (size_t c = at.size() - 1; c-- > 0;)
-               out.append(s, at[c], at[c + 1] - at[c]);
-             return Value::String(out);
-           });
-  Register(r, {"repeat"}, "TI", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const int64_t n = a[1].int64();
-             if (n > 0 && a[0].str().size() * static_cast<size_t>(n) > (size_t{1} << 30)) {
-               Fail(ErrorKind::kOutOfRange, "repeat() would make a text of more than 1 GiB");
-             }
-             std::string out;
-             for (int64_t i = 0; i < n; ++i)
-               out += a[0].str();
-             return Value::String(out);
-           });
-  Register(r, {"split_part"}, "TTI", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const std::string& s = a[0].str();
-             const std::string& d = a[1].str();
-             int64_t index = a[2].int64();
-             std::vector<std::string> parts;
-             if (d.empty()) {
-               parts.push_back(s);
-             } else {
-               size_t start = 0;
-               for (;;) {
-                 const size_t end = s.find(d, start);
-                 parts.push_back(
-                     s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-                 if (end == std::string::npos) break;
-                 start = end + d.size();
-               }
-             }
-             const auto n = static_cast<int64_t>(parts.size());
-             if (index < 0) index = n + 1 + index;
-             if (index < 1 || index > n) return Value::String("");
-             return Value::String(parts[static_cast<size_t>(index - 1)]);
-           });
-  Register(r, {"starts_with", "prefix"}, "TT", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Bool(a[0].str().starts_with(a[1].str()));
-           });
-  Register(r, {"ends_with", "suffix"}, "TT", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Bool(a[0].str().ends_with(a[1].str()));
-           });
-  Register(r, {"contains"}, "TT", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
-           });
-  Register(r, {"ascii", "unicode"}, "T", arrow::int64(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const std::string& s = a[0].str();
-             if (s.empty()) return Value::Int64(0);
-             const auto c = static_cast<unsigned char>(s[0]);
-             int64_t cp = c;
-             size_t extra = 0;
-             if (c >= 0xF0) {
-               cp = c & 0x07, extra = 3;
-             } else if (c >= 0xE0) {
-               cp = c & 0x0F, extra = 2;
-             } else if (c >= 0xC0) {
-               cp = c & 0x1F, extra = 1;
-             }
-             for (size_t i = 1; i <= extra && i < s.size(); ++i)
-               cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-             return Value::Int64(cp);
-           });
-  Register(r, {"chr"}, "I", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
-    const int64_t cp = a[0].int64();
-    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      Fail(ErrorKind::kInvalidInput, "chr({}): not a Unicode code point", cp);
-    }
-    std::string out;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return Value::String(out);
-  });
-  Register(r, {"md5"}, "T", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
-    Md5 md5;
-    md5.Update(a[0].str());
-    return Value::String(md5.HexDigest());
-  });
-  Register(r, {"bit_length"}, "T", arrow::int64(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Int64(static_cast<int64_t>(a[0].str().size() * 8));
-           });
-  Register(r, {"octet_length", "strlen"}, "T", arrow::int64(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Int64(static_cast<int64_t>(a[0].str().size()));
-           });
-  Register(r, {"translate"}, "TTT", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const std::string& s = a[0].str();
-             const std::string& from = a[1].str();
-             const std::string& to = a[2].str();
-             const auto s_at = CodePoints(s), f_at = CodePoints(from), t_at = CodePoints(to);
-             std::string out;
-             for (size_t c = 0; c + 1 < s_at.size(); ++c) {
-               const std::string_view ch(s.data() + s_at[c], s_at[c + 1] - s_at[c]);
-               size_t k = 0;
-               for (; k + 1 < f_at.size(); ++k) {
-                 if (std::string_view(from.data() + f_at[k], f_at[k + 1] - f_at[k]) == ch) break;
-               }
-               if (k + 1 == f_at.size()) {
-                 out += ch;
-               } else if (k + 1 < t_at.size()) {
-                 out.append(to, t_at[k], t_at[k + 1] - t_at[k]);
-               }
-             }
-             return Value::String(out);
-           });
-  Register(r, {"glob"}, "TT", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             return Value::Bool(Glob(a[1].str(), a[0].str()));
-           });
+  RegisterTextFunction(r, {"left", "left_grapheme"}, "TI", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const int64_t n = a[1].int64();
+                         const size_t len = Chars(a[0].str());
+                         const size_t take = n >= 0 ? static_cast<size_t>(n)
+                                                    : len - std::min(len, static_cast<size_t>(-n));
+                         return Value::String(Substr(a[0].str(), 0, take));
+                       });
+  RegisterTextFunction(r, {"right", "right_grapheme"}, "TI", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const int64_t n = a[1].int64();
+                         const size_t len = Chars(a[0].str());
+                         const size_t take = n >= 0 ? std::min(len, static_cast<size_t>(n))
+                                                    : len - std::min(len, static_cast<size_t>(-n));
+                         return Value::String(Substr(a[0].str(), len - take, len));
+                       });
+  RegisterTextFunction(r, {"reverse"}, "T", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const std::string& s = a[0].str();
+                         const auto at = CodePoints(s);
+                         std::string out;
+                         for (size_t c = at.size() - 1; c-- > 0;)
+                           out.append(s, at[c], at[c + 1] - at[c]);
+                         return Value::String(out);
+                       });
+  RegisterTextFunction(
+      r, {"repeat"}, "TI", arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const int64_t n = a[1].int64();
+        if (n > 0 && a[0].str().size() * static_cast<size_t>(n) > (size_t{1} << 30)) {
+          Fail(ErrorKind::kOutOfRange, "repeat() would make a text of more than 1 GiB");
+        }
+        std::string out;
+        for (int64_t i = 0; i < n; ++i)
+          out += a[0].str();
+        return Value::String(out);
+      });
+  RegisterTextFunction(
+      r, {"split_part"}, "TTI", arrow::utf8(),
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const std::string& s = a[0].str();
+        const std::string& d = a[1].str();
+        int64_t index = a[2].int64();
+        std::vector<std::string> parts;
+        if (d.empty()) {
+          parts.push_back(s);
+        } else {
+          size_t start = 0;
+          for (;;) {
+            const size_t end = s.find(d, start);
+            parts.push_back(
+                s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+            if (end == std::string::npos) break;
+            start = end + d.size();
+          }
+        }
+        const auto n = static_cast<int64_t>(parts.size());
+        if (index < 0) index = n + 1 + index;
+        if (index < 1 || index > n) return Value::String("");
+        return Value::String(parts[static_cast<size_t>(index - 1)]);
+      });
+  RegisterTextFunction(r, {"starts_with", "prefix"}, "TT", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Bool(a[0].str().starts_with(a[1].str()));
+                       });
+  RegisterTextFunction(r, {"ends_with", "suffix"}, "TT", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Bool(a[0].str().ends_with(a[1].str()));
+                       });
+  RegisterTextFunction(r, {"contains"}, "TT", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
+                       });
+  RegisterTextFunction(r, {"ascii", "unicode"}, "T", arrow::int64(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const std::string& s = a[0].str();
+                         if (s.empty()) return Value::Int64(0);
+                         const auto c = static_cast<unsigned char>(s[0]);
+                         int64_t cp = c;
+                         size_t extra = 0;
+                         if (c >= 0xF0) {
+                           cp = c & 0x07, extra = 3;
+                         } else if (c >= 0xE0) {
+                           cp = c & 0x0F, extra = 2;
+                         } else if (c >= 0xC0) {
+                           cp = c & 0x1F, extra = 1;
+                         }
+                         for (size_t i = 1; i <= extra && i < s.size(); ++i)
+                           cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+                         return Value::Int64(cp);
+                       });
+  RegisterTextFunction(r, {"chr"}, "I", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const int64_t cp = a[0].int64();
+                         if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                           Fail(ErrorKind::kInvalidInput, "chr({}): not a Unicode code point", cp);
+                         }
+                         std::string out;
+                         if (cp < 0x80) {
+                           out += static_cast<char>(cp);
+                         } else if (cp < 0x800) {
+                           out += static_cast<char>(0xC0 | (cp >> 6));
+                           out += static_cast<char>(0x80 | (cp & 0x3F));
+                         } else if (cp < 0x10000) {
+                           out += static_cast<char>(0xE0 | (cp >> 12));
+                           out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                           out += static_cast<char>(0x80 | (cp & 0x3F));
+                         } else {
+                           out += static_cast<char>(0xF0 | (cp >> 18));
+                           out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+                           out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                           out += static_cast<char>(0x80 | (cp & 0x3F));
+                         }
+                         return Value::String(out);
+                       });
+  RegisterTextFunction(r, {"md5"}, "T", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         Md5 md5;
+                         md5.Update(a[0].str());
+                         return Value::String(md5.HexDigest());
+                       });
+  RegisterTextFunction(r, {"bit_length"}, "T", arrow::int64(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Int64(static_cast<int64_t>(a[0].str().size() * 8));
+                       });
+  RegisterTextFunction(r, {"octet_length", "strlen"}, "T", arrow::int64(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Int64(static_cast<int64_t>(a[0].str().size()));
+                       });
+  RegisterTextFunction(
+      r, {"translate"}, "TTT", arrow::utf8(),
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const std::string& s = a[0].str();
+        const std::string& from = a[1].str();
+        const std::string& to = a[2].str();
+        const auto s_at = CodePoints(s), f_at = CodePoints(from), t_at = CodePoints(to);
+        std::string out;
+        for (size_t c = 0; c + 1 < s_at.size(); ++c) {
+          const std::string_view ch(s.data() + s_at[c], s_at[c + 1] - s_at[c]);
+          size_t k = 0;
+          for (; k + 1 < f_at.size(); ++k) {
+            if (std::string_view(from.data() + f_at[k], f_at[k + 1] - f_at[k]) == ch) break;
+          }
+          if (k + 1 == f_at.size()) {
+            out += ch;
+          } else if (k + 1 < t_at.size()) {
+            out.append(to, t_at[k], t_at[k + 1] - t_at[k]);
+          }
+        }
+        return Value::String(out);
+      });
+  RegisterTextFunction(r, {"glob"}, "TT", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Bool(Glob(a[1].str(), a[0].str()));
+                       });
   {
     // hash(args...): a 64-bit hash of the values (XXH3 of their encoding).
     ScalarFunction fn;
@@ -618,49 +626,50 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   // Regular expressions (RE2 syntax). regexp_matches finds the pattern
   // anywhere; regexp_full_match needs all of the text; flags: 'i' case-
   // insensitive, 'c' sensitive, 's' . matches newlines, 'g' (replace) all.
-  Register(r, {"regexp_matches"}, "TTt", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
-             return Value::Bool(RE2::PartialMatch(a[0].str(), re));
-           });
-  Register(r, {"regexp_full_match"}, "TTt", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
-             return Value::Bool(RE2::FullMatch(a[0].str(), re));
-           });
-  Register(r, {"regexp_replace"}, "TTTt", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const std::string flags = a.size() > 3 ? a[3].str() : "";
-             const RE2& re = Cache().Get(a[1].str(), flags);
-             std::string s = a[0].str();
-             if (flags.find('g') != std::string::npos)
-               RE2::GlobalReplace(&s, re, a[2].str());
-             else
-               RE2::Replace(&s, re, a[2].str());
-             return Value::String(s);
-           });
-  Register(r, {"regexp_extract"}, "TTi", arrow::utf8(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const RE2& re = Cache().Get(a[1].str(), "");
-             const int64_t group = a.size() > 2 ? a[2].int64() : 0;
-             if (group < 0 || group > re.NumberOfCapturingGroups()) {
-               Fail(ErrorKind::kInvalidInput, "regexp_extract: the pattern has no group {}", group);
-             }
-             std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
-             const std::string& s = a[0].str();
-             if (!re.Match(s, 0, s.size(), RE2::UNANCHORED, groups.data(),
-                           static_cast<int>(groups.size()))) {
-               return Value::String("");
-             }
-             const auto& g = groups[static_cast<size_t>(group)];
-             return Value::String(std::string(g.data() ? g : re2::StringPiece()));
-           });
-  Register(r, {"similar_to"}, "TTt", arrow::boolean(),
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             const RE2& re =
-                 Cache().Get(SimilarToRegex(a[1].str(), a.size() > 2 ? a[2].str() : "\\"), "");
-             return Value::Bool(RE2::FullMatch(a[0].str(), re));
-           });
+  RegisterTextFunction(r, {"regexp_matches"}, "TTt", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+                         return Value::Bool(RE2::PartialMatch(a[0].str(), re));
+                       });
+  RegisterTextFunction(r, {"regexp_full_match"}, "TTt", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+                         return Value::Bool(RE2::FullMatch(a[0].str(), re));
+                       });
+  RegisterTextFunction(r, {"regexp_replace"}, "TTTt", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const std::string flags = a.size() > 3 ? a[3].str() : "";
+                         const RE2& re = Cache().Get(a[1].str(), flags);
+                         std::string s = a[0].str();
+                         if (flags.find('g') != std::string::npos)
+                           RE2::GlobalReplace(&s, re, a[2].str());
+                         else
+                           RE2::Replace(&s, re, a[2].str());
+                         return Value::String(s);
+                       });
+  RegisterTextFunction(r, {"regexp_extract"}, "TTi", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const RE2& re = Cache().Get(a[1].str(), "");
+                         const int64_t group = a.size() > 2 ? a[2].int64() : 0;
+                         if (group < 0 || group > re.NumberOfCapturingGroups()) {
+                           Fail(ErrorKind::kInvalidInput,
+                                "regexp_extract: the pattern has no group {}", group);
+                         }
+                         std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
+                         const std::string& s = a[0].str();
+                         if (!re.Match(s, 0, s.size(), RE2::UNANCHORED, groups.data(),
+                                       static_cast<int>(groups.size()))) {
+                           return Value::String("");
+                         }
+                         const auto& g = groups[static_cast<size_t>(group)];
+                         return Value::String(std::string(g.data() ? g : re2::StringPiece()));
+                       });
+  RegisterTextFunction(r, {"similar_to"}, "TTt", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const RE2& re = Cache().Get(
+                             SimilarToRegex(a[1].str(), a.size() > 2 ? a[2].str() : "\\"), "");
+                         return Value::Bool(RE2::FullMatch(a[0].str(), re));
+                       });
 }
 
 }  // namespace llkv::execution

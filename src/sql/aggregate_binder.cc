@@ -61,6 +61,13 @@ constexpr AggregateName kAggregates[] = {
     {"bit_and", AggKind::kBitAnd, 1, 1},
     {"bit_or", AggKind::kBitOr, 1, 1},
     {"bit_xor", AggKind::kBitXor, 1, 1},
+    {"mad", AggKind::kMad, 1, 1},
+    {"skewness", AggKind::kSkewness, 1, 1},
+    {"kurtosis", AggKind::kKurtosis, 1, 1},
+    {"kurtosis_pop", AggKind::kKurtosisPop, 1, 1},
+    {"covar_pop", AggKind::kCovarPop, 2, 2},
+    {"covar_samp", AggKind::kCovarSamp, 2, 2},
+    {"corr", AggKind::kCorr, 2, 2},
 };
 
 const AggregateName* FindAggregate(const std::string& name) {
@@ -125,12 +132,8 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
         break;
-      case AggKind::kStddevSamp:
-      case AggKind::kStddevPop:
-      case AggKind::kVarSamp:
-      case AggKind::kVarPop:
-      case AggKind::kProduct:
-      case AggKind::kQuantileCont:
+      default:
+        if (!execution::TakesDoubles(spec.kind)) break;
         if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
@@ -158,8 +161,6 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
           Fail(ErrorKind::kBinder, "DISTINCT aggregates must have exactly one argument");
         }
         break;
-      default:
-        break;
     }
     if (arg->type->id() == arrow::TypeId::kNull) {
       arg = execution::CastTo(std::move(arg),
@@ -178,8 +179,16 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
       }
       spec.fraction = f;
     }
-    if (spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax) {
+    const bool numbers = spec.kind == AggKind::kCovarPop || spec.kind == AggKind::kCovarSamp ||
+                         spec.kind == AggKind::kCorr;
+    if (spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax || numbers) {
       spec.arg2 = binder.Bind(*call.args[1]);
+    }
+    if (numbers) {
+      if (!IsNumeric(*spec.arg2->type) && spec.arg2->type->id() != arrow::TypeId::kNull) {
+        Fail(ErrorKind::kBinder, "No function matches {}(..., {})", n, spec.arg2->type->ToString());
+      }
+      spec.arg2 = execution::CastTo(std::move(spec.arg2), arrow::float64());
     }
   }
   for (const auto& o : call.order_by)

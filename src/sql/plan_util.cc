@@ -352,7 +352,8 @@ bool Touches(const Expr& e, const Scope& scope) {
   return false;
 }
 
-OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db) {
+OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db,
+                       const std::vector<arrow::TypePtr>* types) {
   const size_t width = q.values[0].size();
   std::vector<std::vector<Value>> rows;
   for (const auto& row : q.values) {
@@ -365,13 +366,24 @@ OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db) {
       values.push_back(EvaluateConstant(*e, db));
     rows.push_back(std::move(values));
   }
-  // Each column takes the first non-null type among its values.
+  // Each column takes the type common to its values (VALUES (1), (2.5) is
+  // DOUBLE); values of kinds without one take the first non-null type.
   std::vector<arrow::FieldPtr> fields;
   std::vector<arrow::ArrayDataPtr> columns;
   for (size_t c = 0; c < width; ++c) {
     arrow::TypePtr type = arrow::null();
+    std::vector<arrow::TypePtr> value_types;
     for (const auto& row : rows) {
       if (!row[c].is_null() && type->id() == arrow::TypeId::kNull) type = row[c].type();
+      value_types.push_back(row[c].type());
+    }
+    if (types != nullptr && c < types->size()) {
+      type = (*types)[c];
+    } else {
+      try {
+        type = Binder::CommonTypeOf(value_types);
+      } catch (const Error&) {
+      }
     }
     std::vector<arrow::ArrayDataPtr> parts;
     for (const auto& row : rows)

@@ -262,7 +262,11 @@ std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* s
 
 std::string ColumnName(const SelectItem& item);
 
-OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db = nullptr);
+// With `types`, column c is of types[c] and each value converts to it on its
+// own (an INSERT's VALUES: 1 into a VARCHAR column is '1', whatever the other
+// rows hold); otherwise each column is of the type common to its values.
+OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db = nullptr,
+                       const std::vector<arrow::TypePtr>* types = nullptr);
 
 // The column names a query level reads, for reading only those columns of
 // its tables (projection pushdown): every name referenced anywhere in it,

@@ -402,7 +402,16 @@ arrow::RecordBatchPtr BuildInsertRows(const InsertStatement& s,
   {
     std::optional<sql::plan::AllowDefaultValues> allow;
     if (!default_cells.empty()) allow.emplace();
-    plan = PlanQuery(*s.source, db);
+    const SelectStmt& q = *s.source;
+    if (!q.values.empty() && q.ctes.empty() && q.order_by.empty() && !q.limit && !q.offset &&
+        q.values[0].size() == targets.size()) {
+      std::vector<arrow::TypePtr> types;
+      for (size_t k : targets)
+        types.push_back(def.columns[k].type);
+      plan = plan::PlanValues(q, &db, &types);
+    } else {
+      plan = PlanQuery(q, db);
+    }
   }
   if (static_cast<size_t>(plan->schema()->num_fields()) != targets.size()) {
     Fail(ErrorKind::kBinder, "table {} has {} columns but {} values were supplied", def.name,
