@@ -231,6 +231,28 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     return std::sqrt(domain("the square root", a[0], a[0] >= 0));
   });
   DoubleFunction(r, {"cbrt"}, 1, [](const std::vector<double>& a) { return std::cbrt(a[0]); });
+  DoubleFunction(r, {"gamma"}, 1, [domain](const std::vector<double>& a) {
+    return std::tgamma(domain("gamma", a[0], a[0] != 0));
+  });
+  DoubleFunction(r, {"lgamma"}, 1, [domain](const std::vector<double>& a) {
+    return std::lgamma(domain("log gamma", a[0], a[0] != 0));
+  });
+  DoubleFunction(r, {"nextafter"}, 2,
+                 [](const std::vector<double>& a) { return std::nextafter(a[0], a[1]); });
+  DoubleFunction(r, {"sinh"}, 1, [](const std::vector<double>& a) { return std::sinh(a[0]); });
+  DoubleFunction(r, {"cosh"}, 1, [](const std::vector<double>& a) { return std::cosh(a[0]); });
+  DoubleFunction(r, {"tanh"}, 1, [](const std::vector<double>& a) { return std::tanh(a[0]); });
+  DoubleFunction(r, {"asinh"}, 1, [](const std::vector<double>& a) { return std::asinh(a[0]); });
+  DoubleFunction(r, {"acosh"}, 1, [domain](const std::vector<double>& a) {
+    return std::acosh(domain("acosh", a[0], a[0] >= 1));
+  });
+  DoubleFunction(r, {"atanh"}, 1, [domain](const std::vector<double>& a) {
+    return std::atanh(domain("atanh", a[0], a[0] >= -1 && a[0] <= 1));
+  });
+  RegisterTextFunction(r, {"signbit"}, "D", arrow::boolean(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Bool(std::signbit(a[0].float64()));
+                       });
   DoubleFunction(r, {"ln"}, 1, [domain](const std::vector<double>& a) {
     return std::log(domain("the logarithm", a[0], a[0] > 0));
   });

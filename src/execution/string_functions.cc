@@ -531,6 +531,26 @@ void RegisterStringFunctions(FunctionRegistry& r) {
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::Int64(static_cast<int64_t>(a[0].str().size()));
                        });
+  // overlay(s PLACING r FROM start [FOR n]): s with n characters from
+  // `start` (1-based; n defaults to r's length) replaced by r.
+  RegisterTextFunction(
+      r, {"overlay"}, "TTIi", arrow::utf8(),
+      [](const std::vector<Value>& a, const arrow::TypePtr&) {
+        const std::string& s = a[0].str();
+        const std::string& with = a[1].str();
+        // As PostgreSQL: substring(s, 1, start - 1) || r ||
+        // substring(s, start + n), positions before the
+        // first character clipped.
+        const int64_t start = a[2].int64() - 1;
+        const int64_t n = a.size() > 3 ? a[3].int64() : static_cast<int64_t>(Chars(with));
+        const auto clip = [](int64_t x) { return static_cast<size_t>(std::max<int64_t>(x, 0)); };
+        return Value::String(Substr(s, 0, clip(start)) + with +
+                             Substr(s, clip(start + n), SIZE_MAX));
+      });
+  RegisterTextFunction(r, {"regexp_escape"}, "T", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::String(RE2::QuoteMeta(a[0].str()));
+                       });
   RegisterTextFunction(
       r, {"translate"}, "TTT", arrow::utf8(),
       [](const std::vector<Value>& a, const arrow::TypePtr&) {
