@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 #include <xxhash.h>
 
+#include <charconv>
 #include <cstring>
 #include <memory>
 
@@ -316,6 +317,84 @@ std::string Printf(const std::string& format, const std::vector<Value>& args) {
   return out;
 }
 
+// `bytes` in the largest unit of `base` (1024: KiB ...; 1000: kB ...) it
+// reaches, with one decimal digit, truncated: 1023.9 KiB for 2^20 - 1.
+std::string FormatBytes(int64_t bytes, uint64_t base) {
+  static const char* kBinary[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  static const char* kDecimal[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  const char** units = base == 1024 ? kBinary : kDecimal;
+  const std::string sign = bytes < 0 ? "-" : "";
+  const uint64_t magnitude =
+      bytes < 0 ? static_cast<uint64_t>(-(bytes + 1)) + 1 : static_cast<uint64_t>(bytes);
+  if (magnitude < base)
+    return fmt::format("{}{} {}", sign, magnitude, magnitude == 1 ? "byte" : "bytes");
+  uint64_t unit = base;
+  int level = 1;
+  while (level < 5 && magnitude / unit >= base) {
+    unit *= base;
+    ++level;
+  }
+  const uint64_t whole = magnitude / unit;
+  const auto digit = static_cast<uint64_t>(static_cast<unsigned __int128>(magnitude % unit) * 10 /
+                                           unit);  // no overflow
+  return fmt::format("{}{}.{} {}", sign, whole, digit, units[level]);
+}
+
+// DuckDB's memory sizes ("1.5 GiB", "2 MB", "1e3 b") in bytes.
+int64_t ParseFormattedBytes(std::string_view text) {
+  std::string_view t = text;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front())))
+    t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back())))
+    t.remove_suffix(1);
+  if (!t.empty() && t[0] == '-') Fail(ErrorKind::kInvalidInput, "Memory cannot be negative");
+  size_t end = 0;
+  while (end < t.size() && (std::isdigit(static_cast<unsigned char>(t[end])) || t[end] == '.' ||
+                            ((t[end] == 'e' || t[end] == 'E') && end > 0 &&
+                             std::isdigit(static_cast<unsigned char>(t[end - 1])))))
+    ++end;
+  const std::string_view number = t.substr(0, end);
+  if (number.find_first_of("0123456789") == std::string_view::npos) {
+    Fail(ErrorKind::kInvalidInput, "Memory must have a number (e.g. 1GB)");
+  }
+  double value = 0;
+  auto [stop, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc() || stop != number.data() + number.size()) {
+    Fail(ErrorKind::kInvalidInput, "Invalid memory limit: '{}'", number);
+  }
+  std::string unit;
+  for (char c : t.substr(end)) {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  static const std::pair<const char*, double> kUnits[] = {{"b", 1},
+                                                          {"byte", 1},
+                                                          {"bytes", 1},
+                                                          {"kb", 1e3},
+                                                          {"mb", 1e6},
+                                                          {"gb", 1e9},
+                                                          {"tb", 1e12},
+                                                          {"pb", 1e15},
+                                                          {"kib", 1024.0},
+                                                          {"mib", 1048576.0},
+                                                          {"gib", 1073741824.0},
+                                                          {"tib", 1099511627776.0},
+                                                          {"pib", 1125899906842624.0}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit != name) continue;
+    const double bytes = value * factor;
+    if (!(bytes < 9223372036854775807.0)) {
+      Fail(ErrorKind::kInvalidInput, "Memory value out of range: value is too large");
+    }
+    return static_cast<int64_t>(bytes);
+  }
+  Fail(ErrorKind::kInvalidInput,
+       "Unknown unit for memory: '{}' (expected: KB, MB, GB, TB for 1000^i units or KiB, MiB, "
+       "GiB, TiB for 1024^i units)",
+       unit);
+}
+
 }  // namespace
 
 void RegisterTextFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
@@ -547,6 +626,18 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         return Value::String(Substr(s, 0, clip(start)) + with +
                              Substr(s, clip(start + n), SIZE_MAX));
       });
+  RegisterTextFunction(r, {"format_bytes", "pg_size_pretty", "formatreadablesize"}, "I",
+                       arrow::utf8(), [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::String(FormatBytes(a[0].int64(), 1024));
+                       });
+  RegisterTextFunction(r, {"formatreadabledecimalsize"}, "I", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::String(FormatBytes(a[0].int64(), 1000));
+                       });
+  RegisterTextFunction(r, {"parse_formatted_bytes"}, "T", arrow::int64(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         return Value::Int64(ParseFormattedBytes(a[0].str()));
+                       });
   RegisterTextFunction(r, {"regexp_escape"}, "T", arrow::utf8(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::String(RE2::QuoteMeta(a[0].str()));
