@@ -86,6 +86,8 @@ BoundExprPtr Binder::Bind(const Expr& e) {
       return execution::Call(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull, arrow::boolean(),
                              std::move(args));
     }
+    case ExprKind::kIsDistinctFrom:
+      return DistinctFrom(e);
     case ExprKind::kCast: {
       const arrow::TypePtr to = TypeFromName(e.type);
       const Expr& source = *e.args[0];
@@ -646,6 +648,34 @@ arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
 
 // A CASE (args: when/then pairs and the else) or COALESCE whose value
 // arguments are cast to their common type.
+// a IS [NOT] DISTINCT FROM b: = and <> where NULL is a value like any other
+// (two NULLs are not distinct; NULL and a value are); never NULL itself. As
+// CASE WHEN a IS NULL AND b IS NULL THEN FALSE WHEN a IS NULL OR b IS NULL
+// THEN TRUE ELSE a <> b END.
+BoundExprPtr Binder::DistinctFrom(const Expr& e) {
+  auto is_null = [&](const Expr& x) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(Bind(x));
+    return execution::Call(ExprOp::kIsNull, arrow::boolean(), std::move(args));
+  };
+  auto both = [](ExprOp op, BoundExprPtr x, BoundExprPtr y) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(x));
+    args.push_back(std::move(y));
+    return execution::Call(op, arrow::boolean(), std::move(args));
+  };
+  std::vector<BoundExprPtr> args;
+  args.push_back(both(ExprOp::kAnd, is_null(*e.args[0]), is_null(*e.args[1])));
+  args.push_back(execution::Constant(Value::Bool(e.negated)));
+  args.push_back(both(ExprOp::kOr, is_null(*e.args[0]), is_null(*e.args[1])));
+  args.push_back(execution::Constant(Value::Bool(!e.negated)));
+  args.push_back(
+      Compare(e.negated ? ExprOp::kEqual : ExprOp::kNotEqual, Bind(*e.args[0]), Bind(*e.args[1])));
+  auto out = execution::Call(ExprOp::kCase, arrow::boolean(), std::move(args));
+  out->has_else = true;
+  return out;
+}
+
 BoundExprPtr Binder::Unified(ExprOp op, std::vector<BoundExprPtr> args, bool has_else) {
   std::vector<size_t> values;
   for (size_t i = 0; i < args.size(); ++i) {

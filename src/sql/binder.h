@@ -98,6 +98,7 @@ class Binder {
   static BoundExprPtr Unified(ExprOp op, std::vector<BoundExprPtr> args, bool has_else);
 
   BoundExprPtr Case(const Expr& e);
+  BoundExprPtr DistinctFrom(const Expr& e);
 
   BoundExprPtr Function(const Expr& e);
 
