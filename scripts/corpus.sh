@@ -25,35 +25,38 @@ else
   status=1
 fi
 
-"$llkv" --slt "$shared/duckdb" >"$out" 2>&1
-summary=$(tail -n 1 "$out")
-read -r passed _ failed _ skipped _ <<<"$summary"
-if [ -n "${passed:-}" ] && [ $((passed + failed)) -gt 0 ]; then
-  rate=$(awk -v p="$passed" -v f="$failed" 'BEGIN { printf "%.1f", 100 * p / (p + f) }')
-  echo "corpus duckdb: $summary ($rate% of records run; informational)"
-else
-  echo "corpus duckdb: $summary"
-fi
-# Each suite on its own (informational), and the analytical suites together.
-dirs=(cte window subquery join aggregate setops order limit filter projection select types function
-  transactions constraints upsert)
-total_passed=0
-total_failed=0
-for dir in "${dirs[@]}"; do
-  [ -d "$shared/duckdb/$dir" ] || continue
-  "$llkv" --slt "$shared/duckdb/$dir" >"$out" 2>&1
+# Each directory runs once: the listed suites are printed on their own
+# (informational), the analytical ones (cte ... function) also summed, and
+# every directory into the corpus total.
+rate() { awk -v p="$1" -v f="$2" 'BEGIN { printf "%.1f", 100 * p / (p + f) }'; }
+listed=" cte window subquery join aggregate setops order limit filter projection select types \
+function transactions constraints upsert "
+all_passed=0 all_failed=0 all_skipped=0 total_passed=0 total_failed=0
+lines=()
+for path in "$shared"/duckdb/*/; do
+  dir=$(basename "$path")
+  "$llkv" --slt "$path" >"$out" 2>&1
   read -r passed _ failed _ skipped _ <<<"$(tail -n 1 "$out")"
-  if [ -n "${passed:-}" ] && [ $((passed + failed)) -gt 0 ]; then
-    rate=$(awk -v p="$passed" -v f="$failed" 'BEGIN { printf "%.1f", 100 * p / (p + f) }')
-    echo "corpus duckdb/$dir: $passed passed, $failed failed, $skipped skipped ($rate%)"
-    case "$dir" in
-      transactions | constraints | upsert) ;;
-      *) total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed)) ;;
-    esac
-  fi
+  [ -n "${passed:-}" ] || continue
+  all_passed=$((all_passed + passed)) all_failed=$((all_failed + failed))
+  all_skipped=$((all_skipped + skipped))
+  case "$listed" in *" $dir "*) ;; *) continue ;; esac
+  [ $((passed + failed)) -gt 0 ] || continue
+  lines+=("corpus duckdb/$dir: $passed passed, $failed failed, $skipped skipped ($(rate "$passed" "$failed")%)")
+  case "$dir" in
+    transactions | constraints | upsert) ;;
+    *) total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed)) ;;
+  esac
+done
+if [ $((all_passed + all_failed)) -gt 0 ]; then
+  echo "corpus duckdb: $all_passed passed, $all_failed failed, $all_skipped skipped" \
+    "($(rate "$all_passed" "$all_failed")% of records run; informational)"
+fi
+for line in "${lines[@]}"; do
+  echo "$line"
 done
 if [ $((total_passed + total_failed)) -gt 0 ]; then
-  rate=$(awk -v p="$total_passed" -v f="$total_failed" 'BEGIN { printf "%.1f", 100 * p / (p + f) }')
-  echo "corpus duckdb analytical suites (cte ... function): $total_passed passed, $total_failed failed ($rate%)"
+  echo "corpus duckdb analytical suites (cte ... function): $total_passed passed," \
+    "$total_failed failed ($(rate "$total_passed" "$total_failed")%)"
 fi
 exit $status

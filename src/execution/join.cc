@@ -42,8 +42,10 @@ class Join final : public Operator {
     static const char* kKinds[] = {"INNER", "LEFT", "RIGHT", "FULL"};
     std::string detail = kKinds[static_cast<int>(spec_.kind)];
     for (size_t k = 0; k < spec_.keys.size(); ++k) {
-      detail += fmt::format("{}{} = {}", k ? " AND " : " ON ", spec_.keys[k].first->ToString(),
-                            spec_.keys[k].second->ToString());
+      const bool null_safe = k < spec_.null_safe.size() && spec_.null_safe[k];
+      detail +=
+          fmt::format("{}{} {} {}", k ? " AND " : " ON ", spec_.keys[k].first->ToString(),
+                      null_safe ? "IS NOT DISTINCT FROM" : "=", spec_.keys[k].second->ToString());
     }
     if (spec_.residual) detail += " WHERE " + spec_.residual->ToString();
     const double left = EstimatedRows(*left_), right = EstimatedRows(*right_);
@@ -120,12 +122,14 @@ class Join final : public Operator {
     }
   }
 
-  // Encodes row i's keys; false when one is NULL.
-  static bool EncodeRow(const std::vector<ArrayDataPtr>& keys, int64_t i, std::string* out) {
+  // Encodes row i's keys; false when one is NULL (but for a NULL-safe key,
+  // where NULL encodes as a value that matches NULL).
+  bool EncodeRow(const std::vector<ArrayDataPtr>& keys, int64_t i, std::string* out) const {
     out->clear();
-    for (const auto& k : keys) {
-      if (k->IsNull(i)) return false;
-      EncodeValueKey(Value::FromArray(*k, i), out);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const bool null_safe = k < spec_.null_safe.size() && spec_.null_safe[k];
+      if (!null_safe && keys[k]->IsNull(i)) return false;
+      EncodeValueKey(Value::FromArray(*keys[k], i), out);
     }
     return true;
   }

@@ -20,6 +20,8 @@ struct JoinSpec {
   // Pairs of (expression over the left input, expression over the right
   // input) of one type each; empty for a nested-loop join.
   std::vector<std::pair<BoundExprPtr, BoundExprPtr>> keys;
+  // Per key (missing: false): IS NOT DISTINCT FROM, where NULL matches NULL.
+  std::vector<bool> null_safe;
   // Over the joined row (left columns then right columns); null: none.
   BoundExprPtr residual;
 };

@@ -50,7 +50,8 @@ OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
   Binder on_right(right.scope, nullptr, false, &db, outer);
   BoundExprPtr residual;
   for (const Expr* term : terms) {
-    if (term->kind == ExprKind::kBinaryOp && (term->op == "=" || term->op == "==")) {
+    const bool null_safe = term->kind == ExprKind::kIsDistinctFrom && term->negated;
+    if ((term->kind == ExprKind::kBinaryOp && (term->op == "=" || term->op == "==")) || null_safe) {
       const Expr* a = term->args[0].get();
       const Expr* b = term->args[1].get();
       if (Covered(*b, left.scope, both) && Covered(*a, right.scope, both) &&
@@ -63,6 +64,8 @@ OperatorPtr JoinOn(FromPlan& left, FromPlan& right, execution::JoinKind kind,
         BoundExprPtr rk = on_right.Bind(*b);
         Binder::UnifyTypes(lk, rk);
         spec.keys.emplace_back(std::move(lk), std::move(rk));
+        spec.null_safe.resize(spec.keys.size(), false);
+        spec.null_safe.back() = null_safe;
         continue;
       }
     }
