@@ -289,9 +289,8 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   switch (kind) {
     case AggKind::kSum:
       if (type->id() == TypeId::kDecimal128) {
-        constexpr arrow::Decimal128 kLimit =
-            static_cast<arrow::Decimal128>(10000000000000000000ULL) * 10000000000000000000ULL;
-        if (decimal_sum_ >= kLimit || decimal_sum_ <= -kLimit) {
+        const arrow::Decimal128 limit = DecimalPow10(38);
+        if (decimal_sum_ >= limit || decimal_sum_ <= -limit) {
           Fail(ErrorKind::kOutOfRange, "Overflow in sum: the DECIMAL result exceeds 38 digits");
         }
         return Value::Decimal(decimal_sum_, type->precision(), type->scale());

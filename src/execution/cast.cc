@@ -38,13 +38,6 @@ std::string_view Trim(std::string_view s) {
        to.ToString());
 }
 
-arrow::Decimal128 Pow10(int n) {
-  arrow::Decimal128 p = 1;
-  for (int i = 0; i < n; ++i)
-    p *= 10;
-  return p;
-}
-
 // Row i of a numeric array as int64 / double / (unscaled, scale).
 bool IsIntegerType(const arrow::DataType& t) {
   return t.is_integer();
@@ -184,7 +177,7 @@ double ParseDouble(std::string_view s, const arrow::DataType& from, const arrow:
 // x / 10^n rounded half away from zero (as PostgreSQL and DuckDB round).
 arrow::Decimal128 DivideRounded(arrow::Decimal128 x, int n) {
   if (n <= 0) return x;
-  const arrow::Decimal128 p = Pow10(n);
+  const arrow::Decimal128 p = DecimalPow10(n);
   const arrow::Decimal128 q = x / p, r = x % p;
   if (r >= 0 ? 2 * r >= p : -2 * r >= p) return x < 0 ? q - 1 : q + 1;
   return q;
@@ -237,7 +230,7 @@ bool ParseDecimal(std::string_view s, int scale, arrow::Decimal128* out) {
   if (keep + static_cast<size_t>(std::max(shift, 0)) > 38) return false;
   for (size_t k = 0; k < keep; ++k)
     v = v * 10 + (digits[k] - '0');
-  if (shift > 0) v *= Pow10(shift);
+  if (shift > 0) v *= DecimalPow10(shift);
   if (keep < digits.size() && digits[keep] >= '5') v += 1;
   *out = negative ? -v : v;
   return true;
@@ -508,7 +501,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           shown = std::to_string(v);
         } else if (from.id() == TypeId::kDecimal128) {
           const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
-          const arrow::Decimal128 whole = raw / Pow10(from.scale());
+          const arrow::Decimal128 whole = raw / DecimalPow10(from.scale());
           shown = arrow::FormatDecimal128(raw, from.scale());
           if (whole > INT64_MAX || whole < INT64_MIN) {
             Fail(ErrorKind::kConversion,
@@ -544,8 +537,8 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
         break;
       }
       case TypeId::kDecimal128: {
-        const arrow::Decimal128 scale = Pow10(to->scale());
-        const arrow::Decimal128 limit = Pow10(to->precision());
+        const arrow::Decimal128 scale = DecimalPow10(to->scale());
+        const arrow::Decimal128 limit = DecimalPow10(to->precision());
         arrow::Decimal128 v;
         bool overflow = false;
         if (IsIntegerType(from) || from.id() == TypeId::kBool) {
@@ -554,7 +547,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
           const int diff = to->scale() - from.scale();
           if (diff >= 0) {
-            overflow = __builtin_mul_overflow(raw, Pow10(diff), &v);
+            overflow = __builtin_mul_overflow(raw, DecimalPow10(diff), &v);
           } else {
             v = DivideRounded(raw, -diff);
           }

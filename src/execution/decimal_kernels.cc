@@ -5,6 +5,8 @@
 // operation is an Out of Range error (never a silent float or wrap).
 #include <fmt/format.h>
 
+#include <array>
+
 #include "arrow/temporal.h"
 #include "execution/expression.h"
 #include "llkv/arrow/builder.h"
@@ -17,13 +19,6 @@ namespace {
 using arrow::ArrayData;
 using arrow::ArrayDataPtr;
 using arrow::Decimal128;
-
-Decimal128 Pow10(int n) {
-  Decimal128 p = 1;
-  for (int i = 0; i < n; ++i)
-    p *= 10;
-  return p;
-}
 
 [[noreturn]] void Overflow(const char* what, Decimal128 x, int sx, Decimal128 y, int sy,
                            const arrow::DataType& out) {
@@ -43,6 +38,18 @@ ArrayDataPtr DecimalUnary(const ArrayData& a, UnaryOp op) {
 
 }  // namespace
 
+Decimal128 DecimalPow10(int n) {
+  static const std::array<Decimal128, 39> kPowers = [] {
+    std::array<Decimal128, 39> p{};
+    p[0] = 1;
+    for (size_t i = 1; i < p.size(); ++i)
+      p[i] = p[i - 1] * 10;
+    return p;
+  }();
+  if (n < 0 || n > 38) Fail(ErrorKind::kInternal, "10^{} is beyond DECIMAL's 38 digits", n);
+  return kPowers[static_cast<size_t>(n)];
+}
+
 ArrayDataPtr DecimalArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b,
                                const arrow::TypePtr& out) {
   if (a.length != b.length || a.type->id() != arrow::TypeId::kDecimal128 ||
@@ -50,7 +57,7 @@ ArrayDataPtr DecimalArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b
     Fail(ErrorKind::kInternal, "decimal arithmetic of {} and {}", a.type->ToString(),
          b.type->ToString());
   }
-  const Decimal128 limit = Pow10(out->precision());
+  const Decimal128 limit = DecimalPow10(out->precision());
   const int sa = a.type->scale(), sb = b.type->scale();
   arrow::Decimal128Builder builder(out);
   builder.Reserve(a.length);

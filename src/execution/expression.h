@@ -117,6 +117,8 @@ arrow::ArrayDataPtr Negate(const arrow::ArrayData& a);
 arrow::ArrayDataPtr DecimalArithmetic(ExprOp op, const arrow::ArrayData& a,
                                       const arrow::ArrayData& b, const arrow::TypePtr& out);
 arrow::ArrayDataPtr DecimalNegate(const arrow::ArrayData& a);
+// 10^n as an unscaled DECIMAL, for 0 <= n <= 38 (a table lookup).
+arrow::Decimal128 DecimalPow10(int n);
 arrow::ArrayDataPtr DecimalAbs(const arrow::ArrayData& a);
 arrow::ArrayDataPtr BitNot(const arrow::ArrayData& a);  // int64
 arrow::ArrayDataPtr TextToReal(const arrow::ArrayData& a);

@@ -164,19 +164,15 @@ class Rewriter {
     const size_t after = SkipTrivia(close + 1);
     if (after < in_.size() && in_[after] == '"') return;
     const std::string_view next = WordAt(after);
-    static const char* kNotAliases[] = {"where",   "group", "having",    "order",       "limit",
-                                        "offset",  "union", "intersect", "except",      "window",
-                                        "qualify", "join",  "left",      "right",       "inner",
-                                        "full",    "cross", "natural",   "on",          "using",
-                                        "fetch",   "for",   "returning", "positional",  "asof",
-                                        "semi",    "anti",  "lateral",   "tablesample", "using"};
-    for (const char* k : kNotAliases) {
-      if (EqualsIgnoreCase(next, k)) {
-        AddSubqueryAlias(close);
-        return;
-      }
-    }
-    if (next.empty()) AddSubqueryAlias(close);
+    static const char* kNotAliases[] = {"where",   "group", "having",    "order",      "limit",
+                                        "offset",  "union", "intersect", "except",     "window",
+                                        "qualify", "join",  "left",      "right",      "inner",
+                                        "full",    "cross", "natural",   "on",         "using",
+                                        "fetch",   "for",   "returning", "positional", "asof",
+                                        "semi",    "anti",  "lateral",   "tablesample"};
+    const bool keyword = std::any_of(std::begin(kNotAliases), std::end(kNotAliases),
+                                     [&](const char* k) { return EqualsIgnoreCase(next, k); });
+    if (next.empty() || keyword) AddSubqueryAlias(close);
   }
   void AddSubqueryAlias(size_t close) {
     ++unnamed_subqueries_;
