@@ -252,6 +252,39 @@ std::string FormatDecimal128(Decimal128 value, int scale) {
   return negative ? "-" + digits : digits;
 }
 
+namespace {
+
+// A value inside a list or struct, as DuckDB writes it: text quoted only
+// where it would otherwise read as something else (empty, NULL, padded, or
+// holding a delimiter), floats with a fractional part ("1.0").
+std::string FormatElement(const ArrayData& a, int64_t i) {
+  if (a.IsNull(i)) return "NULL";
+  std::string s = FormatValue(a, i);
+  switch (a.type->id()) {
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8: {
+      const bool quote = s.empty() || s == "NULL" || s == "null" || s == "Null" ||
+                         s.front() == ' ' || s.back() == ' ' ||
+                         s.find_first_of("'\",[]{}():\\\t\n") != std::string::npos;
+      if (!quote) return s;
+      std::string q = "'";
+      for (char c : s) {
+        if (c == '\'') q += '\'';
+        q += c;
+      }
+      return q + "'";
+    }
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+      if (s.find_first_of(".eni") == std::string::npos) s += ".0";
+      return s;
+    default:
+      return s;
+  }
+}
+
+}  // namespace
+
 std::string FormatValue(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "NULL";
   const int64_t k = a.offset + i;
@@ -311,7 +344,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       std::string s = "{";
       for (size_t c = 0; c < a.children.size(); ++c) {
         if (c) s += ", ";
-        s += a.type->fields()[c]->name() + ": " + FormatValue(*a.children[c], k);
+        s += "'" + a.type->fields()[c]->name() + "': " + FormatElement(*a.children[c], k);
       }
       return s + "}";
     }
@@ -320,7 +353,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       std::string s = "[";
       for (int32_t e = o[k]; e < o[k + 1]; ++e) {
         if (e != o[k]) s += ", ";
-        s += FormatValue(*a.children[0], e);
+        s += FormatElement(*a.children[0], e);
       }
       return s + "]";
     }

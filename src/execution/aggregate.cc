@@ -73,6 +73,8 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
+    case AggKind::kList:
+      return arrow::list(arg_type);
     default:  // TakesDoubles
       break;
   }
@@ -90,12 +92,12 @@ double AsDouble(const Value& v) {
   return v.float64();
 }
 
-// Whether the kind reads NULL arguments too (the others skip them).
-bool TakesNulls(AggKind kind) {
-  return kind == AggKind::kCountStar || kind == AggKind::kAnyValue || kind == AggKind::kLast;
-}
-
 }  // namespace
+
+bool TakesNulls(AggKind kind) {
+  return kind == AggKind::kCountStar || kind == AggKind::kAnyValue || kind == AggKind::kLast ||
+         kind == AggKind::kList;
+}
 
 void Accumulator::Add(const Value& v, const Value& v2, std::vector<Value> keys) {
   if (!spec_->order_by.empty()) {
@@ -118,6 +120,16 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
   if (kind == AggKind::kLast) {
     ++count_;
     best_ = v;
+    return;
+  }
+  if (kind == AggKind::kList) {
+    ++count_;
+    if (spec_->distinct) {
+      std::string key;
+      EncodeValueKey(v, &key);
+      if (!seen_.insert(std::move(key)).second) return;
+    }
+    values_.push_back(v);
     return;
   }
   if (v.is_null()) return;
@@ -388,6 +400,9 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       return Value::Double(co_moment_ / static_cast<double>(count_ - 1));
     case AggKind::kCorr:  // NaN when either side has no variance (DuckDB)
       return Value::Double(co_moment_ / std::sqrt(m2_x_ * m2_y_));
+    case AggKind::kList:
+      if (count_ == 0) return Value::Null(type);
+      return Value::List(type, values_);
     case AggKind::kMode: {
       absl::flat_hash_map<std::string, std::pair<int64_t, size_t>> counts;  // count, first index
       size_t best = 0;
@@ -416,8 +431,8 @@ const char* AggKindName(AggKind kind) {
       "stddev_pop",   "var_samp",      "var_pop",       "bool_and",  "bool_or",  "product",
       "median",       "quantile_cont", "quantile_disc", "mode",      "arg_min",  "arg_max",
       "bit_and",      "bit_or",        "bit_xor",       "mad",       "skewness", "kurtosis",
-      "kurtosis_pop", "covar_pop",     "covar_samp",    "corr"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kCorr) + 1);
+      "kurtosis_pop", "covar_pop",     "covar_samp",    "corr",      "list"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kList) + 1);
   return kNames[static_cast<int>(kind)];
 }
 
@@ -475,12 +490,13 @@ class HashAggregate final : public Operator {
   }
 
   void Consume(const arrow::RecordBatch& batch) {
-    std::vector<ArrayDataPtr> key_cols, arg_cols, arg2_cols;
+    std::vector<ArrayDataPtr> key_cols, arg_cols, arg2_cols, filter_cols;
     std::vector<std::vector<ArrayDataPtr>> order_cols(aggs_.size());
     for (const auto& k : keys_)
       key_cols.push_back(Evaluate(*k, batch));
     for (size_t a = 0; a < aggs_.size(); ++a) {
       arg_cols.push_back(aggs_[a].arg ? Evaluate(*aggs_[a].arg, batch) : nullptr);
+      filter_cols.push_back(aggs_[a].filter ? Evaluate(*aggs_[a].filter, batch) : nullptr);
       arg2_cols.push_back(aggs_[a].arg2 ? Evaluate(*aggs_[a].arg2, batch) : nullptr);
       for (const auto& o : aggs_[a].order_by)
         order_cols[a].push_back(Evaluate(*o.expr, batch));
@@ -499,6 +515,10 @@ class HashAggregate final : public Operator {
       }
       std::vector<Accumulator>& states = states_[it->second];
       for (size_t a = 0; a < aggs_.size(); ++a) {
+        if (filter_cols[a] &&
+            (filter_cols[a]->IsNull(row) || !arrow::BooleanArray(filter_cols[a]).Value(row))) {
+          continue;
+        }
         const Value v = arg_cols[a] ? Value::FromArray(*arg_cols[a], row) : Value();
         if (v.is_null() && !TakesNulls(aggs_[a].kind) && !aggs_[a].arg2) continue;
         const Value v2 = arg2_cols[a] ? Value::FromArray(*arg2_cols[a], row) : Value();

@@ -59,6 +59,7 @@ enum class AggKind {
   kCovarPop,     // arg y, arg2 x: population covariance (rows with both non-NULL)
   kCovarSamp,
   kCorr,  // Pearson correlation
+  kList,  // array_agg / list: every value, NULLs included, as a LIST
 };
 
 struct AggregateSpec {
@@ -70,8 +71,15 @@ struct AggregateSpec {
   double fraction = 0.5;        // quantiles
   // agg(x ORDER BY ...): the values are fed in this order (over the input).
   std::vector<SortKey> order_by;
+  // FILTER (WHERE ...) of a kind that reads NULLs (first, last, list):
+  // rows where it is not true are skipped. (Other kinds bind FILTER as
+  // CASE WHEN cond THEN arg END, a NULL they skip.)
+  BoundExprPtr filter;
   std::string name;  // output column name
 };
+
+// Whether `kind` reads NULL arguments too (the others skip them).
+bool TakesNulls(AggKind kind);
 
 // Whether `kind` aggregates numbers as DOUBLEs into a DOUBLE (stddev,
 // variance, product, quantile_cont, mad, skewness, kurtosis, covariance,

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "arrow/temporal.h"
+#include "common/ascii.h"
 #include "common/bit_util.h"
 #include "execution/expression.h"
 #include "llkv/arrow/builder.h"
@@ -23,14 +24,6 @@ using arrow::ArrayDataPtr;
 using arrow::TypeId;
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 [[noreturn]] void CannotConvert(std::string_view value, const arrow::DataType& from,
                                 const arrow::DataType& to) {
@@ -474,6 +467,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   const arrow::DataType& from = *a.type;
   if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
   if (from.id() == TypeId::kNull) return arrow::MakeNullArray(to, a.length);
+  if (from.is_nested() || to->is_nested()) return CastNested(a, to);
   auto b = arrow::MakeBuilder(to);
   b->Reserve(a.length);
   const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;

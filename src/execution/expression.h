@@ -155,5 +155,7 @@ arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,
 arrow::MonthDayNano ParseInterval(std::string_view text);
 // Throws "Conversion Error" naming the value that does not convert.
 arrow::ArrayDataPtr Cast(const arrow::ArrayData& a, const arrow::TypePtr& to);
+// Cast's LIST and STRUCT conversions (nested_cast.cc).
+arrow::ArrayDataPtr CastNested(const arrow::ArrayData& a, const arrow::TypePtr& to);
 
 }  // namespace llkv::execution

@@ -19,6 +19,7 @@ using FunctionRegistry = std::map<std::string, ScalarFunction>;
 void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterDateFunctions(FunctionRegistry& r);
+void RegisterListFunctions(FunctionRegistry& r);
 
 // Per row: `f` over the row's argument values; with `propagate_nulls`, a
 // row with a NULL argument is NULL without calling `f`.

@@ -272,7 +272,10 @@ ArrayDataPtr Compare(ExprOp op, const ArrayData& a, const ArrayData& b) {
         return arrow::BinaryValueAt(a, i).compare(arrow::BinaryValueAt(b, i));
       });
     case TypeId::kIntervalMonthDayNano:
-      // By length, a month being 30 days (CompareValues' rule).
+    case TypeId::kList:
+    case TypeId::kStruct:
+      // Intervals by length, a month being 30 days; lists and structs
+      // element by element (CompareValues' rules).
       return CompareRows(op, a, b, [&](int64_t i) {
         return CompareValues(Value::FromArray(a, i), Value::FromArray(b, i));
       });

@@ -52,44 +52,8 @@ FunctionBinding AllAs(const std::vector<arrow::TypePtr>& types, const arrow::Typ
 arrow::ArrayDataPtr ValuesToArray(const arrow::TypePtr& type, const std::vector<Value>& values) {
   auto b = arrow::MakeBuilder(type);
   b->Reserve(static_cast<int64_t>(values.size()));
-  for (const Value& v : values) {
-    if (v.is_null()) {
-      b->AppendNull();
-      continue;
-    }
-    switch (type->id()) {
-      case TypeId::kBool:
-        static_cast<arrow::BooleanBuilder*>(b.get())->Append(v.boolean());
-        break;
-      case TypeId::kInt8:
-        static_cast<arrow::Int8Builder*>(b.get())->Append(static_cast<int8_t>(v.int64()));
-        break;
-      case TypeId::kInt16:
-        static_cast<arrow::Int16Builder*>(b.get())->Append(static_cast<int16_t>(v.int64()));
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate32:
-        static_cast<arrow::Int32Builder*>(b.get())->Append(static_cast<int32_t>(v.int64()));
-        break;
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-      case TypeId::kTime64:
-        static_cast<arrow::Int64Builder*>(b.get())->Append(v.int64());
-        break;
-      case TypeId::kFloat64:
-        static_cast<arrow::DoubleBuilder*>(b.get())->Append(v.float64());
-        break;
-      case TypeId::kDecimal128:
-        static_cast<arrow::Decimal128Builder*>(b.get())->Append(v.decimal());
-        break;
-      case TypeId::kUtf8:
-      case TypeId::kBinary:
-        static_cast<arrow::StringBuilder*>(b.get())->Append(v.str());
-        break;
-      default:
-        b->AppendRange(*v.ToArray(1), 0, 1);  // the rarer types, one by one
-    }
-  }
+  for (const Value& v : values)
+    AppendValue(b.get(), v);
   return b->Finish();
 }
 
@@ -393,6 +357,7 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterStringFunctions(r);
     RegisterStringSimilarityFunctions(r);
     RegisterDateFunctions(r);
+    RegisterListFunctions(r);
     return r;
   }();
   auto it = registry.find(name);

@@ -775,6 +775,82 @@ void RegisterStringFunctions(FunctionRegistry& r) {
                          const auto& g = groups[static_cast<size_t>(group)];
                          return Value::String(std::string(g.data() ? g : re2::StringPiece()));
                        });
+  // Lists of text: string_split(s, sep) at each occurrence of sep (an
+  // empty sep: each character); string_split_regex at each match;
+  // regexp_extract_all every non-overlapping match (or its group).
+  RegisterTextFunction(
+      r, {"string_split", "str_split", "string_to_array", "split"}, "TT",
+      arrow::list(arrow::utf8()), [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+        const std::string& s = a[0].str();
+        const std::string& sep = a[1].str();
+        std::vector<Value> parts;
+        if (sep.empty()) {
+          for (size_t i = 0; i < s.size();) {
+            size_t n = 1;
+            while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
+              ++n;
+            parts.push_back(Value::String(s.substr(i, n)));
+            i += n;
+          }
+          return Value::List(result, std::move(parts));
+        }
+        size_t start = 0;
+        for (size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + sep.size()) {
+          parts.push_back(Value::String(s.substr(start, at - start)));
+        }
+        parts.push_back(Value::String(s.substr(start)));
+        return Value::List(result, std::move(parts));
+      });
+  RegisterTextFunction(
+      r, {"string_split_regex", "str_split_regex", "regexp_split_to_array"}, "TTt",
+      arrow::list(arrow::utf8()), [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+        const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+        const std::string& s = a[0].str();
+        std::vector<Value> parts;
+        re2::StringPiece match;
+        size_t start = 0, from = 0;
+        while (from <= s.size() && re.Match(s, from, s.size(), RE2::UNANCHORED, &match, 1)) {
+          const size_t at = static_cast<size_t>(match.data() - s.data());
+          if (match.empty()) {  // an empty match splits between characters
+            if (at >= s.size()) break;
+            size_t next = at + 1;
+            while (next < s.size() && (static_cast<unsigned char>(s[next]) & 0xC0) == 0x80)
+              ++next;
+            if (at == start) {
+              from = next;
+              parts.push_back(Value::String(s.substr(start, next - start)));
+              start = next;
+              continue;
+            }
+          }
+          parts.push_back(Value::String(s.substr(start, at - start)));
+          start = at + match.size();
+          from = match.empty() ? at + 1 : start;
+        }
+        parts.push_back(Value::String(s.substr(start)));
+        return Value::List(result, std::move(parts));
+      });
+  RegisterTextFunction(
+      r, {"regexp_extract_all"}, "TTi", arrow::list(arrow::utf8()),
+      [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+        const RE2& re = Cache().Get(a[1].str(), "");
+        const int64_t group = a.size() > 2 ? a[2].int64() : 0;
+        if (group < 0 || group > re.NumberOfCapturingGroups()) {
+          Fail(ErrorKind::kInvalidInput, "regexp_extract_all: the pattern has no group {}", group);
+        }
+        const std::string& s = a[0].str();
+        std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
+        std::vector<Value> out;
+        size_t from = 0;
+        while (from <= s.size() && re.Match(s, from, s.size(), RE2::UNANCHORED, groups.data(),
+                                            static_cast<int>(groups.size()))) {
+          const auto& g = groups[static_cast<size_t>(group)];
+          out.push_back(Value::String(std::string(g.data() ? g : re2::StringPiece())));
+          const size_t end = static_cast<size_t>(groups[0].data() - s.data()) + groups[0].size();
+          from = groups[0].empty() ? end + 1 : end;
+        }
+        return Value::List(result, std::move(out));
+      });
   RegisterTextFunction(r, {"similar_to"}, "TTt", arrow::boolean(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          const RE2& re = Cache().Get(

@@ -58,8 +58,106 @@ Value Value::FromArray(const arrow::ArrayData& a, int64_t i) {
     case TypeId::kLargeUtf8:
     case TypeId::kBinary:
       return Value(a.type, std::string(arrow::BinaryValueAt(a, i)));
+    case TypeId::kList: {
+      const int32_t* o = a.values<int32_t>(1);
+      std::vector<Value> elements;
+      elements.reserve(static_cast<size_t>(o[i + 1] - o[i]));
+      for (int32_t e = o[i]; e < o[i + 1]; ++e)
+        elements.push_back(FromArray(*a.children[0], e));
+      return List(a.type, std::move(elements));
+    }
+    case TypeId::kStruct: {
+      std::vector<Value> fields;
+      fields.reserve(a.children.size());
+      for (const auto& c : a.children)
+        fields.push_back(FromArray(*c, k));
+      return Struct(a.type, std::move(fields));
+    }
     default:
       Fail(ErrorKind::kNotImplemented, "values of type {} as scalars", a.type->ToString());
+  }
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (!a.type_->Equals(*b.type_)) return false;
+  if (std::holds_alternative<Value::Elements>(a.data_) &&
+      std::holds_alternative<Value::Elements>(b.data_)) {
+    return a.elements() == b.elements();
+  }
+  return a.data_ == b.data_;
+}
+
+void AppendValue(arrow::ArrayBuilder* b, const Value& v) {
+  if (v.is_null()) {
+    b->AppendNull();
+    return;
+  }
+  switch (b->type()->id()) {
+    case TypeId::kBool:
+      static_cast<arrow::BooleanBuilder*>(b)->Append(v.boolean());
+      break;
+    case TypeId::kInt8:
+      static_cast<arrow::Int8Builder*>(b)->Append(static_cast<int8_t>(v.int64()));
+      break;
+    case TypeId::kInt16:
+      static_cast<arrow::Int16Builder*>(b)->Append(static_cast<int16_t>(v.int64()));
+      break;
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+      static_cast<arrow::Int32Builder*>(b)->Append(static_cast<int32_t>(v.int64()));
+      break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kTime64:
+      static_cast<arrow::Int64Builder*>(b)->Append(v.int64());
+      break;
+    case TypeId::kUInt8:
+      static_cast<arrow::UInt8Builder*>(b)->Append(static_cast<uint8_t>(v.int64()));
+      break;
+    case TypeId::kUInt16:
+      static_cast<arrow::UInt16Builder*>(b)->Append(static_cast<uint16_t>(v.int64()));
+      break;
+    case TypeId::kUInt32:
+      static_cast<arrow::UInt32Builder*>(b)->Append(static_cast<uint32_t>(v.int64()));
+      break;
+    case TypeId::kUInt64:
+      static_cast<arrow::UInt64Builder*>(b)->Append(static_cast<uint64_t>(v.int64()));
+      break;
+    case TypeId::kFloat32:
+      static_cast<arrow::FloatBuilder*>(b)->Append(static_cast<float>(v.float64()));
+      break;
+    case TypeId::kFloat64:
+      static_cast<arrow::DoubleBuilder*>(b)->Append(v.float64());
+      break;
+    case TypeId::kDecimal128:
+      static_cast<arrow::Decimal128Builder*>(b)->Append(v.decimal());
+      break;
+    case TypeId::kIntervalMonthDayNano:
+      static_cast<arrow::MonthDayNanoBuilder*>(b)->Append(v.interval());
+      break;
+    case TypeId::kUtf8:
+    case TypeId::kBinary:
+      static_cast<arrow::StringBuilder*>(b)->Append(v.str());
+      break;
+    case TypeId::kLargeUtf8:
+      static_cast<arrow::LargeStringBuilder*>(b)->Append(v.str());
+      break;
+    case TypeId::kList: {
+      auto* list = static_cast<arrow::ListBuilder*>(b);
+      list->Append(true);
+      for (const Value& e : v.elements())
+        AppendValue(list->value_builder(), e);
+      break;
+    }
+    case TypeId::kStruct: {
+      auto* st = static_cast<arrow::StructBuilder*>(b);
+      st->Append(true);
+      for (int f = 0; f < st->num_fields(); ++f)
+        AppendValue(st->field_builder(f), v.elements()[static_cast<size_t>(f)]);
+      break;
+    }
+    default:
+      Fail(ErrorKind::kNotImplemented, "values of type {} in arrays", b->type()->ToString());
   }
 }
 
@@ -121,6 +219,11 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
     case TypeId::kLargeUtf8:
       repeat(static_cast<arrow::LargeStringBuilder*>(builder.get()), std::string_view(str()));
       break;
+    case TypeId::kList:
+    case TypeId::kStruct:
+      for (int64_t i = 0; i < length; ++i)
+        AppendValue(builder.get(), *this);
+      break;
     default:
       Fail(ErrorKind::kNotImplemented, "arrays of {} constants", type_->ToString());
   }
@@ -169,6 +272,14 @@ void EncodeValueKey(const Value& v, std::string* out) {
       out->append(v.str());
       break;
     }
+    case TypeId::kList:
+    case TypeId::kStruct: {
+      const uint32_t n = static_cast<uint32_t>(v.elements().size());
+      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      for (const Value& e : v.elements())
+        EncodeValueKey(e, out);
+      break;
+    }
     default: {
       const int64_t i = v.int64();
       out->append(reinterpret_cast<const char*>(&i), sizeof i);
@@ -199,6 +310,20 @@ int CompareValues(const Value& a, const Value& b) {
       return a.str().compare(b.str());
     case TypeId::kNull:
       return 0;
+    case TypeId::kList:
+    case TypeId::kStruct: {
+      const auto& x = a.elements();
+      const auto& y = b.elements();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (x[i].is_null() || y[i].is_null()) {
+          if (x[i].is_null() != y[i].is_null()) return x[i].is_null() ? 1 : -1;
+          continue;
+        }
+        const int c = CompareValues(x[i], y[i]);
+        if (c != 0) return c;
+      }
+      return x.size() < y.size() ? -1 : (y.size() < x.size() ? 1 : 0);
+    }
     default:
       return a.int64() < b.int64() ? -1 : (b.int64() < a.int64() ? 1 : 0);
   }

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "llkv/arrow/array.h"
+#include "llkv/arrow/builder.h"
 
 namespace llkv::execution {
 
@@ -32,6 +35,15 @@ class Value {
     return Value(arrow::interval_month_day_nano(), v);
   }
 
+  // A LIST of `type` (arrow list) or a STRUCT of `type` (one value per
+  // field, in field order); each element null or of the element type.
+  static Value List(arrow::TypePtr type, std::vector<Value> elements) {
+    return Value(std::move(type), std::make_shared<const std::vector<Value>>(std::move(elements)));
+  }
+  static Value Struct(arrow::TypePtr type, std::vector<Value> fields) {
+    return List(std::move(type), std::move(fields));
+  }
+
   // Value of row i of `array` (its type included).
   static Value FromArray(const arrow::ArrayData& array, int64_t i);
 
@@ -45,19 +57,20 @@ class Value {
   arrow::Decimal128 decimal() const { return std::get<arrow::Decimal128>(data_); }
   const std::string& str() const { return std::get<std::string>(data_); }  // text and blobs
   const arrow::MonthDayNano& interval() const { return std::get<arrow::MonthDayNano>(data_); }
+  // The elements of a LIST, or the fields of a STRUCT.
+  const std::vector<Value>& elements() const { return *std::get<Elements>(data_); }
 
   // An array of `length` copies of this value, of its type.
   arrow::ArrayDataPtr ToArray(int64_t length) const;
   // Display text, as the shell shows it ("NULL" for null).
   std::string ToString() const;
 
-  friend bool operator==(const Value& a, const Value& b) {
-    return a.type_->Equals(*b.type_) && a.data_ == b.data_;
-  }
+  friend bool operator==(const Value& a, const Value& b);
 
  private:
+  using Elements = std::shared_ptr<const std::vector<Value>>;
   using Data = std::variant<std::monostate, bool, int64_t, double, arrow::Decimal128, std::string,
-                            arrow::MonthDayNano>;
+                            arrow::MonthDayNano, Elements>;
   Value(arrow::TypePtr type, Data data) : type_(std::move(type)), data_(std::move(data)) {}
 
   arrow::TypePtr type_;
@@ -66,8 +79,13 @@ class Value {
 
 // Orders two non-null values of one type: numbers numerically (NaN equal to
 // itself and above every number), text and blobs bytewise, false < true,
-// intervals by their length with a month as 30 days (DuckDB's rule).
+// intervals by their length with a month as 30 days (DuckDB's rule); lists
+// element by element (a prefix first) and structs field by field, a NULL
+// inside them after every value.
 int CompareValues(const Value& a, const Value& b);
+
+// Appends `v` (null or of the builder's type) to `builder`.
+void AppendValue(arrow::ArrayBuilder* builder, const Value& v);
 
 // Appends a value's identity to a hash key (group keys, DISTINCT, memo
 // keys): a tag and the payload, so that equal values of one type, and only

@@ -68,6 +68,8 @@ constexpr AggregateName kAggregates[] = {
     {"covar_pop", AggKind::kCovarPop, 2, 2},
     {"covar_samp", AggKind::kCovarSamp, 2, 2},
     {"corr", AggKind::kCorr, 2, 2},
+    {"list", AggKind::kList, 1, 1},
+    {"array_agg", AggKind::kList, 1, 1},
 };
 
 const AggregateName* FindAggregate(const std::string& name) {
@@ -193,7 +195,9 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   }
   for (const auto& o : call.order_by)
     spec.order_by.push_back(BindSortKey(o, binder));
-  if (call.filter) {
+  if (call.filter && execution::TakesNulls(spec.kind) && spec.kind != AggKind::kCountStar) {
+    spec.filter = binder.Condition(*call.filter);
+  } else if (call.filter) {
     // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
     // aggregate skips NULL inputs, and count(*) counts a constant.
     if (spec.kind == AggKind::kCountStar) {

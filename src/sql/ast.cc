@@ -93,13 +93,20 @@ std::string WindowSpec::ToString() const {
 
 std::string TypeName::ToString() const {
   std::string out = name;
+  if (!field_names.empty()) {
+    out = "STRUCT(";
+    for (size_t i = 0; i < field_names.size(); ++i)
+      out += (i ? ", " : "") + field_names[i] + " " + field_types[i].ToString();
+    out += ")";
+  }
   if (!modifiers.empty()) {
     std::vector<std::string> m;
     for (auto v : modifiers)
       m.push_back(std::to_string(v));
     out += "(" + Join(m, ", ") + ")";
   }
-  if (is_array) out += "[]";
+  for (int i = 0; i < array_depth; ++i)
+    out += "[]";
   return out;
 }
 

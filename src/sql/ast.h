@@ -36,7 +36,10 @@ struct TypeName {
   std::string name;  // lower-case; PostgreSQL's internal names mapped back
                      // to SQL ones ("int4" -> "integer", "float8" -> "double")
   std::vector<int64_t> modifiers;
-  bool is_array = false;
+  int array_depth = 0;  // INT[][]: 2 (a LIST of LISTs of INT)
+  // STRUCT(a INT, b VARCHAR): name "struct", its fields' names and types.
+  std::vector<std::string> field_names;
+  std::vector<TypeName> field_types;
   std::string ToString() const;
 };
 
@@ -91,6 +94,9 @@ struct Expr {
   std::vector<std::string> names;
   std::string op;
   ExprList args;
+  // kFunction: each argument's name (name := value), or empty when none is
+  // named.
+  std::vector<std::string> arg_names;
   bool negated = false;
   bool distinct = false;
   bool star_arg = false;

@@ -270,6 +270,9 @@ BoundExprPtr Binder::Column(const Expr& e) {
       return bound;
     }
   }
+  if (!found && e.names.size() >= 2) {
+    if (BoundExprPtr field = StructPath(e)) return field;  // s.field
+  }
   if (!found) {
     // A column of an enclosing query: a constant for this instantiation,
     // or, while binding, a typed placeholder that records the reference.
@@ -454,9 +457,14 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
   }
   if (e.op == "||") {
     // Text concatenation; other values are converted to text (DuckDB, SQLite).
+    BoundExprPtr a = Bind(*e.args[0]);
+    BoundExprPtr b = Bind(*e.args[1]);
+    if (a->type->id() == arrow::TypeId::kList || b->type->id() == arrow::TypeId::kList) {
+      return ListConcat(std::move(a), std::move(b));
+    }
     std::vector<BoundExprPtr> args;
-    args.push_back(AsText(Bind(*e.args[0])));
-    args.push_back(AsText(Bind(*e.args[1])));
+    args.push_back(AsText(std::move(a)));
+    args.push_back(AsText(std::move(b)));
     return execution::Call(ExprOp::kConcat, arrow::utf8(), std::move(args));
   }
   if (e.op == "LIKE" || e.op == "ILIKE") {
@@ -636,6 +644,25 @@ arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
       out = t;
     } else if (IsNumeric(*out) && IsNumeric(*t)) {
       out = ArithmeticType(*out, *t);
+    } else if (out->id() == arrow::TypeId::kList && t->id() == arrow::TypeId::kList) {
+      out = arrow::list(CommonType({out->value_type(), t->value_type()}));
+    } else if (out->id() == arrow::TypeId::kStruct && t->id() == arrow::TypeId::kStruct &&
+               out->fields().size() == t->fields().size()) {
+      // Field by field, by position (the first struct's names).
+      std::vector<arrow::FieldPtr> fields;
+      for (size_t i = 0; i < t->fields().size(); ++i) {
+        fields.push_back(
+            arrow::field(out->fields()[i]->name(),
+                         CommonType({out->fields()[i]->type(), t->fields()[i]->type()})));
+      }
+      out = arrow::struct_(std::move(fields));
+    } else if ((IsDate(*out) || IsTimestamp(*out)) && (IsDate(*t) || IsTimestamp(*t))) {
+      const bool zoned = !out->timezone().empty() || !t->timezone().empty();
+      out = zoned ? arrow::timestamp("UTC") : arrow::timestamp();
+    } else if (IsText(*out) && t->is_nested()) {
+      out = t;  // text reads as the list or struct
+    } else if (out->is_nested() && IsText(*t)) {
+      continue;
     } else if (IsText(*out) || IsText(*t)) {
       out = arrow::utf8();  // mixed kinds render as text
     } else {
@@ -734,9 +761,15 @@ BoundExprPtr Binder::Function(const Expr& e) {
   if (IsAggregateCall(e)) {
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
   }
+  if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
   if (name == "length" || name == "char_length" || name == "character_length") {
     arity(1);
     BoundExprPtr arg = Bind(*e.args[0]);
+    if (arg->type->id() == arrow::TypeId::kList) {
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(arg));
+      return FunctionCall(execution::FindScalarFunction("len"), std::move(args));
+    }
     if (arg->type->id() != arrow::TypeId::kBinary) arg = AsText(std::move(arg));
     std::vector<BoundExprPtr> args;
     args.push_back(std::move(arg));
@@ -831,6 +864,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
     for (const auto& a : e.args)
       args.push_back(Bind(*a));
     return FunctionCall(f, std::move(args));
+  }
+  if (name == "unnest") {
+    Fail(ErrorKind::kBinder, "UNNEST not supported here: only in a select list or in FROM");
   }
   Fail(ErrorKind::kCatalog, "Scalar Function with name {} does not exist!", name);
 }

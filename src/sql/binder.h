@@ -102,6 +102,17 @@ class Binder {
 
   BoundExprPtr Function(const Expr& e);
 
+  // nested_binder.cc: list constructors and concatenation, struct_pack,
+  // struct_extract (null for any other function name).
+  BoundExprPtr NestedFunction(const Expr& e, const std::string& name);
+  // list || list: both cast to their common list type.
+  static BoundExprPtr ListConcat(BoundExprPtr a, BoundExprPtr b);
+  // Field `field` of struct `s` (a Binder Error if it has none).
+  static BoundExprPtr StructField(BoundExprPtr s, const std::string& field);
+  // column.field[.field...] for a STRUCT column; null when no prefix of
+  // the names is a struct column.
+  BoundExprPtr StructPath(const Expr& e);
+
   // Makes a correlated subquery run once for all outer rows when every
   // outer reference is one side of a WHERE conjunct `inner = outer` and the
   // subquery neither aggregates nor limits its rows in a way a per-key

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <initializer_list>
 #include <utility>
 
@@ -198,7 +199,9 @@ class Rewriter {
     if (c == '\'') {
       const bool escapes = i_ > 0 && (in_[i_ - 1] == 'E' || in_[i_ - 1] == 'e') &&
                            (i_ < 2 || !IsWordChar(in_[i_ - 2]));
-      Copy(QuotedEnd(i_, '\'', escapes));
+      const size_t end = QuotedEnd(i_, '\'', escapes);
+      ParenthesizeIfSubscripted(end);
+      Copy(end);
       Significant('\'');
       statement_start_ = false;
       return;
@@ -207,6 +210,37 @@ class Rewriter {
       Copy(QuotedEnd(i_, '"', false));
       Significant('"');
       statement_start_ = false;
+      return;
+    }
+    if (c == '[' && !BracketIdentifier() && ListLiteralStart()) {
+      // DuckDB's list literal [a, b]: PostgreSQL's ARRAY[a, b].
+      ParenthesizeIfSubscripted(MatchingBracket(i_) + 1);
+      Replace(i_ + 1, "ARRAY[");
+      Significant('[');
+      statement_start_ = false;
+      return;
+    }
+    if (c == '{' && ListLiteralStart()) {
+      // DuckDB's struct literal {'k': v, ...}: struct_pack("k" := v, ...).
+      ParenthesizeIfSubscripted(MatchingBrace(i_) + 1);
+      Replace(i_ + 1, "struct_pack(");
+      Significant('(');
+      statement_start_ = false;
+      struct_depths_.push_back(++depth_);
+      StructKey();
+      return;
+    }
+    if (c == '}' && !struct_depths_.empty() && struct_depths_.back() == depth_) {
+      struct_depths_.pop_back();
+      --depth_;
+      Replace(i_ + 1, ")");
+      Significant(')');
+      return;
+    }
+    if (c == ',' && !struct_depths_.empty() && struct_depths_.back() == depth_) {
+      Copy(i_ + 1);
+      Significant(',');
+      StructKey();
       return;
     }
     if (c == '`' || (c == '[' && BracketIdentifier())) {
@@ -282,13 +316,118 @@ class Rewriter {
     if (end == std::string_view::npos || end == i_ + 1) return false;
     const std::string_view body = in_.substr(i_ + 1, end - i_ - 1);
     if (!IsWordStart(body[0])) return false;
+    for (const char* constant : {"null", "true", "false"}) {
+      if (EqualsIgnoreCase(body, constant)) return false;  // DuckDB's [NULL] is a list
+    }
     return std::all_of(body.begin(), body.end(),
                        [](char ch) { return IsWordChar(ch) || ch == ' '; });
+  }
+
+  // Whether '[' or '{' at i_ begins a value (a list or struct literal)
+  // rather than a subscript or an array type's brackets: it follows an
+  // operator, an opening bracket, a comma or a keyword that an operand
+  // follows.
+  bool ListLiteralStart() const {
+    if (prev_ == 0 || std::strchr("([,=<>+-*/%|:&!~^{", prev_) != nullptr) return true;
+    static const char* kBeforeOperand[] = {
+        "select", "where",   "and",      "or",   "not",    "on",        "when",   "then", "else",
+        "having", "by",      "distinct", "case", "return", "returning", "values", "in",   "like",
+        "ilike",  "between", "is",       "all",  "any",    "some",      "qualify"};
+    return std::any_of(std::begin(kBeforeOperand), std::end(kBeforeOperand),
+                       [&](const char* k) { return prev_word_ == k; });
+  }
+
+  // The position of the ']' (or '}') closing the bracket at `open`
+  // (in_.size() - 1 when there is none).
+  size_t MatchingBracket(size_t open, char o = '[', char c = ']') const {
+    int depth = 0;
+    for (size_t j = open; j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+      if (in_[j] == o) ++depth;
+      if (in_[j] == c && --depth == 0) return j;
+    }
+    return in_.size() - 1;
+  }
+  size_t MatchingBrace(size_t open) const { return MatchingBracket(open, '{', '}'); }
+
+  // A primary that PostgreSQL's grammar cannot subscript (a literal, a
+  // list, a function call) ending before `end` and followed by a
+  // subscript, as in DuckDB's string_split(s, ' ')[1]: parenthesized, which
+  // the grammar can.
+  void ParenthesizeIfSubscripted(size_t end) {
+    const size_t open = SkipTrivia(end);
+    if (open >= in_.size()) return;
+    if (in_[open] == '.') {  // a field: {'a': 1}.a
+      if (open + 1 >= in_.size() || !IsWordStart(in_[open + 1])) return;
+    } else if (in_[open] != '[') {
+      return;
+    }
+    const size_t first = SkipTrivia(open + 1);
+    if (in_[open] == '[' && first < in_.size() && in_[first] == ']') return;  // a type: INT[]
+    out_.text.push_back('(');
+    out_.anchors.emplace_back(out_.text.size(), i_);
+    pending_[end] += ")";
+  }
+
+  // After "struct_pack(" or a comma in it: DuckDB's key 'k': (or k:, "k":)
+  // becomes the named argument "k" :=.
+  void StructKey() {
+    const size_t j = SkipTrivia(i_);
+    if (j >= in_.size()) return;
+    size_t end = j;
+    std::string name;
+    if (in_[j] == '\'' || in_[j] == '"') {
+      end = QuotedEnd(j, in_[j], false);
+      if (end - j < 2) return;
+      for (size_t k = j + 1; k + 1 < end; ++k) {
+        if (in_[k] == in_[j]) ++k;  // a doubled quote
+        name += in_[k];
+      }
+    } else if (IsWordStart(in_[j])) {
+      end = j + WordAt(j).size();
+      name = std::string(WordAt(j));
+    } else {
+      return;
+    }
+    const size_t colon = SkipTrivia(end);
+    if (colon + 1 >= in_.size() || in_[colon] != ':' || in_[colon + 1] == ':' ||
+        in_[colon + 1] == '=') {
+      return;
+    }
+    Copy(j);
+    std::string quoted = "\"";
+    for (char ch : name) {
+      quoted += ch;
+      if (ch == '"') quoted += '"';
+    }
+    Replace(colon + 1, quoted + "\" :=");
+    prev_ = '=';
+    prev_word_.clear();
   }
 
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    // DuckDB's STRUCT(a INT, ...) type: one quoted name for the parser.
+    if (EqualsIgnoreCase(w, "struct") && !statement_start_) {
+      const size_t open = SkipTrivia(end);
+      if (open < in_.size() && in_[open] == '(') {
+        const size_t close = MatchingParen(open);
+        if (close < in_.size()) {
+          std::string quoted = "\"__llkv_struct(";
+          for (char ch : in_.substr(open + 1, close - open - 1)) {
+            quoted += ch;
+            if (ch == '"') quoted += '"';
+          }
+          Replace(close + 1, quoted + ")\"");
+          Significant('"');
+          return;
+        }
+      }
+    }
+    // f(x)[1]: see ParenthesizeIfSubscripted.
+    if (const size_t open = SkipTrivia(end); open < in_.size() && in_[open] == '(') {
+      ParenthesizeIfSubscripted(MatchingParen(open) + 1);
+    }
     const bool after_star = std::exchange(star_modifier_, false);
     // DuckDB's SELECT * EXCLUDE (a, b) and * REPLACE (e AS a): passed on as
     // calls of "__llkv_star_exclude"(a, b) and "__llkv_star_replace"(e, a)
@@ -620,11 +759,12 @@ class Rewriter {
   std::map<size_t, std::string> pending_;  // input position -> text to insert there
   int depth_ = 0;                          // parentheses open at i_
   int unnamed_subqueries_ = 0;
-  bool star_modifier_ = false;    // EXCLUDE / REPLACE here would modify a star
-  int star_depth_ = -1;           // the depth of the last star
-  int replace_level_ = -1;        // depth inside a star's REPLACE (...), or -1
-  int window_clause_depth_ = -1;  // depth of the SELECT whose WINDOW clause was seen
-  int from_depth_ = -1;           // depth of the FROM list being read, or -1
+  bool star_modifier_ = false;      // EXCLUDE / REPLACE here would modify a star
+  int star_depth_ = -1;             // the depth of the last star
+  int replace_level_ = -1;          // depth inside a star's REPLACE (...), or -1
+  int window_clause_depth_ = -1;    // depth of the SELECT whose WINDOW clause was seen
+  int from_depth_ = -1;             // depth of the FROM list being read, or -1
+  std::vector<int> struct_depths_;  // depth inside each open struct literal
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "execution/aggregate.h"
 #include "execution/join.h"
+#include "execution/scalar_function.h"
 #include "execution/set_operation.h"
 #include "execution/table_function.h"
 #include "llkv/arrow/compute.h"
@@ -218,6 +219,24 @@ OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
 // a NULL one gives no rows.
 OperatorPtr PlanTableFunction(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
   const std::string name = Lower(ref.name.back());
+  if (name == "unnest") {
+    // unnest(list): one row per element, in a column named unnest.
+    if (ref.function_args.size() != 1) Fail(ErrorKind::kBinder, "unnest() takes 1 argument");
+    const Value v = EvaluateConstant(*ref.function_args[0], &db, outer);
+    if (v.type()->id() != arrow::TypeId::kList && !IsNull(*v.type())) {
+      Fail(ErrorKind::kBinder, "unnest() needs a LIST, not {}", v.type()->ToString());
+    }
+    const arrow::TypePtr element = IsNull(*v.type()) ? arrow::null() : v.type()->value_type();
+    auto schema = std::make_shared<arrow::Schema>(
+        std::vector<arrow::FieldPtr>{arrow::field("unnest", element)});
+    std::vector<arrow::RecordBatchPtr> batches;
+    if (!v.is_null() && !v.elements().empty()) {
+      batches.push_back(std::make_shared<arrow::RecordBatch>(
+          schema, static_cast<int64_t>(v.elements().size()),
+          std::vector<arrow::ArrayDataPtr>{execution::ValuesToArray(element, v.elements())}));
+    }
+    return execution::MakeValues(std::move(schema), std::move(batches));
+  }
   const bool inclusive = name == "generate_series";
   if (name != "range" && !inclusive) {
     Fail(ErrorKind::kCatalog, "Table Function with name {} does not exist!", ref.name.back());

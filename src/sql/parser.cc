@@ -97,11 +97,75 @@ class Transformer {
     return out;
   }
 
+  // DuckDB's STRUCT(a INT, b VARCHAR), which the dialect rewriter passes
+  // on as one quoted name, "__llkv_struct(a INT, b VARCHAR)": each field's
+  // type is parsed on its own.
+  void StructFields(const std::string& body, TypeName* out, int location) {
+    std::vector<std::string> parts;
+    int depth = 0;
+    char quote = 0;
+    std::string cur;
+    for (char c : body) {
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '(' || c == '[') {
+        ++depth;
+      } else if (c == ')' || c == ']') {
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        parts.push_back(std::move(cur));
+        cur.clear();
+        continue;
+      }
+      cur += c;
+    }
+    parts.push_back(std::move(cur));
+    for (std::string& part : parts) {
+      const size_t start = part.find_first_not_of(" \t\r\n");
+      if (start == std::string::npos) Unsupported("a STRUCT type without a field", location);
+      size_t end = start;
+      std::string name;
+      if (part[start] == '"') {
+        end = start + 1;
+        while (end < part.size() &&
+               !(part[end] == '"' && (end + 1 >= part.size() || part[end + 1] != '"'))) {
+          if (part[end] == '"') ++end;
+          name += part[end++];
+        }
+        ++end;
+      } else {
+        while (end < part.size() && !std::isspace(static_cast<unsigned char>(part[end])))
+          name += part[end++];
+      }
+      const std::string type_text = part.substr(std::min(end, part.size()));
+      std::vector<StatementPtr> parsed = ParseSql("SELECT CAST(NULL AS " + type_text + ")");
+      const SelectStmt* select = parsed.size() == 1 && parsed[0]->kind == StatementKind::kSelect
+                                     ? static_cast<const SelectStatement&>(*parsed[0]).query.get()
+                                     : nullptr;
+      if (!select || select->select_list.size() != 1 ||
+          select->select_list[0].expr->kind != ExprKind::kCast) {
+        Unsupported("the STRUCT field type " + type_text, location);
+      }
+      out->field_names.push_back(name);
+      out->field_types.push_back(select->select_list[0].expr->type);
+    }
+  }
+
   TypeName Type(const pg::TypeName& t) {
     TypeName out;
     std::vector<std::string> names = Names(t.names());
     if (names.size() == 2 && names[0] == "pg_catalog") names.erase(names.begin());
     if (names.empty()) Unsupported("an unnamed type", t.location());
+    static constexpr std::string_view kStruct = "__llkv_struct(";
+    if (names.back().starts_with(kStruct) && names.back().ends_with(")")) {
+      const std::string& n = names.back();
+      out.name = "struct";
+      StructFields(n.substr(kStruct.size(), n.size() - kStruct.size() - 1), &out, t.location());
+      out.array_depth = t.array_bounds_size();
+      return out;
+    }
     out.name = SqlTypeName(names.back());
     for (const auto& m : t.typmods()) {
       if (m.has_a_const() && m.a_const().has_ival()) {
@@ -112,7 +176,7 @@ class Transformer {
     }
     // PostgreSQL encodes INTERVAL's field restrictions (INTERVAL '90' DAY)
     // as a typmod mask; the binder reads it as the unit of a bare number.
-    out.is_array = t.array_bounds_size() > 0;
+    out.array_depth = t.array_bounds_size();
     return out;
   }
 
@@ -277,6 +341,41 @@ class Transformer {
     }
   }
 
+  // x[i] (list_extract), x[a:b] (list_slice, an omitted bound NULL) and
+  // x.field (struct_extract), applied left to right.
+  ExprPtr Indirection(const pg::A_Indirection& ind) {
+    ExprPtr base = Expression(ind.arg());
+    const int loc = base->location;
+    for (const auto& el : ind.indirection()) {
+      auto call = Make(ExprKind::kFunction, loc);
+      call->args.push_back(std::move(base));
+      if (el.has_a_indices()) {
+        const auto& idx = el.a_indices();
+        auto bound = [&](bool has, const pg::Node& node) {
+          return has ? Expression(node) : Make(ExprKind::kLiteral, loc);
+        };
+        if (idx.is_slice()) {
+          call->names = {"list_slice"};
+          call->args.push_back(bound(idx.has_lidx(), idx.lidx()));
+          call->args.push_back(bound(idx.has_uidx(), idx.uidx()));
+        } else {
+          call->names = {"list_extract"};
+          call->args.push_back(Expression(idx.uidx()));
+        }
+      } else if (el.has_string()) {
+        call->names = {"struct_extract"};
+        auto name = Make(ExprKind::kLiteral, loc);
+        name->literal_kind = LiteralKind::kString;
+        name->text = el.string().sval();
+        call->args.push_back(std::move(name));
+      } else {
+        Unsupported("this subscript", loc);
+      }
+      base = std::move(call);
+    }
+    return base;
+  }
+
   ExprPtr Function(const pg::FuncCall& f) {
     const int loc = f.location();
     if (f.agg_within_group()) Unsupported("WITHIN GROUP", loc);
@@ -284,7 +383,16 @@ class Transformer {
     if (f.has_over()) e->window = std::make_unique<WindowSpec>(Window(f.over()));
     e->names = Names(f.funcname());
     if (e->names.size() == 2 && e->names[0] == "pg_catalog") e->names.erase(e->names.begin());
-    e->args = Exprs(f.args());
+    for (const auto& a : f.args()) {
+      if (a.has_named_arg_expr()) {  // name := value (struct_pack's fields)
+        e->arg_names.resize(e->args.size());
+        e->arg_names.push_back(a.named_arg_expr().name());
+        e->args.push_back(Expression(a.named_arg_expr().arg()));
+      } else {
+        e->args.push_back(Expression(a));
+        if (!e->arg_names.empty()) e->arg_names.emplace_back();
+      }
+    }
     e->distinct = f.agg_distinct();
     e->star_arg = f.agg_star();
     if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
@@ -550,6 +658,14 @@ class Transformer {
       }
       case pg::Node::kAStar:
         return Make(ExprKind::kStar, -1);
+      case pg::Node::kAArrayExpr: {  // ARRAY[a, b] and DuckDB's [a, b]: a LIST
+        auto e = Make(ExprKind::kFunction, n.a_array_expr().location());
+        e->names = {"list_value"};
+        e->args = Exprs(n.a_array_expr().elements());
+        return e;
+      }
+      case pg::Node::kAIndirection:
+        return Indirection(n.a_indirection());
       default:
         Unsupported(fmt::format("expression node {}",
                                 pg::Node::descriptor()->FindFieldByNumber(n.node_case())->name()),

@@ -175,6 +175,16 @@ void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out) {
       e, [](const Expr& x) { return x.kind == ExprKind::kFunction && x.window != nullptr; }, out);
 }
 
+void CollectUnnestCalls(const Expr& e, std::vector<const Expr*>* out) {
+  CollectCalls(
+      e,
+      [](const Expr& x) {
+        return x.kind == ExprKind::kFunction && x.names.size() == 1 && !x.window &&
+               Lower(x.names[0]) == "unnest";
+      },
+      out);
+}
+
 // Column references of `e` outside aggregate calls and subqueries.
 void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
   if (IsAggregateCall(e)) return;
@@ -403,7 +413,12 @@ void NamesIn(const SelectStmt& q, std::set<std::string>* names);
 void NamesIn(const WindowSpec& w, std::set<std::string>* names);
 
 void NamesIn(const Expr& e, std::set<std::string>* names) {
-  if (e.kind == ExprKind::kColumnRef && !e.names.empty()) names->insert(Lower(e.names.back()));
+  // Every part of a dotted name: in s.field (a STRUCT column's field) the
+  // column is not the last part.
+  if (e.kind == ExprKind::kColumnRef) {
+    for (const auto& n : e.names)
+      names->insert(Lower(n));
+  }
   for (const auto& a : e.args)
     NamesIn(*a, names);
   if (e.operand) NamesIn(*e.operand, names);

@@ -14,6 +14,7 @@
 #include "execution/aggregate.h"
 #include "execution/join.h"
 #include "execution/set_operation.h"
+#include "execution/unnest.h"
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
@@ -30,8 +31,29 @@ table::SnapshotPtr CurrentSnapshot(runtime::Database& db) {
   return scoped ? scoped : db.txn_ids().TakeSnapshot(0);
 }
 
+static arrow::TypePtr ScalarTypeFromName(const TypeName& t);
+
 arrow::TypePtr TypeFromName(const TypeName& t) {
+  arrow::TypePtr type = ScalarTypeFromName(t);
+  for (int i = 0; i < t.array_depth; ++i)
+    type = arrow::list(type);
+  return type;
+}
+
+static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   const std::string n = Lower(t.name);
+  if (n == "struct" && !t.field_names.empty()) {
+    std::vector<arrow::FieldPtr> fields;
+    for (size_t i = 0; i < t.field_names.size(); ++i) {
+      for (const auto& f : fields) {
+        if (EqualsIgnoreCase(f->name(), t.field_names[i])) {
+          Fail(ErrorKind::kBinder, "Duplicate struct entry name \"{}\"", t.field_names[i]);
+        }
+      }
+      fields.push_back(arrow::field(t.field_names[i], TypeFromName(t.field_types[i])));
+    }
+    return arrow::struct_(std::move(fields));
+  }
   // INTEGER is 64-bit, as in SQLite (whose corpus stores 1<<63 in INTEGER
   // columns); INT32 names the 32-bit type explicitly.
   if (n == "integer" || n == "int" || n == "int4" || n == "signed" || n == "bigint" ||
@@ -93,35 +115,57 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
   return arrow::float64();
 }
 
+static TypeName Named(std::string name) {
+  TypeName out;
+  out.name = std::move(name);
+  return out;
+}
+
 TypeName NameOfType(const arrow::DataType& type) {
   switch (type.id()) {
     case arrow::TypeId::kInt64:
-      return {"bigint", {}};
+      return Named("bigint");
     case arrow::TypeId::kInt32:
-      return {"int32", {}};
+      return Named("int32");
     case arrow::TypeId::kInt16:
-      return {"smallint", {}};
+      return Named("smallint");
     case arrow::TypeId::kInt8:
-      return {"tinyint", {}};
-    case arrow::TypeId::kDecimal128:
-      return {"decimal", {type.precision(), type.scale()}};
+      return Named("tinyint");
+    case arrow::TypeId::kDecimal128: {
+      TypeName out = Named("decimal");
+      out.modifiers = {type.precision(), type.scale()};
+      return out;
+    }
     case arrow::TypeId::kUtf8:
     case arrow::TypeId::kLargeUtf8:
-      return {"varchar", {}};
+      return Named("varchar");
     case arrow::TypeId::kBool:
-      return {"boolean", {}};
+      return Named("boolean");
     case arrow::TypeId::kDate32:
-      return {"date", {}};
+      return Named("date");
     case arrow::TypeId::kTimestamp:
-      return {type.timezone().empty() ? "timestamp" : "timestamptz", {}};
+      return Named(type.timezone().empty() ? "timestamp" : "timestamptz");
     case arrow::TypeId::kTime64:
-      return {"time", {}};
+      return Named("time");
     case arrow::TypeId::kIntervalMonthDayNano:
-      return {"interval", {}};
+      return Named("interval");
     case arrow::TypeId::kBinary:
-      return {"blob", {}};
+      return Named("blob");
+    case arrow::TypeId::kList: {
+      TypeName element = NameOfType(*type.value_type());
+      ++element.array_depth;
+      return element;
+    }
+    case arrow::TypeId::kStruct: {
+      TypeName out = Named("struct");
+      for (const auto& f : type.fields()) {
+        out.field_names.push_back(f->name());
+        out.field_types.push_back(NameOfType(*f->type()));
+      }
+      return out;
+    }
     default:
-      return {"double", {}};
+      return Named("double");
   }
 }
 
@@ -609,6 +653,38 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     BoundExprPtr condition = bound_over->Condition(*q.qualify);
     bound_over->set_aliases(nullptr);
     plan = execution::MakeFilter(std::move(plan), std::move(condition));
+  }
+  // unnest(list) in the select list: the rows so far expanded, one column
+  // per call after the columns they have.
+  std::vector<const Expr*> unnest_calls;
+  for (const auto& item : q.select_list)
+    CollectUnnestCalls(*item.expr, &unnest_calls);
+  if (!unnest_calls.empty()) {
+    Substitutions& map = aggregate ? substitutions : window_columns;
+    int column = plan->schema()->num_fields();
+    std::vector<BoundExprPtr> lists;
+    std::vector<std::string> unnest_names;
+    for (const Expr* call : unnest_calls) {
+      const std::string text = call->ToString();
+      if (map.contains(text)) continue;
+      if (call->args.size() != 1 || call->star_arg || call->distinct) {
+        Fail(ErrorKind::kBinder, "unnest() takes 1 argument, a LIST");
+      }
+      BoundExprPtr list = bound_over->Bind(*call->args[0]);
+      const bool is_list = list->type->id() == arrow::TypeId::kList;
+      if (!is_list && !IsNull(*list->type)) {
+        Fail(ErrorKind::kBinder, "unnest() needs a LIST, not {}", list->type->ToString());
+      }
+      map.emplace(text,
+                  std::make_pair(column++, is_list ? list->type->value_type() : arrow::null()));
+      lists.push_back(std::move(list));
+      unnest_names.push_back(text);
+    }
+    plan = execution::MakeUnnest(std::move(plan), std::move(lists), std::move(unnest_names));
+    if (!aggregate && !windowed) {
+      windowed = std::make_unique<Binder>(scope, &window_columns, false, &db, outer);
+      bound_over = windowed.get();
+    }
   }
   Binder& out = *bound_over;
 

@@ -93,6 +93,9 @@ void CollectGroupingCalls(const Expr& e, std::vector<const Expr*>* out);
 // subqueries.
 void CollectWindowCalls(const Expr& e, std::vector<const Expr*>* out);
 
+// unnest(...) calls in `e`, outside subqueries.
+void CollectUnnestCalls(const Expr& e, std::vector<const Expr*>* out);
+
 class Binder;
 // Whether `name` (lower-case) called with `args` arguments is an aggregate.
 bool IsAggregateName(const std::string& name, size_t args);

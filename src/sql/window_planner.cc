@@ -182,6 +182,9 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
   }
   spec.func = WindowFunc::kAggregate;
   spec.aggregate = BindAggregate(call, binder);
+  if (spec.aggregate.filter) {
+    Fail(ErrorKind::kNotImplemented, "FILTER on {}() as a window function", name);
+  }
   spec.type = execution::AggregateType(spec.aggregate.kind,
                                        spec.aggregate.arg ? spec.aggregate.arg->type : nullptr);
   if (spec.aggregate.arg) spec.args.push_back(std::move(spec.aggregate.arg));

@@ -118,11 +118,11 @@ TEST(BuilderTest, StructAndList) {
   static_cast<StringBuilder*>(sb.field_builder(1))->Append("z");
   auto s = sb.Finish();
   s->Validate();
-  EXPECT_EQ(FormatValue(*s, 0), "{a: 7, b: x}");
+  EXPECT_EQ(FormatValue(*s, 0), "{'a': 7, 'b': x}");
   EXPECT_EQ(FormatValue(*s, 1), "NULL");
-  EXPECT_EQ(FormatValue(*s, 2), "{a: NULL, b: z}");
+  EXPECT_EQ(FormatValue(*s, 2), "{'a': NULL, 'b': z}");
   auto sl = ArrayData::Slice(s, 2, 1);
-  EXPECT_EQ(FormatValue(*sl, 0), "{a: NULL, b: z}");
+  EXPECT_EQ(FormatValue(*sl, 0), "{'a': NULL, 'b': z}");
   EXPECT_EQ(FormatValue(*StructArray(sl).field(1).data(), 0), "z");
 
   ListBuilder lb(list(int64()));

@@ -33,7 +33,13 @@ TEST(DialectTest, RewritesOnlyOutsideLiteralsAndComments) {
   EXPECT_EQ(r.text, "SELECT \"a\", \"b c\", '[x] `y` ?', \"[z]\" FROM t -- [c] ?\nWHERE x = $1");
   EXPECT_EQ(r.question_marks, 1);
   auto arrays = RewriteDialect("SELECT ARRAY[1, 2], x[1], [1, 2] FROM t");
-  EXPECT_EQ(arrays.text, "SELECT ARRAY[1, 2], x[1], [1, 2] FROM t");
+  // DuckDB's list literal is PostgreSQL's ARRAY[...]; a subscripted call,
+  // literal or list is parenthesized; a struct literal is struct_pack.
+  EXPECT_EQ(arrays.text, "SELECT ARRAY[1, 2], x[1], ARRAY[1, 2] FROM t");
+  EXPECT_EQ(RewriteDialect("SELECT f(x)[1], 'ab'[1], [[1]][1][1], [NULL], CAST(x AS INT[])").text,
+            "SELECT (f(x))[1], ('ab')[1], (ARRAY[ARRAY[1]])[1][1], ARRAY[NULL], CAST(x AS INT[])");
+  EXPECT_EQ(RewriteDialect("SELECT {'a': 1, \"b c\": {x: 2}}.a").text,
+            "SELECT (struct_pack(\"a\" := 1, \"b c\" := struct_pack(\"x\" := 2))).a");
   auto in = RewriteDialect("SELECT 1 IN (), 2 NOT IN ( ), 'IN ()'");
   EXPECT_EQ(in.text,
             "SELECT 1 IN (SELECT NULL WHERE FALSE), 2 NOT IN (SELECT NULL WHERE FALSE), 'IN ()'");

@@ -168,7 +168,9 @@ bool ArrayEquals(const ArrayData& a, const ArrayData& b);
 
 // Renders value `i` for display: NULL, numbers, quoted nothing; dates as
 // YYYY-MM-DD, timestamps as YYYY-MM-DD HH:MM:SS[.ffffff], decimals exactly,
-// structs as {a: 1, b: x}, lists as [1, 2].
+// structs as {'a': 1, 'b': x}, lists as [1, 2] (DuckDB's text: inside them,
+// text is quoted only where it would read as something else, and floats
+// keep a fraction, 1.0).
 std::string FormatValue(const ArrayData& array, int64_t i);
 
 }  // namespace llkv::arrow

@@ -1,0 +1,160 @@
+// Binding of LIST and STRUCT expressions whose typing needs more than the
+// argument types the function library sees: list constructors and
+// concatenation (their arguments' common type), struct_pack (field names)
+// and field access (a constant field name), and s.field column paths.
+#include "common/ascii.h"
+#include "execution/scalar_function.h"
+#include "sql/binder.h"
+
+namespace llkv::sql::plan {
+
+namespace {
+
+BoundExprPtr LibraryCall(const char* name, arrow::TypePtr result, std::vector<BoundExprPtr> args) {
+  const execution::ScalarFunction* f = execution::FindScalarFunction(name);
+  LLKV_CHECK(f != nullptr, "function {} is not registered", name);
+  auto out = execution::Call(ExprOp::kFunction, std::move(result), std::move(args));
+  out->function = f;
+  return out;
+}
+
+}  // namespace
+
+BoundExprPtr Binder::StructField(BoundExprPtr s, const std::string& field) {
+  if (s->type->id() != arrow::TypeId::kStruct) {
+    Fail(ErrorKind::kBinder, "Cannot extract field \"{}\" from a value of type {}", field,
+         s->type->ToString());
+  }
+  const auto& fields = s->type->fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!EqualsIgnoreCase(fields[i]->name(), field)) continue;
+    const arrow::TypePtr type = fields[i]->type();
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(s));
+    args.push_back(execution::Constant(Value::Int64(static_cast<int64_t>(i))));
+    return LibraryCall("struct_extract", type, std::move(args));
+  }
+  std::string names;
+  for (const auto& f : fields)
+    names += (names.empty() ? "" : ", ") + f->name();
+  Fail(ErrorKind::kBinder, "Could not find key \"{}\" in struct (its keys: {})", field, names);
+}
+
+BoundExprPtr Binder::StructPath(const Expr& e) {
+  // names = column, field, field...: the longest prefix that names a
+  // column (qualified or not) wins.
+  for (size_t n = std::min<size_t>(e.names.size() - 1, 2); n >= 1; --n) {
+    Expr column;
+    column.kind = ExprKind::kColumnRef;
+    column.location = e.location;
+    column.names.assign(e.names.begin(), e.names.begin() + static_cast<long>(n));
+    const std::string& name = column.names.back();
+    const std::string qualifier = n >= 2 ? column.names[n - 2] : "";
+    bool exists = false;
+    for (const auto& c : scope_) {
+      exists = exists ||
+               (EqualsIgnoreCase(c.name, name) &&
+                (qualifier.empty() ? !c.qualified_only : EqualsIgnoreCase(c.qualifier, qualifier)));
+    }
+    if (!exists) continue;
+    BoundExprPtr out = Column(column);
+    if (out->type->id() != arrow::TypeId::kStruct) continue;
+    for (size_t i = n; i < e.names.size(); ++i)
+      out = StructField(std::move(out), e.names[i]);
+    return out;
+  }
+  return nullptr;
+}
+
+BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
+  auto bind_all = [&]() {
+    std::vector<BoundExprPtr> args;
+    for (const auto& a : e.args)
+      args.push_back(Bind(*a));
+    return args;
+  };
+  if (name == "list_value" || name == "list_pack") {
+    std::vector<BoundExprPtr> args = bind_all();
+    std::vector<arrow::TypePtr> types;
+    for (const auto& a : args)
+      types.push_back(a->type);
+    const arrow::TypePtr element = CommonType(types);
+    for (auto& a : args)
+      a = execution::CastTo(std::move(a), element);
+    return LibraryCall("list_value", arrow::list(element), std::move(args));
+  }
+  if (name == "list_concat" || name == "list_cat" || name == "array_concat" ||
+      name == "array_cat") {
+    if (e.args.size() != 2) Fail(ErrorKind::kBinder, "{}() takes 2 arguments", name);
+    std::vector<BoundExprPtr> args = bind_all();
+    return ListConcat(std::move(args[0]), std::move(args[1]));
+  }
+  if (name == "struct_pack" || name == "row") {
+    if (e.args.empty()) Fail(ErrorKind::kBinder, "{}() needs at least one field", name);
+    std::vector<BoundExprPtr> args = bind_all();
+    std::vector<arrow::FieldPtr> fields;
+    for (size_t i = 0; i < args.size(); ++i) {
+      std::string field = i < e.arg_names.size() ? e.arg_names[i] : "";
+      if (field.empty()) {
+        if (name == "struct_pack" && e.args[i]->kind == ExprKind::kColumnRef) {
+          field = e.args[i]->names.back();
+        } else {
+          field = "v" + std::to_string(i + 1);
+        }
+      }
+      for (const auto& f : fields) {
+        if (EqualsIgnoreCase(f->name(), field)) {
+          Fail(ErrorKind::kBinder, "Duplicate struct entry name \"{}\"", field);
+        }
+      }
+      if (IsNull(*args[i]->type)) args[i] = execution::CastTo(std::move(args[i]), arrow::int32());
+      fields.push_back(arrow::field(field, args[i]->type));
+    }
+    return LibraryCall("struct_pack", arrow::struct_(std::move(fields)), std::move(args));
+  }
+  if ((name == "list_extract" || name == "array_extract" || name == "list_element") &&
+      e.args.size() == 2) {
+    // s['field'] on a STRUCT is struct_extract.
+    BoundExprPtr s = Bind(*e.args[0]);
+    if (s->type->id() == arrow::TypeId::kStruct) {
+      BoundExprPtr key = Bind(*e.args[1]);
+      if (key->op != ExprOp::kConstant || key->value.is_null() || !IsText(*key->type)) {
+        Fail(ErrorKind::kBinder, "a STRUCT subscript must be a constant field name");
+      }
+      return StructField(std::move(s), key->value.str());
+    }
+    return nullptr;
+  }
+  if (name == "struct_extract") {
+    if (e.args.size() != 2) Fail(ErrorKind::kBinder, "struct_extract() takes 2 arguments");
+    BoundExprPtr s = Bind(*e.args[0]);
+    BoundExprPtr key = Bind(*e.args[1]);
+    if (key->op != ExprOp::kConstant || key->value.is_null()) {
+      Fail(ErrorKind::kBinder, "struct_extract() needs a constant field name or position");
+    }
+    if (key->type->is_integer() && s->type->id() == arrow::TypeId::kStruct) {
+      const int64_t i = key->value.int64();
+      if (i < 1 || i > static_cast<int64_t>(s->type->fields().size())) {
+        Fail(ErrorKind::kBinder, "struct_extract(): index {} is out of range", i);
+      }
+      return StructField(std::move(s), s->type->fields()[static_cast<size_t>(i - 1)]->name());
+    }
+    if (!IsText(*key->type)) Fail(ErrorKind::kBinder, "struct_extract() needs a field name");
+    return StructField(std::move(s), key->value.str());
+  }
+  return nullptr;
+}
+
+BoundExprPtr Binder::ListConcat(BoundExprPtr a, BoundExprPtr b) {
+  const arrow::TypePtr t = CommonType({a->type, b->type});
+  if (t->id() != arrow::TypeId::kList) {
+    Fail(ErrorKind::kBinder, "No function matches list_concat({}, {})", a->type->ToString(),
+         b->type->ToString());
+  }
+  std::vector<BoundExprPtr> args;
+  args.push_back(execution::CastTo(std::move(a), t));
+  args.push_back(execution::CastTo(std::move(b), t));
+  return LibraryCall("list_concat", t, std::move(args));
+}
+
+}  // namespace llkv::sql::plan
