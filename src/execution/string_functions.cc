@@ -851,6 +851,49 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         }
         return Value::List(result, std::move(out));
       });
+  // regexp_extract(s, p, ['a', 'b'][, flags]) and regexp_extract_all(...):
+  // groups 1..n as a STRUCT named by the list (a group that took no part
+  // in the match is NULL). The binder builds the struct type from the
+  // constant names and drops them from the call.
+  for (const bool all : {false, true}) {
+    ScalarFunction fn;
+    fn.name = all ? "regexp_extract_all_struct" : "regexp_extract_struct";
+    fn.bind = [name = fn.name](const std::vector<arrow::TypePtr>& types) -> FunctionBinding {
+      NoMatch(name, types);  // bound by the SQL binder
+    };
+    fn.kernel = RowKernel([all](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      const arrow::TypePtr& st = all ? result->value_type() : result;
+      const RE2& re = Cache().Get(a[1].str(), a.size() > 2 ? a[2].str() : "");
+      const size_t n = st->fields().size();
+      if (static_cast<int>(n) > re.NumberOfCapturingGroups()) {
+        Fail(ErrorKind::kInvalidInput, "{}: the pattern has {} groups, not {}",
+             all ? "regexp_extract_all" : "regexp_extract", re.NumberOfCapturingGroups(), n);
+      }
+      const std::string& s = a[0].str();
+      std::vector<re2::StringPiece> groups(n + 1);
+      std::vector<Value> matches;
+      size_t from = 0;
+      while (from <= s.size() && re.Match(s, from, s.size(), RE2::UNANCHORED, groups.data(),
+                                          static_cast<int>(groups.size()))) {
+        std::vector<Value> fields;
+        for (size_t g = 1; g <= n; ++g) {
+          fields.push_back(groups[g].data() ? Value::String(std::string(groups[g]))
+                                            : Value::Null(arrow::utf8()));
+        }
+        matches.push_back(Value::Struct(st, std::move(fields)));
+        if (!all) break;
+        const size_t end = static_cast<size_t>(groups[0].data() - s.data()) + groups[0].size();
+        from = groups[0].empty() ? end + 1 : end;
+      }
+      if (all) return Value::List(result, std::move(matches));
+      if (matches.empty()) {
+        std::vector<Value> empty(n, Value::String(""));
+        return Value::Struct(st, std::move(empty));
+      }
+      return matches[0];
+    });
+    r[fn.name] = std::move(fn);
+  }
   RegisterTextFunction(r, {"similar_to"}, "TTt", arrow::boolean(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          const RE2& re = Cache().Get(

@@ -217,6 +217,9 @@ struct SelectStmt {
   std::vector<TableRefPtr> from;  // comma-separated items
   ExprPtr where;
   ExprList group_by;
+  // DuckDB's GROUP BY ALL: grouped by every select item that holds no
+  // aggregate (group_by is then empty).
+  bool group_by_all = false;
   // GROUPING SETS / ROLLUP / CUBE: the sets, each a list of positions in
   // group_by (empty: plain GROUP BY, every expression in the one set).
   std::vector<std::vector<size_t>> grouping_sets;

@@ -537,6 +537,22 @@ class Rewriter {
       i_ = end;
       return;
     }
+    // GROUP BY ALL likewise (but not PostgreSQL's GROUP BY ALL a, b).
+    if (EqualsIgnoreCase(w, "all") && before_word == "by" && two_words_back == "group") {
+      const size_t next = SkipTrivia(end);
+      static const char* kAfter[] = {"having",  "order", "limit",     "offset", "window",
+                                     "qualify", "union", "intersect", "except"};
+      const std::string_view word = WordAt(next);
+      const bool ends = next >= in_.size() || in_[next] == ')' || in_[next] == ';' ||
+                        std::any_of(std::begin(kAfter), std::end(kAfter),
+                                    [&](const char* k) { return EqualsIgnoreCase(word, k); });
+      if (ends) {
+        out_.group_by_all.insert(out_.text.size());
+        out_.text.append("0  ");
+        i_ = end;
+        return;
+      }
+    }
     // DuckDB's TRY_CAST: a CAST whose failures are NULL.
     if (EqualsIgnoreCase(w, "try_cast") && SkipTrivia(end) < in_.size() &&
         in_[SkipTrivia(end)] == '(') {

@@ -49,6 +49,8 @@ struct RewrittenSql {
   std::set<size_t> table_or_replace;
   // Offsets of the 0 that stands for ALL in ORDER BY ALL.
   std::set<size_t> order_by_all;
+  // Offsets of the 0 that stands for ALL in GROUP BY ALL.
+  std::set<size_t> group_by_all;
   // Offsets of the CAST keyword that stands for DuckDB's TRY_CAST.
   std::set<size_t> try_casts;
   // Number of '?' placeholders numbered.

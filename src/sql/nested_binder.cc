@@ -125,6 +125,44 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     }
     return nullptr;
   }
+  if ((name == "regexp_extract" || name == "regexp_extract_all") &&
+      (e.args.size() == 3 || e.args.size() == 4)) {
+    // The group-names form: a constant list of names makes a STRUCT.
+    std::vector<BoundExprPtr> args = bind_all();
+    if (args[2]->type->id() != arrow::TypeId::kList) return nullptr;
+    Value names;
+    try {
+      names = EvaluateConstant(*e.args[2], db_, outer_);
+    } catch (const Error&) {
+      Fail(ErrorKind::kBinder, "{}(): the group names must be a constant list", name);
+    }
+    if (names.is_null()) Fail(ErrorKind::kBinder, "{}(): the group names are NULL", name);
+    std::vector<arrow::FieldPtr> fields;
+    for (const Value& v : names.elements()) {
+      if (v.is_null()) Fail(ErrorKind::kBinder, "NULL group name in {}", name);
+      if (!IsText(*v.type())) {
+        Fail(ErrorKind::kBinder, "{}(): group names must be text, not {}", name, v.ToString());
+      }
+      for (const auto& f : fields) {
+        if (f->name() == v.str()) {
+          Fail(ErrorKind::kBinder, "Duplicate group name '{}' in {}", v.str(), name);
+        }
+      }
+      fields.push_back(arrow::field(v.str(), arrow::utf8()));
+    }
+    if (fields.empty()) Fail(ErrorKind::kBinder, "{}(): the list of group names is empty", name);
+    if (args[1]->op == ExprOp::kConstant && args[1]->value.is_null()) {
+      Fail(ErrorKind::kBinder, "{}(): the pattern is NULL", name);
+    }
+    const arrow::TypePtr st = arrow::struct_(std::move(fields));
+    std::vector<BoundExprPtr> call;
+    call.push_back(AsText(std::move(args[0])));
+    call.push_back(AsText(std::move(args[1])));
+    if (args.size() == 4) call.push_back(AsText(std::move(args[3])));
+    const bool all = name == "regexp_extract_all";
+    return LibraryCall(all ? "regexp_extract_all_struct" : "regexp_extract_struct",
+                       all ? arrow::list(st) : st, std::move(call));
+  }
   if (name == "struct_extract") {
     if (e.args.size() != 2) Fail(ErrorKind::kBinder, "struct_extract() takes 2 arguments");
     BoundExprPtr s = Bind(*e.args[0]);

@@ -876,6 +876,12 @@ class Transformer {
     if (!any_set) {
       for (const auto& g : clause)
         q->group_by.push_back(Expression(g));
+      if (q->group_by.size() == 1 && q->group_by[0]->kind == ExprKind::kLiteral &&
+          q->group_by[0]->location >= 0 &&
+          rewritten_.group_by_all.contains(static_cast<size_t>(q->group_by[0]->location))) {
+        q->group_by.clear();
+        q->group_by_all = true;
+      }
       return;
     }
     std::vector<std::vector<size_t>> sets{{}};

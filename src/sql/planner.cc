@@ -445,7 +445,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (q.having) CollectAggregates(*q.having, &calls);
   for (const auto& o : q.order_by)
     CollectAggregates(*o.expr, &calls);
-  const bool aggregate = !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty();
+  const bool aggregate =
+      !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty() || q.group_by_all;
   Substitutions substitutions;
   Scope no_columns;
   std::unique_ptr<Binder> grouped;
@@ -456,6 +457,19 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     for (const auto& g : q.group_by) {
       const Expr* e = select_item(*g, "GROUP BY");
       group_by.push_back(e == nullptr ? g.get() : e);
+    }
+    if (q.group_by_all) {
+      // Every select item without an aggregate (or window) call in it.
+      for (const auto& item : q.select_list) {
+        std::vector<const Expr*> inner;
+        CollectAggregates(*item.expr, &inner);
+        CollectWindowCalls(*item.expr, &inner);
+        if (!inner.empty()) continue;
+        if (item.expr->kind == ExprKind::kStar) {
+          Fail(ErrorKind::kNotImplemented, "GROUP BY ALL with * in the select list");
+        }
+        group_by.push_back(item.expr.get());
+      }
     }
     // A decorrelated aggregating subquery is grouped by its keys too.
     if (keyed && keyed->group)
