@@ -34,7 +34,7 @@ CivilDate CivilFromDays(int64_t days) {
 
 namespace {
 std::string FormatCivil(const CivilDate& d) {
-  if (d.year < 0) return fmt::format("{:05}-{:02}-{:02}", d.year, d.month, d.day);
+  if (d.year <= 0) return fmt::format("{:04}-{:02}-{:02} (BC)", 1 - d.year, d.month, d.day);
   return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
 }
 
@@ -53,10 +53,14 @@ std::string FormatTimeOfDay(int64_t micros_of_day) {
 }  // namespace
 
 std::string FormatDate32(int32_t days) {
+  if (days == kDateInfinity) return "infinity";
+  if (days == kDateNegativeInfinity) return "-infinity";
   return FormatCivil(CivilFromDays(days));
 }
 
 std::string FormatTimestampMicros(int64_t micros) {
+  if (micros == kTimestampInfinity) return "infinity";
+  if (micros == kTimestampNegativeInfinity) return "-infinity";
   constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
   int64_t days = micros / kMicrosPerDay;
   int64_t rem = micros % kMicrosPerDay;

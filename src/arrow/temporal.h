@@ -9,6 +9,13 @@
 
 namespace llkv::arrow {
 
+// DuckDB's infinite dates and timestamps: the largest magnitudes of their
+// storage types, ordered after (before) every finite value.
+inline constexpr int32_t kDateInfinity = INT32_MAX;
+inline constexpr int32_t kDateNegativeInfinity = -INT32_MAX;
+inline constexpr int64_t kTimestampInfinity = INT64_MAX;
+inline constexpr int64_t kTimestampNegativeInfinity = -INT64_MAX;
+
 struct CivilDate {
   int64_t year;
   int month;  // 1..12
@@ -19,7 +26,8 @@ struct CivilDate {
 int64_t DaysFromCivil(int64_t year, int month, int day);
 CivilDate CivilFromDays(int64_t days);
 
-std::string FormatDate32(int32_t days);                 // 2024-02-29
+// Years before 1 AD as DuckDB writes them: year 0 is 0001-01-01 (BC).
+std::string FormatDate32(int32_t days);                 // 2024-02-29, infinity
 std::string FormatTimestampMicros(int64_t micros);      // 2024-02-29 13:45:00[.123456]
 std::string FormatTimeMicros(int64_t micros);           // 13:45:00[.123456] (time of day)
 std::string FormatMonthDayNano(const MonthDayNano& v);  // 1 month 2 days 00:00:01.5

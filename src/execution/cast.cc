@@ -238,24 +238,77 @@ bool ParseBool(std::string_view s, const arrow::DataType& from, const arrow::Dat
   CannotConvert(s, from, to);
 }
 
-int32_t ParseDate(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
-  const std::string_view t = Trim(s);
+// 'infinity' / '-infinity' (any case, an optional '+'): 1 or -1; else 0.
+int Infinity(std::string_view t) {
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+    return EqualsIgnoreCase(t.substr(1), "infinity") ? (t[0] == '-' ? -1 : 1) : 0;
+  }
+  return EqualsIgnoreCase(t, "infinity") ? 1 : 0;
+}
+
+bool ParseTimeOfDay(std::string_view time, int64_t* micros);
+int64_t TakeUtcOffset(std::string_view* t);
+
+// 'YYYY-MM-DD' (or with '/', ' ' or '\\' between the fields), 'YYYY-MM-DD
+// (BC)' (year 1 BC is year 0) or [-]infinity. With `time_allowed`, a time
+// of day may follow (and is ignored: a timestamp's text read as a DATE).
+int32_t ParseDate(std::string_view s, const arrow::DataType& to, bool time_allowed = true) {
+  std::string_view t = Trim(s);
+  // DuckDB's messages: "invalid date field format" or "date field value
+  // out of range" (timestamp for a timestamp's text).
+  auto fail = [&](bool range) -> int32_t {
+    const bool date = to.id() == TypeId::kDate32;
+    Fail(ErrorKind::kConversion, "{}: \"{}\", expected format is ({})",
+         range ? (date ? "date field value out of range" : "timestamp field value out of range")
+               : (date ? "invalid date field format" : "invalid timestamp field format"),
+         s, date ? "YYYY-MM-DD" : "YYYY-MM-DD HH:MM:SS[.US][+HH:MM]");
+  };
+  if (const int inf = Infinity(t)) {
+    return inf > 0 ? arrow::kDateInfinity : arrow::kDateNegativeInfinity;
+  }
+  bool bc = false;
+  if (t.size() > 4 && EqualsIgnoreCase(t.substr(t.size() - 4), "(BC)")) {
+    bc = true;
+    t = Trim(t.substr(0, t.size() - 4));
+  }
   int64_t y = 0;
   int m = 0, d = 0;
   const char* p = t.data();
   const char* end = t.data() + t.size();
   auto r1 = std::from_chars(p, end, y);
-  if (r1.ec == std::errc() && r1.ptr < end && *r1.ptr == '-') {
-    auto r2 = std::from_chars(r1.ptr + 1, end, m);
-    if (r2.ec == std::errc() && r2.ptr < end && *r2.ptr == '-') {
-      auto r3 = std::from_chars(r2.ptr + 1, end, d);
-      if (r3.ec == std::errc() && r3.ptr == end && m >= 1 && m <= 12 && d >= 1) {
-        const int64_t days = arrow::DaysFromCivil(y, m, d);
-        if (arrow::CivilFromDays(days).day == d) return static_cast<int32_t>(days);
-      }
+  if (r1.ec != std::errc() || r1.ptr >= end) return fail(false);
+  const char sep = *r1.ptr;
+  if (sep != '-' && sep != '/' && sep != ' ' && sep != '\\') {
+    return fail(false);
+  }
+  auto r2 = std::from_chars(r1.ptr + 1, end, m);
+  if (r2.ec != std::errc() || r2.ptr >= end || *r2.ptr != sep) {
+    return fail(false);
+  }
+  auto r3 = std::from_chars(r2.ptr + 1, end, d);
+  if (r3.ec != std::errc()) return fail(false);
+  std::string_view rest(r3.ptr, static_cast<size_t>(end - r3.ptr));
+  if (!rest.empty()) {
+    // A time of day after the date (a timestamp's text): read and dropped.
+    int64_t micros = 0;
+    std::string_view time = Trim(rest);
+    if (!time_allowed || !(std::isspace(static_cast<unsigned char>(rest[0])) || rest[0] == 'T')) {
+      return fail(false);
+    }
+    if (!time.empty() && time[0] == 'T') time.remove_prefix(1);
+    TakeUtcOffset(&time);
+    if (!ParseTimeOfDay(Trim(time), &micros)) return fail(false);
+  }
+  const bool year_ok = bc ? y >= 1 : y >= -5877641;
+  if (m >= 1 && m <= 12 && d >= 1 && year_ok && y <= 5881580) {
+    if (bc) y = 1 - y;
+    const int64_t days = arrow::DaysFromCivil(y, m, d);
+    if (arrow::CivilFromDays(days).day == d && days > arrow::kDateNegativeInfinity &&
+        days < arrow::kDateInfinity) {
+      return static_cast<int32_t>(days);
     }
   }
-  CannotConvert(s, from, to);
+  return fail(true);
 }
 
 // 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]' as microseconds since the epoch.
@@ -327,18 +380,37 @@ int64_t TakeUtcOffset(std::string_view* t) {
   return v[sign] == '+' ? offset : -offset;
 }
 
-int64_t ParseTimestamp(std::string_view s, const arrow::DataType& from, const arrow::DataType& to) {
+int64_t ParseTimestamp(std::string_view s, const arrow::DataType& to) {
   std::string_view t = Trim(s);
+  if (const int inf = Infinity(t)) {
+    return inf > 0 ? arrow::kTimestampInfinity : arrow::kTimestampNegativeInfinity;
+  }
   // A zone offset gives the UTC instant (also for a plain TIMESTAMP, as in
   // DuckDB).
   const int64_t offset = TakeUtcOffset(&t);
   size_t split = t.find_first_of(" T");
-  const int64_t days = ParseDate(t.substr(0, split), from, to);
-  int64_t micros = 0;
-  if (split != std::string_view::npos && !ParseTimeOfDay(Trim(t.substr(split + 1)), &micros)) {
-    CannotConvert(s, from, to);
+  std::string date(t.substr(0, split));
+  std::string_view time = split == std::string_view::npos ? "" : Trim(t.substr(split + 1));
+  if (time.size() >= 4 && EqualsIgnoreCase(time.substr(0, 4), "(BC)")) {  // date (BC) time
+    date += " (BC)";
+    time = Trim(time.substr(4));
   }
-  return days * 86400 * 1000000 + micros - offset;
+  const int64_t days = ParseDate(date, to, /*time_allowed=*/false);
+  int64_t micros = 0;
+  if (!time.empty() && !ParseTimeOfDay(time, &micros)) {
+    Fail(ErrorKind::kConversion,
+         "invalid timestamp field format: \"{}\", expected format is (YYYY-MM-DD "
+         "HH:MM:SS[.US][+HH:MM])",
+         s);
+  }
+  int64_t out = 0;
+  if (days == arrow::kDateInfinity || days == arrow::kDateNegativeInfinity ||
+      __builtin_mul_overflow(days, int64_t{86400} * 1000000, &out) ||
+      __builtin_add_overflow(out, micros - offset, &out) || out == arrow::kTimestampInfinity ||
+      out == arrow::kTimestampNegativeInfinity) {
+    Fail(ErrorKind::kConversion, "timestamp field value out of range: \"{}\"", s);
+  }
+  return out;
 }
 
 }  // namespace
@@ -595,9 +667,15 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
       case TypeId::kTimestamp: {
         int64_t v;
         if (from_text) {
-          v = ParseTimestamp(arrow::BinaryValueAt(a, i), from, *to);
+          v = ParseTimestamp(arrow::BinaryValueAt(a, i), *to);
         } else if (from.id() == TypeId::kDate32) {
-          v = int64_t{a.values<int32_t>()[i]} * 86400 * 1000000;
+          const int32_t d = a.values<int32_t>()[i];
+          if (d == arrow::kDateInfinity || d == arrow::kDateNegativeInfinity) {
+            v = d > 0 ? arrow::kTimestampInfinity : arrow::kTimestampNegativeInfinity;
+          } else if (__builtin_mul_overflow(int64_t{d}, int64_t{86400} * 1000000, &v)) {
+            Fail(ErrorKind::kConversion, "date {} is out of the timestamp range",
+                 arrow::FormatValue(a, i));
+          }
         } else if (from.id() == TypeId::kTimestamp) {
           // With and without a time zone: the session's zone is UTC.
           v = a.values<int64_t>()[i];
@@ -627,6 +705,11 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
       case TypeId::kDate32: {
         if (from.id() == TypeId::kTimestamp) {
           const int64_t t = a.values<int64_t>()[i];
+          if (t == arrow::kTimestampInfinity || t == arrow::kTimestampNegativeInfinity) {
+            static_cast<arrow::Int32Builder*>(b.get())->Append(
+                t > 0 ? arrow::kDateInfinity : arrow::kDateNegativeInfinity);
+            break;
+          }
           const int64_t day = int64_t{86400} * 1000000;
           static_cast<arrow::Int32Builder*>(b.get())->Append(
               static_cast<int32_t>(t / day - (t % day < 0 ? 1 : 0)));
@@ -637,7 +720,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
                from.ToString());
         }
         static_cast<arrow::Int32Builder*>(b.get())->Append(
-            ParseDate(arrow::BinaryValueAt(a, i), from, *to));
+            ParseDate(arrow::BinaryValueAt(a, i), *to));
         break;
       }
       default:

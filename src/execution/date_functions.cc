@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "arrow/temporal.h"
+#include "common/ascii.h"
 #include "execution/expression.h"
 #include "execution/function_registry.h"
 
@@ -393,6 +394,42 @@ void Operator(FunctionRegistry& r, const char* name, std::vector<arrow::TypePtr>
 }  // namespace
 
 void RegisterDateFunctions(FunctionRegistry& r) {
+  // date_part(part, value) with a part that varies by row (the binder
+  // evaluates a constant part as a vectorized kDatePart instead).
+  {
+    ScalarFunction fn;
+    fn.name = "date_part";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) -> FunctionBinding {
+      CheckArity("date_part", types, 2, 2);
+      if (!IsTextType(*types[0]) && !IsNullType(*types[0])) NoMatch("date_part", types);
+      const auto id = types[1]->id();
+      arrow::TypePtr value = types[1];
+      if (IsNullType(*types[1]) || IsTextType(*types[1])) {
+        value = arrow::timestamp();
+      } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp &&
+                 id != arrow::TypeId::kTime64) {
+        NoMatch("date_part", types);
+      }
+      return {{arrow::utf8(), value}, arrow::int64()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr&,
+                   int64_t rows) {
+      arrow::Int64Builder b(arrow::int64());
+      for (int64_t i = 0; i < rows; ++i) {
+        if (args[0]->IsNull(i) || args[1]->IsNull(i)) {
+          b.AppendNull();
+          continue;
+        }
+        std::string part = AsciiLower(arrow::BinaryValueAt(*args[0], i));
+        if (!IsDatePart(part)) {
+          Fail(ErrorKind::kInvalidInput, "unsupported date part \"{}\"", part);
+        }
+        b.AppendRange(*DatePart(part, *arrow::ArrayData::Slice(args[1], i, 1)), 0, 1);
+      }
+      return b.Finish();
+    };
+    r["date_part"] = std::move(fn);
+  }
   // Operators on dates, timestamps and intervals (their names cannot be
   // written as calls: the binder picks them for +, - and *).
   const arrow::TypePtr date = arrow::date32(), ts = arrow::timestamp(),

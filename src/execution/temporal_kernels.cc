@@ -1,5 +1,6 @@
 // Kernels over dates and timestamps: date_part and the functions built on
 // it (extract, year(), month(), ...).
+#include <cstdlib>
 #include <string>
 
 #include "arrow/temporal.h"
@@ -144,6 +145,13 @@ arrow::ArrayDataPtr DatePart(const std::string& name, const arrow::ArrayData& a)
       continue;
     }
     int64_t days, micros = 0;
+    // An infinite date or timestamp has no parts (NULL, as in DuckDB).
+    if (date ? std::abs(a.values<int32_t>()[i]) == arrow::kDateInfinity
+             : !time && (a.values<int64_t>()[i] == arrow::kTimestampInfinity ||
+                         a.values<int64_t>()[i] == arrow::kTimestampNegativeInfinity)) {
+      b.AppendNull();
+      continue;
+    }
     if (date) {
       days = a.values<int32_t>()[i];
     } else {

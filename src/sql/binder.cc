@@ -443,6 +443,29 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
   for (const auto& [sym, op] : kComparison) {
     if (e.op == sym) return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
   }
+  if (e.op == "//") {
+    // DuckDB's integer division: integers divide as / does (truncating);
+    // other numbers give floor(a / b).
+    BoundExprPtr a = Bind(*e.args[0]);
+    BoundExprPtr b = Bind(*e.args[1]);
+    const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
+    const bool integers = t->is_integer();
+    const arrow::TypePtr as = integers ? t : arrow::float64();
+    std::vector<BoundExprPtr> args;
+    args.push_back(Numeric(std::move(a), as, e.op));
+    args.push_back(Numeric(std::move(b), as, e.op));
+    BoundExprPtr quotient = execution::Call(ExprOp::kDivide, as, std::move(args));
+    if (integers) return quotient;
+    std::vector<BoundExprPtr> floor_args;
+    floor_args.push_back(std::move(quotient));
+    return OperatorCall("floor", std::move(floor_args));
+  }
+  if (e.op == "^@") {  // DuckDB's starts_with operator
+    std::vector<BoundExprPtr> args;
+    args.push_back(Bind(*e.args[0]));
+    args.push_back(Bind(*e.args[1]));
+    return OperatorCall("starts_with", std::move(args));
+  }
   static const std::pair<const char*, ExprOp> kBitwise[] = {{"&", ExprOp::kBitAnd},
                                                             {"|", ExprOp::kBitOr},
                                                             {"<<", ExprOp::kShiftLeft},
@@ -824,9 +847,16 @@ BoundExprPtr Binder::Function(const Expr& e) {
     std::string part = name;
     if (!part_function) {
       BoundExprPtr p = Bind(*e.args[0]);
-      if (p->op != ExprOp::kConstant || p->value.is_null() || !IsText(*p->type)) {
-        Fail(ErrorKind::kBinder, "{}() needs the part as a constant text ('year', 'month', ...)",
-             name);
+      if (p->op != ExprOp::kConstant || p->value.is_null()) {
+        // A part that varies by row (or NULL): the library's row-by-row
+        // date_part.
+        std::vector<BoundExprPtr> args;
+        args.push_back(std::move(p));
+        args.push_back(Bind(*e.args[1]));
+        return FunctionCall(execution::FindScalarFunction("date_part"), std::move(args));
+      }
+      if (!IsText(*p->type)) {
+        Fail(ErrorKind::kBinder, "{}() needs the part as text ('year', 'month', ...)", name);
       }
       part = Lower(p->value.str());
     }

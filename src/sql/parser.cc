@@ -378,8 +378,31 @@ class Transformer {
 
   ExprPtr Function(const pg::FuncCall& f) {
     const int loc = f.location();
-    if (f.agg_within_group()) Unsupported("WITHIN GROUP", loc);
     auto e = Make(ExprKind::kFunction, loc);
+    if (f.agg_within_group()) {
+      // percentile_cont(f) WITHIN GROUP (ORDER BY x): quantile_cont(x, f)
+      // (and percentile_disc, mode() likewise), as DuckDB reads them.
+      const std::vector<std::string> names = Names(f.funcname());
+      const std::string name = names.empty() ? "" : names.back();
+      if (f.agg_order_size() != 1 ||
+          (name != "percentile_cont" && name != "percentile_disc" && name != "mode") ||
+          (name == "mode") != (f.args_size() == 0) || f.args_size() > 1) {
+        Unsupported("WITHIN GROUP on " + name + "()", loc);
+      }
+      const OrderItem order = Sort(f.agg_order(0).sort_by());
+      if (order.descending && name != "mode") {
+        // The fraction counts from the other end.
+        Unsupported("WITHIN GROUP (ORDER BY ... DESC)", loc);
+      }
+      e->names = {name == "percentile_cont"   ? "quantile_cont"
+                  : name == "percentile_disc" ? "quantile_disc"
+                                              : "mode"};
+      e->args.push_back(Expression(f.agg_order(0).sort_by().node()));
+      if (f.args_size() == 1) e->args.push_back(Expression(f.args(0)));
+      if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
+      if (f.has_over()) e->window = std::make_unique<WindowSpec>(Window(f.over()));
+      return e;
+    }
     if (f.has_over()) e->window = std::make_unique<WindowSpec>(Window(f.over()));
     e->names = Names(f.funcname());
     if (e->names.size() == 2 && e->names[0] == "pg_catalog") e->names.erase(e->names.begin());
