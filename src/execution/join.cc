@@ -33,13 +33,14 @@ class Join final : public Operator {
     std::vector<arrow::FieldPtr> fields = Nullable(*left_->schema());
     for (auto& f : Nullable(*right_->schema()))
       fields.push_back(std::move(f));
-    schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+    pair_schema_ = std::make_shared<arrow::Schema>(std::move(fields));
+    schema_ = LeftOnly() ? left_->schema() : pair_schema_;
   }
 
   arrow::SchemaPtr schema() const override { return schema_; }
 
   ExplainInfo Explain() const override {
-    static const char* kKinds[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+    static const char* kKinds[] = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI"};
     std::string detail = kKinds[static_cast<int>(spec_.kind)];
     for (size_t k = 0; k < spec_.keys.size(); ++k) {
       const bool null_safe = k < spec_.null_safe.size() && spec_.null_safe[k];
@@ -55,6 +56,7 @@ class Join final : public Operator {
     if (spec_.kind == JoinKind::kLeft || spec_.kind == JoinKind::kFull) rows = std::max(rows, left);
     if (spec_.kind == JoinKind::kRight || spec_.kind == JoinKind::kFull)
       rows = std::max(rows, right);
+    if (LeftOnly()) rows = std::min(rows, left) / (spec_.kind == JoinKind::kAnti ? 2 : 1);
     return {spec_.keys.empty() ? "NestedLoopJoin" : "HashJoin",
             detail,
             rows,
@@ -66,7 +68,8 @@ class Join final : public Operator {
     // Nothing to pair with: an inner or right join ends without reading the
     // left input (which may be huge, such as range(2^63) joined to an empty
     // table).
-    if (right_rows_ == 0 && (spec_.kind == JoinKind::kInner || spec_.kind == JoinKind::kRight)) {
+    if (right_rows_ == 0 && (spec_.kind == JoinKind::kInner || spec_.kind == JoinKind::kRight ||
+                             spec_.kind == JoinKind::kSemi)) {
       return nullptr;
     }
     while (true) {
@@ -96,6 +99,8 @@ class Join final : public Operator {
   }
 
  private:
+  bool LeftOnly() const { return spec_.kind == JoinKind::kSemi || spec_.kind == JoinKind::kAnti; }
+
   void Build() {
     built_ = true;
     std::vector<RecordBatchPtr> batches = Collect(*right_);
@@ -141,7 +146,7 @@ class Join final : public Operator {
       columns.push_back(arrow::Take(*c, li));
     for (const auto& c : right_columns_)
       columns.push_back(arrow::Take(*c, ri));
-    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(li.size()),
+    return std::make_shared<RecordBatch>(pair_schema_, static_cast<int64_t>(li.size()),
                                          std::move(columns));
   }
 
@@ -187,6 +192,21 @@ class Join final : public Operator {
     }
     for (int64_t r : keep_r)
       right_matched_[static_cast<size_t>(r)] = true;
+    if (LeftOnly()) {
+      // Left rows with a match (SEMI) or without (ANTI), once each, in order.
+      std::vector<bool> matched(static_cast<size_t>(left.num_rows()), false);
+      for (int64_t l : keep_l)
+        matched[static_cast<size_t>(l)] = true;
+      std::vector<int64_t> rows;
+      for (int64_t l = 0; l < left.num_rows(); ++l) {
+        if (matched[static_cast<size_t>(l)] == (spec_.kind == JoinKind::kSemi)) rows.push_back(l);
+      }
+      std::vector<ArrayDataPtr> columns;
+      for (const auto& c : left.columns())
+        columns.push_back(arrow::Take(*c, rows));
+      return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(rows.size()),
+                                           std::move(columns));
+    }
     if (spec_.kind == JoinKind::kLeft || spec_.kind == JoinKind::kFull) {
       std::vector<bool> matched(static_cast<size_t>(left.num_rows()), false);
       for (int64_t l : keep_l)
@@ -232,7 +252,8 @@ class Join final : public Operator {
   JoinSpec spec_;
   RecordBatchPtr pending_;  // the left batch being probed
   int64_t pending_pos_ = 0;
-  arrow::SchemaPtr schema_;
+  arrow::SchemaPtr schema_;       // the output
+  arrow::SchemaPtr pair_schema_;  // a left row and a right row side by side
   bool built_ = false;
   bool emitted_right_ = false;
   std::vector<ArrayDataPtr> right_columns_;

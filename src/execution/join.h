@@ -13,7 +13,10 @@
 
 namespace llkv::execution {
 
-enum class JoinKind { kInner, kLeft, kRight, kFull };
+// kSemi: each left row with at least one match, once; kAnti: each left row
+// with none (NULL keys match nothing, so they are kept). Both output the
+// left columns only.
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti };
 
 struct JoinSpec {
   JoinKind kind = JoinKind::kInner;

@@ -158,7 +158,9 @@ struct WindowSpec {
   std::string ToString() const;
 };
 
-enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
+// kSemi / kAnti: DuckDB's SEMI JOIN and ANTI JOIN (the left side's rows
+// with / without a match; only its columns).
+enum class JoinType { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };
 
 enum class TableRefKind { kBaseTable, kSubquery, kJoin, kFunction };
 

@@ -407,6 +407,29 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    // DuckDB's a SEMI JOIN b ON c / ANTI JOIN: an inner join whose
+    // condition is wrapped as "__llkv_semi"(c) / "__llkv_anti"(c), which the
+    // parser unwraps into the join's kind. (Without ON, left as it is.)
+    if ((EqualsIgnoreCase(w, "semi") || EqualsIgnoreCase(w, "anti")) &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "join")) {
+      static const std::initializer_list<const char*> kItemEnds = {
+          "on",      "using",     "where",  "group",      "having",    "order",  "limit",
+          "join",    "left",      "right",  "inner",      "full",      "cross",  "natural",
+          "semi",    "anti",      "asof",   "union",      "intersect", "except", "window",
+          "qualify", "returning", "offset", "positional", "fetch"};
+      const size_t join_end = SkipTrivia(end) + 4;
+      const size_t on = ExpressionEnd(join_end, kItemEnds);
+      if (on < in_.size() && EqualsIgnoreCase(WordAt(on), "on")) {
+        const size_t cond = on + 2;
+        const size_t cond_end = ExpressionEnd(cond, kItemEnds);
+        pending_[cond] += EqualsIgnoreCase(w, "semi") ? " \"__llkv_semi\"(" : " \"__llkv_anti\"(";
+        pending_[cond_end] += ") ";
+        Replace(join_end, "JOIN");
+        prev_word_ = "join";
+        prev_ = 'n';
+        return;
+      }
+    }
     // DuckDB's STRUCT(a INT, ...) type: one quoted name for the parser.
     if (EqualsIgnoreCase(w, "struct") && !statement_start_) {
       const size_t open = SkipTrivia(end);

@@ -393,7 +393,12 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       if (ref.join_type == JoinType::kLeft) kind = execution::JoinKind::kLeft;
       if (ref.join_type == JoinType::kRight) kind = execution::JoinKind::kRight;
       if (ref.join_type == JoinType::kFull) kind = execution::JoinKind::kFull;
-      Scope scope = Concat(left.scope, right.scope);
+      if (ref.join_type == JoinType::kSemi) kind = execution::JoinKind::kSemi;
+      if (ref.join_type == JoinType::kAnti) kind = execution::JoinKind::kAnti;
+      // SEMI and ANTI joins keep only the left side's columns.
+      const bool left_only =
+          kind == execution::JoinKind::kSemi || kind == execution::JoinKind::kAnti;
+      Scope scope = left_only ? left.scope : Concat(left.scope, right.scope);
       out.plan = JoinOn(left, right, kind, terms, db, outer);
       out.scope = std::move(scope);
       if (!ref.alias.empty()) {

@@ -761,6 +761,14 @@ class Transformer {
           default:
             Unsupported("this join type");
         }
+        // SEMI / ANTI JOIN, marked by the dialect rewriter.
+        if (t->on && t->on->kind == ExprKind::kFunction && t->on->names.size() == 1 &&
+            (t->on->names[0] == "__llkv_semi" || t->on->names[0] == "__llkv_anti") &&
+            t->on->args.size() == 1 && t->join_type == JoinType::kInner) {
+          t->join_type = t->on->names[0] == "__llkv_semi" ? JoinType::kSemi : JoinType::kAnti;
+          ExprPtr condition = std::move(t->on->args[0]);
+          t->on = std::move(condition);
+        }
         if (j.has_alias()) ApplyAlias(*t, j.alias());
         return t;
       }
