@@ -64,11 +64,26 @@ int64_t Truncate(const std::string& part_in, int64_t t) {
   if (part == "month" || part == "months" || part == "mon") {
     return at_day(arrow::DaysFromCivil(c.year, c.month, 1));
   }
-  if (part == "week" || part == "weeks" || part == "w") {
+  if (part == "week" || part == "weeks" || part == "w" || part == "yearweek") {
     const int64_t isodow = ((days % 7) + 7 + 3) % 7;  // Monday = 0
     return at_day(days - isodow);
   }
-  if (part == "day" || part == "days" || part == "d" || part == "dayofmonth") return at_day(days);
+  if (part == "isoyear") {
+    // The Monday of ISO week 1: the week holding January 4th.
+    auto week1 = [](int64_t year) {
+      const int64_t jan4 = arrow::DaysFromCivil(year, 1, 4);
+      return jan4 - ((jan4 % 7) + 7 + 3) % 7;
+    };
+    int64_t start = week1(c.year + 1);
+    if (days < start) start = week1(c.year);
+    if (days < start) start = week1(c.year - 1);
+    return at_day(start);
+  }
+  if (part == "day" || part == "days" || part == "d" || part == "dayofmonth" || part == "doy" ||
+      part == "dayofyear" || part == "dow" || part == "dayofweek" || part == "isodow" ||
+      part == "julian") {
+    return at_day(days);
+  }
   if (part == "hour" || part == "hours" || part == "h") {
     return at_day(days) + micros / 3600000000 * 3600000000;
   }
@@ -667,22 +682,26 @@ void RegisterDateFunctions(FunctionRegistry& r) {
     r["last_day"] = std::move(fn);
   }
   {
-    // date_trunc(part, date) is a DATE for parts of a day or more (DuckDB
-    // returns a TIMESTAMP there; a DATE shows the same day); over a
-    // timestamp it is a timestamp.
+    // date_trunc(part, date or timestamp) is a TIMESTAMP (DuckDB's
+    // result type, also for a DATE); an infinite value stays infinite.
     ScalarFunction fn;
     fn.name = "date_trunc";
     fn.bind = [](const std::vector<arrow::TypePtr>& types) {
       FunctionBinding b = PartAndTemporal("date_trunc", types, 1);
-      b.result = b.arg_types[1];
+      b.result =
+          b.arg_types[1]->id() == arrow::TypeId::kDate32 ? arrow::timestamp() : b.arg_types[1];
       return b;
     };
     fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
-      const int64_t t = Truncate(a[0].str(), Micros(a[1]));
-      if (result->id() == arrow::TypeId::kDate32) {
-        return Value::Date32(static_cast<int32_t>(FloorDiv(t, kMicrosPerDay)));
+      const bool date = a[1].type()->id() == arrow::TypeId::kDate32;
+      const int64_t v = a[1].int64();
+      if (date ? (v == arrow::kDateInfinity || v == arrow::kDateNegativeInfinity)
+               : (v == arrow::kTimestampInfinity || v == arrow::kTimestampNegativeInfinity)) {
+        const bool positive = v > 0;
+        return Value::Integer(
+            result, positive ? arrow::kTimestampInfinity : arrow::kTimestampNegativeInfinity);
       }
-      return Value::Timestamp(t);
+      return Value::Integer(result, Truncate(a[0].str(), Micros(a[1])));
     });
     r["date_trunc"] = std::move(fn);
     r["datetrunc"] = r["date_trunc"];

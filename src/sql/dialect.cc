@@ -271,10 +271,13 @@ class Rewriter {
       Word();
       return;
     }
-    // DuckDB's trailing comma in a list, "(a, b,)": blanked in place.
+    // DuckDB's trailing comma in a list, "(a, b,)", at the end of a VALUES
+    // list ("VALUES (1), (2),;") or a select list ("SELECT a, b, FROM t"):
+    // blanked in place.
     if (c == ',') {
       const size_t next = SkipTrivia(i_ + 1);
-      if (next < in_.size() && in_[next] == ')') {
+      if (next >= in_.size() || in_[next] == ')' || in_[next] == ';' ||
+          EqualsIgnoreCase(WordAt(next), "from")) {
         out_.text.push_back(' ');
         ++i_;
         return;
