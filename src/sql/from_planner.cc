@@ -333,9 +333,37 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
         if (all || read->names.contains(Lower(name))) out.read.push_back(i);
       }
-      out.table = t;
-      out.plan = Shaped(out, execution::MakeTableScan(t, out.read, CurrentSnapshot(db)));
       out.rows = static_cast<double>(t->row_count());
+      // The rowid pseudo-column (the row's id: 0, 1, ... in insertion
+      // order), after the table's columns and not listed by `*`, when the
+      // query names it and the table has no column of that name.
+      const bool rowid =
+          read != nullptr && read->names.contains("rowid") &&
+          std::none_of(t->def().columns.begin(), t->def().columns.end(),
+                       [](const auto& c) { return EqualsIgnoreCase(c.name, "rowid"); });
+      if (!rowid) {
+        // (A plan with `table` may later be replaced by an index or
+        // filtered scan; the rowid projection below is not.)
+        out.table = t;
+        out.plan = Shaped(out, execution::MakeTableScan(t, out.read, CurrentSnapshot(db)));
+        return out;
+      }
+      OperatorPtr scan = execution::MakeTableScan(t, out.read, CurrentSnapshot(db), true);
+      std::vector<BoundExprPtr> exprs;
+      std::vector<std::string> names;
+      const auto& columns = t->def().columns;
+      for (size_t i = 0, k = 0; i < columns.size(); ++i) {
+        const bool is_read = k < out.read.size() && out.read[k] == i;
+        exprs.push_back(is_read ? execution::ColumnRef(static_cast<int>(1 + k++), columns[i].type)
+                                : execution::Constant(Value::Null(columns[i].type)));
+        names.push_back(columns[i].name);
+      }
+      exprs.push_back(execution::CastTo(execution::ColumnRef(0, arrow::uint64()), arrow::int64()));
+      names.push_back("rowid");
+      ScopeColumn id{qualifier, "rowid", static_cast<int>(columns.size()), arrow::int64()};
+      id.in_star = false;
+      out.scope.push_back(std::move(id));
+      out.plan = execution::MakeProject(std::move(scan), std::move(exprs), std::move(names));
       return out;
     }
     case TableRefKind::kSubquery: {
