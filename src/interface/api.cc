@@ -207,7 +207,8 @@ void Connection::Run(std::string_view sql, const std::function<void(Result&)>& o
   for (size_t i = 0; i < statements.size();) {
     if (statements[i]->parameter_count > 0) {
       Fail(ErrorKind::kInvalidInput,
-           "statement uses ${} but no values are given: use Prepare() to bind parameters",
+           "Values were not provided for the following prepared statement parameters: $1 to ${} "
+           "(use PREPARE ... EXECUTE, or Prepare() to bind them)",
            statements[i]->parameter_count);
     }
     // A run of INSERTs into one table is appended at once; each statement

@@ -258,6 +258,9 @@ enum class StatementKind {
   kSet,
   kShow,
   kCopy,
+  kPrepare,
+  kExecute,
+  kDeallocate,
 };
 
 struct Statement {
@@ -483,6 +486,26 @@ struct TransactionStatement : Statement {
   TransactionOp op = TransactionOp::kBegin;
   std::string savepoint;
   bool read_only = false;  // BEGIN TRANSACTION READ ONLY
+};
+
+// PREPARE name AS statement: kept by the session; EXECUTE name(values)
+// runs it with its parameters ($1, ?) bound to the values; DEALLOCATE
+// [PREPARE] name (or ALL) forgets it.
+struct PrepareStatement : Statement {
+  PrepareStatement() : Statement(StatementKind::kPrepare) {}
+  std::string name;  // lower-case
+  std::shared_ptr<Statement> statement;
+};
+
+struct ExecuteStatement : Statement {
+  ExecuteStatement() : Statement(StatementKind::kExecute) {}
+  std::string name;  // lower-case
+  ExprList values;
+};
+
+struct DeallocateStatement : Statement {
+  DeallocateStatement() : Statement(StatementKind::kDeallocate) {}
+  std::string name;  // lower-case; empty: all
 };
 
 struct ExplainStatement : Statement {

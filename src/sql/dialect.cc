@@ -186,7 +186,10 @@ class Rewriter {
     prev_ = c;
     prev_word_.clear();
     prev_prev_word_.clear();
-    if (c == ';') statement_start_ = true;
+    if (c == ';') {
+      statement_start_ = true;
+      statement_marks_ = 0;  // each statement numbers its own '?' from $1
+    }
   }
 
   void Step() {
@@ -262,7 +265,8 @@ class Rewriter {
       return;
     }
     if (c == '?') {
-      Replace(i_ + 1, "$" + std::to_string(++out_.question_marks));
+      ++out_.question_marks;
+      Replace(i_ + 1, "$" + std::to_string(++statement_marks_));
       Significant('?');
       statement_start_ = false;
       return;
@@ -807,6 +811,7 @@ class Rewriter {
   int window_clause_depth_ = -1;    // depth of the SELECT whose WINDOW clause was seen
   int from_depth_ = -1;             // depth of the FROM list being read, or -1
   std::vector<int> struct_depths_;  // depth inside each open struct literal
+  int statement_marks_ = 0;         // '?' numbered in the current statement
 };
 
 }  // namespace

@@ -53,7 +53,7 @@ struct RewrittenSql {
   std::set<size_t> group_by_all;
   // Offsets of the CAST keyword that stands for DuckDB's TRY_CAST.
   std::set<size_t> try_casts;
-  // Number of '?' placeholders numbered.
+  // Number of '?' placeholders numbered (each statement's from $1).
   int question_marks = 0;
 
   // Byte offset in the original text of byte `pos` of `text`.

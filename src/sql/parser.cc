@@ -61,6 +61,16 @@ class Transformer {
     s->text = first == std::string::npos ? "" : s->text.substr(first);
     s->parameter_count = max_parameter_;
     parameters_->values.resize(static_cast<size_t>(max_parameter_));
+    if (s->kind == StatementKind::kPrepare) {
+      // The prepared statement's parameters are its own.
+      auto& p = static_cast<PrepareStatement&>(*s);
+      p.statement->parameters = parameters_;
+      p.statement->parameter_count = max_parameter_;
+      p.statement->text = s->text;
+      p.statement->location = s->location;
+      s->parameters = std::make_shared<ParameterSlots>();
+      s->parameter_count = 0;
+    }
     return s;
   }
 
@@ -1528,6 +1538,26 @@ class Transformer {
             Unsupported("two-phase commit");
         }
         out->savepoint = s.savepoint_name();
+        return out;
+      }
+      case pg::Node::kPrepareStmt: {
+        const auto& s = n.prepare_stmt();
+        if (s.argtypes_size() > 0) Unsupported("PREPARE with parameter types");
+        auto out = std::make_unique<PrepareStatement>();
+        out->name = AsciiLower(s.name());
+        out->statement = TransformStatement(s.query());
+        return out;
+      }
+      case pg::Node::kExecuteStmt: {
+        const auto& s = n.execute_stmt();
+        auto out = std::make_unique<ExecuteStatement>();
+        out->name = AsciiLower(s.name());
+        out->values = Exprs(s.params());
+        return out;
+      }
+      case pg::Node::kDeallocateStmt: {
+        auto out = std::make_unique<DeallocateStatement>();
+        out->name = AsciiLower(n.deallocate_stmt().name());
         return out;
       }
       case pg::Node::kExplainStmt: {

@@ -1040,6 +1040,38 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     }
     return {};
   }
+  if (statement.kind == StatementKind::kPrepare) {
+    const auto& p = static_cast<const PrepareStatement&>(statement);
+    prepared_[p.name] = p.statement;  // a new PREPARE of a name replaces it
+    return {};
+  }
+  if (statement.kind == StatementKind::kDeallocate) {
+    const auto& d = static_cast<const DeallocateStatement&>(statement);
+    if (d.name.empty()) {
+      prepared_.clear();
+    } else if (prepared_.erase(d.name) == 0) {
+      Fail(ErrorKind::kInvalidInput, "Prepared statement \"{}\" does not exist", d.name);
+    }
+    return {};
+  }
+  if (statement.kind == StatementKind::kExecute) {
+    const auto& e = static_cast<const ExecuteStatement&>(statement);
+    auto it = prepared_.find(e.name);
+    if (it == prepared_.end()) {
+      Fail(ErrorKind::kInvalidInput, "Prepared statement \"{}\" does not exist", e.name);
+    }
+    const std::shared_ptr<Statement> prepared = it->second;  // alive even if replaced
+    if (static_cast<int>(e.values.size()) != prepared->parameter_count) {
+      Fail(ErrorKind::kInvalidInput,
+           "Wrong number of parameters for prepared statement \"{}\": expected {}, got {}", e.name,
+           prepared->parameter_count, e.values.size());
+    }
+    std::vector<std::optional<execution::Value>> values;
+    for (const auto& v : e.values)
+      values.emplace_back(plan::EvaluateConstant(*v, db_.get()));
+    prepared->parameters->values = std::move(values);
+    return RunOne(*prepared);
+  }
   if (statement.kind == StatementKind::kShow) {
     const auto& s = static_cast<const ShowStatement&>(statement);
     StatementResult r;

@@ -10,6 +10,7 @@
 // One SqlEngine is one session: use it from one thread at a time.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -89,6 +90,8 @@ class SqlEngine {
   std::unique_ptr<runtime::Transaction> txn_;  // the open explicit transaction
   bool read_only_ = false;                     // txn_ began READ ONLY
   SessionSettings settings_;
+  // PREPAREd statements by (lower-case) name.
+  std::map<std::string, std::shared_ptr<Statement>> prepared_;
   // Throws if the open transaction is READ ONLY (before a statement that writes).
   void CheckWritable() const;
 };
