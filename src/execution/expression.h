@@ -54,8 +54,8 @@ enum class ExprOp {
   kAbs,
   kConcat,      // utf8 || utf8 (NULL if either is)
   kLength,      // characters of utf8, bytes of binary
-  kLower,       // utf8: ASCII letters to lower case (other characters kept)
-  kUpper,       // utf8: ASCII letters to upper case
+  kLower,       // utf8: letters to lower case (Unicode's simple mappings)
+  kUpper,       // utf8: letters to upper case (ß stays: no one-to-one capital)
   kSubstring,   // utf8, int64 start (1-based)[, int64 length], in characters
   kReplace,     // utf8, from, to: every occurrence of `from` replaced
   kTrim,        // utf8[, characters]: both ends (default: spaces)

@@ -1,8 +1,11 @@
 // Text kernels: concatenation, length, LIKE. Text is UTF-8; LIKE's '_' and
 // length() count code points, not bytes.
+#include <locale.h>
 #include <algorithm>
 #include <climits>
+#include <clocale>
 #include <cstring>
+#include <cwctype>
 
 #include "execution/expression.h"
 #include "llkv/arrow/builder.h"
@@ -98,6 +101,58 @@ std::string Trimmed(std::string_view s, std::string_view chars, bool start, bool
 
 }  // namespace
 
+namespace {
+
+// Case conversion of UTF-8 text: ASCII directly, other characters by the C
+// library's Unicode tables (the C.UTF-8 locale); bytes that are not valid
+// UTF-8 are kept as they are.
+void ConvertCase(std::string_view s, bool upper, std::string* out) {
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  out->clear();
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out->push_back(upper ? static_cast<char>(std::toupper(c))
+                           : static_cast<char>(std::tolower(c)));
+      ++i;
+      continue;
+    }
+    const int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    char32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
+    bool valid = len > 1 && i + static_cast<size_t>(len) <= s.size();
+    for (int k = 1; valid && k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+      valid = (b & 0xC0) == 0x80;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (!valid || utf8 == static_cast<locale_t>(0)) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const auto mapped = static_cast<char32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
+                                                    : towlower_l(static_cast<wint_t>(cp), utf8));
+    if (mapped < 0x80) {
+      out->push_back(static_cast<char>(mapped));
+    } else if (mapped < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (mapped >> 6)));
+      out->push_back(static_cast<char>(0x80 | (mapped & 0x3F)));
+    } else if (mapped < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (mapped >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((mapped >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (mapped & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (mapped >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((mapped >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((mapped >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (mapped & 0x3F)));
+    }
+    i += static_cast<size_t>(len);
+  }
+}
+
+}  // namespace
+
 ArrayDataPtr TextFunction(ExprOp op, const std::vector<ArrayDataPtr>& args) {
   const int64_t n = args[0]->length;
   const bool integer_result = op == ExprOp::kStrpos;
@@ -118,11 +173,7 @@ ArrayDataPtr TextFunction(ExprOp op, const std::vector<ArrayDataPtr>& args) {
     switch (op) {
       case ExprOp::kLower:
       case ExprOp::kUpper:
-        out.assign(s);
-        for (char& c : out) {
-          if (op == ExprOp::kLower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-          if (op == ExprOp::kUpper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
+        ConvertCase(s, op == ExprOp::kUpper, &out);
         break;
       case ExprOp::kSubstring: {
         // SQL's rule: characters start..start+length-1, where start may be
