@@ -256,7 +256,7 @@ namespace {
 
 // A value inside a list or struct, as DuckDB writes it: text quoted only
 // where it would otherwise read as something else (empty, NULL, padded, or
-// holding a delimiter), floats with a fractional part ("1.0").
+// holding a delimiter).
 std::string FormatElement(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "NULL";
   std::string s = FormatValue(a, i);
@@ -274,10 +274,6 @@ std::string FormatElement(const ArrayData& a, int64_t i) {
       }
       return q + "'";
     }
-    case TypeId::kFloat32:
-    case TypeId::kFloat64:
-      if (s.find_first_of(".eni") == std::string::npos) s += ".0";
-      return s;
     default:
       return s;
   }
@@ -310,9 +306,15 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
     case TypeId::kUInt64:
       return fmt::format("{}", a.buffers[1]->data_as<uint64_t>()[k]);
     case TypeId::kFloat32:
-      return fmt::format("{}", a.buffers[1]->data_as<float>()[k]);
-    case TypeId::kFloat64:
-      return fmt::format("{}", a.buffers[1]->data_as<double>()[k]);
+    case TypeId::kFloat64: {
+      // The shortest text that reads back exactly, with a fraction when
+      // the value is whole ("2.0", as SQLite and DuckDB show it).
+      std::string s = a.type->id() == TypeId::kFloat32
+                          ? fmt::format("{}", a.buffers[1]->data_as<float>()[k])
+                          : fmt::format("{}", a.buffers[1]->data_as<double>()[k]);
+      if (s.find_first_of(".eni") == std::string::npos) s += ".0";
+      return s;
+    }
     case TypeId::kDecimal128:
       return FormatDecimal128(a.buffers[1]->data_as<Decimal128>()[k], a.type->scale());
     case TypeId::kDate32:

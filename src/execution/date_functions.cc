@@ -363,6 +363,8 @@ FunctionBinding PartAndTemporal(const std::string& name, const std::vector<arrow
   return b;
 }
 
+}  // namespace
+
 // `t` (microseconds) moved by `v`: months first (the day clamped to the
 // last of the month: Jan 31 + 1 month is Feb 28/29), then days, then time.
 int64_t AddInterval(int64_t t, const arrow::MonthDayNano& v, int sign) {
@@ -386,6 +388,8 @@ int64_t AddInterval(int64_t t, const arrow::MonthDayNano& v, int sign) {
   }
   return out;
 }
+
+namespace {
 
 arrow::MonthDayNano IntervalOf(int64_t months, int64_t days, int64_t nanos) {
   if (months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {

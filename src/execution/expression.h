@@ -153,6 +153,10 @@ arrow::ArrayDataPtr Choose(const arrow::TypePtr& type,
 // Text as an INTERVAL ("1 year 2 months", "90 days", "04:05:06", ...);
 // throws a Conversion Error naming the text otherwise.
 arrow::MonthDayNano ParseInterval(std::string_view text);
+// Timestamp `t` (microseconds) moved by `sign` (1 or -1) times interval
+// `v`: months first (the day clamped to the month's last), then days,
+// then time. Throws Out of Range past int64.
+int64_t AddInterval(int64_t t, const arrow::MonthDayNano& v, int sign);
 // Throws "Conversion Error" naming the value that does not convert.
 arrow::ArrayDataPtr Cast(const arrow::ArrayData& a, const arrow::TypePtr& to);
 // Cast's LIST and STRUCT conversions (nested_cast.cc).

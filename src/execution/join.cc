@@ -103,20 +103,12 @@ class Join final : public Operator {
 
   void Build() {
     built_ = true;
-    std::vector<RecordBatchPtr> batches = Collect(*right_);
-    const arrow::Schema& rs = *right_->schema();
-    for (int c = 0; c < rs.num_fields(); ++c) {
-      std::vector<ArrayDataPtr> parts;
-      for (const auto& b : batches)
-        parts.push_back(b->column(c));
-      right_columns_.push_back(parts.empty() ? arrow::MakeNullArray(rs.field(c)->type(), 0)
-                                             : arrow::Concatenate(parts));
-    }
-    for (const auto& b : batches)
-      right_rows_ += b->num_rows();
+    build_ = ReadBuildSide(*right_);
+    right_rows_ = build_.rows;
+    right_columns_ = build_.columns;
     right_matched_.assign(static_cast<size_t>(right_rows_), false);
     if (spec_.keys.empty()) return;
-    auto right = std::make_shared<RecordBatch>(right_->schema(), right_rows_, right_columns_);
+    auto right = build_.Batch(right_->schema());
     std::vector<ArrayDataPtr> keys;
     for (const auto& k : spec_.keys)
       keys.push_back(Evaluate(*k.second, *right));
@@ -127,16 +119,8 @@ class Join final : public Operator {
     }
   }
 
-  // Encodes row i's keys; false when one is NULL (but for a NULL-safe key,
-  // where NULL encodes as a value that matches NULL).
   bool EncodeRow(const std::vector<ArrayDataPtr>& keys, int64_t i, std::string* out) const {
-    out->clear();
-    for (size_t k = 0; k < keys.size(); ++k) {
-      const bool null_safe = k < spec_.null_safe.size() && spec_.null_safe[k];
-      if (!null_safe && keys[k]->IsNull(i)) return false;
-      EncodeValueKey(Value::FromArray(*keys[k], i), out);
-    }
-    return true;
+    return EncodeJoinKeys(keys, spec_.null_safe, i, out);
   }
 
   RecordBatchPtr Combine(const RecordBatch& left, const std::vector<int64_t>& li,
@@ -235,15 +219,7 @@ class Join final : public Operator {
     for (int64_t r = 0; r < right_rows_; ++r) {
       if (!right_matched_[static_cast<size_t>(r)]) ri.push_back(r);
     }
-    if (ri.empty()) return nullptr;
-    std::vector<ArrayDataPtr> columns;
-    for (const auto& f : left_->schema()->fields()) {
-      columns.push_back(arrow::MakeNullArray(f->type(), static_cast<int64_t>(ri.size())));
-    }
-    for (const auto& c : right_columns_)
-      columns.push_back(arrow::Take(*c, ri));
-    return std::make_shared<RecordBatch>(schema_, static_cast<int64_t>(ri.size()),
-                                         std::move(columns));
+    return UnmatchedBuildRows(schema_, *left_->schema(), build_, ri);
   }
 
   static constexpr int64_t kMaxPairs = 1 << 16;
@@ -256,6 +232,7 @@ class Join final : public Operator {
   arrow::SchemaPtr pair_schema_;  // a left row and a right row side by side
   bool built_ = false;
   bool emitted_right_ = false;
+  BuildSide build_;
   std::vector<ArrayDataPtr> right_columns_;
   int64_t right_rows_ = 0;
   std::vector<bool> right_matched_;
@@ -263,6 +240,48 @@ class Join final : public Operator {
 };
 
 }  // namespace
+
+bool EncodeJoinKeys(const std::vector<ArrayDataPtr>& keys, const std::vector<bool>& null_safe,
+                    int64_t i, std::string* out) {
+  out->clear();
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const bool safe = k < null_safe.size() && null_safe[k];
+    if (!safe && keys[k]->IsNull(i)) return false;
+    EncodeValueKey(Value::FromArray(*keys[k], i), out);
+  }
+  return true;
+}
+
+RecordBatchPtr BuildSide::Batch(const arrow::SchemaPtr& schema) const {
+  return std::make_shared<RecordBatch>(schema, rows, columns);
+}
+
+BuildSide ReadBuildSide(Operator& input) {
+  BuildSide out;
+  const std::vector<RecordBatchPtr> batches = Collect(input);
+  const arrow::Schema& s = *input.schema();
+  for (int c = 0; c < s.num_fields(); ++c) {
+    std::vector<ArrayDataPtr> parts;
+    for (const auto& b : batches)
+      parts.push_back(b->column(c));
+    out.columns.push_back(parts.empty() ? arrow::MakeNullArray(s.field(c)->type(), 0)
+                                        : arrow::Concatenate(parts));
+  }
+  for (const auto& b : batches)
+    out.rows += b->num_rows();
+  return out;
+}
+
+RecordBatchPtr UnmatchedBuildRows(const arrow::SchemaPtr& out, const arrow::Schema& left,
+                                  const BuildSide& build, const std::vector<int64_t>& rows) {
+  if (rows.empty()) return nullptr;
+  std::vector<ArrayDataPtr> columns;
+  for (const auto& f : left.fields())
+    columns.push_back(arrow::MakeNullArray(f->type(), static_cast<int64_t>(rows.size())));
+  for (const auto& c : build.columns)
+    columns.push_back(arrow::Take(*c, rows));
+  return std::make_shared<RecordBatch>(out, static_cast<int64_t>(rows.size()), std::move(columns));
+}
 
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, JoinSpec spec) {
   return std::make_unique<Join>(std::move(left), std::move(right), std::move(spec));

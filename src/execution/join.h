@@ -31,4 +31,23 @@ struct JoinSpec {
 
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, JoinSpec spec);
 
+// Encodes row i of join `keys` into `out`; false when a key is NULL (but
+// for a `null_safe` key, where NULL encodes as a value that matches NULL).
+bool EncodeJoinKeys(const std::vector<arrow::ArrayDataPtr>& keys,
+                    const std::vector<bool>& null_safe, int64_t i, std::string* out);
+
+// A join's build side read whole: one array per column.
+struct BuildSide {
+  std::vector<arrow::ArrayDataPtr> columns;
+  int64_t rows = 0;
+  // The side as one batch of `schema`.
+  arrow::RecordBatchPtr Batch(const arrow::SchemaPtr& schema) const;
+};
+BuildSide ReadBuildSide(Operator& input);
+
+// Rows `rows` of `build` with NULLs for every column of `left` before
+// them: an outer join's unmatched build rows, as a batch of `out`.
+arrow::RecordBatchPtr UnmatchedBuildRows(const arrow::SchemaPtr& out, const arrow::Schema& left,
+                                         const BuildSide& build, const std::vector<int64_t>& rows);
+
 }  // namespace llkv::execution

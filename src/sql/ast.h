@@ -175,6 +175,7 @@ struct TableRef {
   bool lateral = false;
   // kJoin
   JoinType join_type = JoinType::kInner;
+  bool asof = false;  // DuckDB's ASOF join: `on` (or using_columns) holds its inequality
   std::unique_ptr<TableRef> left, right;
   ExprPtr on;
   std::vector<std::string> using_columns;

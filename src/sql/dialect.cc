@@ -19,6 +19,23 @@ bool IsWordChar(char c) {
   return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
 }
 
+bool IsIntervalUnit(const std::string& unit) {
+  static const char* kUnits[] = {
+      "year",        "years",        "month",       "months",       "week",    "weeks",   "day",
+      "days",        "hour",         "hours",       "minute",       "minutes", "second",  "seconds",
+      "millisecond", "milliseconds", "microsecond", "microseconds", "decade",  "decades", "century",
+      "centuries",   "millennium",   "millennia",   "quarter",      "quarters"};
+  return std::any_of(std::begin(kUnits), std::end(kUnits),
+                     [&](const char* name) { return unit == name; });
+}
+
+// Words that end a joined FROM item or its ON condition.
+const std::initializer_list<const char*> kJoinItemEnds = {
+    "on",      "using",     "where",  "group",      "having",    "order",  "limit",
+    "join",    "left",      "right",  "inner",      "full",      "cross",  "natural",
+    "semi",    "anti",      "asof",   "union",      "intersect", "except", "window",
+    "qualify", "returning", "offset", "positional", "fetch"};
+
 class Rewriter {
  public:
   explicit Rewriter(std::string_view in) : in_(in) {}
@@ -419,21 +436,71 @@ class Rewriter {
     // parser unwraps into the join's kind. (Without ON, left as it is.)
     if ((EqualsIgnoreCase(w, "semi") || EqualsIgnoreCase(w, "anti")) &&
         EqualsIgnoreCase(WordAt(SkipTrivia(end)), "join")) {
-      static const std::initializer_list<const char*> kItemEnds = {
-          "on",      "using",     "where",  "group",      "having",    "order",  "limit",
-          "join",    "left",      "right",  "inner",      "full",      "cross",  "natural",
-          "semi",    "anti",      "asof",   "union",      "intersect", "except", "window",
-          "qualify", "returning", "offset", "positional", "fetch"};
       const size_t join_end = SkipTrivia(end) + 4;
-      const size_t on = ExpressionEnd(join_end, kItemEnds);
+      const size_t on = ExpressionEnd(join_end, kJoinItemEnds);
       if (on < in_.size() && EqualsIgnoreCase(WordAt(on), "on")) {
         const size_t cond = on + 2;
-        const size_t cond_end = ExpressionEnd(cond, kItemEnds);
+        const size_t cond_end = ExpressionEnd(cond, kJoinItemEnds);
         pending_[cond] += EqualsIgnoreCase(w, "semi") ? " \"__llkv_semi\"(" : " \"__llkv_anti\"(";
         pending_[cond_end] += ") ";
         Replace(join_end, "JOIN");
         prev_word_ = "join";
         prev_ = 'n';
+        return;
+      }
+    }
+    // DuckDB's ASOF [LEFT | RIGHT | ...] JOIN b ON c: the join without ASOF,
+    // its condition wrapped as "__llkv_asof"(c); USING (a, t) becomes
+    // ON "__llkv_asof_using"('a', 't'). The parser unwraps both.
+    if (EqualsIgnoreCase(w, "asof")) {
+      size_t j = SkipTrivia(end);
+      while (j < in_.size() && !EqualsIgnoreCase(WordAt(j), "join") &&
+             (EqualsIgnoreCase(WordAt(j), "left") || EqualsIgnoreCase(WordAt(j), "right") ||
+              EqualsIgnoreCase(WordAt(j), "inner") || EqualsIgnoreCase(WordAt(j), "full") ||
+              EqualsIgnoreCase(WordAt(j), "outer"))) {
+        j = SkipTrivia(j + WordAt(j).size());
+      }
+      if (EqualsIgnoreCase(WordAt(j), "join")) {
+        const size_t clause = ExpressionEnd(j + 4, kJoinItemEnds);
+        const bool on = EqualsIgnoreCase(WordAt(clause), "on");
+        if (on) {
+          pending_[clause + 2] += " \"__llkv_asof\"(";
+          pending_[ExpressionEnd(clause + 2, kJoinItemEnds)] += ") ";
+        } else if (EqualsIgnoreCase(WordAt(clause), "using")) {
+          asof_using_at_ = clause;
+        }
+        if (on || asof_using_at_ == clause) {  // (without either, the parser reports ASOF)
+          Replace(end, "");
+          return;
+        }
+      }
+    }
+    if (i_ == asof_using_at_) {
+      const size_t open = SkipTrivia(end);
+      const size_t close = open < in_.size() && in_[open] == '(' ? MatchingParen(open) : in_.size();
+      if (close < in_.size()) {
+        std::string names;
+        for (size_t k = open + 1; k < close;) {
+          k = SkipTrivia(k);
+          const size_t stop =
+              k < close && in_[k] == '"' ? QuotedEnd(k, '"', false) : k + WordAt(k).size();
+          if (stop == k) {
+            ++k;
+            continue;
+          }
+          std::string name(in_.substr(k, stop - k));
+          if (name.front() == '"') name = name.substr(1, name.size() - 2);
+          std::string quoted = "'";
+          for (char ch : name) {
+            quoted += ch;
+            if (ch == '\'') quoted += '\'';
+          }
+          names += (names.empty() ? "" : ", ") + quoted + "'";
+          k = stop;
+        }
+        Replace(close + 1, "ON \"__llkv_asof_using\"(" + names + ")");
+        prev_ = ')';
+        prev_word_.clear();
         return;
       }
     }
@@ -596,6 +663,21 @@ class Rewriter {
     // INTERVAL '3 DAYS', which PostgreSQL's grammar reads as a cast.
     if (EqualsIgnoreCase(w, "interval")) {
       size_t j = SkipTrivia(end);
+      // INTERVAL (expr) unit: (INTERVAL '1 unit' * (expr)).
+      if (j < in_.size() && in_[j] == '(') {
+        const size_t close = MatchingParen(j);
+        const size_t u = SkipTrivia(close + 1);
+        std::string unit(WordAt(u));
+        for (char& ch : unit)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (close < in_.size() && IsIntervalUnit(unit)) {
+          Replace(u + unit.size(), "(INTERVAL '1 " + unit + "' * " +
+                                       std::string(in_.substr(j, close + 1 - j)) + ")");
+          prev_ = ')';
+          prev_word_.clear();
+          return;
+        }
+      }
       size_t k = j;
       if (k < in_.size() && (in_[k] == '-' || in_[k] == '+')) ++k;
       const size_t digits = k;
@@ -606,16 +688,7 @@ class Rewriter {
         std::string unit(WordAt(u));
         for (char& ch : unit)
           ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        static const char* kUnits[] = {
-            "year",    "years",   "month",       "months",       "week",        "weeks",
-            "day",     "days",    "hour",        "hours",        "minute",      "minutes",
-            "second",  "seconds", "millisecond", "milliseconds", "microsecond", "microseconds",
-            "decade",  "decades", "century",     "centuries",    "millennium",  "millennia",
-            "quarter", "quarters"};
-        bool is_unit = false;
-        for (const char* name : kUnits)
-          is_unit = is_unit || unit == name;
-        if (is_unit) {
+        if (IsIntervalUnit(unit)) {
           const size_t stop = u + unit.size();
           Replace(stop,
                   std::string(w) + " '" + std::string(in_.substr(j, k - j)) + " " + unit + "'");
@@ -812,6 +885,7 @@ class Rewriter {
   int from_depth_ = -1;             // depth of the FROM list being read, or -1
   std::vector<int> struct_depths_;  // depth inside each open struct literal
   int statement_marks_ = 0;         // '?' numbered in the current statement
+  size_t asof_using_at_ = std::string_view::npos;  // the USING of an ASOF join
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "execution/aggregate.h"
+#include "execution/asof_join.h"
 #include "execution/join.h"
 #include "execution/scalar_function.h"
 #include "execution/set_operation.h"
@@ -214,6 +215,56 @@ OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
                               std::move(source));
 }
 
+// range(start, stop, step) over timestamps: start, start + step, ... up to
+// stop (excluded, or included for generate_series). A NULL argument gives
+// no rows.
+OperatorPtr TimestampSeries(const std::string& name, const Value (&v)[3], bool inclusive) {
+  const arrow::TypePtr type =
+      v[0].type()->id() == arrow::TypeId::kTimestamp ? v[0].type() : arrow::timestamp();
+  auto schema = std::make_shared<arrow::Schema>(
+      std::vector<arrow::FieldPtr>{arrow::field(name, type, false)});
+  std::vector<arrow::RecordBatchPtr> batches;
+  if (v[0].is_null() || v[1].is_null() || v[2].is_null()) {
+    return execution::MakeValues(schema, std::move(batches));
+  }
+  auto micros = [&](const Value& x, const char* what) -> int64_t {
+    if (x.type()->id() == arrow::TypeId::kTimestamp) return x.int64();
+    if (x.type()->id() == arrow::TypeId::kDate32) return x.int64() * 86400 * 1000000;
+    Fail(ErrorKind::kBinder, "{}(): the {} must be a TIMESTAMP, not {}", name, what,
+         x.type()->ToString());
+  };
+  const int64_t start = micros(v[0], "start"), stop = micros(v[1], "stop");
+  if (v[2].type()->id() != arrow::TypeId::kIntervalMonthDayNano) {
+    Fail(ErrorKind::kBinder, "{}(): the step of a timestamp series must be an INTERVAL", name);
+  }
+  const arrow::MonthDayNano step = v[2].interval();
+  const __int128 length =
+      (__int128{step.months} * 30 + step.days) * 86400000000 + step.nanoseconds / 1000;
+  if (length == 0) Fail(ErrorKind::kBinder, "{}(): the step cannot be 0", name);
+  arrow::Int64Builder values(arrow::int64());
+  int64_t rows = 0;
+  auto flush = [&] {
+    if (rows == 0) return;
+    auto data = std::make_shared<arrow::ArrayData>(*values.Finish());
+    data->type = type;
+    batches.push_back(std::make_shared<arrow::RecordBatch>(
+        schema, rows, std::vector<arrow::ArrayDataPtr>{std::move(data)}));
+    rows = 0;
+  };
+  int64_t total = 0;
+  for (int64_t t = start;
+       length > 0 ? (inclusive ? t <= stop : t < stop) : (inclusive ? t >= stop : t > stop);
+       t = execution::AddInterval(t, step, 1)) {
+    if (++total > (int64_t{1} << 28)) {
+      Fail(ErrorKind::kOutOfRange, "{}(): more than 2^28 values", name);
+    }
+    values.Append(t);
+    if (++rows == 2048) flush();
+  }
+  flush();
+  return execution::MakeValues(schema, std::move(batches));
+}
+
 // A table function in FROM: range(stop | start, stop [, step]) and
 // generate_series(...), which includes `stop`. Arguments are constants;
 // a NULL one gives no rows.
@@ -245,6 +296,20 @@ OperatorPtr PlanTableFunction(const TableRef& ref, runtime::Database& db, const 
   if (n < 1 || n > 3) {
     Fail(ErrorKind::kBinder, "{}() takes 1 to 3 arguments (start, stop, step), not {}", name, n);
   }
+  if (n == 3) {
+    // Timestamps (or dates) stepped by an interval.
+    Value v[3];
+    for (size_t i = 0; i < 3; ++i)
+      v[i] = EvaluateConstant(*ref.function_args[i], &db, outer);
+    const auto temporal = [](const Value& x) {
+      return x.type()->id() == arrow::TypeId::kTimestamp ||
+             x.type()->id() == arrow::TypeId::kDate32;
+    };
+    if (temporal(v[0]) || temporal(v[1]) ||
+        v[2].type()->id() == arrow::TypeId::kIntervalMonthDayNano) {
+      return TimestampSeries(name, v, inclusive);
+    }
+  }
   int64_t args[3] = {0, 0, 1};  // start, stop, step
   bool empty = false;
   for (size_t i = 0; i < n; ++i) {
@@ -261,6 +326,118 @@ OperatorPtr PlanTableFunction(const TableRef& ref, runtime::Database& db, const 
   if (empty) return execution::MakeIntegerSeries(name, 0, 0, 1, /*inclusive=*/false);
   if (args[2] == 0) Fail(ErrorKind::kBinder, "{}() cannot have a step of 0", name);
   return execution::MakeIntegerSeries(name, args[0], args[1], args[2], inclusive);
+}
+
+// An ASOF join: equality conditions become its keys, the one inequality
+// between the sides its nearest-value match (USING (k..., t): equal keys,
+// then left t >= right t).
+FromPlan PlanAsOf(const TableRef& ref, FromPlan left, FromPlan right, runtime::Database& db,
+                  const OuterPtr& outer) {
+  execution::AsOfSpec spec;
+  switch (ref.join_type) {
+    case JoinType::kInner:
+      spec.kind = execution::JoinKind::kInner;
+      break;
+    case JoinType::kLeft:
+      spec.kind = execution::JoinKind::kLeft;
+      break;
+    case JoinType::kRight:
+      spec.kind = execution::JoinKind::kRight;
+      break;
+    case JoinType::kFull:
+      spec.kind = execution::JoinKind::kFull;
+      break;
+    default:
+      Fail(ErrorKind::kBinder, "this kind of ASOF join is not supported");
+  }
+  const Scope both = Concat(left.scope, right.scope);
+  Binder on_left(left.scope, nullptr, false, &db, outer);
+  Binder on_right(right.scope, nullptr, false, &db, outer);
+  auto add = [&](BoundExprPtr l, BoundExprPtr r, ExprOp op, bool null_safe = false) {
+    Binder::UnifyTypes(l, r);
+    if (op == ExprOp::kEqual) {
+      spec.keys.emplace_back(std::move(l), std::move(r));
+      spec.null_safe.push_back(null_safe);
+      return;
+    }
+    if (spec.left_value) {
+      Fail(ErrorKind::kBinder, "ASOF JOIN takes exactly one inequality condition");
+    }
+    spec.left_value = std::move(l);
+    spec.right_value = std::move(r);
+    spec.op = op;
+  };
+  if (!ref.using_columns.empty()) {
+    for (size_t i = 0; i < ref.using_columns.size(); ++i) {
+      const std::string& name = ref.using_columns[i];
+      const ScopeColumn& l = UsingColumn(left.scope, name, "left");
+      const ScopeColumn& r = UsingColumn(right.scope, name, "right");
+      add(execution::ColumnRef(l.index, l.type), execution::ColumnRef(r.index, r.type),
+          i + 1 == ref.using_columns.size() ? ExprOp::kGreaterEqual : ExprOp::kEqual);
+    }
+  } else {
+    std::vector<const Expr*> terms;
+    if (ref.on) SplitConjuncts(*ref.on, &terms);
+    std::vector<const Expr*> right_terms;
+    static const std::pair<const char*, ExprOp> kOps[] = {
+        {"=", ExprOp::kEqual},   {"==", ExprOp::kEqual},     {">=", ExprOp::kGreaterEqual},
+        {">", ExprOp::kGreater}, {"<=", ExprOp::kLessEqual}, {"<", ExprOp::kLess}};
+    auto flip = [](ExprOp op) {
+      return op == ExprOp::kGreaterEqual ? ExprOp::kLessEqual
+             : op == ExprOp::kLessEqual  ? ExprOp::kGreaterEqual
+             : op == ExprOp::kGreater    ? ExprOp::kLess
+             : op == ExprOp::kLess       ? ExprOp::kGreater
+                                         : op;
+    };
+    for (const Expr* t : terms) {
+      ExprOp op = ExprOp::kConstant;
+      if (t->kind == ExprKind::kBinaryOp) {
+        for (const auto& [sym, o] : kOps)
+          if (t->op == sym) op = o;
+      }
+      const bool null_safe = t->kind == ExprKind::kIsDistinctFrom && t->negated;
+      if (null_safe) op = ExprOp::kEqual;
+      const Expr* a = op == ExprOp::kConstant ? nullptr : t->args[0].get();
+      const Expr* b = op == ExprOp::kConstant ? nullptr : t->args[1].get();
+      if (a && Covered(*a, right.scope, both) && Covered(*b, left.scope, both) &&
+          Touches(*a, right.scope) && Touches(*b, left.scope)) {
+        std::swap(a, b);
+        op = flip(op);
+      }
+      if (a && Covered(*a, left.scope, both) && Covered(*b, right.scope, both) &&
+          Touches(*a, left.scope) && Touches(*b, right.scope)) {
+        add(on_left.Bind(*a), on_right.Bind(*b), op, null_safe);
+        continue;
+      }
+      // A condition on one side only: on the right, it narrows the rows
+      // to match (as does a constant); on the left, a row failing it has
+      // no match.
+      if (Covered(*t, right.scope, both) && !Touches(*t, left.scope)) {
+        right_terms.push_back(t);
+      } else if (Covered(*t, left.scope, both)) {
+        AddConjunct(&spec.left_filter, on_left.Condition(*t));
+      } else {
+        Fail(ErrorKind::kBinder,
+             "ASOF JOIN conditions must compare the left side with the right one by =, >=, >, "
+             "<= or <, or test one side: {}",
+             t->ToString());
+      }
+    }
+    for (const Expr* t : right_terms)
+      right.plan = execution::MakeFilter(std::move(right.plan), on_right.Condition(*t));
+  }
+  if (!spec.left_value) {
+    Fail(ErrorKind::kBinder, "ASOF JOIN needs an inequality condition (>=, >, <= or <)");
+  }
+  FromPlan out;
+  out.scope = both;
+  out.rows = left.rows;
+  out.plan = execution::MakeAsOfJoin(std::move(left.plan), std::move(right.plan), std::move(spec));
+  if (!ref.alias.empty()) {
+    for (auto& c : out.scope)
+      c.qualifier = ref.alias;
+  }
+  return out;
 }
 
 bool IsLateral(const TableRef& ref) {
@@ -414,6 +591,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         return out;
       }
       FromPlan right = PlanFromItem(*ref.right, db, outer, read);
+      if (ref.asof) return PlanAsOf(ref, std::move(left), std::move(right), db, outer);
       if (ref.natural || !ref.using_columns.empty()) return JoinUsing(ref, left, right);
       std::vector<const Expr*> terms;
       if (ref.on) SplitConjuncts(*ref.on, &terms);
@@ -556,7 +734,7 @@ void FlattenInnerJoins(const TableRef& ref, std::vector<const TableRef*>* items,
                        std::vector<OnTerm>* on_terms) {
   const bool inner = ref.join_type == JoinType::kInner || ref.join_type == JoinType::kCross;
   if (ref.kind != TableRefKind::kJoin || !inner || ref.natural || !ref.using_columns.empty() ||
-      !ref.alias.empty() || ref.lateral) {
+      !ref.alias.empty() || ref.lateral || ref.asof) {
     items->push_back(&ref);
     return;
   }

@@ -771,6 +771,19 @@ class Transformer {
           default:
             Unsupported("this join type");
         }
+        // ASOF joins, marked by the dialect rewriter.
+        if (t->on && t->on->kind == ExprKind::kFunction && t->on->names.size() == 1 &&
+            (t->on->names[0] == "__llkv_asof" || t->on->names[0] == "__llkv_asof_using")) {
+          t->asof = true;
+          if (t->on->names[0] == "__llkv_asof") {
+            ExprPtr condition = std::move(t->on->args.at(0));
+            t->on = std::move(condition);
+          } else {
+            for (const auto& a : t->on->args)
+              t->using_columns.push_back(a->text);
+            t->on = nullptr;
+          }
+        }
         // SEMI / ANTI JOIN, marked by the dialect rewriter.
         if (t->on && t->on->kind == ExprKind::kFunction && t->on->names.size() == 1 &&
             (t->on->names[0] == "__llkv_semi" || t->on->names[0] == "__llkv_anti") &&
