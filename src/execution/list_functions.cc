@@ -547,6 +547,38 @@ void RegisterListFunctions(FunctionRegistry& r) {
           return Value::List(result, std::move(v));
         });
   }
+  // x op ANY / ALL (list), with SQL's three-valued answer: ANY is TRUE if
+  // one comparison is, else NULL if one is unknown (a NULL on either
+  // side), else FALSE; ALL the reverse. Over an empty list ANY is FALSE
+  // and ALL TRUE. (Bound by the SQL binder: args x, list, op, all.)
+  Register(
+      r, {"list_quantified"},
+      [](const std::string& n, const std::vector<TypePtr>& t) -> FunctionBinding {
+        CheckArity(n, t, 4, 4);
+        return {t, arrow::boolean()};
+      },
+      [](const std::vector<Value>& a, const TypePtr& result) {
+        if (a[1].is_null()) return Value::Null(result);
+        const std::string& op = a[2].str();
+        const bool all = a[3].boolean();
+        bool unknown = false;
+        for (const Value& v : a[1].elements()) {
+          if (a[0].is_null() || v.is_null()) {
+            unknown = true;
+            continue;
+          }
+          const int c = CompareValues(a[0], v);
+          const bool holds = op == "="                    ? c == 0
+                             : (op == "<>" || op == "!=") ? c != 0
+                             : op == "<"                  ? c < 0
+                             : op == "<="                 ? c <= 0
+                             : op == ">"                  ? c > 0
+                                                          : c >= 0;
+          if (holds != all) return Value::Bool(holds);
+        }
+        return unknown ? Value::Null(result) : Value::Bool(all);
+      },
+      false);
   RegisterListAggregates(r);
   // struct_pack(name := value, ...): the binder names the fields and gives
   // the result type; the kernel lays the arguments side by side.

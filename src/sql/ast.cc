@@ -148,6 +148,10 @@ std::string Expr::ToString() const {
       return out + ")";
     }
     case ExprKind::kFunction: {
+      if (names.size() == 1 && (names[0] == "__llkv_any" || names[0] == "__llkv_all")) {
+        return "(" + args[0]->ToString() + " " + op +
+               (names[0] == "__llkv_any" ? " ANY(" : " ALL(") + args[1]->ToString() + "))";
+      }
       std::string out = Join(names, ".") + "(";
       if (distinct) out += "DISTINCT ";
       out += star_arg ? "*" : List(args);

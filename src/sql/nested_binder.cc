@@ -163,6 +163,27 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     return LibraryCall(all ? "regexp_extract_all_struct" : "regexp_extract_struct",
                        all ? arrow::list(st) : st, std::move(call));
   }
+  if (name == "__llkv_any" || name == "__llkv_all") {
+    // x op ANY / ALL (list): x and the elements brought to one type.
+    static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+    if (std::find(std::begin(kOps), std::end(kOps), e.op) == std::end(kOps)) {
+      Fail(ErrorKind::kNotImplemented, "{} {}(list) (comparisons only)", e.op,
+           name == "__llkv_any" ? "ANY" : "ALL");
+    }
+    std::vector<BoundExprPtr> args = bind_all();
+    if (IsNull(*args[1]->type))
+      args[1] = execution::CastTo(std::move(args[1]), arrow::list(args[0]->type));
+    if (args[1]->type->id() != arrow::TypeId::kList) {
+      Fail(ErrorKind::kBinder, "{} ANY/ALL needs a list (or a subquery), not {}", e.op,
+           args[1]->type->ToString());
+    }
+    const arrow::TypePtr t = CommonType({args[0]->type, args[1]->type->value_type()});
+    args[0] = execution::CastTo(std::move(args[0]), t);
+    args[1] = execution::CastTo(std::move(args[1]), arrow::list(t));
+    args.push_back(execution::Constant(Value::String(e.op)));
+    args.push_back(execution::Constant(Value::Bool(name == "__llkv_all")));
+    return LibraryCall("list_quantified", arrow::boolean(), std::move(args));
+  }
   if (name == "struct_extract") {
     if (e.args.size() != 2) Fail(ErrorKind::kBinder, "struct_extract() takes 2 arguments");
     BoundExprPtr s = Bind(*e.args[0]);

@@ -283,8 +283,15 @@ class Transformer {
         return Binary(op, Expression(a.lexpr()), Expression(a.rexpr()), loc);
       }
       case pg::AEXPR_OP_ANY:
-      case pg::AEXPR_OP_ALL:
-        Unsupported("ANY/ALL over an array", loc);
+      case pg::AEXPR_OP_ALL: {
+        // x op ANY (list) / ALL (list): "__llkv_any"(x, list) with the op.
+        auto e = Make(ExprKind::kFunction, loc);
+        e->names = {a.kind() == pg::AEXPR_OP_ANY ? "__llkv_any" : "__llkv_all"};
+        e->op = op;
+        e->args.push_back(Expression(a.lexpr()));
+        e->args.push_back(Expression(a.rexpr()));
+        return e;
+      }
       case pg::AEXPR_DISTINCT:
       case pg::AEXPR_NOT_DISTINCT: {
         auto e = Make(ExprKind::kIsDistinctFrom, loc);
@@ -431,6 +438,13 @@ class Transformer {
     if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
     for (const auto& s : f.agg_order())
       e->order_by.push_back(Sort(s.sort_by()));
+    // mod(a, b) is the % operator.
+    if (e->names.size() == 1 && e->names[0] == "mod" && e->args.size() == 2 && !e->window &&
+        !e->filter && !e->distinct && !e->star_arg) {
+      ExprPtr a = std::move(e->args[0]);
+      ExprPtr b = std::move(e->args[1]);
+      return Binary("%", std::move(a), std::move(b), loc);
+    }
     // PostgreSQL spells some SQL syntax as function calls.
     const std::string& name = e->names.back();
     if (e->names.size() == 1 && (name == "date_part" || name == "substring" || name == "position" ||

@@ -83,7 +83,8 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   }
   if (n == "boolean" || n == "bool" || n == "logical") return arrow::boolean();
   if (n == "date") return arrow::date32();
-  if (n == "timestamp" || n == "datetime" || n == "timestamp without time zone") {
+  if (n == "timestamp" || n == "datetime" || n == "timestamp without time zone" ||
+      n == "timestamp_us") {
     return arrow::timestamp();
   }
   if (n == "time" || n == "time without time zone") return arrow::time64();
@@ -96,8 +97,10 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   }
   // DuckDB's types LLKV does not have yet: an error, never the affinity
   // fallback below (which would store them as DOUBLE).
-  static const char* kMissing[] = {"time with time zone", "timetz", "uuid",  "json", "bit",
-                                   "bitstring",           "varint", "union", "map"};
+  static const char* kMissing[] = {"time with time zone", "timetz", "uuid", "json", "bit",
+                                   "bitstring", "varint", "union", "map",
+                                   // Timestamps of other precisions than microseconds.
+                                   "timestamp_s", "timestamp_ms", "timestamp_ns"};
   for (const char* missing : kMissing) {
     if (n == missing) {
       Fail(ErrorKind::kNotImplemented, "the type {} is not supported yet", t.name);
