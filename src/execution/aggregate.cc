@@ -81,6 +81,11 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
   return arrow::float64();
 }
 
+arrow::TypePtr AggregateType(const AggregateSpec& spec) {
+  arrow::TypePtr t = AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
+  return spec.fractions.empty() ? t : arrow::list(t);
+}
+
 namespace {
 
 double AsDouble(const Value& v) {
@@ -343,15 +348,23 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       std::vector<Value>& v = values_;
       std::sort(v.begin(), v.end(),
                 [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
-      const double q = kind == AggKind::kMedian ? 0.5 : spec_->fraction;
       const bool interpolate = kind == AggKind::kQuantileCont ||
                                (kind == AggKind::kMedian && IsNumericType(*v[0].type()));
-      const double pos = q * static_cast<double>(v.size() - 1);
-      if (!interpolate) return v[static_cast<size_t>(std::floor(pos))];
-      const auto lo = static_cast<size_t>(std::floor(pos));
-      const auto hi = static_cast<size_t>(std::ceil(pos));
-      const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
-      return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));
+      auto at = [&](double q) {
+        const double pos = q * static_cast<double>(v.size() - 1);
+        if (!interpolate) return v[static_cast<size_t>(std::floor(pos))];
+        const auto lo = static_cast<size_t>(std::floor(pos));
+        const auto hi = static_cast<size_t>(std::ceil(pos));
+        const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
+        return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));
+      };
+      if (!spec_->fractions.empty()) {
+        std::vector<Value> out;
+        for (double q : spec_->fractions)
+          out.push_back(at(q));
+        return Value::List(type, std::move(out));
+      }
+      return at(kind == AggKind::kMedian ? 0.5 : spec_->fraction);
     }
     case AggKind::kMad: {
       std::vector<double> x;
@@ -447,7 +460,7 @@ class HashAggregate final : public Operator {
     for (size_t k = 0; k < keys_.size(); ++k)
       fields.push_back(arrow::field(key_names[k], keys_[k]->type));
     for (const auto& a : aggs_) {
-      fields.push_back(arrow::field(a.name, AggregateType(a.kind, a.arg ? a.arg->type : nullptr)));
+      fields.push_back(arrow::field(a.name, AggregateType(a)));
     }
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
   }

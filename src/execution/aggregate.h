@@ -67,8 +67,9 @@ struct AggregateSpec {
   BoundExprPtr arg;   // over the input; null for count(*)
   BoundExprPtr arg2;  // kArgMin / kArgMax: the value compared
   bool distinct = false;
-  std::string separator = ",";  // group_concat
-  double fraction = 0.5;        // quantiles
+  std::string separator = ",";    // group_concat
+  double fraction = 0.5;          // quantiles
+  std::vector<double> fractions;  // quantiles over a list: one result each, as a LIST
   // agg(x ORDER BY ...): the values are fed in this order (over the input).
   std::vector<SortKey> order_by;
   // FILTER (WHERE ...) of a kind that reads NULLs (first, last, list):
@@ -91,6 +92,8 @@ const char* AggKindName(AggKind kind);
 
 // The result type of `kind` applied to `arg_type` (null for count(*)).
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type);
+// The result type of `spec` (a LIST for quantiles over a list of fractions).
+arrow::TypePtr AggregateType(const AggregateSpec& spec);
 
 // One aggregate's running state over values fed one at a time.
 class Accumulator {

@@ -2,6 +2,7 @@
 // execution::AggregateSpec: the function by name, its argument's type
 // rules, DISTINCT, FILTER (WHERE ...) and ORDER BY inside the call.
 #include <algorithm>
+#include <cmath>
 
 #include "execution/aggregate.h"
 #include "llkv/common/error.h"
@@ -170,16 +171,28 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
     }
     spec.arg = std::move(arg);
     if (spec.kind == AggKind::kQuantileCont || spec.kind == AggKind::kQuantileDisc) {
+      // One fraction, or a list of them (the result is then a list).
       const Value q = EvaluateConstant(*call.args[1]);
-      const double f = q.is_null()               ? -1
-                       : q.type()->is_integer()  ? static_cast<double>(q.int64())
-                       : q.type()->is_floating() ? q.float64()
-                                                 : std::stod(q.ToString());
-      if (f < 0 || f > 1) {
-        Fail(ErrorKind::kBinder, "QUANTILE can only take parameters in the range [0, 1], not {}",
-             q.ToString());
+      auto fraction = [](const Value& v) {
+        const double f = v.is_null()               ? -1
+                         : v.type()->is_integer()  ? static_cast<double>(v.int64())
+                         : v.type()->is_floating() ? v.float64()
+                         : v.type()->id() == arrow::TypeId::kDecimal128
+                             ? static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale())
+                             : -1;
+        if (f < 0 || f > 1) {
+          Fail(ErrorKind::kBinder, "QUANTILE can only take parameters in the range [0, 1], not {}",
+               v.ToString());
+        }
+        return f;
+      };
+      if (!q.is_null() && q.type()->id() == arrow::TypeId::kList) {
+        if (q.elements().empty()) Fail(ErrorKind::kBinder, "QUANTILE needs at least one fraction");
+        for (const Value& f : q.elements())
+          spec.fractions.push_back(fraction(f));
+      } else {
+        spec.fraction = fraction(q);
       }
-      spec.fraction = f;
     }
     const bool numbers = spec.kind == AggKind::kCovarPop || spec.kind == AggKind::kCovarSamp ||
                          spec.kind == AggKind::kCorr;

@@ -521,8 +521,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       if (substitutions.contains(text)) continue;
       sources.emplace_back(call, false);
       execution::AggregateSpec spec = BindAggregate(*call, binder);
-      const arrow::TypePtr type =
-          execution::AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
+      const arrow::TypePtr type = execution::AggregateType(spec);
       substitutions.emplace(text,
                             std::make_pair(static_cast<int>(keys.size() + specs.size()), type));
       specs.push_back(std::move(spec));

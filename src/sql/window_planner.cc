@@ -185,8 +185,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
   if (spec.aggregate.filter) {
     Fail(ErrorKind::kNotImplemented, "FILTER on {}() as a window function", name);
   }
-  spec.type = execution::AggregateType(spec.aggregate.kind,
-                                       spec.aggregate.arg ? spec.aggregate.arg->type : nullptr);
+  spec.type = execution::AggregateType(spec.aggregate);
   if (spec.aggregate.arg) spec.args.push_back(std::move(spec.aggregate.arg));
   if (spec.aggregate.arg2) spec.args.push_back(std::move(spec.aggregate.arg2));
   return spec;
