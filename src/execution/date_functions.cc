@@ -29,8 +29,15 @@ bool IsTemporal(const arrow::DataType& t) {
 }
 
 // A date or timestamp argument as microseconds.
+// A date or timestamp as microseconds since the epoch; an Out of Range
+// error for a date beyond the timestamp range (about 290,000 years).
 int64_t Micros(const Value& v) {
-  return v.type()->id() == arrow::TypeId::kDate32 ? v.int64() * kMicrosPerDay : v.int64();
+  if (v.type()->id() != arrow::TypeId::kDate32) return v.int64();
+  int64_t out = 0;
+  if (__builtin_mul_overflow(v.int64(), kMicrosPerDay, &out)) {
+    Fail(ErrorKind::kOutOfRange, "date {} is out of the timestamp range", v.ToString());
+  }
+  return out;
 }
 
 std::string Lower(std::string s) {
@@ -412,7 +419,93 @@ void Operator(FunctionRegistry& r, const char* name, std::vector<arrow::TypePtr>
 
 }  // namespace
 
+namespace {
+
+// time_bucket's bucket start for `t` (microseconds): widths of months count
+// whole months from the first of the origin's month (DuckDB's rule); other
+// widths count from the origin itself.
+int64_t BucketStart(const arrow::MonthDayNano& width, int64_t t, int64_t origin) {
+  if (width.months != 0) {
+    const arrow::CivilDate c = arrow::CivilFromDays(FloorDiv(t, kMicrosPerDay));
+    const arrow::CivilDate o = arrow::CivilFromDays(FloorDiv(origin, kMicrosPerDay));
+    const int64_t months = (c.year - o.year) * 12 + (c.month - o.month);
+    const int64_t first = arrow::DaysFromCivil(o.year, o.month, 1) * kMicrosPerDay;
+    const int64_t buckets = FloorDiv(months, width.months);
+    return AddInterval(first, {static_cast<int32_t>(buckets * width.months), 0, 0}, 1);
+  }
+  const int64_t w = width.days * kMicrosPerDay + width.nanoseconds / 1000;
+  return origin + FloorDiv(t - origin, w) * w;
+}
+
+}  // namespace
+
 void RegisterDateFunctions(FunctionRegistry& r) {
+  // time_bucket(width, t[, origin | offset]): the start of the bucket of
+  // `width` holding t, buckets counted from the origin (default 2000-01-03,
+  // a Monday, or 2000-01-01 for widths in months), or shifted by an
+  // offset. A DATE gives a DATE; infinities stay as they are.
+  {
+    ScalarFunction fn;
+    fn.name = "time_bucket";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) -> FunctionBinding {
+      CheckArity("time_bucket", types, 2, 3);
+      auto temporal = [](const arrow::DataType& t) {
+        return t.id() == arrow::TypeId::kDate32 || t.id() == arrow::TypeId::kTimestamp;
+      };
+      if (types[0]->id() != arrow::TypeId::kIntervalMonthDayNano && !IsNullType(*types[0])) {
+        NoMatch("time_bucket", types);
+      }
+      arrow::TypePtr value = IsNullType(*types[1]) ? arrow::timestamp() : types[1];
+      if (!temporal(*value)) NoMatch("time_bucket", types);
+      std::vector<arrow::TypePtr> args{arrow::interval_month_day_nano(), value};
+      if (types.size() == 3) {
+        if (types[2]->id() == arrow::TypeId::kIntervalMonthDayNano) {
+          args.push_back(types[2]);
+        } else if (temporal(*types[2]) || IsNullType(*types[2])) {
+          args.push_back(arrow::timestamp());
+        } else {
+          NoMatch("time_bucket", types);
+        }
+      }
+      return {args, value};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      const bool date = result->id() == arrow::TypeId::kDate32;
+      const int64_t raw = a[1].int64();
+      if (date ? std::abs(raw) == arrow::kDateInfinity
+               : (raw == arrow::kTimestampInfinity || raw == arrow::kTimestampNegativeInfinity)) {
+        return a[1];
+      }
+      const arrow::MonthDayNano& width = a[0].interval();
+      if (width.months != 0 && (width.days != 0 || width.nanoseconds != 0)) {
+        Fail(ErrorKind::kInvalidInput,
+             "time_bucket: a bucket width is in months, or in days and time, not both");
+      }
+      if (width.months < 0 ||
+          (width.months == 0 && width.days * kMicrosPerDay + width.nanoseconds / 1000 <= 0)) {
+        Fail(ErrorKind::kOutOfRange, "time_bucket: the bucket width must be positive");
+      }
+      int64_t t = Micros(a[1]);
+      int64_t origin = width.months != 0 ? arrow::DaysFromCivil(2000, 1, 1) * kMicrosPerDay
+                                         : arrow::DaysFromCivil(2000, 1, 3) * kMicrosPerDay;
+      arrow::MonthDayNano offset{0, 0, 0};
+      if (a.size() == 3) {
+        if (a[2].type()->id() == arrow::TypeId::kIntervalMonthDayNano) {
+          offset = a[2].interval();
+          t = AddInterval(t, offset, -1);
+        } else {
+          origin = Micros(a[2]);
+        }
+      }
+      int64_t start = BucketStart(width, t, origin);
+      if (a.size() == 3 && a[2].type()->id() == arrow::TypeId::kIntervalMonthDayNano) {
+        start = AddInterval(start, offset, 1);
+      }
+      if (date) return Value::Integer(result, FloorDiv(start, kMicrosPerDay));
+      return Value::Integer(result, start);
+    });
+    r["time_bucket"] = std::move(fn);
+  }
   // date_part(part, value) with a part that varies by row (the binder
   // evaluates a constant part as a vectorized kDatePart instead).
   {
