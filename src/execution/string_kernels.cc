@@ -86,6 +86,14 @@ size_t CharOffset(std::string_view s, int64_t n) {
   return i;
 }
 
+// The number of characters of `s`.
+int64_t CharCount(std::string_view s) {
+  int64_t n = 0;
+  for (size_t i = 0; i < s.size(); i = NextChar(s, i))
+    ++n;
+  return n;
+}
+
 std::string Trimmed(std::string_view s, std::string_view chars, bool start, bool end) {
   size_t b = 0, e = s.size();
   if (start) {
@@ -176,22 +184,50 @@ ArrayDataPtr TextFunction(ExprOp op, const std::vector<ArrayDataPtr>& args) {
         ConvertCase(s, op == ExprOp::kUpper, &out);
         break;
       case ExprOp::kSubstring: {
-        // SQL's rule: characters start..start+length-1, where start may be
-        // below 1 (the part before the text counts against the length).
-        const int64_t start = int_arg(1);
-        int64_t stop = INT64_MAX;  // exclusive, 1-based
-        if (args.size() > 2) {
-          const int64_t length = int_arg(2);
-          if (length < 0) Fail(ErrorKind::kInvalidInput, "negative substring length {}", length);
-          if (__builtin_add_overflow(start, length, &stop)) stop = INT64_MAX;
+        // SQLite's substr (which DuckDB shares): characters from `start`
+        // (1-based; a negative start counts from the end; 0 is one before
+        // the first), `length` of them (a negative length takes the ones
+        // before start). In 128 bits: no argument overflows.
+        // Offsets and lengths beyond 32 bits are refused (DuckDB's limit).
+        constexpr int64_t kLimit = int64_t{1} << 32;
+        for (size_t k = 1; k < args.size(); ++k) {
+          const int64_t v = int_arg(k);
+          if (v >= kLimit || v < -kLimit) {
+            Fail(ErrorKind::kOutOfRange, "Substring {} outside of supported range ({} {})",
+                 k == 1 ? "offset" : "length", v < 0 ? "<" : ">", v < 0 ? -kLimit : kLimit - 1);
+          }
         }
-        const int64_t from = std::max<int64_t>(start, 1);
-        if (stop <= from) {
+        const __int128 len = static_cast<__int128>(CharCount(s));
+        __int128 p1 = int_arg(1);
+        __int128 p2 = args.size() > 2 ? static_cast<__int128>(int_arg(2)) : __int128{1} << 62;
+        const bool negative_length = p2 < 0;
+        if (negative_length) p2 = -p2;
+        if (p1 < 0) {
+          p1 += len;
+          if (p1 < 0) {
+            p2 += p1;
+            if (p2 < 0) p2 = 0;
+            p1 = 0;
+          }
+        } else if (p1 > 0) {
+          --p1;
+        } else if (p2 > 0) {
+          --p2;
+        }
+        if (negative_length) {
+          p1 -= p2;
+          if (p1 < 0) {
+            p2 += p1;
+            p1 = 0;
+          }
+        }
+        if (p1 + p2 > len) p2 = std::max<__int128>(len - p1, 0);
+        if (p2 <= 0 || p1 >= len) {
           out.clear();
           break;
         }
-        const size_t b = CharOffset(s, from - 1);
-        const size_t e = stop == INT64_MAX ? s.size() : b + CharOffset(s.substr(b), stop - from);
+        const size_t b = CharOffset(s, static_cast<int64_t>(p1));
+        const size_t e = b + CharOffset(s.substr(b), static_cast<int64_t>(p2));
         out.assign(s.substr(b, e - b));
         break;
       }
