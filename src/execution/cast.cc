@@ -583,7 +583,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
             Fail(ErrorKind::kConversion, "Type {} with value {} can't be cast to {}",
                  from.ToString(), shown, to->ToString());
           }
-          v = static_cast<int64_t>(std::trunc(d));
+          v = static_cast<int64_t>(std::nearbyint(d));
         } else {
           Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> {})", from.ToString(),
                to->ToString());
