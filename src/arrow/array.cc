@@ -1,6 +1,7 @@
 #include "llkv/arrow/array.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <cmath>
 #include <cstring>
@@ -343,12 +344,16 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       return hex;
     }
     case TypeId::kStruct: {
-      std::string s = "{";
+      // An unnamed struct (a row) is shown as (a, b).
+      const bool unnamed = std::all_of(a.type->fields().begin(), a.type->fields().end(),
+                                       [](const FieldPtr& f) { return f->name().empty(); });
+      std::string s = unnamed ? "(" : "{";
       for (size_t c = 0; c < a.children.size(); ++c) {
         if (c) s += ", ";
-        s += "'" + a.type->fields()[c]->name() + "': " + FormatElement(*a.children[c], k);
+        if (!unnamed) s += "'" + a.type->fields()[c]->name() + "': ";
+        s += FormatElement(*a.children[c], k);
       }
-      return s + "}";
+      return s + (unnamed ? ")" : "}");
     }
     case TypeId::kList: {
       const int32_t* o = a.buffers[1]->data_as<int32_t>();

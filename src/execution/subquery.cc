@@ -25,12 +25,28 @@ struct SubqueryResult {
 
 std::atomic<uint64_t> g_runs{0};
 
+// The first `width` columns of `batch` from `first` on as one STRUCT column
+// of `type` (each cast to its field's type).
+arrow::ArrayDataPtr RowColumn(const arrow::RecordBatch& batch, int first, int width,
+                              const arrow::TypePtr& type) {
+  auto out = std::make_shared<arrow::ArrayData>();
+  out->type = type;
+  out->length = batch.num_rows();
+  out->buffers = {nullptr};
+  for (int f = 0; f < width; ++f) {
+    out->children.push_back(
+        Cast(*batch.column(first + f), type->fields()[static_cast<size_t>(f)]->type()));
+  }
+  return out;
+}
+
 SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePtr& type) {
   g_runs.fetch_add(1, std::memory_order_relaxed);
   SubqueryResult r;
-  if (runner.kind != SubqueryKind::kExists && plan->schema()->num_fields() != 1) {
-    Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1",
-         plan->schema()->num_fields());
+  const int width = plan->schema()->num_fields();
+  if (runner.kind != SubqueryKind::kExists && width != 1 && runner.row_width != width) {
+    Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected {}", width,
+         std::max(runner.row_width, 1));
   }
   while (auto batch = plan->Next()) {
     r.any_rows = true;
@@ -39,6 +55,12 @@ SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePt
       // SQLite's rule: a scalar subquery yields its first row.
       r.scalar = Value::FromArray(*Cast(*batch->column(0), type), 0);
       break;
+    }
+    if (runner.row_width > 0) {  // rows: compared one by one (RowComparison)
+      const arrow::ArrayDataPtr rows = RowColumn(*batch, 0, width, type);
+      for (int64_t i = 0; i < rows->length; ++i)
+        r.list.push_back(Value::FromArray(*rows, i));
+      continue;
     }
     arrow::ArrayDataPtr col = Cast(*batch->column(0), type);
     for (int64_t i = 0; i < col->length; ++i) {
@@ -90,7 +112,11 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
           Cast(*batch->column(first_key + k), runner.key_types[static_cast<size_t>(k)]));
     }
     arrow::ArrayDataPtr values;
-    if (runner.kind != SubqueryKind::kExists) values = Cast(*batch->column(0), type);
+    if (runner.row_width > 0) {
+      values = RowColumn(*batch, 0, runner.row_width, type);
+    } else if (runner.kind != SubqueryKind::kExists) {
+      values = Cast(*batch->column(0), type);
+    }
     for (int64_t i = 0; i < batch->num_rows(); ++i) {
       key.clear();
       bool null_key = false;
@@ -103,6 +129,8 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
       SubqueryResult& r = it->second;
       if (runner.kind == SubqueryKind::kScalar) {
         if (inserted) r.scalar = Value::FromArray(*values, i);  // the first row
+      } else if (runner.row_width > 0) {
+        r.list.push_back(Value::FromArray(*values, i));
       } else if (runner.kind == SubqueryKind::kIn) {
         if (values->IsNull(i)) {
           r.has_null = true;
@@ -228,16 +256,20 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
           break;
         }
         const Value x = Value::FromArray(*test, row);
-        bool decided = false;
+        bool decided = false, unknown = false;
         for (const Value& v : r.list) {
-          if (ComparisonHolds(runner.quantified_op, CompareValues(x, v)) != all) {
+          const int holds = runner.row_width > 0
+                                ? RowComparison(runner.quantified_op, x, v)
+                                : ComparisonHolds(runner.quantified_op, CompareValues(x, v));
+          unknown = unknown || holds < 0;
+          if (holds >= 0 && (holds == 1) != all) {
             decided = true;
             break;
           }
         }
         if (decided) {
           booleans->Append((!all) != negated);
-        } else if (r.has_null) {
+        } else if (r.has_null || unknown) {
           booleans->AppendNull();
         } else {
           booleans->Append(all != negated);
@@ -249,6 +281,21 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         // NULL or unmatched with a NULL present.
         if (!r.any_rows) {
           booleans->Append(negated);
+        } else if (runner.row_width > 0) {  // a row: = ANY, one row at a time
+          const Value x = Value::FromArray(*test, row);
+          bool found = false, unknown = false;
+          for (const Value& v : r.list) {
+            const int holds = RowComparison(ExprOp::kEqual, x, v);
+            found = found || holds == 1;
+            unknown = unknown || holds < 0;
+          }
+          if (found) {
+            booleans->Append(!negated);
+          } else if (unknown) {
+            booleans->AppendNull();
+          } else {
+            booleans->Append(negated);
+          }
         } else if (!incomparable && test->IsNull(row)) {
           booleans->AppendNull();
         } else {
@@ -266,6 +313,29 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
     }
   }
   return builder->Finish();
+}
+
+int RowComparison(ExprOp op, const Value& x, const Value& y) {
+  const auto& a = x.elements();
+  const auto& b = y.elements();
+  if (op == ExprOp::kEqual || op == ExprOp::kNotEqual) {
+    bool unknown = false;
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      if (a[i].is_null() || b[i].is_null()) {
+        unknown = true;
+      } else if (CompareValues(a[i], b[i]) != 0) {
+        return op == ExprOp::kNotEqual ? 1 : 0;
+      }
+    }
+    if (unknown) return -1;
+    return op == ExprOp::kEqual ? 1 : 0;
+  }
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].is_null() || b[i].is_null()) return -1;
+    const int c = CompareValues(a[i], b[i]);
+    if (c != 0) return ComparisonHolds(op, c) ? 1 : 0;
+  }
+  return op == ExprOp::kLessEqual || op == ExprOp::kGreaterEqual ? 1 : 0;
 }
 
 }  // namespace llkv::execution

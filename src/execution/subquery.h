@@ -37,6 +37,10 @@ class SubqueryRunner {
   // kQuantified: the comparison (kEqual ... kGreaterEqual) and ALL (else ANY).
   ExprOp quantified_op = ExprOp::kEqual;
   bool quantified_all = false;
+  // kIn / kQuantified over a row, (a, b) IN (SELECT x, y ...): the width
+  // (>= 2); the subquery's columns are compared as one STRUCT, field by
+  // field with SQL's three-valued rules (RowComparison). 0: one column.
+  int row_width = 0;
   // Outer columns the subquery reads; empty when it is uncorrelated.
   std::vector<int> correlated_columns;
   // Decorrelated: the outer sides of the keys (over the outer batch) and
@@ -53,6 +57,12 @@ class SubqueryRunner {
   // The keyed plan's rows grouped by key, built on first use.
   std::shared_ptr<void> keyed_results;
 };
+
+// `x op y` for two rows (STRUCT values of one type) as SQL compares rows:
+// = is TRUE when every field is equal, FALSE when one pair differs, else
+// unknown (a NULL); <, <=, >, >= decide at the first pair that differs
+// (unknown if a NULL comes first). Returns 1 (TRUE), 0 (FALSE) or -1.
+int RowComparison(ExprOp op, const Value& x, const Value& y);
 
 // How many times subquery plans were run in this process (per outer key
 // when correlated, once when uncorrelated or decorrelated): a diagnostic

@@ -130,7 +130,9 @@ BoundExprPtr Binder::Bind(const Expr& e) {
       // x IN (a, b, ...) is x = a OR x = b OR ...: exactly SQL's NULL rules.
       BoundExprPtr out;
       for (size_t i = 1; i < e.args.size(); ++i) {
-        BoundExprPtr eq = Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[i]));
+        BoundExprPtr eq = IsRow(*e.args[0]) && IsRow(*e.args[i])
+                              ? RowCompare(ExprOp::kEqual, *e.args[0], *e.args[i])
+                              : Compare(ExprOp::kEqual, Bind(*e.args[0]), Bind(*e.args[i]));
         if (!out) {
           out = std::move(eq);
           continue;
@@ -441,7 +443,9 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     return execution::Call(op, t, std::move(args));
   }
   for (const auto& [sym, op] : kComparison) {
-    if (e.op == sym) return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
+    if (e.op != sym) continue;
+    if (IsRow(*e.args[0]) && IsRow(*e.args[1])) return RowCompare(op, *e.args[0], *e.args[1]);
+    return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
   }
   if (e.op == "//") {
     // DuckDB's integer division: integers divide as / does (truncating);
@@ -1077,7 +1081,14 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
       out->subquery_type = out->type;
       return out;
     default: {
-      if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+      const bool row = IsRow(*e.args[0]);
+      if (row && static_cast<int>(e.args[0]->args.size()) != width) {
+        Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected {} (the row's width)",
+             width, e.args[0]->args.size());
+      }
+      if (!row && width != 1) {
+        Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
+      }
       runner->kind = execution::SubqueryKind::kIn;
       if (e.kind == ExprKind::kQuantified) {
         static const std::pair<const char*, ExprOp> kOps[] = {
@@ -1093,6 +1104,26 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
         runner->kind = execution::SubqueryKind::kQuantified;
         runner->quantified_op = op->second;
         runner->quantified_all = e.all;
+      }
+      if (row) {
+        // (a, b) IN / op ANY (SELECT x, y ...): compared as rows, field by
+        // field in each pair's common type.
+        runner->row_width = width;
+        std::vector<BoundExprPtr> fields;
+        std::vector<arrow::FieldPtr> types;
+        for (int i = 0; i < width; ++i) {
+          BoundExprPtr f = Bind(*e.args[0]->args[static_cast<size_t>(i)]);
+          const arrow::TypePtr t = CommonType({f->type, typed->schema()->field(i)->type()});
+          types.push_back(
+              arrow::field("v" + std::to_string(i + 1), IsNull(*t) ? arrow::int64() : t));
+          fields.push_back(execution::CastTo(std::move(f), types.back()->type()));
+        }
+        const arrow::TypePtr st = arrow::struct_(std::move(types));
+        out->type = arrow::boolean();
+        out->subquery_type = st;
+        out->args.push_back(execution::Call(ExprOp::kFunction, st, std::move(fields)));
+        out->args.back()->function = execution::FindScalarFunction("struct_pack");
+        return out;
       }
       BoundExprPtr test = Bind(*e.args[0]);
       const arrow::TypePtr column = typed->schema()->field(0)->type();

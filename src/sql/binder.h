@@ -102,6 +102,13 @@ class Binder {
 
   BoundExprPtr Function(const Expr& e);
 
+  // Whether `e` is a row constructor, ROW(a, b) or (a, b).
+  static bool IsRow(const Expr& e);
+  // a op b for two rows of one width, as SQL compares rows: = when every
+  // pair is, <> when one pair is; <, <=, >, >= decided by the first pair
+  // that differs (NULL when a NULL comes before it).
+  BoundExprPtr RowCompare(ExprOp op, const Expr& a, const Expr& b);
+
   // nested_binder.cc: list constructors and concatenation, struct_pack,
   // struct_extract (null for any other function name).
   BoundExprPtr NestedFunction(const Expr& e, const std::string& name);

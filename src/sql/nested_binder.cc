@@ -94,16 +94,14 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     std::vector<BoundExprPtr> args = bind_all();
     std::vector<arrow::FieldPtr> fields;
     for (size_t i = 0; i < args.size(); ++i) {
+      // ROW(...) makes an unnamed struct (fields named ""), shown (a, b).
       std::string field = i < e.arg_names.size() ? e.arg_names[i] : "";
-      if (field.empty()) {
-        if (name == "struct_pack" && e.args[i]->kind == ExprKind::kColumnRef) {
-          field = e.args[i]->names.back();
-        } else {
-          field = "v" + std::to_string(i + 1);
-        }
+      if (field.empty() && name == "struct_pack") {
+        field = e.args[i]->kind == ExprKind::kColumnRef ? e.args[i]->names.back()
+                                                        : "v" + std::to_string(i + 1);
       }
       for (const auto& f : fields) {
-        if (EqualsIgnoreCase(f->name(), field)) {
+        if (!field.empty() && EqualsIgnoreCase(f->name(), field)) {
           Fail(ErrorKind::kBinder, "Duplicate struct entry name \"{}\"", field);
         }
       }
@@ -202,6 +200,42 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     return StructField(std::move(s), key->value.str());
   }
   return nullptr;
+}
+
+bool Binder::IsRow(const Expr& e) {
+  return e.kind == ExprKind::kFunction && e.names.size() == 1 && e.names[0] == "row" &&
+         e.arg_names.empty() && !e.window;
+}
+
+BoundExprPtr Binder::RowCompare(ExprOp op, const Expr& a, const Expr& b) {
+  if (a.args.size() != b.args.size()) {
+    Fail(ErrorKind::kBinder, "Cannot compare rows of {} and {} values", a.args.size(),
+         b.args.size());
+  }
+  auto call = [](ExprOp o, BoundExprPtr x, BoundExprPtr y) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(x));
+    args.push_back(std::move(y));
+    return execution::Call(o, arrow::boolean(), std::move(args));
+  };
+  auto pair = [&](ExprOp o, size_t i) { return Compare(o, Bind(*a.args[i]), Bind(*b.args[i])); };
+  const size_t n = a.args.size();
+  if (op == ExprOp::kEqual || op == ExprOp::kNotEqual) {
+    BoundExprPtr out = pair(op, 0);
+    for (size_t i = 1; i < n; ++i)
+      out = call(op == ExprOp::kEqual ? ExprOp::kAnd : ExprOp::kOr, std::move(out), pair(op, i));
+    return out;
+  }
+  // a1 < b1 OR (a1 = b1 AND (a2 < b2 OR (... an op bn)))
+  const ExprOp strict = op == ExprOp::kLessEqual      ? ExprOp::kLess
+                        : op == ExprOp::kGreaterEqual ? ExprOp::kGreater
+                                                      : op;
+  BoundExprPtr out = pair(op, n - 1);
+  for (size_t i = n - 1; i-- > 0;) {
+    out = call(ExprOp::kOr, pair(strict, i),
+               call(ExprOp::kAnd, pair(ExprOp::kEqual, i), std::move(out)));
+  }
+  return out;
 }
 
 BoundExprPtr Binder::ListConcat(BoundExprPtr a, BoundExprPtr b) {

@@ -713,6 +713,12 @@ class Transformer {
       }
       case pg::Node::kAIndirection:
         return Indirection(n.a_indirection());
+      case pg::Node::kRowExpr: {  // ROW(a, b) and (a, b): a row (an unnamed STRUCT)
+        auto e = Make(ExprKind::kFunction, n.row_expr().location());
+        e->names = {"row"};
+        e->args = Exprs(n.row_expr().args());
+        return e;
+      }
       default:
         Unsupported(fmt::format("expression node {}",
                                 pg::Node::descriptor()->FindFieldByNumber(n.node_case())->name()),
