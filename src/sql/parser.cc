@@ -14,6 +14,9 @@
 #include "pg_query.pb.h"
 #include "sql/dialect.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <pthread.h>
+
 namespace llkv::sql {
 
 namespace {
@@ -38,6 +41,35 @@ std::string SqlTypeName(const std::string& internal) {
     if (internal == from) return to;
   }
   return internal;
+}
+
+// libpg_query writes its parse tree recursively, a stack frame per level
+// of nesting: a chain like 1 + 1 + ... of a hundred thousand terms would
+// overflow the caller's stack. The parse runs on a thread of its own with
+// a 1 GiB stack (address space, committed only as it is used), which holds
+// millions of levels; the tree's reader then refuses anything deeper than
+// the rest of the pipeline handles.
+PgQueryProtobufParseResult ParseOnLargeStack(const std::string& sql) {
+  struct Job {
+    const std::string* sql;
+    PgQueryProtobufParseResult result;
+  } job{&sql, {}};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t{1} << 30);
+  pthread_t thread;
+  const int rc = pthread_create(
+      &thread, &attr,
+      [](void* arg) -> void* {
+        auto* j = static_cast<Job*>(arg);
+        j->result = pg_query_parse_protobuf(j->sql->c_str());
+        return nullptr;
+      },
+      &job);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return pg_query_parse_protobuf(sql.c_str());  // no thread: parse here
+  pthread_join(thread, nullptr);
+  return job.result;
 }
 
 class Transformer {
@@ -1655,7 +1687,7 @@ namespace {
 std::vector<StatementPtr> ParsePostgres(std::string_view sql) {
   const std::string original(sql);
   RewrittenSql rewritten = RewriteDialect(sql);
-  PgQueryProtobufParseResult result = pg_query_parse_protobuf(rewritten.text.c_str());
+  PgQueryProtobufParseResult result = ParseOnLargeStack(rewritten.text);
   struct Free {
     PgQueryProtobufParseResult* r;
     ~Free() { pg_query_free_protobuf_parse_result(*r); }
@@ -1666,9 +1698,21 @@ std::vector<StatementPtr> ParsePostgres(std::string_view sql) {
     const auto [line, column] = LineAndColumn(original, rewritten.OriginalOffset(at));
     Fail(ErrorKind::kParser, "{} (line {}, column {})", e.message, line, column);
   }
+  // Deeply nested expressions (a + b + ... of a hundred terms) nest the
+  // message deeper than protobuf's default limit of 100; a limit that
+  // stays well within the stack of the recursive steps that follow.
+  constexpr int kMaxNesting = 10000;
   pg::ParseResult tree;
-  if (!tree.ParseFromArray(result.parse_tree.data, static_cast<int>(result.parse_tree.len))) {
-    Fail(ErrorKind::kInternal, "libpg_query returned an unreadable parse tree");
+  google::protobuf::io::CodedInputStream input(
+      reinterpret_cast<const uint8_t*>(result.parse_tree.data),
+      static_cast<int>(result.parse_tree.len));
+  input.SetRecursionLimit(kMaxNesting);
+  if (!tree.ParseFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
+    // (The reader's only failure on the parser's own output is the
+    // nesting limit.)
+    Fail(ErrorKind::kParser,
+         "the statement nests too deeply to be read (expressions of more than about {} levels)",
+         kMaxNesting / 3);
   }
   Transformer t(original, rewritten);
   std::vector<StatementPtr> out;
