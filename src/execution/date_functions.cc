@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 
 #include "arrow/temporal.h"
@@ -32,7 +33,15 @@ bool IsTemporal(const arrow::DataType& t) {
 // A date or timestamp as microseconds since the epoch; an Out of Range
 // error for a date beyond the timestamp range (about 290,000 years).
 int64_t Micros(const Value& v) {
-  if (v.type()->id() != arrow::TypeId::kDate32) return v.int64();
+  const int64_t raw = v.int64();
+  const bool infinite =
+      v.type()->id() == arrow::TypeId::kDate32
+          ? std::abs(raw) == arrow::kDateInfinity
+          : raw == arrow::kTimestampInfinity || raw == arrow::kTimestampNegativeInfinity;
+  if (infinite) {
+    Fail(ErrorKind::kOutOfRange, "{} is infinite: it has no calendar fields", v.ToString());
+  }
+  if (v.type()->id() != arrow::TypeId::kDate32) return raw;
   int64_t out = 0;
   if (__builtin_mul_overflow(v.int64(), kMicrosPerDay, &out)) {
     Fail(ErrorKind::kOutOfRange, "date {} is out of the timestamp range", v.ToString());
@@ -770,7 +779,9 @@ void RegisterDateFunctions(FunctionRegistry& r) {
       }
       return FunctionBinding{{arrow::date32()}, arrow::date32()};
     };
-    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      // An infinite date has no month (NULL, as in DuckDB).
+      if (std::abs(a[0].int64()) == arrow::kDateInfinity) return Value::Null(result);
       const arrow::CivilDate c = arrow::CivilFromDays(a[0].int64());
       const int64_t next = c.month == 12 ? arrow::DaysFromCivil(c.year + 1, 1, 1)
                                          : arrow::DaysFromCivil(c.year, c.month + 1, 1);
