@@ -89,6 +89,9 @@ struct BoundExpr {
   bool incomparable = false;
   std::shared_ptr<SubqueryRunner> subquery;
   const ScalarFunction* function = nullptr;  // kFunction (functions live for the process)
+  // A function made for this expression alone (nextval of one database),
+  // which `function` then points to.
+  std::shared_ptr<const ScalarFunction> owned_function;
   arrow::TypePtr subquery_type;  // kSubquery: the type values are compared or returned in
   std::vector<BoundExprPtr> args;
 

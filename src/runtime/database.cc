@@ -90,6 +90,10 @@ void Database::Load() {
       triggers_[AsciiLower(t->name)].push_back({std::move(t), 0, 0});
       continue;
     }
+    if (entry.kind == table::CatalogKind::kSequence) {
+      LoadSequence(entry);
+      continue;
+    }
     if (entry.kind == table::CatalogKind::kIndex) {
       indexes_[AsciiLower(entry.name)].push_back(
           {std::make_shared<const Index>(DecodeIndex(

@@ -104,6 +104,30 @@ class Database {
   void CreateView(const std::string& name, const std::string& sql);
   void DropView(const std::string& name);
 
+  // Sequences (runtime/sequence.cc): counters stored in the catalog. Their
+  // values are not transactional, as in PostgreSQL and DuckDB: a value
+  // nextval handed out is never handed out again, rolled back or not.
+  struct Sequence {
+    uint64_t id = 0;
+    std::string name;
+    int64_t start = 1, increment = 1, min = 1, max = INT64_MAX;
+    bool cycle = false;
+    int64_t last = 0;     // the last value handed out
+    bool called = false;  // whether nextval has handed one out
+  };
+  // Throws Catalog Error if a sequence of that name exists (unless
+  // `if_not_exists`), Invalid Input for inconsistent bounds.
+  void CreateSequence(Sequence s, bool if_not_exists);
+  // Throws Catalog Error if there is none (unless `if_exists`).
+  void DropSequence(const std::string& name, bool if_exists);
+  bool HasSequence(const std::string& name) const;
+  // The sequence's next `n` values, durably recorded (one catalog write
+  // and one flush) before they are returned. Throws Catalog Error for an
+  // unknown name, Out of Range past its bounds (without CYCLE).
+  std::vector<int64_t> NextVals(const std::string& name, size_t n);
+  // The last value nextval returned; Invalid Input before the first.
+  int64_t CurrVal(const std::string& name) const;
+
   // Indexes: a name, a table and columns, optionally UNIQUE. PRIMARY KEY
   // and UNIQUE constraints are unique indexes too (named "<table>_pkey",
   // "<table>_unique_<n>"). Uniqueness is enforced by the statements that
@@ -241,6 +265,9 @@ class Database {
   VersionMap<std::shared_ptr<const View>> views_;                     // guarded by mu_
   VersionMap<std::shared_ptr<const Index>> indexes_;                  // guarded by mu_
   VersionMap<std::shared_ptr<const Trigger>> triggers_;               // guarded by mu_
+  std::map<std::string, Sequence> sequences_;                         // guarded by mu_
+  void LoadSequence(const table::CatalogEntry& entry);
+  void CreateSequenceLocked(Sequence s, bool if_not_exists);  // takes mu_ itself
   // Objects a transaction in progress dropped, and dropped objects whose
   // storage waits for vacuum: catalog ids.
   std::map<table::TxnId, std::vector<uint64_t>> pending_drops_;  // guarded by mu_

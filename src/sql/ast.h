@@ -262,6 +262,7 @@ enum class StatementKind {
   kPrepare,
   kExecute,
   kDeallocate,
+  kCreateSequence,
 };
 
 struct Statement {
@@ -382,7 +383,7 @@ struct CreateIndexStatement : Statement {
   std::vector<OrderItem> keys;
 };
 
-enum class ObjectKind { kTable, kView, kIndex, kSchema, kTrigger };
+enum class ObjectKind { kTable, kView, kIndex, kSchema, kTrigger, kSequence };
 
 enum class TriggerTiming { kBefore, kAfter, kInsteadOf };
 enum class TriggerEvent { kInsert, kUpdate, kDelete };
@@ -487,6 +488,17 @@ struct TransactionStatement : Statement {
   TransactionOp op = TransactionOp::kBegin;
   std::string savepoint;
   bool read_only = false;  // BEGIN TRANSACTION READ ONLY
+};
+
+// CREATE SEQUENCE name [INCREMENT n] [MINVALUE n] [MAXVALUE n] [START n]
+// [[NO] CYCLE]: options not given are left unset (the runtime's defaults,
+// which depend on the increment's sign).
+struct CreateSequenceStatement : Statement {
+  CreateSequenceStatement() : Statement(StatementKind::kCreateSequence) {}
+  std::string name;
+  std::optional<int64_t> start, increment, min, max;
+  bool cycle = false;
+  bool if_not_exists = false;
 };
 
 // PREPARE name AS statement: kept by the session; EXECUTE name(values)

@@ -4,6 +4,7 @@
 // and field access (a constant field name), and s.field column paths.
 #include "common/ascii.h"
 #include "execution/scalar_function.h"
+#include "llkv/arrow/builder.h"
 #include "sql/binder.h"
 
 namespace llkv::sql::plan {
@@ -181,6 +182,49 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     args.push_back(execution::Constant(Value::String(e.op)));
     args.push_back(execution::Constant(Value::Bool(name == "__llkv_all")));
     return LibraryCall("list_quantified", arrow::boolean(), std::move(args));
+  }
+  if (name == "nextval" || name == "currval") {
+    // Sequence values: a function of this database, made for the call.
+    if (e.args.size() != 1) Fail(ErrorKind::kBinder, "{}() takes 1 argument", name);
+    if (!db_) Fail(ErrorKind::kBinder, "{}() needs a database", name);
+    std::vector<BoundExprPtr> args;
+    args.push_back(AsText(Bind(*e.args[0])));
+    auto fn = std::make_shared<execution::ScalarFunction>();
+    fn->name = name;
+    fn->is_volatile = true;
+    runtime::Database* db = db_;
+    const bool next = name == "nextval";
+    fn->kernel = [db, next](const std::vector<arrow::ArrayDataPtr>& a, const arrow::TypePtr&,
+                            int64_t rows) {
+      arrow::Int64Builder b(arrow::int64());
+      for (int64_t i = 0; i < rows;) {
+        if (a[0]->IsNull(i)) {
+          b.AppendNull();
+          ++i;
+          continue;
+        }
+        // A run of rows naming one sequence takes its values in one go
+        // (one durable write).
+        const std::string sequence(arrow::BinaryValueAt(*a[0], i));
+        int64_t end = i + 1;
+        while (end < rows && a[0]->IsValid(end) && arrow::BinaryValueAt(*a[0], end) == sequence)
+          ++end;
+        if (next) {
+          for (int64_t v : db->NextVals(sequence, static_cast<size_t>(end - i)))
+            b.Append(v);
+        } else {
+          const int64_t v = db->CurrVal(sequence);
+          for (int64_t k = i; k < end; ++k)
+            b.Append(v);
+        }
+        i = end;
+      }
+      return b.Finish();
+    };
+    auto out = execution::Call(ExprOp::kFunction, arrow::int64(), std::move(args));
+    out->function = fn.get();
+    out->owned_function = std::move(fn);
+    return out;
   }
   if (name == "struct_extract") {
     if (e.args.size() != 2) Fail(ErrorKind::kBinder, "struct_extract() takes 2 arguments");

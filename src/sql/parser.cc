@@ -1557,6 +1557,9 @@ class Transformer {
           case pg::OBJECT_SCHEMA:
             out->object = ObjectKind::kSchema;
             break;
+          case pg::OBJECT_SEQUENCE:
+            out->object = ObjectKind::kSequence;
+            break;
           default:
             Unsupported("DROP of this object type");
         }
@@ -1603,6 +1606,43 @@ class Transformer {
             Unsupported("two-phase commit");
         }
         out->savepoint = s.savepoint_name();
+        return out;
+      }
+      case pg::Node::kCreateSeqStmt: {
+        const auto& s = n.create_seq_stmt();
+        auto out = std::make_unique<CreateSequenceStatement>();
+        out->name = s.sequence().relname();
+        out->if_not_exists = s.if_not_exists();
+        for (const auto& o : s.options()) {
+          const auto& d = o.def_elem();
+          const std::string& name = d.defname();
+          auto number = [&]() -> std::optional<int64_t> {
+            if (!d.has_arg()) return std::nullopt;  // NO MINVALUE / NO MAXVALUE
+            if (d.arg().has_integer()) return d.arg().integer().ival();
+            if (d.arg().has_float_()) {
+              int64_t v = 0;
+              const std::string& f = d.arg().float_().fval();
+              const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
+              if (r.ec == std::errc() && r.ptr == f.data() + f.size()) return v;
+            }
+            Unsupported("the sequence option " + name + " with this value", d.location());
+          };
+          if (name == "start") {
+            out->start = number();
+          } else if (name == "increment") {
+            out->increment = number();
+          } else if (name == "minvalue") {
+            out->min = number();
+          } else if (name == "maxvalue") {
+            out->max = number();
+          } else if (name == "cycle") {
+            out->cycle = d.has_arg() && d.arg().has_boolean() && d.arg().boolean().boolval();
+          } else if (name == "cache") {
+            // A performance hint only: values are handed out one at a time.
+          } else {
+            Unsupported("the sequence option " + name, d.location());
+          }
+        }
         return out;
       }
       case pg::Node::kPrepareStmt: {

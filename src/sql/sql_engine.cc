@@ -1040,6 +1040,35 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     }
     return {};
   }
+  if (statement.kind == StatementKind::kCreateSequence ||
+      (statement.kind == StatementKind::kDrop &&
+       static_cast<const DropStatement&>(statement).object == ObjectKind::kSequence)) {
+    // Sequences are not transactional (their values never are): their
+    // creation and removal are refused inside BEGIN ... COMMIT rather than
+    // left in place by a ROLLBACK.
+    if (txn_) {
+      Fail(ErrorKind::kTransaction,
+           "CREATE / DROP SEQUENCE cannot run inside a transaction block (sequences are not "
+           "transactional)");
+    }
+    CheckWritable();
+    if (statement.kind == StatementKind::kDrop) {
+      const auto& d = static_cast<const DropStatement&>(statement);
+      for (const auto& name : d.names)
+        db_->DropSequence(name.back(), d.if_exists);
+      return {};
+    }
+    const auto& c = static_cast<const CreateSequenceStatement&>(statement);
+    runtime::Database::Sequence s;
+    s.name = c.name;
+    s.increment = c.increment.value_or(1);
+    s.min = c.min.value_or(s.increment > 0 ? 1 : INT64_MIN);
+    s.max = c.max.value_or(s.increment > 0 ? INT64_MAX : -1);
+    s.start = c.start.value_or(s.increment > 0 ? s.min : s.max);
+    s.cycle = c.cycle;
+    db_->CreateSequence(std::move(s), c.if_not_exists);
+    return {};
+  }
   if (statement.kind == StatementKind::kPrepare) {
     const auto& p = static_cast<const PrepareStatement&>(statement);
     prepared_[p.name] = p.statement;  // a new PREPARE of a name replaces it

@@ -24,7 +24,8 @@ enum class CatalogKind : uint8_t {
   kIndex = 3,
   kConstraint = 4,
   kTrigger = 5,
-  kTxnState = 6  // the transaction id high-water mark (runtime::TxnIdManager)
+  kTxnState = 6,  // the transaction id high-water mark (runtime::TxnIdManager)
+  kSequence = 7   // a sequence and its last value (runtime/sequence.cc)
 };
 
 struct CatalogEntry {

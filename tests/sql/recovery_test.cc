@@ -128,6 +128,25 @@ TEST(RecoveryTest, DropsAreDurableAtCommitAndUndoneByACrashBefore) {
         << "orphan column of table " << c.id.table_id;
 }
 
+// A sequence value, once handed out, is durable: after a crash the next one
+// is still new.
+TEST(RecoveryTest, SequenceValuesSurviveACrash) {
+  testing::TempDir dir;
+  const std::string path = dir.file("db.llkv").string();
+  {
+    auto pager = std::make_shared<CrashablePager>(storage::LmdbPager::Open(path));
+    auto db = runtime::Database::Open(path, pager);
+    SqlEngine a(db);
+    a.Execute("CREATE SEQUENCE s; SELECT nextval('s'); SELECT nextval('s')");
+    EXPECT_NE(Query(a, "SELECT nextval('s')").find(" 3 │"), std::string::npos);
+    pager->crashed = true;
+  }
+  auto db = runtime::Database::Open(path);
+  SqlEngine engine(db);
+  const std::string out = Query(engine, "SELECT nextval('s')");
+  EXPECT_NE(out.find(" 4 │"), std::string::npos) << out;
+}
+
 TEST(RecoveryTest, AnAlterIsDurableAtCommitAndUndoneByACrashBefore) {
   testing::TempDir dir;
   const std::string path = dir.file("db.llkv").string();
