@@ -559,7 +559,13 @@ void RegisterListFunctions(FunctionRegistry& r) {
       },
       [](const std::vector<Value>& a, const TypePtr& result) {
         if (a[1].is_null()) return Value::Null(result);
-        const std::string& op = a[2].str();
+        const std::string& text = a[2].str();
+        const ExprOp op = text == "="                      ? ExprOp::kEqual
+                          : (text == "<>" || text == "!=") ? ExprOp::kNotEqual
+                          : text == "<"                    ? ExprOp::kLess
+                          : text == "<="                   ? ExprOp::kLessEqual
+                          : text == ">"                    ? ExprOp::kGreater
+                                                           : ExprOp::kGreaterEqual;
         const bool all = a[3].boolean();
         bool unknown = false;
         for (const Value& v : a[1].elements()) {
@@ -567,13 +573,7 @@ void RegisterListFunctions(FunctionRegistry& r) {
             unknown = true;
             continue;
           }
-          const int c = CompareValues(a[0], v);
-          const bool holds = op == "="                    ? c == 0
-                             : (op == "<>" || op == "!=") ? c != 0
-                             : op == "<"                  ? c < 0
-                             : op == "<="                 ? c <= 0
-                             : op == ">"                  ? c > 0
-                                                          : c >= 0;
+          const bool holds = ComparisonHolds(op, CompareValues(a[0], v));
           if (holds != all) return Value::Bool(holds);
         }
         return unknown ? Value::Null(result) : Value::Bool(all);

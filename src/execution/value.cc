@@ -165,68 +165,8 @@ arrow::ArrayDataPtr Value::ToArray(int64_t length) const {
   if (is_null()) return arrow::MakeNullArray(type_, length);
   auto builder = arrow::MakeBuilder(type_);
   builder->Reserve(length);
-  auto repeat = [&](auto* b, auto v) {
-    for (int64_t i = 0; i < length; ++i)
-      b->Append(v);
-  };
-  switch (type_->id()) {
-    case TypeId::kBool:
-      repeat(static_cast<arrow::BooleanBuilder*>(builder.get()), boolean());
-      break;
-    case TypeId::kInt8:
-      repeat(static_cast<arrow::Int8Builder*>(builder.get()), static_cast<int8_t>(int64()));
-      break;
-    case TypeId::kInt16:
-      repeat(static_cast<arrow::Int16Builder*>(builder.get()), static_cast<int16_t>(int64()));
-      break;
-    case TypeId::kInt32:
-    case TypeId::kDate32:
-      repeat(static_cast<arrow::Int32Builder*>(builder.get()), static_cast<int32_t>(int64()));
-      break;
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-    case TypeId::kTime64:
-      repeat(static_cast<arrow::Int64Builder*>(builder.get()), int64());
-      break;
-    case TypeId::kUInt8:
-      repeat(static_cast<arrow::UInt8Builder*>(builder.get()), static_cast<uint8_t>(int64()));
-      break;
-    case TypeId::kUInt16:
-      repeat(static_cast<arrow::UInt16Builder*>(builder.get()), static_cast<uint16_t>(int64()));
-      break;
-    case TypeId::kUInt32:
-      repeat(static_cast<arrow::UInt32Builder*>(builder.get()), static_cast<uint32_t>(int64()));
-      break;
-    case TypeId::kUInt64:
-      repeat(static_cast<arrow::UInt64Builder*>(builder.get()), static_cast<uint64_t>(int64()));
-      break;
-    case TypeId::kFloat32:
-      repeat(static_cast<arrow::FloatBuilder*>(builder.get()), static_cast<float>(float64()));
-      break;
-    case TypeId::kFloat64:
-      repeat(static_cast<arrow::DoubleBuilder*>(builder.get()), float64());
-      break;
-    case TypeId::kDecimal128:
-      repeat(static_cast<arrow::Decimal128Builder*>(builder.get()), decimal());
-      break;
-    case TypeId::kIntervalMonthDayNano:
-      repeat(static_cast<arrow::MonthDayNanoBuilder*>(builder.get()), interval());
-      break;
-    case TypeId::kUtf8:
-    case TypeId::kBinary:
-      repeat(static_cast<arrow::StringBuilder*>(builder.get()), std::string_view(str()));
-      break;
-    case TypeId::kLargeUtf8:
-      repeat(static_cast<arrow::LargeStringBuilder*>(builder.get()), std::string_view(str()));
-      break;
-    case TypeId::kList:
-    case TypeId::kStruct:
-      for (int64_t i = 0; i < length; ++i)
-        AppendValue(builder.get(), *this);
-      break;
-    default:
-      Fail(ErrorKind::kNotImplemented, "arrays of {} constants", type_->ToString());
-  }
+  for (int64_t i = 0; i < length; ++i)
+    AppendValue(builder.get(), *this);
   return builder->Finish();
 }
 
