@@ -234,19 +234,34 @@ Value Binder::Literal(const Expr& e) {
   return Value::Null();
 }
 
+BoundExprPtr Binder::Alias(const std::string& name) {
+  for (const auto& [alias, expr] : *aliases_) {
+    if (!EqualsIgnoreCase(alias, name)) continue;
+    // An alias is not expanded inside its own expansion (SELECT a + 1 AS a
+    // ... WHERE a > 1 reads the column a).
+    for (const std::string& open : expanding_) {
+      if (EqualsIgnoreCase(open, name)) return nullptr;
+    }
+    expanding_.push_back(name);
+    BoundExprPtr bound;
+    try {
+      bound = Bind(*expr);
+    } catch (...) {
+      expanding_.pop_back();
+      throw;
+    }
+    expanding_.pop_back();
+    return bound;
+  }
+  return nullptr;
+}
+
 BoundExprPtr Binder::Column(const Expr& e) {
   const std::string& name = e.names.back();
   if (grouped_) {
     // An output column's alias (HAVING x > 2 with SELECT a AS x).
     if (aliases_ != nullptr && e.names.size() == 1) {
-      for (const auto& [alias, expr] : *aliases_) {
-        if (EqualsIgnoreCase(alias, name) && !expanding_alias_) {
-          expanding_alias_ = true;
-          BoundExprPtr bound = Bind(*expr);
-          expanding_alias_ = false;
-          return bound;
-        }
-      }
+      if (BoundExprPtr bound = Alias(name)) return bound;
     }
     Fail(ErrorKind::kBinder,
          "column \"{}\" must appear in the GROUP BY clause or must be part of "
@@ -263,14 +278,8 @@ BoundExprPtr Binder::Column(const Expr& e) {
     found = &c;
   }
   // A select-list alias where no column has the name (QUALIFY rn = 1).
-  if (!found && aliases_ != nullptr && e.names.size() == 1 && !expanding_alias_) {
-    for (const auto& [alias, expr] : *aliases_) {
-      if (!EqualsIgnoreCase(alias, name)) continue;
-      expanding_alias_ = true;
-      BoundExprPtr bound = Bind(*expr);
-      expanding_alias_ = false;
-      return bound;
-    }
+  if (!found && aliases_ != nullptr && e.names.size() == 1) {
+    if (BoundExprPtr bound = Alias(name)) return bound;
   }
   if (!found && e.names.size() >= 2) {
     if (BoundExprPtr field = StructPath(e)) return field;  // s.field

@@ -55,6 +55,9 @@ class Binder {
   static Value Literal(const Expr& e);
 
   BoundExprPtr Column(const Expr& e);
+  // The expression of output alias `name` bound here; null when there is no
+  // such alias or it is being expanded already.
+  BoundExprPtr Alias(const std::string& name);
 
   static BoundExprPtr Numeric(BoundExprPtr e, const arrow::TypePtr& to, const std::string& op);
 
@@ -133,7 +136,7 @@ class Binder {
   const Substitutions* substitutions_;
   bool grouped_;
   const std::vector<std::pair<std::string, const Expr*>>* aliases_ = nullptr;
-  bool expanding_alias_ = false;
+  std::vector<std::string> expanding_;  // aliases being expanded, innermost last
   runtime::Database* db_;
   OuterPtr outer_;
 };

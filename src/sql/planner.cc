@@ -410,9 +410,20 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     scope = std::move(from.scope);
   }
   Binder binder(scope, nullptr, false, &db, outer);
+  // WHERE may name a select-list alias where no FROM column has the name
+  // (SQLite and DuckDB), unless the alias is an aggregate or window call.
+  std::vector<std::pair<std::string, const Expr*>> row_aliases;
+  for (const auto& item : q.select_list) {
+    std::vector<const Expr*> calls;
+    CollectAggregates(*item.expr, &calls);
+    CollectWindowCalls(*item.expr, &calls);
+    if (!item.alias.empty() && calls.empty()) row_aliases.emplace_back(item.alias, item.expr.get());
+  }
+  binder.set_aliases(&row_aliases);
   for (const Expr* term : where_terms) {
     plan = execution::MakeFilter(std::move(plan), binder.Condition(*term));
   }
+  binder.set_aliases(nullptr);
 
   // Select items by output position, for GROUP BY and ORDER BY ordinals and
   // aliases.
@@ -438,6 +449,16 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       }
     }
     return nullptr;
+  };
+
+  // Whether `e` names the alias of a select item before item `i` and no
+  // FROM column (SELECT 1 AS a, a + 1: DuckDB's lateral aliases).
+  auto earlier_alias = [&](size_t i, const Expr& e) {
+    if (e.kind != ExprKind::kColumnRef || e.names.size() != 1 || names_column(e)) return false;
+    for (size_t j = 0; j < i; ++j) {
+      if (EqualsIgnoreCase(q.select_list[j].alias, e.names[0])) return true;
+    }
+    return false;
   };
 
   // Aggregation: group keys and aggregate calls become the columns of a
@@ -529,8 +550,13 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     // Columns neither grouped nor aggregated take a value from one row of
     // their group (SQLite's rule).
     std::vector<const Expr*> bare, having, outside;
-    for (const auto& item : q.select_list)
-      CollectBareColumns(*item.expr, &bare);
+    for (size_t i = 0; i < q.select_list.size(); ++i) {
+      std::vector<const Expr*> columns;
+      CollectBareColumns(*q.select_list[i].expr, &columns);
+      for (const Expr* column : columns) {
+        if (!earlier_alias(i, *column)) bare.push_back(column);
+      }
+    }
     if (q.having) CollectBareColumns(*q.having, &having);
     for (const auto& o : q.order_by)
       CollectBareColumns(*o.expr, &outside);
@@ -708,13 +734,17 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   // appended as hidden columns and projected away after sorting.
   std::vector<BoundExprPtr> exprs;
   std::vector<std::string> names;
+  std::vector<std::pair<std::string, const Expr*>> earlier;  // aliases so far
   for (const auto& item : q.select_list) {
     if (item.expr->kind == ExprKind::kStar) {
       ExpandStar(*item.expr, scope, aggregate, !q.from.empty(), out, exprs, names);
       continue;
     }
+    out.set_aliases(&earlier);
     exprs.push_back(out.Bind(*item.expr));
+    out.set_aliases(nullptr);
     names.push_back(ColumnName(item));
+    if (!item.alias.empty()) earlier.emplace_back(item.alias, item.expr.get());
   }
   const bool excluding = std::any_of(q.select_list.begin(), q.select_list.end(), [](const auto& i) {
     return i.expr->kind == ExprKind::kStar && !i.expr->star_exclude.empty();
