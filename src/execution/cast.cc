@@ -27,8 +27,11 @@ namespace {
 
 [[noreturn]] void CannotConvert(std::string_view value, const arrow::DataType& from,
                                 const arrow::DataType& to) {
-  Fail(ErrorKind::kConversion, "Could not convert {} '{}' to {}", from.ToString(), value,
-       to.ToString());
+  const bool text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
+  // DuckDB quotes the text with " for a DECIMAL target, with ' otherwise.
+  const char quote = to.id() == TypeId::kDecimal128 ? '"' : '\'';
+  Fail(ErrorKind::kConversion, "Could not convert {} {}{}{} to {}",
+       text ? "string" : SqlTypeName(from), quote, value, quote, SqlTypeName(to));
 }
 
 // Row i of a numeric array as int64 / double / (unscaled, scale).
@@ -125,6 +128,13 @@ void AppendInt(arrow::ArrayBuilder* b, TypeId id, int64_t v) {
   }
 }
 
+// DuckDB's physical name of an integer type (INT32, UINT8, ...), which its
+// range errors use; the SQL name of any other type.
+std::string PhysicalName(const arrow::DataType& t) {
+  if (!t.is_integer()) return SqlTypeName(t);
+  return fmt::format("{}INT{}", t.is_signed_integer() ? "" : "U", t.bit_width());
+}
+
 void CheckIntRange(int64_t v, const arrow::DataType& to, const std::string& shown,
                    const arrow::DataType& from) {
   const int bits = to.bit_width();
@@ -138,7 +148,7 @@ void CheckIntRange(int64_t v, const arrow::DataType& to, const std::string& show
     Fail(ErrorKind::kConversion,
          "Type {} with value {} can't be cast because the value is out of "
          "range for the destination type {}",
-         from.ToString(), shown, to.ToString());
+         PhysicalName(from), shown, PhysicalName(to));
   }
 }
 
@@ -569,19 +579,24 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           const arrow::Decimal128 raw = a.buffers[1]->data_as<arrow::Decimal128>()[a.offset + i];
           const arrow::Decimal128 whole = raw / DecimalPow10(from.scale());
           shown = arrow::FormatDecimal128(raw, from.scale());
-          if (whole > INT64_MAX || whole < INT64_MIN) {
-            Fail(ErrorKind::kConversion,
-                 "Type {} with value {} can't be cast because the value is "
-                 "out of range for the destination type {}",
-                 from.ToString(), shown, to->ToString());
+          const int64_t bits = to->bit_width();
+          const bool fits = to->is_signed_integer()
+                                ? whole >= -(arrow::Decimal128(1) << (bits - 1)) &&
+                                      whole < (arrow::Decimal128(1) << (bits - 1))
+                                : whole >= 0 && whole < (arrow::Decimal128(1) << bits);
+          if (!fits) {
+            Fail(ErrorKind::kConversion, "Failed to cast decimal value {} to type {}", shown,
+                 SqlTypeName(*to));
           }
           v = static_cast<int64_t>(whole);
         } else if (from.is_floating()) {
           const double d = DoubleAt(a, i);
           shown = DoubleText(d);
           if (!std::isfinite(d) || std::fabs(d) >= 9.2233720368547758e18) {
-            Fail(ErrorKind::kConversion, "Type {} with value {} can't be cast to {}",
-                 from.ToString(), shown, to->ToString());
+            Fail(ErrorKind::kConversion,
+                 "Type {} with value {} can't be cast because the value is out of range for "
+                 "the destination type {}",
+                 PhysicalName(from), shown, PhysicalName(*to));
           }
           v = static_cast<int64_t>(std::nearbyint(d));
         } else {
@@ -627,9 +642,15 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
           if (!overflow) v = static_cast<arrow::Decimal128>(scaled);
         }
         if (overflow || v >= limit || v <= -limit) {
-          Fail(ErrorKind::kConversion, "Could not cast value {} to {}",
-               from_text ? std::string(arrow::BinaryValueAt(a, i)) : arrow::FormatValue(a, i),
-               to->ToString());
+          if (from_text) CannotConvert(arrow::BinaryValueAt(a, i), from, *to);
+          // DuckDB's two wordings: from a DECIMAL, and from a number.
+          if (from.id() == TypeId::kDecimal128) {
+            Fail(ErrorKind::kConversion,
+                 "Casting value \"{}\" to type {} failed: value is out of range!",
+                 arrow::FormatValue(a, i), SqlTypeName(*to));
+          }
+          Fail(ErrorKind::kConversion, "Could not cast value {} to {}", arrow::FormatValue(a, i),
+               SqlTypeName(*to));
         }
         static_cast<arrow::Decimal128Builder*>(b.get())->Append(v);
         break;

@@ -20,10 +20,15 @@ using arrow::ArrayData;
 using arrow::ArrayDataPtr;
 using arrow::Decimal128;
 
-[[noreturn]] void Overflow(const char* what, Decimal128 x, int sx, Decimal128 y, int sy,
+// DuckDB's wording ("subtract" included), with the operands.
+[[noreturn]] void Overflow(ExprOp op, Decimal128 x, int sx, Decimal128 y, int sy,
                            const arrow::DataType& out) {
-  Fail(ErrorKind::kOutOfRange, "Overflow in DECIMAL {} ({} and {}): the result exceeds {}", what,
-       arrow::FormatDecimal128(x, sx), arrow::FormatDecimal128(y, sy), out.ToString());
+  const char* what = op == ExprOp::kAdd        ? "addition"
+                     : op == ExprOp::kSubtract ? "subtract"
+                                               : "multiplication";
+  Fail(ErrorKind::kOutOfRange, "Overflow in {} of {} ({} {} {}): the result exceeds {} digits",
+       what, SqlTypeName(out), arrow::FormatDecimal128(x, sx), OpSymbol(op),
+       arrow::FormatDecimal128(y, sy), out.precision());
 }
 
 template <typename UnaryOp>
@@ -91,10 +96,7 @@ ArrayDataPtr DecimalArithmetic(ExprOp op, const ArrayData& a, const ArrayData& b
         Fail(ErrorKind::kInternal, "decimal {}", OpSymbol(op));
     }
     if (overflow || r >= limit || r <= -limit) {
-      Overflow(op == ExprOp::kAdd        ? "addition"
-               : op == ExprOp::kSubtract ? "subtraction"
-                                         : "multiplication",
-               x[i], sa, y[i], sb, *out);
+      Overflow(op, x[i], sa, y[i], sb, *out);
     }
     builder.Append(r);
   }

@@ -201,53 +201,6 @@ std::string SimilarToRegex(const std::string& pattern, const std::string& escape
   return out + ")";
 }
 
-// DuckDB's type names, for typeof().
-std::string SqlTypeName(const arrow::DataType& t) {
-  switch (t.id()) {
-    case arrow::TypeId::kNull:
-      return "\"NULL\"";
-    case arrow::TypeId::kBool:
-      return "BOOLEAN";
-    case arrow::TypeId::kInt8:
-      return "TINYINT";
-    case arrow::TypeId::kInt16:
-      return "SMALLINT";
-    case arrow::TypeId::kInt32:
-      return "INTEGER";
-    case arrow::TypeId::kInt64:
-      return "BIGINT";
-    case arrow::TypeId::kUInt8:
-      return "UTINYINT";
-    case arrow::TypeId::kUInt16:
-      return "USMALLINT";
-    case arrow::TypeId::kUInt32:
-      return "UINTEGER";
-    case arrow::TypeId::kUInt64:
-      return "UBIGINT";
-    case arrow::TypeId::kFloat32:
-      return "FLOAT";
-    case arrow::TypeId::kFloat64:
-      return "DOUBLE";
-    case arrow::TypeId::kDecimal128:
-      return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
-    case arrow::TypeId::kUtf8:
-    case arrow::TypeId::kLargeUtf8:
-      return "VARCHAR";
-    case arrow::TypeId::kBinary:
-      return "BLOB";
-    case arrow::TypeId::kDate32:
-      return "DATE";
-    case arrow::TypeId::kTimestamp:
-      return t.timezone().empty() ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
-    case arrow::TypeId::kTime64:
-      return "TIME";
-    case arrow::TypeId::kIntervalMonthDayNano:
-      return "INTERVAL";
-    default:
-      return t.ToString();
-  }
-}
-
 // printf's formatting of one argument by one conversion (%d, %s, %f, ...).
 std::string Printf(const std::string& format, const std::vector<Value>& args) {
   std::string out;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "common/bit_util.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
@@ -266,6 +268,62 @@ int CompareValues(const Value& a, const Value& b) {
     }
     default:
       return a.int64() < b.int64() ? -1 : (b.int64() < a.int64() ? 1 : 0);
+  }
+}
+
+std::string SqlTypeName(const arrow::DataType& t) {
+  switch (t.id()) {
+    case arrow::TypeId::kNull:
+      return "\"NULL\"";
+    case arrow::TypeId::kBool:
+      return "BOOLEAN";
+    case arrow::TypeId::kInt8:
+      return "TINYINT";
+    case arrow::TypeId::kInt16:
+      return "SMALLINT";
+    case arrow::TypeId::kInt32:
+      return "INTEGER";
+    case arrow::TypeId::kInt64:
+      return "BIGINT";
+    case arrow::TypeId::kUInt8:
+      return "UTINYINT";
+    case arrow::TypeId::kUInt16:
+      return "USMALLINT";
+    case arrow::TypeId::kUInt32:
+      return "UINTEGER";
+    case arrow::TypeId::kUInt64:
+      return "UBIGINT";
+    case arrow::TypeId::kFloat32:
+      return "FLOAT";
+    case arrow::TypeId::kFloat64:
+      return "DOUBLE";
+    case arrow::TypeId::kDecimal128:
+      return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
+    case arrow::TypeId::kUtf8:
+    case arrow::TypeId::kLargeUtf8:
+      return "VARCHAR";
+    case arrow::TypeId::kBinary:
+      return "BLOB";
+    case arrow::TypeId::kDate32:
+      return "DATE";
+    case arrow::TypeId::kTimestamp:
+      return t.timezone().empty() ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
+    case arrow::TypeId::kTime64:
+      return "TIME";
+    case arrow::TypeId::kIntervalMonthDayNano:
+      return "INTERVAL";
+    case arrow::TypeId::kList:
+      return SqlTypeName(*t.value_type()) + "[]";
+    case arrow::TypeId::kStruct: {
+      std::string out = "STRUCT(";
+      for (size_t i = 0; i < t.fields().size(); ++i) {
+        if (i > 0) out += ", ";
+        out += t.fields()[i]->name() + " " + SqlTypeName(*t.fields()[i]->type());
+      }
+      return out + ")";
+    }
+    default:
+      return t.ToString();
   }
 }
 

@@ -77,6 +77,10 @@ class Value {
   Data data_;
 };
 
+// DuckDB's name of type `t` (INTEGER, DECIMAL(9,2), VARCHAR[], ...): what
+// typeof() returns and what error messages name.
+std::string SqlTypeName(const arrow::DataType& t);
+
 // Orders two non-null values of one type: numbers numerically (NaN equal to
 // itself and above every number), text and blobs bytewise, false < true,
 // intervals by their length with a month as 30 days (DuckDB's rule); lists

@@ -56,6 +56,28 @@ BoundExprPtr OperatorCall(const char* name, std::vector<BoundExprPtr> args) {
   return FunctionCall(f, std::move(args));
 }
 
+// A numeric literal's text as an exact DECIMAL of its digits (precision
+// and scale as written); none when it has an exponent or over 38 digits.
+std::optional<Value> ExactDecimal(const std::string& t) {
+  const size_t point = t.find('.');
+  const bool negative = !t.empty() && t[0] == '-';
+  if (t.find_first_not_of("0123456789.", negative ? 1 : 0) != std::string::npos) {
+    return std::nullopt;
+  }
+  int significant = 0;  // digits from the first non-zero one
+  for (char c : t) {
+    if ((c >= '1' && c <= '9') || (significant > 0 && c == '0')) ++significant;
+  }
+  const int scale = point == std::string::npos ? 0 : static_cast<int>(t.size() - point - 1);
+  const int precision = std::max({significant, scale, 1});
+  if (precision > 38) return std::nullopt;
+  arrow::Decimal128 unscaled = 0;
+  for (char c : t) {
+    if (c >= '0' && c <= '9') unscaled = unscaled * 10 + (c - '0');
+  }
+  return Value::Decimal(negative ? -unscaled : unscaled, precision, scale);
+}
+
 }  // namespace
 
 BoundExprPtr Binder::Bind(const Expr& e) {
@@ -93,11 +115,14 @@ BoundExprPtr Binder::Bind(const Expr& e) {
       const Expr& source = *e.args[0];
       // A numeric literal cast to DECIMAL converts from its exact text, not
       // through a DOUBLE.
-      BoundExprPtr arg = to->id() == arrow::TypeId::kDecimal128 &&
-                                 source.kind == ExprKind::kLiteral &&
-                                 source.literal_kind == LiteralKind::kNumeric
-                             ? execution::Constant(Value::String(source.text))
-                             : Bind(source);
+      BoundExprPtr arg;
+      if (to->id() == arrow::TypeId::kDecimal128 && source.kind == ExprKind::kLiteral &&
+          source.literal_kind == LiteralKind::kNumeric) {
+        const std::optional<Value> exact = ExactDecimal(source.text);
+        arg = execution::Constant(exact ? *exact : Value::String(source.text));
+      } else {
+        arg = Bind(source);
+      }
       // INTERVAL '90' DAY: the field (PostgreSQL's typmod mask) is the
       // unit of a bare number.
       if (IsInterval(*to) && e.type.modifiers.size() == 1 && arg->op == ExprOp::kConstant &&
@@ -202,22 +227,8 @@ Value Binder::Literal(const Expr& e) {
     case LiteralKind::kNumeric: {
       // A number with more digits than a DOUBLE holds (18 to 38) is an exact
       // DECIMAL; other numeric literals are DOUBLEs, as in SQLite.
-      const std::string& t = e.text;
-      const size_t point = t.find('.');
-      const bool negative = !t.empty() && t[0] == '-';
-      int significant = 0;  // digits from the first non-zero one
-      for (char c : t) {
-        if ((c >= '1' && c <= '9') || (significant > 0 && c == '0')) ++significant;
-      }
-      const int scale = point == std::string::npos ? 0 : static_cast<int>(t.size() - point - 1);
-      const int precision = std::max({significant, scale, 1});
-      if (significant > 17 && precision <= 38 &&
-          t.find_first_not_of("0123456789.", negative ? 1 : 0) == std::string::npos) {
-        arrow::Decimal128 unscaled = 0;
-        for (char c : t) {
-          if (c >= '0' && c <= '9') unscaled = unscaled * 10 + (c - '0');
-        }
-        return Value::Decimal(negative ? -unscaled : unscaled, precision, scale);
+      if (std::optional<Value> exact = ExactDecimal(e.text)) {
+        if (exact->type()->precision() > 17) return *exact;
       }
       double d = 0;
       auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), d);

@@ -114,10 +114,10 @@ TEST(CastTest, NumbersTextAndDates) {
   auto text = Strings({"12", " -7 ", "+3", "1e2", "2.5", std::nullopt});
   EXPECT_EQ(Show(Cast(*text, arrow::int32())), (S{"12", "-7", "3", "100", "2", "NULL"}));
   EXPECT_EQ(ErrorOf([&] { Cast(*Strings({"12abc"}), arrow::int64()); }),
-            "Conversion Error: Could not convert utf8 '12abc' to int64");
+            "Conversion Error: Could not convert string '12abc' to BIGINT");
   EXPECT_NE(ErrorOf([&] {
               Cast(*Ints({300}), arrow::int8());
-            }).find("out of range for the destination type int8"),
+            }).find("out of range for the destination type INT8"),
             std::string::npos);
   // Rounded to the nearest, ties to even (DuckDB's and PostgreSQL's rule).
   EXPECT_EQ(Show(Cast(*Doubles({2.7, -2.7, 0.5, 1.5}), arrow::int64())), (S{"3", "-3", "0", "2"}));
