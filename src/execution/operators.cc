@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -351,6 +352,42 @@ class Limit final : public Operator {
   const int64_t limit_, offset_;  // as planned, for EXPLAIN
 };
 
+class LimitPercent final : public Operator {
+ public:
+  LimitPercent(OperatorPtr input, double percent, int64_t offset)
+      : input_(std::move(input)), percent_(percent), offset_(offset) {}
+  SchemaPtr schema() const override { return input_->schema(); }
+  ExplainInfo Explain() const override {
+    const double rows = EstimatedRows(*input_);
+    std::string detail = fmt::format("{}%", percent_);
+    if (offset_ > 0) detail += fmt::format(" OFFSET {}", offset_);
+    return {"Limit",
+            detail,
+            std::max(0.0, std::min(rows * percent_ / 100, rows - static_cast<double>(offset_))),
+            {input_.get()}};
+  }
+  RecordBatchPtr NextBatch() override {
+    if (!limit_) {
+      // The count is known only once the input is read.
+      batches_ = Collect(*input_);
+      int64_t rows = 0;
+      for (const auto& b : batches_)
+        rows += b->num_rows();
+      limit_ = static_cast<int64_t>(std::floor(static_cast<double>(rows) * percent_ / 100));
+      inner_ = MakeLimit(MakeValues(input_->schema(), std::move(batches_)), *limit_, offset_);
+    }
+    return inner_->Next();
+  }
+
+ private:
+  OperatorPtr input_;
+  const double percent_;
+  const int64_t offset_;
+  std::vector<RecordBatchPtr> batches_;
+  std::optional<int64_t> limit_;  // rows to pass, once the input is counted
+  OperatorPtr inner_;
+};
+
 // ORDER BY, stable. With a limit (top-N: ORDER BY ... LIMIT n) it keeps
 // only the best `limit` rows seen so far, so memory is bounded by the
 // limit and the batch size, not the input.
@@ -525,6 +562,10 @@ OperatorPtr MakeFirstPerKey(OperatorPtr input, std::vector<int> keys) {
 
 OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset) {
   return std::make_unique<Limit>(std::move(input), limit, offset);
+}
+
+OperatorPtr MakeLimitPercent(OperatorPtr input, double percent, int64_t offset) {
+  return std::make_unique<LimitPercent>(std::move(input), percent, offset);
 }
 OperatorPtr MakeSort(OperatorPtr input, std::vector<SortKey> keys, int64_t limit) {
   return std::make_unique<Sort>(std::move(input), std::move(keys), limit);

@@ -107,6 +107,11 @@ OperatorPtr MakeProject(OperatorPtr input, std::vector<BoundExprPtr> exprs,
 // Skips `offset` rows, then passes at most `limit` (negative: no limit).
 OperatorPtr MakeLimit(OperatorPtr input, int64_t limit, int64_t offset);
 
+// DuckDB's LIMIT p %: reads the whole input, skips `offset` rows, then
+// passes floor(rows * percent / 100) of the input's row count.
+// Requires 0 <= percent <= 100.
+OperatorPtr MakeLimitPercent(OperatorPtr input, double percent, int64_t offset);
+
 struct SortKey {
   BoundExprPtr expr;  // over the input's columns
   bool descending = false;

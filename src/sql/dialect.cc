@@ -211,6 +211,14 @@ class Rewriter {
 
   void Step() {
     const char c = in_[i_];
+    if (auto it = replaced_.find(i_); it != replaced_.end()) {
+      const auto [end, text] = it->second;
+      replaced_.erase(it);
+      Replace(end, text);
+      Significant(text.empty() ? ' ' : text.back());
+      statement_start_ = false;
+      return;
+    }
     if (std::isspace(static_cast<unsigned char>(c)) || in_.compare(i_, 2, "--") == 0 ||
         in_.compare(i_, 2, "/*") == 0) {
       Copy(std::max(SkipTrivia(i_), i_ + 1));
@@ -431,6 +439,19 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    // DuckDB's LIMIT p % / LIMIT p PERCENT: LIMIT "__llkv_percent"(p).
+    if (EqualsIgnoreCase(w, "limit")) {
+      const size_t stop = ExpressionEnd(end, {"offset"});
+      size_t last = in_.size();
+      for (size_t j = SkipTrivia(end); j < stop; j = SkipTrivia(TokenEnd(j)))
+        last = j;
+      if (last < in_.size() && (in_[last] == '%' || EqualsIgnoreCase(WordAt(last), "percent"))) {
+        replaced_[last] = {TokenEnd(last), ")"};
+        Replace(end, std::string(w) + " \"__llkv_percent\"(");
+        Significant('(');
+        return;
+      }
+    }
     // DuckDB's a SEMI JOIN b ON c / ANTI JOIN: an inner join whose
     // condition is wrapped as "__llkv_semi"(c) / "__llkv_anti"(c), which the
     // parser unwraps into the join's kind. (Without ON, left as it is.)
@@ -876,7 +897,9 @@ class Rewriter {
   std::string prev_prev_word_;             // the token before it, likewise
   bool insert_source_seen_ = false;        // an INSERT's SELECT/VALUES has begun
   std::map<size_t, std::string> pending_;  // input position -> text to insert there
-  int depth_ = 0;                          // parentheses open at i_
+  // input position -> (end, text): a token a rewrite replaces when reached.
+  std::map<size_t, std::pair<size_t, std::string>> replaced_;
+  int depth_ = 0;  // parentheses open at i_
   int unnamed_subqueries_ = 0;
   bool star_modifier_ = false;      // EXCLUDE / REPLACE here would modify a star
   int star_depth_ = -1;             // the depth of the last star

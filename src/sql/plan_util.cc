@@ -220,9 +220,42 @@ int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db) {
   return v.int64();
 }
 
-// Rows a sort must produce for the query's LIMIT and OFFSET: limit +
-// offset, or -1 (all) without a LIMIT.
+namespace {
+
+// The argument of LIMIT p %, or null for any other LIMIT.
+const Expr* LimitPercent(const SelectStmt& q) {
+  const Expr* e = q.limit.get();
+  if (e && e->kind == ExprKind::kFunction && e->names.size() == 1 &&
+      e->names[0] == "__llkv_percent" && e->args.size() == 1) {
+    return e->args[0].get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+OperatorPtr ApplyLimit(OperatorPtr plan, const SelectStmt& q, runtime::Database* db) {
+  const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET", db), 0);
+  if (const Expr* percent = LimitPercent(q)) {
+    const Value v = EvaluateConstant(*percent, db);
+    if (v.is_null()) {
+      return offset > 0 ? execution::MakeLimit(std::move(plan), -1, offset) : std::move(plan);
+    }
+    const Value p = Value::FromArray(*execution::Cast(*v.ToArray(1), arrow::float64()),
+                                     0);  // a Conversion Error if not
+    const double pct = p.float64();
+    if (!(pct >= 0 && pct <= 100)) {
+      Fail(ErrorKind::kOutOfRange, "Limit percent out of range, should be between 0% and 100%");
+    }
+    return execution::MakeLimitPercent(std::move(plan), pct, offset);
+  }
+  const int64_t limit = CountExpr(q.limit, "LIMIT", db);
+  if (limit < 0 && offset == 0) return plan;
+  return execution::MakeLimit(std::move(plan), limit, offset);
+}
+
 int64_t TopN(const SelectStmt& q, runtime::Database* db) {
+  if (LimitPercent(q)) return -1;
   const int64_t limit = CountExpr(q.limit, "LIMIT", db);
   if (limit < 0) return -1;
   const int64_t offset = std::max<int64_t>(CountExpr(q.offset, "OFFSET", db), 0);

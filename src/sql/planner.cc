@@ -228,12 +228,7 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
     }
     plan = execution::MakeSort(std::move(plan), std::move(keys), TopN(q, &db));
   }
-  const int64_t limit = CountExpr(q.limit, "LIMIT", &db);
-  const int64_t offset = CountExpr(q.offset, "OFFSET", &db);
-  if (limit >= 0 || offset > 0) {
-    plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
-  }
-  return plan;
+  return ApplyLimit(std::move(plan), q, &db);
 }
 
 // Binds UPDATE's SET items over `binder`'s scope into `out`.
@@ -390,8 +385,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
     OperatorPtr values = PlanValues(q, &db);
-    return execution::MakeLimit(std::move(values), CountExpr(q.limit, "LIMIT", &db),
-                                std::max<int64_t>(0, CountExpr(q.offset, "OFFSET", &db)));
+    return ApplyLimit(std::move(values), q, &db);
   }
   // FROM: nothing, one item, or several joined.
   Scope scope;
@@ -852,12 +846,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       plan = execution::MakeProject(std::move(plan), std::move(keep), names);
     }
   }
-  const int64_t limit = CountExpr(q.limit, "LIMIT", &db);
-  const int64_t offset = CountExpr(q.offset, "OFFSET", &db);
-  if (limited && (limit >= 0 || offset > 0)) {
-    plan = execution::MakeLimit(std::move(plan), limit, std::max<int64_t>(offset, 0));
-  }
-  return plan;
+  return limited ? ApplyLimit(std::move(plan), q, &db) : std::move(plan);
 }
 
 }  // namespace plan

@@ -250,8 +250,13 @@ Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr,
 int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db = nullptr);
 
 // Rows a sort must produce for the query's LIMIT and OFFSET: limit +
-// offset, or -1 (all) without a LIMIT.
+// offset, or -1 (all) without a LIMIT or with LIMIT p %.
 int64_t TopN(const SelectStmt& q, runtime::Database* db = nullptr);
+
+// `plan` with q's LIMIT and OFFSET applied: LIMIT n, DuckDB's LIMIT p %
+// (a percentage of the rows, written "__llkv_percent"(p) by the dialect
+// rewriter), or `plan` itself when there is neither.
+OperatorPtr ApplyLimit(OperatorPtr plan, const SelectStmt& q, runtime::Database* db);
 
 // One ORDER BY term.
 struct SortTerm {
