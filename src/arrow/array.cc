@@ -313,6 +313,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       std::string s = a.type->id() == TypeId::kFloat32
                           ? fmt::format("{}", a.buffers[1]->data_as<float>()[k])
                           : fmt::format("{}", a.buffers[1]->data_as<double>()[k]);
+      if (s == "-nan") return "nan";  // NaN's sign bit is not shown (DuckDB, PostgreSQL)
       if (s.find_first_of(".eni") == std::string::npos) s += ".0";
       return s;
     }

@@ -19,6 +19,7 @@ using arrow::ArrayDataPtr;
 using arrow::TypeId;
 
 bool TakesDoubles(AggKind kind) {
+  if (IsPairedNumeric(kind)) return kind != AggKind::kRegrCount;
   switch (kind) {
     case AggKind::kStddevSamp:
     case AggKind::kStddevPop:
@@ -44,6 +45,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
   switch (kind) {
     case AggKind::kCountStar:
     case AggKind::kCount:
+    case AggKind::kRegrCount:
       return arrow::int64();
     case AggKind::kSum:
       // An exact DECIMAL sum keeps the scale with the most digits (DuckDB).
@@ -138,9 +140,7 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     return;
   }
   if (v.is_null()) return;
-  const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax ||
-                      kind == AggKind::kCovarPop || kind == AggKind::kCovarSamp ||
-                      kind == AggKind::kCorr;
+  const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax || IsPairedNumeric(kind);
   if (paired && v2.is_null()) return;
   if (spec_->distinct) {
     std::string key;
@@ -238,7 +238,16 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     }
     case AggKind::kCovarPop:
     case AggKind::kCovarSamp:
-    case AggKind::kCorr: {
+    case AggKind::kCorr:
+    case AggKind::kRegrCount:
+    case AggKind::kRegrAvgX:
+    case AggKind::kRegrAvgY:
+    case AggKind::kRegrSlope:
+    case AggKind::kRegrIntercept:
+    case AggKind::kRegrR2:
+    case AggKind::kRegrSxx:
+    case AggKind::kRegrSyy:
+    case AggKind::kRegrSxy: {
       const double y = AsDouble(v), x = AsDouble(v2);
       const double n = static_cast<double>(count_);
       const double dx = x - mean_x_, dy = y - mean_y_;
@@ -296,6 +305,7 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   switch (kind) {
     case AggKind::kCountStar:
     case AggKind::kCount:
+    case AggKind::kRegrCount:
       return Value::Int64(count_);
     case AggKind::kTotal:
       return Value::Double(sum_);
@@ -413,6 +423,34 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       return Value::Double(co_moment_ / static_cast<double>(count_ - 1));
     case AggKind::kCorr:  // NaN when either side has no variance (DuckDB)
       return Value::Double(co_moment_ / std::sqrt(m2_x_ * m2_y_));
+    // The regressions follow DuckDB: slope is covar_pop / var_pop(x) (NaN
+    // when x does not vary), the intercept NULL when the slope is not
+    // finite, R² NULL when x does not vary and 1 when only y does not.
+    case AggKind::kRegrAvgX:
+      return Value::Double(mean_x_);
+    case AggKind::kRegrAvgY:
+      return Value::Double(mean_y_);
+    case AggKind::kRegrSxx:
+      return Value::Double(m2_x_);
+    case AggKind::kRegrSyy:
+      return Value::Double(m2_y_);
+    case AggKind::kRegrSxy:
+      return Value::Double(co_moment_);
+    case AggKind::kRegrSlope:
+      return Value::Double(co_moment_ / m2_x_);
+    case AggKind::kRegrIntercept: {
+      const double slope = co_moment_ / m2_x_;
+      if (!std::isfinite(slope)) return Value::Null(type);
+      return Value::Double(mean_y_ - slope * mean_x_);
+    }
+    case AggKind::kRegrR2: {
+      const double n = static_cast<double>(count_);
+      const double var_x = m2_x_ / n, var_y = m2_y_ / n;
+      if (var_x == 0) return Value::Null(type);
+      if (var_y == 0) return Value::Double(1);
+      const double r = (co_moment_ / n) / std::sqrt(var_x * var_y);
+      return Value::Double(r * r);
+    }
     case AggKind::kList:
       if (count_ == 0) return Value::Null(type);
       return Value::List(type, values_);
@@ -437,15 +475,38 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   }
 }
 
+bool IsPairedNumeric(AggKind kind) {
+  switch (kind) {
+    case AggKind::kCovarPop:
+    case AggKind::kCovarSamp:
+    case AggKind::kCorr:
+    case AggKind::kRegrCount:
+    case AggKind::kRegrAvgX:
+    case AggKind::kRegrAvgY:
+    case AggKind::kRegrSlope:
+    case AggKind::kRegrIntercept:
+    case AggKind::kRegrR2:
+    case AggKind::kRegrSxx:
+    case AggKind::kRegrSyy:
+    case AggKind::kRegrSxy:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const char* AggKindName(AggKind kind) {
   static const char* kNames[] = {
-      "count_star",   "count",         "sum",           "avg",       "min",      "max",
-      "total",        "string_agg",    "first",         "any_value", "last",     "stddev_samp",
-      "stddev_pop",   "var_samp",      "var_pop",       "bool_and",  "bool_or",  "product",
-      "median",       "quantile_cont", "quantile_disc", "mode",      "arg_min",  "arg_max",
-      "bit_and",      "bit_or",        "bit_xor",       "mad",       "skewness", "kurtosis",
-      "kurtosis_pop", "covar_pop",     "covar_samp",    "corr",      "list"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kList) + 1);
+      "count_star",    "count",       "sum",        "avg",        "min",
+      "max",           "total",       "string_agg", "first",      "any_value",
+      "last",          "stddev_samp", "stddev_pop", "var_samp",   "var_pop",
+      "bool_and",      "bool_or",     "product",    "median",     "quantile_cont",
+      "quantile_disc", "mode",        "arg_min",    "arg_max",    "bit_and",
+      "bit_or",        "bit_xor",     "mad",        "skewness",   "kurtosis",
+      "kurtosis_pop",  "covar_pop",   "covar_samp", "corr",       "list",
+      "regr_count",    "regr_avgx",   "regr_avgy",  "regr_slope", "regr_intercept",
+      "regr_r2",       "regr_sxx",    "regr_syy",   "regr_sxy"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kRegrSxy) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

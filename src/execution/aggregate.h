@@ -60,7 +60,23 @@ enum class AggKind {
   kCovarSamp,
   kCorr,  // Pearson correlation
   kList,  // array_agg / list: every value, NULLs included, as a LIST
+  // SQL's linear regression of y (arg) on x (arg2), over rows with both
+  // non-NULL: regr_count, the means, slope, intercept, R², and the sums of
+  // squares and of products of deviations.
+  kRegrCount,
+  kRegrAvgX,
+  kRegrAvgY,
+  kRegrSlope,
+  kRegrIntercept,
+  kRegrR2,
+  kRegrSxx,
+  kRegrSyy,
+  kRegrSxy,
 };
+
+// Whether `kind` aggregates (y, x) pairs of numbers (covariance,
+// correlation, regression).
+bool IsPairedNumeric(AggKind kind);
 
 struct AggregateSpec {
   AggKind kind = AggKind::kCountStar;

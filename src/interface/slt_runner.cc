@@ -37,6 +37,7 @@ bool Skipped(const Record& r) {
 // `d` as SQLite's printf("%.3f") writes it: digits past the 16th
 // significant one print as zeros.
 std::string RealText(double d) {
+  if (std::isnan(d)) return "nan";  // without the sign bit fmt would show
   if (!std::isfinite(d) || std::fabs(d) < 1e13) return fmt::format("{:.3f}", d);
   const std::string sci = fmt::format("{:.15e}", d);  // [-]d.ddddddddddddddde+XX
   const bool negative = sci[0] == '-';

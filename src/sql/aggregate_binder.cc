@@ -69,6 +69,15 @@ constexpr AggregateName kAggregates[] = {
     {"covar_pop", AggKind::kCovarPop, 2, 2},
     {"covar_samp", AggKind::kCovarSamp, 2, 2},
     {"corr", AggKind::kCorr, 2, 2},
+    {"regr_count", AggKind::kRegrCount, 2, 2},
+    {"regr_avgx", AggKind::kRegrAvgX, 2, 2},
+    {"regr_avgy", AggKind::kRegrAvgY, 2, 2},
+    {"regr_slope", AggKind::kRegrSlope, 2, 2},
+    {"regr_intercept", AggKind::kRegrIntercept, 2, 2},
+    {"regr_r2", AggKind::kRegrR2, 2, 2},
+    {"regr_sxx", AggKind::kRegrSxx, 2, 2},
+    {"regr_syy", AggKind::kRegrSyy, 2, 2},
+    {"regr_sxy", AggKind::kRegrSxy, 2, 2},
     {"list", AggKind::kList, 1, 1},
     {"array_agg", AggKind::kList, 1, 1},
 };
@@ -136,7 +145,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         }
         break;
       default:
-        if (!execution::TakesDoubles(spec.kind)) break;
+        if (!execution::TakesDoubles(spec.kind) && !execution::IsPairedNumeric(spec.kind)) break;
         if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
@@ -194,8 +203,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         spec.fraction = fraction(q);
       }
     }
-    const bool numbers = spec.kind == AggKind::kCovarPop || spec.kind == AggKind::kCovarSamp ||
-                         spec.kind == AggKind::kCorr;
+    const bool numbers = execution::IsPairedNumeric(spec.kind);
     if (spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax || numbers) {
       spec.arg2 = binder.Bind(*call.args[1]);
     }
