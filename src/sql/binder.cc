@@ -17,6 +17,7 @@
 #include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/settings.h"
 
 namespace llkv::sql::plan {
 
@@ -522,6 +523,18 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
                                         arrow::boolean(), std::move(args));
     return e.negated ? NotOf(std::move(like)) : std::move(like);
   }
+  if (e.op == "~" || e.op == "!~" || e.op == "~*" || e.op == "!~*") {
+    // PostgreSQL's regular expression match operators (* ignores case);
+    // whether the pattern must match all of the text is a setting.
+    const execution::ScalarFunction* f = execution::FindScalarFunction(
+        CurrentSettings().regex_full_match() ? "regexp_full_match" : "regexp_matches");
+    std::vector<BoundExprPtr> args;
+    for (const auto& a : e.args)
+      args.push_back(AsText(Bind(*a)));
+    if (e.op.back() == '*') args.push_back(execution::Constant(Value::String("i")));
+    BoundExprPtr out = FunctionCall(f, std::move(args));
+    return e.op[0] == '!' ? NotOf(std::move(out)) : std::move(out);
+  }
   if (e.op == "#~#" || e.op == "!#~#" || e.op == "SIMILAR") {
     // GLOB and SIMILAR TO, through the library's glob() and similar_to().
     const bool glob = e.op != "SIMILAR";
@@ -809,6 +822,16 @@ BoundExprPtr Binder::Function(const Expr& e) {
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
   }
   if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
+  if (name == "current_setting") {
+    // A session setting's value as text (PostgreSQL, DuckDB); the name must
+    // be a constant.
+    arity(1);
+    BoundExprPtr arg = Bind(*e.args[0]);
+    if (arg->op != ExprOp::kConstant || arg->value.is_null() || !IsText(*arg->type)) {
+      Fail(ErrorKind::kBinder, "current_setting() takes the name of a setting, as text");
+    }
+    return execution::Constant(Value::String(CurrentSettings().Show(arg->value.str())));
+  }
   if (name == "length" || name == "char_length" || name == "character_length") {
     arity(1);
     BoundExprPtr arg = Bind(*e.args[0]);

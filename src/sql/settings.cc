@@ -59,6 +59,15 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
     preserve_insertion_order_ = AsBool(name, value);
     return;
   }
+  if (name == "regex_match_operator_semantics") {
+    const std::string v = AsciiLower(Text(value));
+    if (v != "partial" && v != "full") {
+      Fail(ErrorKind::kInvalidInput,
+           "regex_match_operator_semantics takes 'partial' or 'full', not {}", value.ToString());
+    }
+    regex_full_match_ = v == "full";
+    return;
+  }
   Unknown(raw_name);
 }
 
@@ -68,6 +77,8 @@ void SessionSettings::Reset(const std::string& raw_name) {
     null_order_ = NullOrder::kFirstOnAscLastOnDesc;
   } else if (name == "preserve_insertion_order") {
     preserve_insertion_order_ = true;
+  } else if (name == "regex_match_operator_semantics") {
+    regex_full_match_ = false;
   } else if (name != "immediate_transaction_mode") {
     Unknown(raw_name);
   }
@@ -78,6 +89,7 @@ std::string SessionSettings::Show(const std::string& raw_name) const {
   if (name == "default_null_order") return kNullOrderNames[static_cast<int>(null_order_)];
   if (name == "immediate_transaction_mode") return "true";
   if (name == "preserve_insertion_order") return preserve_insertion_order_ ? "true" : "false";
+  if (name == "regex_match_operator_semantics") return regex_full_match_ ? "full" : "partial";
   Unknown(raw_name);
 }
 

@@ -12,6 +12,9 @@
 //   preserve_insertion_order  true or false: false allows results in any
 //                             order where no ORDER BY asks for one; LLKV
 //                             keeps insertion order either way.
+//   regex_match_operator_semantics  'partial' (the default): the ~ operators
+//                             find the pattern anywhere in the text, as
+//                             PostgreSQL's do; 'full': it must match all.
 // Any other name is a Catalog Error, so a misspelt setting never passes
 // silently.
 #pragma once
@@ -33,10 +36,13 @@ class SessionSettings {
 
   // Whether ORDER BY puts NULLs first for a term without NULLS FIRST/LAST.
   bool NullsFirst(bool descending) const;
+  // Whether ~, !~, ~* and !~* match the whole text (not any part of it).
+  bool regex_full_match() const { return regex_full_match_; }
 
  private:
   NullOrder null_order_ = NullOrder::kFirstOnAscLastOnDesc;
   bool preserve_insertion_order_ = true;
+  bool regex_full_match_ = false;
 };
 
 // The settings of the session whose statement runs on this thread, or the
