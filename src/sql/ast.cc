@@ -248,7 +248,7 @@ std::string SelectStmt::ToString() const {
     for (const auto& c : ctes) {
       std::string p = c.name;
       if (!c.column_names.empty()) p += "(" + Join(c.column_names, ", ") + ")";
-      parts.push_back(p + " AS (" + c.query->ToString() + ")");
+      parts.push_back(p + " AS (" + (c.query ? c.query->ToString() : c.dml->text) + ")");
     }
     out += std::string(recursive ? "WITH RECURSIVE " : "WITH ") + Join(parts, ", ") + " ";
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "execution/value.h"
+#include "llkv/arrow/record_batch.h"
 
 namespace llkv::sql {
 
@@ -192,10 +193,24 @@ struct SelectItem {
   std::string alias;  // empty when none was given
 };
 
+struct Statement;
+
+// What a data-modifying CTE's statement returned: its RETURNING rows or,
+// without RETURNING, no columns and a row per row changed (DuckDB).
+struct DmlCteRows {
+  arrow::SchemaPtr schema;
+  std::vector<arrow::RecordBatchPtr> batches;
+};
+
 struct CommonTableExpr {
   std::string name;
   std::vector<std::string> column_names;
-  std::unique_ptr<SelectStmt> query;
+  std::unique_ptr<SelectStmt> query;  // null for a data-modifying CTE
+  // A data-modifying CTE (PostgreSQL's and DuckDB's): INSERT, UPDATE or
+  // DELETE, run before the statement's query, which reads its RETURNING
+  // rows under the CTE's name and sees its changes.
+  std::shared_ptr<const Statement> dml;
+  mutable std::shared_ptr<const DmlCteRows> dml_rows;  // set when the statement runs it
 };
 
 enum class SetOpKind { kNone, kUnion, kIntersect, kExcept };
@@ -313,6 +328,8 @@ struct UpdateStatement : Statement {
   std::vector<TableRefPtr> from;
   ExprPtr where;
   std::vector<SelectItem> returning;
+  // WITH ... UPDATE / DELETE: a query holding only the WITH clause.
+  std::unique_ptr<SelectStmt> with;
 };
 
 struct DeleteStatement : Statement {
@@ -322,6 +339,8 @@ struct DeleteStatement : Statement {
   std::vector<TableRefPtr> using_tables;
   ExprPtr where;
   std::vector<SelectItem> returning;
+  // WITH ... UPDATE / DELETE: a query holding only the WITH clause.
+  std::unique_ptr<SelectStmt> with;
 };
 
 struct ForeignKeyRef {

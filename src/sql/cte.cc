@@ -39,7 +39,7 @@ bool Reads(const TableRef& ref, const std::string& name) {
 bool Reads(const SelectStmt& q, const std::string& name) {
   for (const auto& cte : q.ctes) {
     if (EqualsIgnoreCase(cte.name, name)) return false;  // hidden below
-    if (Reads(*cte.query, name)) return true;
+    if (cte.query && Reads(*cte.query, name)) return true;
   }
   if (q.left && Reads(*q.left, name)) return true;
   if (q.right && Reads(*q.right, name)) return true;
@@ -90,6 +90,15 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
            "the recursive CTE \"{}\" may be read only in the recursive term of its UNION, not in "
            "its first (non-recursive) part",
            cte_.name);
+    }
+    if (cte_.dml) {
+      // Run by the statement already: its RETURNING rows.
+      const DmlCteRows& dml = *cte_.dml_rows;
+      if (!schema_) {
+        CheckColumnCount(*dml.schema);
+        schema_ = dml.schema;
+      }
+      return {execution::MakeValues(schema_, dml.batches), Names()};
     }
     if (!schema_) Plan();
     return {std::make_unique<Reader>(shared_from_this(), schema_), Names()};
@@ -280,16 +289,23 @@ CteScope::~CteScope() {
   g_current = std::move(before_);
 }
 
-CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer) {
+CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
+                       size_t count) {
   CteFramePtr frame = g_current;
-  for (size_t i = 0; i < q.ctes.size(); ++i) {
+  for (size_t i = 0; i < std::min(count, q.ctes.size()); ++i) {
     const CommonTableExpr& cte = q.ctes[i];
     for (size_t j = 0; j < i; ++j) {
       if (EqualsIgnoreCase(q.ctes[j].name, cte.name)) {
         Fail(ErrorKind::kParser, "Duplicate CTE name \"{}\"", cte.name);
       }
     }
-    const bool self_reference = q.recursive && Reads(*cte.query, cte.name);
+    if (cte.dml && !cte.dml_rows) {
+      Fail(ErrorKind::kBinder,
+           "WITH clause containing a data-modifying statement must be at the top level (CTE "
+           "\"{}\")",
+           cte.name);
+    }
+    const bool self_reference = cte.query && q.recursive && Reads(*cte.query, cte.name);
     if (self_reference) {
       const SelectStmt& body = *cte.query;
       if (body.set_op != SetOpKind::kUnion || Reads(*body.left, cte.name) ||

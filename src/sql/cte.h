@@ -17,6 +17,12 @@
 // when a round produces none. With UNION (not ALL), rows already produced
 // are dropped, so a recursive walk of a graph with cycles ends. Column
 // types are the common types of the anchor's and the recursive term's.
+//
+// A data-modifying CTE (INSERT / UPDATE / DELETE [RETURNING]) is allowed
+// only in the WITH clause of the statement itself, not of a subquery or a
+// view: the statement runs it, in order, before its query is planned
+// (RunDmlCtes in sql_engine.cc) and its RETURNING rows are the CTE's rows.
+// The query sees the changes (DuckDB's rule; PostgreSQL's query does not).
 #pragma once
 
 #include <memory>
@@ -32,8 +38,11 @@ namespace llkv::sql::plan {
 
 // The frame of `q`'s WITH clause above the current one. Requires
 // !q.ctes.empty(); the CTEs are planned only when referenced. Throws a
-// Binder Error for a name defined twice in the clause.
-CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer);
+// Binder Error for a name defined twice in the clause, and for a
+// data-modifying CTE the statement has not run (one not at the top level).
+// With `count`, only the first `count` CTEs of the clause are defined.
+CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPtr& outer,
+                       size_t count = SIZE_MAX);
 
 // The CTE `name` visible on this thread, or null.
 std::shared_ptr<CteDefinition> FindCte(const std::string& name);

@@ -1017,7 +1017,22 @@ class Transformer {
         CommonTableExpr e;
         e.name = cte.ctename();
         e.column_names = Names(cte.aliascolnames());
-        e.query = Select(cte.ctequery().select_stmt());
+        const pg::Node& body = cte.ctequery();
+        if (body.has_select_stmt()) {
+          e.query = Select(body.select_stmt());
+        } else if (body.has_insert_stmt() || body.has_update_stmt() || body.has_delete_stmt()) {
+          if (out->recursive) {
+            Fail(ErrorKind::kParser,
+                 "Recursive CTEs with DML statements are not supported (CTE \"{}\")", e.name);
+          }
+          StatementPtr dml = TransformStatement(body);
+          dml->text = e.name;  // for ToString; the statement is not run by its text
+          e.dml = std::move(dml);
+        } else {
+          Fail(ErrorKind::kParser,
+               "A CTE body must be a SELECT, INSERT, UPDATE or DELETE statement (CTE \"{}\")",
+               e.name);
+        }
         out->ctes.push_back(std::move(e));
       }
     }
@@ -1157,14 +1172,33 @@ class Transformer {
 
   // ------------------------------------------------------------ statements
 
+  // A WITH clause of INSERT, UPDATE or DELETE, as a query holding only it.
+  std::unique_ptr<SelectStmt> WithClause(const pg::WithClause& w) {
+    pg::SelectStmt with;
+    *with.mutable_with_clause() = w;
+    return Select(with);
+  }
+
   StatementPtr Insert(const pg::InsertStmt& s) {
     auto out = std::make_unique<InsertStatement>();
-    if (s.has_with_clause()) Unsupported("WITH in INSERT");
     out->table = RangeName(s.relation());
     if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
     for (const auto& c : s.cols())
       out->columns.push_back(c.res_target().name());
     if (s.has_select_stmt()) out->source = Select(s.select_stmt().select_stmt());
+    if (s.has_with_clause()) {
+      // WITH ... INSERT INTO t SELECT ...: the CTEs are the source query's
+      // (they come before any it has of its own).
+      if (!out->source) Unsupported("WITH in INSERT ... DEFAULT VALUES");
+      std::unique_ptr<SelectStmt> ctes = WithClause(s.with_clause());
+      if (!out->source->ctes.empty() && ctes->recursive != out->source->recursive) {
+        Unsupported("WITH RECURSIVE on both INSERT and its query");
+      }
+      out->source->recursive = out->source->recursive || ctes->recursive;
+      for (auto& c : out->source->ctes)
+        ctes->ctes.push_back(std::move(c));
+      out->source->ctes = std::move(ctes->ctes);
+    }
     // INSERT OR REPLACE / OR IGNORE / REPLACE INTO, recorded by the rewriter
     // at the INSERT keyword of this statement.
     auto action = rewritten_.insert_actions.lower_bound(statement_start_);
@@ -1465,8 +1499,8 @@ class Transformer {
       }
       case pg::Node::kUpdateStmt: {
         const auto& s = n.update_stmt();
-        if (s.has_with_clause()) Unsupported("WITH in UPDATE");
         auto out = std::make_unique<UpdateStatement>();
+        if (s.has_with_clause()) out->with = WithClause(s.with_clause());
         out->table = RangeName(s.relation());
         if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
         out->set = SetList(s.target_list());
@@ -1478,8 +1512,8 @@ class Transformer {
       }
       case pg::Node::kDeleteStmt: {
         const auto& s = n.delete_stmt();
-        if (s.has_with_clause()) Unsupported("WITH in DELETE");
         auto out = std::make_unique<DeleteStatement>();
+        if (s.has_with_clause()) out->with = WithClause(s.with_clause());
         out->table = RangeName(s.relation());
         if (s.relation().has_alias()) out->alias = s.relation().alias().aliasname();
         for (const auto& f : s.using_clause())

@@ -485,8 +485,9 @@ void NamesIn(const TableRef& ref, std::set<std::string>* names) {
 }
 
 void NamesIn(const SelectStmt& q, std::set<std::string>* names) {
-  for (const auto& cte : q.ctes)
-    NamesIn(*cte.query, names);
+  for (const auto& cte : q.ctes) {
+    if (cte.query) NamesIn(*cte.query, names);
+  }
   if (q.left) NamesIn(*q.left, names);
   if (q.right) NamesIn(*q.right, names);
   for (const auto& row : q.values)

@@ -15,6 +15,7 @@
 #include "sql/alter_table.h"
 #include "sql/binder.h"
 #include "sql/copy.h"
+#include "sql/cte.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 #include "sql/planner_internal.h"
@@ -205,6 +206,11 @@ StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db
   return {};
 }
 
+// Whether `q`'s WITH clause has data-modifying CTEs.
+bool HasDmlCtes(const SelectStmt& q) {
+  return std::any_of(q.ctes.begin(), q.ctes.end(), [](const auto& c) { return c.dml != nullptr; });
+}
+
 StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) {
   const std::string& name = s.view.back();
   if (db.FindView(name) || db.FindTable(name)) {
@@ -214,6 +220,10 @@ StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) 
     } else {
       Fail(ErrorKind::kCatalog, "View with name \"{}\" already exists!", name);
     }
+  }
+  if (HasDmlCtes(*s.query)) {
+    Fail(ErrorKind::kBinder,
+         "DML statements (INSERT, UPDATE, DELETE) in WITH are not allowed in a VIEW");
   }
   // Planning checks the query now; it runs only when the view is used.
   auto plan = PlanQuery(*s.query, db);
@@ -695,11 +705,48 @@ StatementResult WithReturning(const std::vector<SelectItem>& returning,
                        r.rows_changed);
 }
 
+StatementResult RunStatement(const Statement& s, runtime::Database& db);
+
+// Runs the data-modifying CTEs of `q`'s WITH clause, in order, keeping
+// each one's RETURNING rows for the query to read (see cte.h).
+// Each runs where the CTEs before it are visible. Without RETURNING a
+// CTE has no columns and a row per row changed (DuckDB).
+void RunDmlCtes(const SelectStmt& q, runtime::Database& db) {
+  for (size_t i = 0; i < q.ctes.size(); ++i) {
+    const CommonTableExpr& cte = q.ctes[i];
+    if (!cte.dml) continue;
+    StatementResult r;
+    {
+      std::optional<plan::CteScope> before;
+      if (i > 0) before.emplace(plan::DefineCtes(q, db, nullptr, i));
+      r = RunStatement(*cte.dml, db);
+    }
+    auto rows = std::make_shared<DmlCteRows>();
+    if (r.schema) {
+      rows->schema = std::move(r.schema);
+      rows->batches = std::move(r.batches);
+    } else {
+      rows->schema = std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{});
+      rows->batches.push_back(arrow::RecordBatch::Make(rows->schema, r.rows_changed, {}));
+    }
+    cte.dml_rows = std::move(rows);
+  }
+}
+
 // EXPLAIN [ANALYZE] of a query: one row per operator (see ExplainPlan); with
 // ANALYZE the query runs first (its rows are counted, not returned).
 StatementResult ExplainQuery(const ExplainStatement& e, runtime::Database& db) {
   const auto start = std::chrono::steady_clock::now();
-  execution::OperatorPtr plan = PlanQuery(*static_cast<const SelectStatement&>(*e.inner).query, db);
+  const SelectStmt& query = *static_cast<const SelectStatement&>(*e.inner).query;
+  if (HasDmlCtes(query)) {
+    // Only EXPLAIN ANALYZE runs the statement, so only it may change data.
+    if (!e.analyze) {
+      Fail(ErrorKind::kNotImplemented,
+           "EXPLAIN of a query with a data-modifying WITH (EXPLAIN ANALYZE runs it)");
+    }
+    RunDmlCtes(query, db);
+  }
+  execution::OperatorPtr plan = PlanQuery(query, db);
   uint64_t rows = 0;
   if (e.analyze) {
     while (auto batch = plan->Next())
@@ -726,6 +773,7 @@ StatementResult ExplainQuery(const ExplainStatement& e, runtime::Database& db) {
 StatementResult RunStatement(const Statement& s, runtime::Database& db) {
   switch (s.kind) {
     case StatementKind::kSelect: {
+      RunDmlCtes(*static_cast<const SelectStatement&>(s).query, db);
       execution::OperatorPtr plan = PlanQuery(*static_cast<const SelectStatement&>(s).query, db);
       StatementResult r;
       r.schema = plan->schema();
@@ -738,6 +786,7 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return Drop(static_cast<const DropStatement&>(s), db);
     case StatementKind::kInsert: {
       const auto& i = static_cast<const InsertStatement&>(s);
+      if (i.source) RunDmlCtes(*i.source, db);
       return WithReturning(i.returning, i.table, i.alias, false, db, [&] { return Insert(i, db); });
     }
     case StatementKind::kCopy: {
@@ -782,12 +831,22 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
+      std::optional<plan::CteScope> ctes;
+      if (u.with) {
+        RunDmlCtes(*u.with, db);
+        ctes.emplace(plan::DefineCtes(*u.with, db, nullptr));
+      }
       return WithReturning(u.returning, u.table, u.alias, false, db, [&] {
         return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db, &u.from);
       });
     }
     case StatementKind::kDelete: {
       const auto& d = static_cast<const DeleteStatement&>(s);
+      std::optional<plan::CteScope> ctes;
+      if (d.with) {
+        RunDmlCtes(*d.with, db);
+        ctes.emplace(plan::DefineCtes(*d.with, db, nullptr));
+      }
       return WithReturning(d.returning, d.table, d.alias, true, db, [&] {
         return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db, &d.using_tables);
       });
@@ -824,7 +883,7 @@ std::string SqlEngine::BatchKey(const Statement& statement) const {
   if (statement.kind != StatementKind::kInsert || statement.parameter_count > 0) return "";
   const auto& s = static_cast<const InsertStatement&>(statement);
   if (s.on_conflict != ConflictAction::kNone || !s.returning.empty() || !s.source ||
-      s.source->values.empty()) {
+      s.source->values.empty() || !s.source->ctes.empty()) {
     return "";
   }
   for (const auto& row : s.source->values) {
@@ -1009,7 +1068,10 @@ StatementResult SqlEngine::RunTransactionStatement(const TransactionStatement& s
 }
 
 execution::OperatorPtr SqlEngine::Open(const Statement& statement) {
-  if (statement.kind != StatementKind::kSelect) return nullptr;
+  if (statement.kind != StatementKind::kSelect ||
+      HasDmlCtes(*static_cast<const SelectStatement&>(statement).query)) {
+    return nullptr;  // run whole
+  }
   SettingsScope settings(&settings_);
   return Reading(
       [&] { return PlanQuery(*static_cast<const SelectStatement&>(statement).query, *db_); });
@@ -1112,7 +1174,9 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     return r;
   }
   SettingsScope settings(&settings_);
-  if (statement.kind == StatementKind::kSelect) {
+  // A query only reads, unless its WITH clause changes data.
+  if (statement.kind == StatementKind::kSelect &&
+      !HasDmlCtes(*static_cast<const SelectStatement&>(statement).query)) {
     return Reading([&] { return RunStatement(statement, *db_); });
   }
   if (statement.kind == StatementKind::kExplain) {
@@ -1123,9 +1187,11 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
            "other statements: {}",
            statement.text.substr(0, 60));
     }
-    return Reading([&] { return ExplainQuery(e, *db_); });
+    if (!e.analyze || !HasDmlCtes(*static_cast<const SelectStatement&>(*e.inner).query)) {
+      return Reading([&] { return ExplainQuery(e, *db_); });
+    }
   }
-  if (statement.kind != StatementKind::kExplain) CheckWritable();
+  CheckWritable();
   using Object = runtime::Transaction::Object;
   std::optional<std::pair<Object, std::string>> created;
   switch (statement.kind) {
