@@ -40,9 +40,17 @@ arrow::ArrayDataPtr RowColumn(const arrow::RecordBatch& batch, int first, int wi
   return out;
 }
 
+[[noreturn]] void TooManyRows() {
+  Fail(ErrorKind::kInvalidInput,
+       "More than one row returned by a subquery used as an expression - scalar subqueries can "
+       "only return a single row (SET scalar_subquery_error_on_multiple_rows = false takes the "
+       "first row)");
+}
+
 SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePtr& type) {
   g_runs.fetch_add(1, std::memory_order_relaxed);
   SubqueryResult r;
+  int64_t scalar_rows = 0;
   const int width = plan->schema()->num_fields();
   if (runner.kind != SubqueryKind::kExists && width != 1 && runner.row_width != width) {
     Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected {}", width,
@@ -53,6 +61,13 @@ SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePt
     if (runner.kind == SubqueryKind::kExists) break;
     if (runner.kind == SubqueryKind::kScalar) {
       // SQLite's rule: a scalar subquery yields its first row.
+      if (batch->num_rows() == 0) continue;
+      if (runner.error_on_multiple_rows) {
+        if (scalar_rows > 0 || batch->num_rows() > 1) TooManyRows();
+        scalar_rows += batch->num_rows();
+        r.scalar = Value::FromArray(*Cast(*batch->column(0), type), 0);
+        continue;
+      }
       r.scalar = Value::FromArray(*Cast(*batch->column(0), type), 0);
       break;
     }
@@ -128,7 +143,11 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
       auto [it, inserted] = out->by_key.try_emplace(key);
       SubqueryResult& r = it->second;
       if (runner.kind == SubqueryKind::kScalar) {
-        if (inserted) r.scalar = Value::FromArray(*values, i);  // the first row
+        if (inserted) {
+          r.scalar = Value::FromArray(*values, i);  // the first row
+        } else if (runner.error_on_multiple_rows) {
+          TooManyRows();
+        }
       } else if (runner.row_width > 0) {
         r.list.push_back(Value::FromArray(*values, i));
       } else if (runner.kind == SubqueryKind::kIn) {

@@ -34,6 +34,9 @@ class SubqueryRunner {
   virtual OperatorPtr PlanEmpty() { return nullptr; }
 
   SubqueryKind kind = SubqueryKind::kScalar;
+  // kScalar: more than one row is an Invalid Input Error (DuckDB's rule);
+  // otherwise the first row is the value (SQLite's).
+  bool error_on_multiple_rows = false;
   // kQuantified: the comparison (kEqual ... kGreaterEqual) and ALL (else ANY).
   ExprOp quantified_op = ExprOp::kEqual;
   bool quantified_all = false;

@@ -1120,6 +1120,7 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
     case ExprKind::kScalarSubquery:
       if (width != 1) Fail(ErrorKind::kBinder, "Subquery returns {} columns - expected 1", width);
       runner->kind = execution::SubqueryKind::kScalar;
+      runner->error_on_multiple_rows = CurrentSettings().scalar_subquery_error();
       out->type = typed->schema()->field(0)->type();
       out->subquery_type = out->type;
       return out;

@@ -439,6 +439,25 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    // PRAGMA name = value is SET name = value; PRAGMA name (no value) is
+    // SET "__llkv_pragma" = 'name' (see settings.h).
+    if (EqualsIgnoreCase(w, "pragma") && statement_start_) {
+      const size_t j = SkipTrivia(end);
+      const std::string_view name = WordAt(j);
+      const size_t k = SkipTrivia(j + name.size());
+      if (!name.empty() && k < in_.size() && in_[k] == '=') {
+        Replace(end, "SET");
+        statement_start_ = false;
+        prev_word_ = "set";
+        return;
+      }
+      if (!name.empty() && (k >= in_.size() || in_[k] == ';')) {
+        Replace(j + name.size(), "SET \"__llkv_pragma\" = '" + std::string(name) + "'");
+        Significant('\'');
+        statement_start_ = false;
+        return;
+      }
+    }
     // DuckDB's LIMIT p % / LIMIT p PERCENT: LIMIT "__llkv_percent"(p).
     if (EqualsIgnoreCase(w, "limit")) {
       const size_t stop = ExpressionEnd(end, {"offset"});

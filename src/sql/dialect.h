@@ -21,6 +21,8 @@
 //                                  takes both back out of the select)
 //   FROM (SELECT ...) [no alias]-> FROM (SELECT ...) AS unnamed_subquery[N]   (DuckDB)
 //   LIMIT p % / LIMIT p PERCENT -> LIMIT "__llkv_percent"(p)   (DuckDB)
+//   PRAGMA name = value         -> SET name = value   (DuckDB)
+//   PRAGMA name                 -> SET "__llkv_pragma" = 'name'   (DuckDB)
 //
 // Rewrites never touch string literals, quoted identifiers or comments. The
 // result maps every position back to the original text, so parse errors

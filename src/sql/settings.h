@@ -15,10 +15,29 @@
 //   regex_match_operator_semantics  'partial' (the default): the ~ operators
 //                             find the pattern anywhere in the text, as
 //                             PostgreSQL's do; 'full': it must match all.
+//   scalar_subquery_error_on_multiple_rows  false (the default, SQLite's
+//                             rule): a scalar subquery's first row is its
+//                             value; true (DuckDB's default): more than one
+//                             row is an Invalid Input Error.
+//
+// DuckDB's execution-tuning settings (threads, disabled_optimizers,
+// debug_force_external, merge_join_threshold, ...) are accepted with a
+// value of their type, kept, and shown by SHOW and current_setting(): they
+// say how DuckDB computes a result, never what the result is, and LLKV,
+// which runs a statement on one thread with its own plans, honours each
+// trivially (at most `threads` threads; no external sorts to force; no
+// such optimizer pass to disable). They make DuckDB scripts run unchanged.
+// Settings that would change results or limits LLKV does not enforce
+// (memory_limit, default_collation, ...) are not among them.
+//
+// PRAGMA name = value is SET name = value; PRAGMA enable_x / disable_x set
+// the boolean x (enable_optimizer, enable_verification, ...).
+//
 // Any other name is a Catalog Error, so a misspelt setting never passes
 // silently.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "execution/value.h"
@@ -38,11 +57,19 @@ class SessionSettings {
   bool NullsFirst(bool descending) const;
   // Whether ~, !~, ~* and !~* match the whole text (not any part of it).
   bool regex_full_match() const { return regex_full_match_; }
+  // Whether a scalar subquery with more than one row is an error.
+  bool scalar_subquery_error() const { return scalar_subquery_error_; }
+
+  // PRAGMA name (without a value): enable_x / disable_x, or a boolean
+  // setting set to true.
+  void Pragma(const std::string& name);
 
  private:
   NullOrder null_order_ = NullOrder::kFirstOnAscLastOnDesc;
   bool preserve_insertion_order_ = true;
   bool regex_full_match_ = false;
+  bool scalar_subquery_error_ = false;
+  std::map<std::string, std::string> tuning_;  // DuckDB tuning settings set, by name
 };
 
 // The settings of the session whose statement runs on this thread, or the
