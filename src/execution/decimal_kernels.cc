@@ -112,3 +112,75 @@ ArrayDataPtr DecimalAbs(const ArrayData& a) {
 }
 
 }  // namespace llkv::execution
+
+namespace llkv::execution {
+
+arrow::TypePtr DecimalRoundType(const arrow::DataType& t, int64_t digits) {
+  const int p = t.precision(), sc = t.scale();
+  if (digits >= sc) return arrow::decimal128(p, sc);
+  const int scale = static_cast<int>(std::max<int64_t>(digits, 0));
+  return arrow::decimal128(std::min(38, p - sc + scale + 1), scale);
+}
+
+ArrayDataPtr DecimalRound(const ArrayData& a, int64_t digits, DecimalRounding mode,
+                          const arrow::TypePtr& out) {
+  const int scale = a.type->scale();
+  arrow::Decimal128Builder b(out);
+  b.Reserve(a.length);
+  const Decimal128* x = a.values<Decimal128>();
+  const Decimal128 limit = DecimalPow10(out->precision());
+  // Digits dropped: beyond 38 every value rounds to 0 (or one unit of
+  // 10^38, which no DECIMAL holds).
+  const int64_t dropped = digits >= scale ? 0 : scale - digits;
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!a.IsValid(i)) {
+      b.AppendNull();
+      continue;
+    }
+    if (dropped == 0) {
+      b.Append(x[i]);
+      continue;
+    }
+    Decimal128 q = 0, r = x[i];
+    if (dropped <= 38) {
+      const Decimal128 divisor = DecimalPow10(static_cast<int>(dropped));
+      q = x[i] / divisor;
+      r = x[i] % divisor;
+      switch (mode) {
+        case DecimalRounding::kRound: {
+          const Decimal128 twice = (r < 0 ? -r : r) * 2;
+          if (twice >= divisor) q += x[i] < 0 ? -1 : 1;
+          break;
+        }
+        case DecimalRounding::kFloor:
+          if (r < 0) q -= 1;
+          break;
+        case DecimalRounding::kCeil:
+          if (r > 0) q += 1;
+          break;
+        case DecimalRounding::kTrunc:
+          break;
+      }
+    } else if ((mode == DecimalRounding::kFloor && r < 0) ||
+               (mode == DecimalRounding::kCeil && r > 0)) {
+      Fail(ErrorKind::kOutOfRange, "Overflow in ROUND of DECIMAL {}: the result exceeds {}",
+           arrow::FormatDecimal128(x[i], scale), SqlTypeName(*out));
+    }
+    // q has scale max(digits, 0) when digits >= 0; below 0 it counts
+    // 10^-digits units.
+    Decimal128 v = q;
+    if (digits < 0 && q != 0) {
+      if (-digits > 38 || __builtin_mul_overflow(q, DecimalPow10(static_cast<int>(-digits)), &v)) {
+        v = limit;  // out of range below
+      }
+    }
+    if (v >= limit || v <= -limit) {
+      Fail(ErrorKind::kOutOfRange, "Overflow in ROUND of DECIMAL {}: the result exceeds {}",
+           arrow::FormatDecimal128(x[i], scale), SqlTypeName(*out));
+    }
+    b.Append(v);
+  }
+  return b.Finish();
+}
+
+}  // namespace llkv::execution

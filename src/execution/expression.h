@@ -123,6 +123,17 @@ arrow::ArrayDataPtr DecimalNegate(const arrow::ArrayData& a);
 // 10^n as an unscaled DECIMAL, for 0 <= n <= 38 (a table lookup).
 arrow::Decimal128 DecimalPow10(int n);
 arrow::ArrayDataPtr DecimalAbs(const arrow::ArrayData& a);
+// DECIMAL `a` rounded to `digits` places after the point (negative: tens,
+// hundreds, ...) by `mode`, as DECIMAL type `out` (of scale max(digits, 0)
+// when digits is below a's scale, else a's own type). A result beyond
+// out's precision is an Out of Range error.
+enum class DecimalRounding { kRound, kFloor, kCeil, kTrunc };  // kRound: half away from zero
+arrow::ArrayDataPtr DecimalRound(const arrow::ArrayData& a, int64_t digits, DecimalRounding mode,
+                                 const arrow::TypePtr& out);
+// The type DecimalRound gives DECIMAL(p, s) rounded to `digits` places:
+// DECIMAL(p, s) itself when digits >= s, else DECIMAL(min(38, p - s +
+// max(digits, 0) + 1), max(digits, 0)) (one more digit for a carry).
+arrow::TypePtr DecimalRoundType(const arrow::DataType& t, int64_t digits);
 arrow::ArrayDataPtr BitNot(const arrow::ArrayData& a);  // int64
 arrow::ArrayDataPtr TextToReal(const arrow::ArrayData& a);
 arrow::ArrayDataPtr Compare(ExprOp op, const arrow::ArrayData& a, const arrow::ArrayData& b);

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <numbers>
 #include <numeric>
+#include <optional>
 #include <random>
 
 #include "execution/expression.h"
@@ -101,26 +102,47 @@ void DoubleFunction(FunctionRegistry& r, std::initializer_list<const char*> name
 }
 
 // The type a rounding function returns for `t`: integers stay integers,
-// decimals and reals become double.
+// reals become double, decimals stay exact (DecimalRoundType).
 arrow::TypePtr RoundingType(const arrow::DataType& t) {
+  if (t.id() == arrow::TypeId::kDecimal128) return DecimalRoundType(t, 0);
   return t.is_integer() ? arrow::int64() : arrow::float64();
 }
 
+// A DECIMAL argument taken as it is, rounded to an integer DECIMAL.
+FunctionBinding DecimalBinding(const arrow::DataType& t) {
+  FunctionBinding b;
+  b.arg_types.push_back(arrow::decimal128(t.precision(), t.scale()));
+  b.result = DecimalRoundType(t, 0);
+  return b;
+}
+
+// floor, ceil, trunc, even: `op` on reals; on DECIMAL (exactly) `mode`,
+// when the function has one (even has none: its decimals become double).
 void RoundingFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
-                      double (*op)(double)) {
+                      double (*op)(double), std::optional<DecimalRounding> mode) {
   for (const char* name : names) {
     ScalarFunction fn;
     fn.name = name;
-    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+    fn.bind = [n = std::string(name), mode](const std::vector<arrow::TypePtr>& types) {
       CheckArity(n, types, 1, 1);
       if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch(n, types);
-      const arrow::TypePtr t = IsNullType(*types[0]) ? arrow::float64() : RoundingType(*types[0]);
+      if (types[0]->id() == arrow::TypeId::kDecimal128 && mode) return DecimalBinding(*types[0]);
+      const arrow::TypePtr t = IsNullType(*types[0]) || types[0]->id() == arrow::TypeId::kDecimal128
+                                   ? arrow::float64()
+                                   : RoundingType(*types[0]);
       return FunctionBinding{{t}, t};
     };
-    fn.kernel = RowKernel([op](const std::vector<Value>& args, const arrow::TypePtr& result) {
+    auto rows = RowKernel([op](const std::vector<Value>& args, const arrow::TypePtr& result) {
       if (result->is_integer()) return args[0];
       return Value::Double(op(args[0].float64()));
     });
+    fn.kernel = [rows, mode](const std::vector<arrow::ArrayDataPtr>& args,
+                             const arrow::TypePtr& result, int64_t n) {
+      if (result->id() == arrow::TypeId::kDecimal128) {
+        return DecimalRound(*args[0], 0, *mode, result);
+      }
+      return rows(args, result, n);
+    };
     r[name] = std::move(fn);
   }
 }
@@ -139,13 +161,35 @@ double RoundTo(double x, int64_t digits) {
 }  // namespace
 
 void RegisterMathFunctions(FunctionRegistry& r) {
-  RoundingFunction(r, {"floor"}, [](double x) { return std::floor(x); });
-  RoundingFunction(r, {"ceil", "ceiling"}, [](double x) { return std::ceil(x); });
-  RoundingFunction(r, {"trunc"}, [](double x) { return std::trunc(x); });
-  RoundingFunction(r, {"even"}, [](double x) {
-    const double up = x < 0 ? std::floor(x) : std::ceil(x);
-    return std::fmod(up, 2.0) == 0 ? up : up + (x < 0 ? -1 : 1);
-  });
+  RoundingFunction(
+      r, {"floor"}, [](double x) { return std::floor(x); }, DecimalRounding::kFloor);
+  RoundingFunction(
+      r, {"ceil", "ceiling"}, [](double x) { return std::ceil(x); }, DecimalRounding::kCeil);
+  RoundingFunction(
+      r, {"trunc"}, [](double x) { return std::trunc(x); }, DecimalRounding::kTrunc);
+  RoundingFunction(
+      r, {"even"},
+      [](double x) {
+        const double up = x < 0 ? std::floor(x) : std::ceil(x);
+        return std::fmod(up, 2.0) == 0 ? up : up + (x < 0 ? -1 : 1);
+      },
+      std::nullopt);
+  // round(decimal, digits) with constant digits: the binder calls this with
+  // the result type (DecimalRoundType) and the digits as a constant.
+  {
+    ScalarFunction fn;
+    fn.name = "__decimal_round";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) -> FunctionBinding {
+      Fail(ErrorKind::kBinder, "__decimal_round() is bound by the SQL binder ({} arguments)",
+           types.size());
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr& result,
+                   int64_t) {
+      return DecimalRound(*args[0], Value::FromArray(*args[1], 0).int64(), DecimalRounding::kRound,
+                          result);
+    };
+    r[fn.name] = std::move(fn);
+  }
   {
     ScalarFunction fn;
     fn.name = "round";
@@ -157,12 +201,18 @@ void RegisterMathFunctions(FunctionRegistry& r) {
       if (types.size() == 2 && !types[1]->is_integer() && !IsNullType(*types[1])) {
         NoMatch("round", types);
       }
-      const arrow::TypePtr t = IsNullType(*types[0]) ? arrow::float64() : RoundingType(*types[0]);
+      if (types.size() == 1 && types[0]->id() == arrow::TypeId::kDecimal128) {
+        return DecimalBinding(*types[0]);
+      }
+      // (Decimals with digits the binder could not see become doubles.)
+      const arrow::TypePtr t = IsNullType(*types[0]) || types[0]->id() == arrow::TypeId::kDecimal128
+                                   ? arrow::float64()
+                                   : RoundingType(*types[0]);
       std::vector<arrow::TypePtr> args{t};
       if (types.size() == 2) args.push_back(arrow::int64());
       return FunctionBinding{args, t};
     };
-    fn.kernel = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr& result) {
+    auto rows = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr& result) {
       const int64_t digits = args.size() > 1 ? args[1].int64() : 0;
       if (result->is_integer()) {
         if (digits >= 0) return args[0];
@@ -171,6 +221,13 @@ void RegisterMathFunctions(FunctionRegistry& r) {
       }
       return Value::Double(RoundTo(args[0].float64(), digits));
     });
+    fn.kernel = [rows](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr& result,
+                       int64_t n) {
+      if (result->id() == arrow::TypeId::kDecimal128) {
+        return DecimalRound(*args[0], 0, DecimalRounding::kRound, result);
+      }
+      return rows(args, result, n);
+    };
     r["round"] = std::move(fn);
   }
   {

@@ -822,6 +822,32 @@ BoundExprPtr Binder::Function(const Expr& e) {
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
   }
   if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
+  if (name == "round" && e.args.size() == 2 && !e.star_arg && !e.distinct) {
+    // round(decimal, digits): exact, its scale set by the digits, which
+    // must then be constant.
+    BoundExprPtr x = Bind(*e.args[0]);
+    BoundExprPtr digits = Bind(*e.args[1]);
+    if (x->type->id() == arrow::TypeId::kDecimal128) {
+      if (digits->op == ExprOp::kConstant && digits->value.is_null()) {
+        return execution::Constant(Value::Null(x->type));  // NULL digits (PostgreSQL)
+      }
+      if (digits->op != ExprOp::kConstant || !digits->type->is_integer()) {
+        Fail(ErrorKind::kBinder,
+             "round({}, digits) needs the digits as an integer constant (they set the result's "
+             "scale); cast the value to DOUBLE to round by varying digits",
+             execution::SqlTypeName(*x->type));
+      }
+      const int64_t d = digits->value.int64();
+      const execution::ScalarFunction* f = execution::FindScalarFunction("__decimal_round");
+      const arrow::TypePtr type = execution::DecimalRoundType(*x->type, d);
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(x));
+      args.push_back(execution::Constant(Value::Int64(d)));
+      auto out = execution::Call(ExprOp::kFunction, type, std::move(args));
+      out->function = f;
+      return out;
+    }
+  }
   if (name == "current_setting") {
     // A session setting's value as text (PostgreSQL, DuckDB); the name must
     // be a constant.
