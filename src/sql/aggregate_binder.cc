@@ -115,7 +115,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   spec.kind = found->kind;
   spec.distinct = call.distinct;
   spec.name = call.ToString();
-  if (call.star_arg) {
+  if (call.star_arg || (n == "count" && call.args.empty())) {  // count() is count(*) (DuckDB)
     if (n != "count") Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", n);
     spec.kind = AggKind::kCountStar;
   } else if (call.args.size() < std::max<size_t>(found->min_args, 1) &&

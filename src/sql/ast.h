@@ -206,6 +206,9 @@ struct CommonTableExpr {
   std::string name;
   std::vector<std::string> column_names;
   std::unique_ptr<SelectStmt> query;  // null for a data-modifying CTE
+  // WITH RECURSIVE t USING KEY (k, agg(v) [AS c], ...) (DuckDB): key
+  // columns and the aggregates that combine the rows of a key (see cte.h).
+  std::vector<SelectItem> using_key;
   // A data-modifying CTE (PostgreSQL's and DuckDB's): INSERT, UPDATE or
   // DELETE, run before the statement's query, which reads its RETURNING
   // rows under the CTE's name and sees its changes.

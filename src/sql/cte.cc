@@ -6,6 +6,7 @@
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/keyed_union.h"
 
 namespace llkv::sql::plan {
 
@@ -25,8 +26,8 @@ bool Reads(const Expr& e, const std::string& name) {
 }
 
 bool Reads(const TableRef& ref, const std::string& name) {
-  if (ref.kind == TableRefKind::kBaseTable && ref.name.size() == 1 &&
-      EqualsIgnoreCase(ref.name[0], name)) {
+  if (ref.kind == TableRefKind::kBaseTable && EqualsIgnoreCase(ref.name.back(), name) &&
+      (ref.name.size() == 1 || EqualsIgnoreCase(ref.name[0], "recurring"))) {
     return true;
   }
   if (ref.subquery && Reads(*ref.subquery, name)) return true;
@@ -75,6 +76,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
         snapshot_(CurrentSnapshot(db)) {}
 
   const std::string& name() const { return cte_.name; }
+  void set_term_reads_itself(bool reads) { term_reads_itself_ = reads; }
 
   // The frame its query plans under: the CTEs before it in its clause and
   // those of enclosing clauses (a recursive term sees the CTE itself too).
@@ -83,7 +85,8 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
   CteScan Scan() {
     if (working_) {
       // A reference inside the recursive term: the previous round's rows.
-      return {execution::MakeValues(schema_, *working_), Names()};
+      return {execution::MakeValues(keyed_ ? keyed_->working_schema() : schema_, *working_),
+              Names()};
     }
     if (planning_) {
       Fail(ErrorKind::kBinder,
@@ -102,6 +105,16 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     }
     if (!schema_) Plan();
     return {std::make_unique<Reader>(shared_from_this(), schema_), Names()};
+  }
+
+  // recurring.name: the whole union table of a USING KEY CTE, from its
+  // recursive term.
+  CteScan ScanRecurring() {
+    if (!keyed_ || !working_) {
+      Fail(ErrorKind::kBinder,
+           "recurring.{} may be read only in the recursive term of a USING KEY CTE", cte_.name);
+    }
+    return {execution::MakeValues(schema_, keyed_->Rows()), Names()};
   }
 
  private:
@@ -177,6 +190,23 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     planning_ = false;
     schema_ = plan_->schema();
     CheckColumnCount(*schema_);
+    if (!cte_.using_key.empty()) {
+      // USING KEY: the anchor's types, named as the CTE's columns.
+      std::vector<arrow::FieldPtr> fields;
+      const std::vector<std::string> names = Names();
+      for (int i = 0; i < schema_->num_fields(); ++i)
+        fields.push_back(arrow::field(names[static_cast<size_t>(i)], schema_->field(i)->type()));
+      keyed_ = std::make_unique<KeyedUnion>(std::make_shared<arrow::Schema>(std::move(fields)),
+                                            cte_.using_key, !q.set_all, db_);
+      schema_ = keyed_->schema();
+      OperatorPtr term = PlanRound({});  // the term must plan, with as many columns
+      if (term->schema()->num_fields() != schema_->num_fields()) {
+        Fail(ErrorKind::kBinder,
+             "Set operations can only apply to expressions with the same number of result "
+             "columns");
+      }
+      return;
+    }
     // The recursive term over no rows gives its types.
     OperatorPtr term = PlanRound({});
     const auto& ts = *term->schema();
@@ -194,16 +224,17 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     plan_ = CastTo(std::move(plan_));
   }
 
-  // `plan`'s columns cast to the CTE's types.
-  OperatorPtr CastTo(OperatorPtr plan) const {
+  // `plan`'s columns cast to the CTE's types (to `schema` when given).
+  OperatorPtr CastTo(OperatorPtr plan, const arrow::SchemaPtr& schema = nullptr) const {
+    const arrow::Schema& to = schema ? *schema : *schema_;
     const auto& in = *plan->schema();
-    if (in.Equals(*schema_)) return plan;
+    if (in.Equals(to)) return plan;
     std::vector<BoundExprPtr> exprs;
     std::vector<std::string> names;
     for (int i = 0; i < in.num_fields(); ++i) {
-      exprs.push_back(execution::CastTo(execution::ColumnRef(i, in.field(i)->type()),
-                                        schema_->field(i)->type()));
-      names.push_back(schema_->field(i)->name());
+      exprs.push_back(
+          execution::CastTo(execution::ColumnRef(i, in.field(i)->type()), to.field(i)->type()));
+      names.push_back(to.field(i)->name());
     }
     return execution::MakeProject(std::move(plan), std::move(exprs), std::move(names));
   }
@@ -227,6 +258,18 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     if (computed_) return rows_;
     if (!recursive_) {
       rows_ = InContext([&] { return execution::Collect(*plan_); });
+      computed_ = true;
+      return rows_;
+    }
+    if (keyed_) {
+      std::vector<arrow::RecordBatchPtr> round =
+          keyed_->Apply(InContext([&] { return execution::Collect(*plan_); }));
+      while (!round.empty()) {
+        OperatorPtr term = CastTo(PlanRound(std::move(round)), keyed_->input_schema());
+        round = keyed_->Apply(InContext([&] { return execution::Collect(*term); }));
+        if (!term_reads_itself_) break;  // the same rows each round: once
+      }
+      rows_ = keyed_->Rows();
       computed_ = true;
       return rows_;
     }
@@ -273,6 +316,8 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
   OperatorPtr plan_;
   bool planning_ = false;  // planning a recursive CTE's anchor
   std::optional<std::vector<arrow::RecordBatchPtr>> working_;
+  std::unique_ptr<KeyedUnion> keyed_;  // USING KEY: the union table
+  bool term_reads_itself_ = true;
   bool computed_ = false;
   std::vector<arrow::RecordBatchPtr> rows_;
 };
@@ -306,6 +351,11 @@ CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPt
            cte.name);
     }
     const bool self_reference = cte.query && q.recursive && Reads(*cte.query, cte.name);
+    if (!cte.using_key.empty() && (cte.query->set_op != SetOpKind::kUnion || !q.recursive)) {
+      Fail(ErrorKind::kBinder,
+           "USING KEY needs a recursive CTE: WITH RECURSIVE \"{}\" AS (anchor UNION [ALL] term)",
+           cte.name);
+    }
     if (self_reference) {
       const SelectStmt& body = *cte.query;
       if (body.set_op != SetOpKind::kUnion || Reads(*body.left, cte.name) ||
@@ -316,7 +366,11 @@ CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPt
              cte.name);
       }
     }
-    auto def = std::make_shared<CteDefinition>(cte, db, outer, self_reference);
+    // (A USING KEY CTE whose term does not read it keys the anchor's and
+    // the term's rows once.)
+    auto def =
+        std::make_shared<CteDefinition>(cte, db, outer, self_reference || !cte.using_key.empty());
+    def->set_term_reads_itself(self_reference);
     auto next = std::make_shared<CteFrame>();
     next->defs.push_back(def);
     next->parent = frame;
@@ -335,8 +389,8 @@ std::shared_ptr<CteDefinition> FindCte(const std::string& name) {
   return nullptr;
 }
 
-CteScan ScanCte(const std::shared_ptr<CteDefinition>& def) {
-  return def->Scan();
+CteScan ScanCte(const std::shared_ptr<CteDefinition>& def, bool recurring) {
+  return recurring ? def->ScanRecurring() : def->Scan();
 }
 
 }  // namespace llkv::sql::plan

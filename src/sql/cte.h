@@ -17,6 +17,8 @@
 // when a round produces none. With UNION (not ALL), rows already produced
 // are dropped, so a recursive walk of a graph with cycles ends. Column
 // types are the common types of the anchor's and the recursive term's.
+// With DuckDB's USING KEY the union table is a dictionary by key instead
+// (keyed_union.h).
 //
 // A data-modifying CTE (INSERT / UPDATE / DELETE [RETURNING]) is allowed
 // only in the WITH clause of the statement itself, not of a subquery or a
@@ -48,11 +50,12 @@ CteFramePtr DefineCtes(const SelectStmt& q, runtime::Database& db, const OuterPt
 std::shared_ptr<CteDefinition> FindCte(const std::string& name);
 
 // A scan of the CTE's rows (computed at the first scan of any reference)
-// and the names of its columns.
+// and the names of its columns. With `recurring`, recurring.name of a USING
+// KEY CTE (keyed_union.h): its whole union table, from its recursive term.
 struct CteScan {
   OperatorPtr plan;
   std::vector<std::string> names;
 };
-CteScan ScanCte(const std::shared_ptr<CteDefinition>& def);
+CteScan ScanCte(const std::shared_ptr<CteDefinition>& def, bool recurring = false);
 
 }  // namespace llkv::sql::plan

@@ -312,8 +312,8 @@ class Rewriter {
         return;
       }
     }
-    if (c == '(' &&
-        (prev_word_ == "from" || prev_word_ == "join" || (prev_ == ',' && from_depth_ == depth_))) {
+    if (c == '(' && (prev_word_ == "from" || prev_word_ == "join" || prev_word_ == "lateral" ||
+                     (prev_ == ',' && from_depth_ == depth_))) {
       NameUnaliasedSubquery();
     }
     // A star of a select list (not a multiplication): after SELECT,
@@ -439,6 +439,28 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    // DuckDB's recursive CTE t(...) USING KEY (k, agg(v) [AS c], ...) AS
+    // (body): the list moves into a CTE after it, "__llkv_using_key" AS
+    // (SELECT k, agg(v) [AS c], ...), which the parser attaches to t.
+    if (EqualsIgnoreCase(w, "using") && EqualsIgnoreCase(WordAt(SkipTrivia(end)), "key")) {
+      const size_t open = SkipTrivia(SkipTrivia(end) + 3);
+      const size_t close = open < in_.size() && in_[open] == '(' ? MatchingParen(open) : in_.size();
+      const size_t as = SkipTrivia(close + 1);
+      size_t body =
+          as < in_.size() && EqualsIgnoreCase(WordAt(as), "as") ? SkipTrivia(as + 2) : in_.size();
+      // AS [NOT] MATERIALIZED (body)
+      if (EqualsIgnoreCase(WordAt(body), "not")) body = SkipTrivia(body + 3);
+      if (EqualsIgnoreCase(WordAt(body), "materialized")) body = SkipTrivia(body + 12);
+      if (close < in_.size() && body < in_.size() && in_[body] == '(') {
+        const size_t body_close = MatchingParen(body);
+        if (body_close < in_.size()) {
+          pending_[body_close + 1] += ", \"__llkv_using_key\" AS (SELECT " +
+                                      std::string(in_.substr(open + 1, close - open - 1)) + ")";
+          Replace(close + 1, "");
+          return;
+        }
+      }
+    }
     // PRAGMA name = value is SET name = value; PRAGMA name (no value) is
     // SET "__llkv_pragma" = 'name' (see settings.h).
     if (EqualsIgnoreCase(w, "pragma") && statement_start_) {

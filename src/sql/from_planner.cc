@@ -482,11 +482,12 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
   FromPlan out;
   switch (ref.kind) {
     case TableRefKind::kBaseTable: {
-      if (ref.name.size() == 1) {
-        if (auto cte = FindCte(ref.name[0])) {
-          CteScan scan = ScanCte(cte);
+      const bool recurring = ref.name.size() == 2 && EqualsIgnoreCase(ref.name[0], "recurring");
+      if (ref.name.size() == 1 || recurring) {
+        if (auto cte = FindCte(ref.name.back())) {
+          CteScan scan = ScanCte(cte, recurring);
           out.plan = std::move(scan.plan);
-          const std::string qualifier = ref.alias.empty() ? ref.name[0] : ref.alias;
+          const std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
           const auto& fields = out.plan->schema()->fields();
           for (size_t i = 0; i < fields.size(); ++i) {
             const std::string& name =

@@ -1014,6 +1014,14 @@ class Transformer {
       out->recursive = s.with_clause().recursive();
       for (const auto& c : s.with_clause().ctes()) {
         const auto& cte = c.common_table_expr();
+        if (cte.ctename() == "__llkv_using_key") {  // USING KEY of the CTE before (dialect.h)
+          if (out->ctes.empty() || !out->recursive || !out->ctes.back().query) {
+            Fail(ErrorKind::kParser, "USING KEY needs a recursive CTE (WITH RECURSIVE)");
+          }
+          std::unique_ptr<SelectStmt> keys = Select(cte.ctequery().select_stmt());
+          out->ctes.back().using_key = std::move(keys->select_list);
+          continue;
+        }
         CommonTableExpr e;
         e.name = cte.ctename();
         e.column_names = Names(cte.aliascolnames());

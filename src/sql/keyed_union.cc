@@ -1,0 +1,188 @@
+#include "sql/keyed_union.h"
+
+#include <algorithm>
+
+#include "llkv/arrow/builder.h"
+#include "llkv/common/error.h"
+#include "sql/binder.h"
+
+namespace llkv::sql::plan {
+
+namespace {
+
+// The column of `schema` named `name` (case-insensitive), or -1.
+int ColumnNamed(const arrow::Schema& schema, const std::string& name) {
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (EqualsIgnoreCase(schema.field(i)->name(), name)) return i;
+  }
+  return -1;
+}
+
+// The one column an aggregate call's first argument reads (arg_min(via,
+// len): via), or "" when it reads none or several.
+std::string OnlyColumn(const Expr& call) {
+  std::vector<const Expr*> columns;
+  if (!call.args.empty()) CollectBareColumns(*call.args[0], &columns);
+  std::string name;
+  for (const Expr* c : columns) {
+    if (!name.empty() && !EqualsIgnoreCase(name, c->names.back())) return "";
+    name = c->names.back();
+  }
+  return name;
+}
+
+bool SameRow(const std::vector<Value>& a, const std::vector<Value>& b) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].is_null() != b[i].is_null()) return false;
+    if (!a[i].is_null() && execution::CompareValues(a[i], b[i]) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+KeyedUnion::KeyedUnion(arrow::SchemaPtr input, const std::vector<SelectItem>& items, bool distinct,
+                       runtime::Database& db)
+    : input_(std::move(input)), distinct_(distinct) {
+  Scope scope;
+  for (int i = 0; i < input_->num_fields(); ++i) {
+    scope.push_back({"", input_->field(i)->name(), i, input_->field(i)->type()});
+  }
+  Binder binder(scope, nullptr, false, &db);
+  std::vector<arrow::FieldPtr> fields = input_->fields();
+  aggregates_.reserve(items.size());
+  auto name_of = [&](int column) { return input_->field(column)->name(); };
+  for (const SelectItem& item : items) {
+    const Expr& e = *item.expr;
+    if (IsAggregateCall(e)) {
+      const std::string target = item.alias.empty() ? OnlyColumn(e) : item.alias;
+      const int column = target.empty() ? -1 : ColumnNamed(*input_, target);
+      if (column < 0) {
+        Fail(ErrorKind::kBinder,
+             "In USING KEY, an aggregate must either have a column reference as its first "
+             "argument or an AS alias naming a column of the CTE: {}",
+             e.ToString());
+      }
+      for (int other : aggregate_column_) {
+        if (other == column) {
+          Fail(ErrorKind::kBinder,
+               "USING KEY: column \"{}\" is referenced multiple times in the aggregates",
+               name_of(column));
+        }
+      }
+      execution::AggregateSpec spec = BindAggregate(e, binder);
+      if (!spec.order_by.empty()) {
+        Fail(ErrorKind::kNotImplemented, "ORDER BY inside a USING KEY aggregate ({})",
+             e.ToString());
+      }
+      fields[static_cast<size_t>(column)] =
+          arrow::field(fields[static_cast<size_t>(column)]->name(), execution::AggregateType(spec));
+      aggregates_.push_back(std::move(spec));
+      aggregate_column_.push_back(column);
+      continue;
+    }
+    if (e.kind != ExprKind::kColumnRef || !item.alias.empty()) {
+      Fail(ErrorKind::kBinder,
+           "{} can't be used in the USING KEY clause: it takes key columns and aggregates",
+           e.ToString());
+    }
+    const int column = ColumnNamed(*input_, e.names.back());
+    if (column < 0) {
+      Fail(ErrorKind::kBinder, "USING KEY column \"{}\" is not a column of the CTE",
+           e.names.back());
+    }
+    key_columns_.push_back(column);
+  }
+  if (key_columns_.empty()) {
+    Fail(ErrorKind::kBinder, "USING KEY requires at least one key column");
+  }
+  for (int column : aggregate_column_) {
+    if (std::find(key_columns_.begin(), key_columns_.end(), column) != key_columns_.end()) {
+      Fail(ErrorKind::kBinder, "USING KEY: column \"{}\" cannot be used as both key and aggregate",
+           name_of(column));
+    }
+  }
+  output_ = std::make_shared<arrow::Schema>(std::move(fields));
+}
+
+std::vector<Value> KeyedUnion::Finish(const Entry& e) const {
+  std::vector<Value> row = e.latest;
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    // Finishing may consume what an accumulator holds (ordered input), so
+    // a copy finishes; the original goes on accumulating.
+    execution::Accumulator copy = e.accumulators[a];
+    const int column = aggregate_column_[a];
+    row[static_cast<size_t>(column)] = copy.Finish(output_->field(column)->type());
+  }
+  return row;
+}
+
+std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
+    std::vector<arrow::RecordBatchPtr> candidates) {
+  std::erase_if(candidates, [](const auto& b) { return b->num_rows() == 0; });
+  std::vector<size_t> touched;  // entries_ positions, first touch order
+  absl::flat_hash_map<size_t, bool> seen;
+  std::string key;
+  for (const auto& batch : candidates) {
+    std::vector<arrow::ArrayDataPtr> args, args2;
+    for (const auto& spec : aggregates_) {
+      args.push_back(spec.arg ? execution::Evaluate(*spec.arg, *batch) : nullptr);
+      args2.push_back(spec.arg2 ? execution::Evaluate(*spec.arg2, *batch) : nullptr);
+    }
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      key.clear();
+      for (int c : key_columns_)
+        execution::EncodeValueKey(Value::FromArray(*batch->column(c), i), &key);
+      auto [it, inserted] = index_.try_emplace(key, entries_.size());
+      if (inserted) {
+        Entry e;
+        for (const auto& spec : aggregates_)
+          e.accumulators.emplace_back(spec);
+        entries_.push_back(std::move(e));
+      }
+      Entry& e = entries_[it->second];
+      e.latest.clear();
+      for (int c = 0; c < batch->num_columns(); ++c)
+        e.latest.push_back(Value::FromArray(*batch->column(c), i));
+      for (size_t a = 0; a < aggregates_.size(); ++a) {
+        const Value v = args[a] ? Value::FromArray(*args[a], i) : Value();
+        const Value v2 = args2[a] ? Value::FromArray(*args2[a], i) : Value();
+        e.accumulators[a].Add(v, v2);
+      }
+      if (seen.try_emplace(it->second, true).second) touched.push_back(it->second);
+    }
+  }
+  std::vector<const std::vector<Value>*> work;
+  for (size_t position : touched) {
+    Entry& e = entries_[position];
+    std::vector<Value> finished = Finish(e);
+    const bool changed = e.finished.empty() || !SameRow(finished, e.finished);
+    e.finished = std::move(finished);
+    if (changed) work.push_back(&e.finished);
+  }
+  if (!distinct_) return candidates;
+  if (work.empty()) return {};
+  return {ToBatch(work)};
+}
+
+std::vector<arrow::RecordBatchPtr> KeyedUnion::Rows() const {
+  std::vector<const std::vector<Value>*> rows;
+  for (const Entry& e : entries_)
+    rows.push_back(&e.finished);
+  if (rows.empty()) return {};
+  return {ToBatch(rows)};
+}
+
+arrow::RecordBatchPtr KeyedUnion::ToBatch(
+    const std::vector<const std::vector<Value>*>& rows) const {
+  std::vector<arrow::ArrayDataPtr> columns;
+  for (int c = 0; c < output_->num_fields(); ++c) {
+    auto builder = arrow::MakeBuilder(output_->field(c)->type());
+    for (const auto* row : rows)
+      execution::AppendValue(builder.get(), (*row)[static_cast<size_t>(c)]);
+    columns.push_back(builder->Finish());
+  }
+  return arrow::RecordBatch::Make(output_, static_cast<int64_t>(rows.size()), std::move(columns));
+}
+
+}  // namespace llkv::sql::plan
