@@ -407,7 +407,8 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
           counts[p + 1] = counts[p] + (has ? 1 : 0);
           int_sums[p + 1] = int_sums[p];
           sums[p + 1] = sums[p];
-          if (has && arg) {
+          // (count reads only whether a value is there: it may be text.)
+          if (has && arg && agg != AggKind::kCount) {
             if (integer_sum)
               int_sums[p + 1] += values[p].int64();
             else
