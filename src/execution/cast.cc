@@ -553,6 +553,15 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   auto b = arrow::MakeBuilder(to);
   b->Reserve(a.length);
   const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
+  // Numbers and booleans come only from numbers, booleans and text.
+  auto number_like = [](const arrow::DataType& t) {
+    return t.is_integer() || t.is_floating() || t.id() == TypeId::kDecimal128 ||
+           t.id() == TypeId::kBool;
+  };
+  if (number_like(*to) && !number_like(from) && !from_text) {
+    Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> {})", SqlTypeName(from),
+         SqlTypeName(*to));
+  }
   for (int64_t i = 0; i < a.length; ++i) {
     if (a.IsNull(i)) {
       b->AppendNull();
