@@ -797,6 +797,27 @@ BoundExprPtr Binder::Case(const Expr& e) {
   return Unified(ExprOp::kCase, std::move(args), has_else);
 }
 
+BoundExprPtr Binder::DatePartOf(const std::string& part, BoundExprPtr arg,
+                                const std::string& name) {
+  if (!execution::IsDatePart(part)) {
+    Fail(ErrorKind::kBinder, "unsupported date part \"{}\" in {}()", part, name);
+  }
+  const auto id = arg->type->id();
+  if (IsText(*arg->type)) {
+    arg = execution::CastTo(std::move(arg), arrow::timestamp());
+  } else if (IsNull(*arg->type)) {
+    arg = execution::CastTo(std::move(arg), arrow::date32());
+  } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp &&
+             id != arrow::TypeId::kTime64) {
+    Fail(ErrorKind::kBinder, "No function matches {}({}): it takes a DATE, TIMESTAMP or TIME", name,
+         arg->type->ToString());
+  }
+  std::vector<BoundExprPtr> args;
+  args.push_back(execution::Constant(Value::String(part)));
+  args.push_back(std::move(arg));
+  return execution::Call(ExprOp::kDatePart, arrow::int64(), std::move(args));
+}
+
 BoundExprPtr Binder::Function(const Expr& e) {
   const std::string name = Lower(e.names.back());
   if (e.window) {
@@ -920,6 +941,11 @@ BoundExprPtr Binder::Function(const Expr& e) {
     std::string part = name;
     if (!part_function) {
       BoundExprPtr p = Bind(*e.args[0]);
+      std::vector<const Expr*> columns;
+      CollectBareColumns(*e.args[0], &columns);
+      if (p->type->id() == arrow::TypeId::kList && p->op != ExprOp::kConstant && columns.empty()) {
+        p = execution::Constant(EvaluateConstant(*e.args[0], db_));  // a list of parts
+      }
       if (p->op != ExprOp::kConstant || p->value.is_null()) {
         // A part that varies by row (or NULL): the library's row-by-row
         // date_part.
@@ -928,29 +954,42 @@ BoundExprPtr Binder::Function(const Expr& e) {
         args.push_back(Bind(*e.args[1]));
         return FunctionCall(execution::FindScalarFunction("date_part"), std::move(args));
       }
+      if (p->type->id() == arrow::TypeId::kList) {
+        // date_part(['year', 'month'], d): a STRUCT with a field per part.
+        std::vector<BoundExprPtr> fields;
+        std::vector<arrow::FieldPtr> names;
+        for (const Value& v : p->value.elements()) {
+          if (v.is_null() || !IsText(*v.type())) {
+            Fail(ErrorKind::kBinder, "{}() needs the parts as text ('year', 'month', ...)", name);
+          }
+          const std::string one = Lower(v.str());
+          fields.push_back(DatePartOf(one, Bind(*e.args[1]), name));
+          names.push_back(arrow::field(one, arrow::int64()));
+        }
+        if (fields.empty()) Fail(ErrorKind::kBinder, "{}(): the list of parts is empty", name);
+        auto out =
+            execution::Call(ExprOp::kFunction, arrow::struct_(std::move(names)), std::move(fields));
+        out->function = execution::FindScalarFunction("struct_pack");
+        return out;
+      }
       if (!IsText(*p->type)) {
         Fail(ErrorKind::kBinder, "{}() needs the part as text ('year', 'month', ...)", name);
       }
       part = Lower(p->value.str());
     }
-    if (!execution::IsDatePart(part)) {
-      Fail(ErrorKind::kBinder, "unsupported date part \"{}\" in {}()", part, name);
-    }
-    BoundExprPtr arg = Bind(*e.args[part_function ? 0 : 1]);
-    const auto id = arg->type->id();
-    if (IsText(*arg->type)) {
-      arg = execution::CastTo(std::move(arg), arrow::timestamp());
-    } else if (IsNull(*arg->type)) {
-      arg = execution::CastTo(std::move(arg), arrow::date32());
-    } else if (id != arrow::TypeId::kDate32 && id != arrow::TypeId::kTimestamp &&
-               id != arrow::TypeId::kTime64) {
-      Fail(ErrorKind::kBinder, "No function matches {}({}): it takes a DATE, TIMESTAMP or TIME",
-           name, arg->type->ToString());
-    }
+    return DatePartOf(part, Bind(*e.args[part_function ? 0 : 1]), name);
+  }
+  if (name == "monthname" || name == "dayname") {
+    // The English name of the month or weekday (DuckDB), through strftime.
+    arity(1);
     std::vector<BoundExprPtr> args;
-    args.push_back(execution::Constant(Value::String(part)));
+    BoundExprPtr arg = Bind(*e.args[0]);
+    if (IsText(*arg->type) || IsNull(*arg->type)) {
+      arg = execution::CastTo(std::move(arg), arrow::timestamp());
+    }
     args.push_back(std::move(arg));
-    return execution::Call(ExprOp::kDatePart, arrow::int64(), std::move(args));
+    args.push_back(execution::Constant(Value::String(name == "monthname" ? "%B" : "%A")));
+    return FunctionCall(execution::FindScalarFunction("strftime"), std::move(args));
   }
   if (name == "ifnull") {
     arity(2);

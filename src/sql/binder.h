@@ -104,6 +104,9 @@ class Binder {
   BoundExprPtr DistinctFrom(const Expr& e);
 
   BoundExprPtr Function(const Expr& e);
+  // date_part(part, arg) for a constant part (`name`: the function called).
+  static BoundExprPtr DatePartOf(const std::string& part, BoundExprPtr arg,
+                                 const std::string& name);
 
   // Whether `e` is a row constructor, ROW(a, b) or (a, b).
   static bool IsRow(const Expr& e);
