@@ -339,10 +339,17 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
     case TypeId::kLargeUtf8: {
       const std::string_view v = BinaryValueAt(a, i);
       if (a.type->id() != TypeId::kBinary) return std::string(v);
-      std::string hex = "\\x";
-      for (unsigned char c : v)
-        hex += fmt::format("{:02X}", c);
-      return hex;
+      // DuckDB's text of a BLOB: printable ASCII as it is, every other
+      // byte (and \, ', ") as \xHH.
+      std::string text;
+      for (unsigned char c : v) {
+        if (c >= 32 && c <= 126 && c != '\\' && c != '\'' && c != '"') {
+          text += static_cast<char>(c);
+        } else {
+          text += fmt::format("\\x{:02X}", c);
+        }
+      }
+      return text;
     }
     case TypeId::kStruct: {
       // An unnamed struct (a row) is shown as (a, b).

@@ -139,8 +139,8 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     values_.push_back(v);
     return;
   }
-  if (v.is_null()) return;
   const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax || IsPairedNumeric(kind);
+  if (v.is_null() && !spec_->keep_null_arg) return;
   if (paired && v2.is_null()) return;
   if (spec_->distinct) {
     std::string key;

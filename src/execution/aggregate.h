@@ -82,6 +82,9 @@ struct AggregateSpec {
   AggKind kind = AggKind::kCountStar;
   BoundExprPtr arg;   // over the input; null for count(*)
   BoundExprPtr arg2;  // kArgMin / kArgMax: the value compared
+  // kArgMin / kArgMax as arg_min_null / arg_max_null: a row whose arg is
+  // NULL counts too (its NULL can be the result).
+  bool keep_null_arg = false;
   bool distinct = false;
   std::string separator = ",";    // group_concat
   double fraction = 0.5;          // quantiles

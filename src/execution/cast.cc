@@ -545,6 +545,35 @@ arrow::MonthDayNano ParseInterval(std::string_view s) {
   return {static_cast<int32_t>(months), static_cast<int32_t>(days), n};
 }
 
+namespace {
+
+// Text as a BLOB (DuckDB's rule): each character its byte, \xHH a byte
+// by its hex digits.
+std::string TextToBlob(std::string_view text) {
+  std::string out;
+  for (size_t k = 0; k < text.size(); ++k) {
+    if (text[k] != '\\') {
+      out += text[k];
+      continue;
+    }
+    auto hex = [&](size_t at) {
+      return at < text.size() && std::isxdigit(static_cast<unsigned char>(text[at]));
+    };
+    if (k + 1 >= text.size() || (text[k + 1] != 'x' && text[k + 1] != 'X') || !hex(k + 2) ||
+        !hex(k + 3)) {
+      Fail(ErrorKind::kConversion,
+           "Could not convert string '{}' to BLOB: a backslash must start an escape \\xHH "
+           "(two hex digits)",
+           text);
+    }
+    out += static_cast<char>(std::stoi(std::string(text.substr(k + 2, 2)), nullptr, 16));
+    k += 3;
+  }
+  return out;
+}
+
+}  // namespace
+
 ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   const arrow::DataType& from = *a.type;
   if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
@@ -751,6 +780,14 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
         }
         static_cast<arrow::Int32Builder*>(b.get())->Append(
             ParseDate(arrow::BinaryValueAt(a, i), *to));
+        break;
+      }
+      case TypeId::kBinary: {
+        if (!from_text) {
+          Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> BLOB)",
+               SqlTypeName(from));
+        }
+        static_cast<arrow::BinaryBuilder*>(b.get())->Append(TextToBlob(arrow::BinaryValueAt(a, i)));
         break;
       }
       default:

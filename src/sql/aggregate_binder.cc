@@ -54,6 +54,8 @@ constexpr AggregateName kAggregates[] = {
     {"quantile", AggKind::kQuantileDisc, 2, 2},
     {"mode", AggKind::kMode, 1, 1},
     {"arg_min", AggKind::kArgMin, 2, 2},
+    {"arg_min_null", AggKind::kArgMin, 2, 2},
+    {"arg_max_null", AggKind::kArgMax, 2, 2},
     {"argmin", AggKind::kArgMin, 2, 2},
     {"min_by", AggKind::kArgMin, 2, 2},
     {"arg_max", AggKind::kArgMax, 2, 2},
@@ -113,6 +115,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   const AggregateName* found = FindAggregate(n);
   if (!found) Fail(ErrorKind::kCatalog, "{}() is not an aggregate function", n);
   spec.kind = found->kind;
+  spec.keep_null_arg = n == "arg_min_null" || n == "arg_max_null";
   spec.distinct = call.distinct;
   spec.name = call.ToString();
   if (call.star_arg || (n == "count" && call.args.empty())) {  // count() is count(*) (DuckDB)
@@ -216,7 +219,8 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   }
   for (const auto& o : call.order_by)
     spec.order_by.push_back(BindSortKey(o, binder));
-  if (call.filter && execution::TakesNulls(spec.kind) && spec.kind != AggKind::kCountStar) {
+  if (call.filter && (execution::TakesNulls(spec.kind) || spec.keep_null_arg) &&
+      spec.kind != AggKind::kCountStar) {
     spec.filter = binder.Condition(*call.filter);
   } else if (call.filter) {
     // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every

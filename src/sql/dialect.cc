@@ -179,8 +179,12 @@ class Rewriter {
     }
     const size_t close = MatchingParen(i_);
     if (close >= in_.size()) return;
+    if (!AliasFollows(close)) AddSubqueryAlias(close);
+  }
+  // Whether an alias follows the ')' at `close` of a FROM item.
+  bool AliasFollows(size_t close) const {
     const size_t after = SkipTrivia(close + 1);
-    if (after < in_.size() && in_[after] == '"') return;
+    if (after < in_.size() && in_[after] == '"') return true;
     const std::string_view next = WordAt(after);
     static const char* kNotAliases[] = {"where",   "group", "having",    "order",      "limit",
                                         "offset",  "union", "intersect", "except",     "window",
@@ -190,7 +194,7 @@ class Rewriter {
                                         "semi",    "anti",  "lateral",   "tablesample"};
     const bool keyword = std::any_of(std::begin(kNotAliases), std::end(kNotAliases),
                                      [&](const char* k) { return EqualsIgnoreCase(next, k); });
-    if (next.empty() || keyword) AddSubqueryAlias(close);
+    return !next.empty() && !keyword;
   }
   void AddSubqueryAlias(size_t close) {
     ++unnamed_subqueries_;
@@ -477,6 +481,29 @@ class Rewriter {
         Replace(j + name.size(), "SET \"__llkv_pragma\" = '" + std::string(name) + "'");
         Significant('\'');
         statement_start_ = false;
+        return;
+      }
+    }
+    // DuckDB's FROM VALUES (...), (...) [alias]: FROM (VALUES ...) alias,
+    // named valueslist when no alias follows.
+    if (EqualsIgnoreCase(w, "values") &&
+        (prev_word_ == "from" || prev_word_ == "join" || (prev_ == ',' && from_depth_ == depth_))) {
+      size_t j = SkipTrivia(end), close = in_.size();
+      while (j < in_.size() && in_[j] == '(') {
+        close = MatchingParen(j);
+        if (close >= in_.size()) break;
+        j = SkipTrivia(close + 1);
+        if (j < in_.size() && in_[j] == ',' && SkipTrivia(j + 1) < in_.size() &&
+            in_[SkipTrivia(j + 1)] == '(') {
+          j = SkipTrivia(j + 1);
+          continue;
+        }
+        break;
+      }
+      if (close < in_.size()) {
+        pending_[close + 1] += AliasFollows(close) ? ")" : ") AS valueslist";
+        Replace(end, "(" + std::string(w));
+        prev_word_ = "values";
         return;
       }
     }
