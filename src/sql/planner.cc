@@ -172,8 +172,67 @@ TypeName NameOfType(const arrow::DataType& type) {
   }
 }
 
+namespace {
+
+// For each output position of the set operation `q`, the (qualifier,
+// name) pairs its branches give it: an item's alias, or the column it
+// names (qualified by its table when the branch reads one table).
+void BranchNames(const SelectStmt& q,
+                 std::vector<std::vector<std::pair<std::string, std::string>>>* out) {
+  if (q.set_op != SetOpKind::kNone) {
+    BranchNames(*q.left, out);
+    BranchNames(*q.right, out);
+    return;
+  }
+  std::string table;
+  if (q.from.size() == 1) {
+    const TableRef& f = *q.from[0];
+    table = !f.alias.empty() ? f.alias : f.kind == TableRefKind::kBaseTable ? f.name.back() : "";
+  }
+  for (size_t i = 0; i < q.select_list.size(); ++i) {
+    const SelectItem& item = q.select_list[i];
+    if (item.expr->kind == ExprKind::kStar) return;  // positions unknown past a star
+    if (out->size() <= i) out->resize(i + 1);
+    if (!item.alias.empty()) (*out)[i].emplace_back("", item.alias);
+    if (item.expr->kind == ExprKind::kColumnRef) {
+      const auto& n = item.expr->names;
+      (*out)[i].emplace_back(n.size() >= 2 ? n[n.size() - 2] : table, n.back());
+    }
+  }
+}
+
+// The output position an ORDER BY column of a set operation names when it
+// is not an output column's name: a column or alias of any branch
+// (DuckDB); -1 when none. Throws when it names two positions.
+int BranchColumn(const SelectStmt& q, const Expr& e, const Scope& scope) {
+  if (e.kind != ExprKind::kColumnRef) return -1;
+  if (e.names.size() == 1) {
+    for (const auto& c : scope) {
+      if (EqualsIgnoreCase(c.name, e.names[0])) return -1;  // an output name: bound as such
+    }
+  }
+  std::vector<std::vector<std::pair<std::string, std::string>>> names;
+  BranchNames(q, &names);
+  const std::string qualifier = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
+  int found = -1;
+  for (size_t i = 0; i < names.size() && i < scope.size(); ++i) {
+    for (const auto& [table, name] : names[i]) {
+      if (!EqualsIgnoreCase(name, e.names.back())) continue;
+      if (!qualifier.empty() && !EqualsIgnoreCase(table, qualifier)) continue;
+      if (found >= 0 && found != static_cast<int>(i)) {
+        Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\" in ORDER BY",
+             e.ToString());
+      }
+      found = static_cast<int>(i);
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
 // A set operation: both sides cast column by column to common types, then
-// ORDER BY (ordinals or the left side's column names) and LIMIT.
+// ORDER BY (ordinals, the output's column names or any branch's) and LIMIT.
 static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
                                     const OuterPtr& outer) {
   OperatorPtr left = PlanSelect(*q.left, db, outer);
@@ -217,6 +276,9 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
                scope.size());
         }
         const auto& c = scope[static_cast<size_t>(e.int_value - 1)];
+        key.expr = execution::ColumnRef(c.index, c.type);
+      } else if (const int position = BranchColumn(q, e, scope); position >= 0) {
+        const auto& c = scope[static_cast<size_t>(position)];
         key.expr = execution::ColumnRef(c.index, c.type);
       } else {
         key.expr = binder.Bind(e);
