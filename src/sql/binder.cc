@@ -1153,11 +1153,40 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   runner.residual_ops = std::move(residual_ops);
 }
 
+Scope Binder::GroupedScope() const {
+  // The columns of an aggregate's output a subquery may read: the group
+  // keys (and bare columns) that are plain [table.]column names.
+  Scope out;
+  if (!substitutions_) return out;
+  auto identifier = [](const std::string& t) {
+    return !t.empty() && (std::isalpha(static_cast<unsigned char>(t[0])) || t[0] == '_') &&
+           std::all_of(t.begin(), t.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+           });
+  };
+  for (const auto& [text, column] : *substitutions_) {
+    const size_t dot = text.find('.');
+    std::string qualifier = dot == std::string::npos ? "" : text.substr(0, dot);
+    std::string name = dot == std::string::npos ? text : text.substr(dot + 1);
+    if (!identifier(name) || (!qualifier.empty() && !identifier(qualifier))) continue;
+    // One entry per column and name: "b" and "t.b" are the same column.
+    auto same = std::find_if(out.begin(), out.end(), [&](const ScopeColumn& c) {
+      return c.index == column.first && EqualsIgnoreCase(c.name, name);
+    });
+    if (same != out.end()) {
+      if (same->qualifier.empty()) same->qualifier = qualifier;
+      continue;
+    }
+    out.push_back({qualifier, name, column.first, column.second});
+  }
+  return out;
+}
+
 BoundExprPtr Binder::Subquery(const Expr& e) {
   if (db_ == nullptr) {
     Fail(ErrorKind::kNotImplemented, "subqueries are not supported in this position");
   }
-  auto scope = std::make_shared<const Scope>(scope_);
+  auto scope = std::make_shared<const Scope>(grouped_ ? GroupedScope() : scope_);
   auto binding = std::make_shared<OuterContext>();
   binding->scope = scope;
   binding->captures = std::make_shared<std::set<int>>();

@@ -134,6 +134,9 @@ class Binder {
   void Decorrelate(const Expr& e, const std::vector<const Expr*>& refs, SqlSubqueryRunner& runner);
 
   BoundExprPtr Subquery(const Expr& e);
+  // For a grouped binder: its substitutions that name columns, as the
+  // scope a correlated subquery reads (GROUP BY keys).
+  Scope GroupedScope() const;
 
   const Scope& scope_;
   const Substitutions* substitutions_;

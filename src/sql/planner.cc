@@ -525,8 +525,9 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (q.having) CollectAggregates(*q.having, &calls);
   for (const auto& o : q.order_by)
     CollectAggregates(*o.expr, &calls);
-  const bool aggregate =
-      !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty() || q.group_by_all;
+  // HAVING alone makes the query one group (PostgreSQL, DuckDB).
+  const bool aggregate = !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty() ||
+                         q.group_by_all || q.having;
   Substitutions substitutions;
   Scope no_columns;
   std::unique_ptr<Binder> grouped;
@@ -707,8 +708,6 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       plan = execution::MakeFilter(std::move(plan), grouped->Condition(*q.having));
       grouped->set_aliases(nullptr);
     }
-  } else if (q.having) {
-    Fail(ErrorKind::kBinder, "a HAVING clause needs GROUP BY or an aggregate");
   }
   Binder* bound_over = aggregate ? grouped.get() : &binder;
 
