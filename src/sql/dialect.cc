@@ -197,10 +197,53 @@ class Rewriter {
     return !next.empty() && !keyword;
   }
   void AddSubqueryAlias(size_t close) {
+    auto it = pending_.find(close + 1);
+    if (it != pending_.end() && it->second.find(" AS ") != std::string::npos) return;  // n : (..)
     ++unnamed_subqueries_;
     pending_[close + 1] = unnamed_subqueries_ == 1
                               ? " AS unnamed_subquery"
                               : " AS unnamed_subquery" + std::to_string(unnamed_subqueries_);
+  }
+
+  // DuckDB's prefix alias, "name : expr" in a select list and "name :
+  // item" in a FROM list: becomes "expr AS name". `end` is where the name
+  // (a word or a quoted identifier) ends. Whether it was one.
+  bool PrefixAlias(size_t end) {
+    const bool list_start = prev_word_ == "select" || prev_word_ == "distinct" ||
+                            prev_word_ == "from" || prev_word_ == "join" ||
+                            (prev_ == ',' && (select_depth_ == depth_ || from_depth_ == depth_));
+    const size_t colon = SkipTrivia(end);
+    if (!list_start || colon + 1 >= in_.size() || in_[colon] != ':' || in_[colon + 1] == ':' ||
+        in_[colon + 1] == '=') {
+      return false;
+    }
+    // The item ends at a comma, a closing parenthesis or a clause keyword
+    // at its own depth.
+    static const char* kStops[] = {
+        "from",      "where",      "group", "having",    "order",   "limit", "offset",
+        "window",    "qualify",    "union", "intersect", "except",  "join",  "left",
+        "right",     "inner",      "full",  "cross",     "natural", "on",    "using",
+        "returning", "positional", "asof",  "semi",      "anti"};
+    int depth = 0;
+    size_t j = SkipTrivia(colon + 1);
+    for (; j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+      if (in_[j] == '(' || in_[j] == '[') ++depth;
+      if ((in_[j] == ')' || in_[j] == ']') && depth-- == 0) break;
+      if (depth == 0 && (in_[j] == ',' || in_[j] == ';')) break;
+      if (depth == 0 && IsWordStart(in_[j]) &&
+          std::any_of(std::begin(kStops), std::end(kStops),
+                      [&](const char* k) { return EqualsIgnoreCase(WordAt(j), k); })) {
+        break;
+      }
+    }
+    const std::string name(in_.substr(i_, end - i_));
+    // The text up to the item's end, without trailing blanks.
+    size_t item_end = j;
+    while (item_end > colon + 1 && std::isspace(static_cast<unsigned char>(in_[item_end - 1])))
+      --item_end;
+    pending_[item_end] += " AS " + name;
+    Replace(colon + 1, "");
+    return true;
   }
 
   void Significant(char c) {
@@ -239,7 +282,9 @@ class Rewriter {
       return;
     }
     if (c == '"') {
-      Copy(QuotedEnd(i_, '"', false));
+      const size_t end = QuotedEnd(i_, '"', false);
+      if (PrefixAlias(end)) return;
+      Copy(end);
       Significant('"');
       statement_start_ = false;
       return;
@@ -443,6 +488,7 @@ class Rewriter {
   void Word() {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
+    if (PrefixAlias(end)) return;
     // DuckDB's recursive CTE t(...) USING KEY (k, agg(v) [AS c], ...) AS
     // (body): the list moves into a CTE after it, "__llkv_using_key" AS
     // (SELECT k, agg(v) [AS c], ...), which the parser attaches to t.
@@ -676,6 +722,8 @@ class Rewriter {
       window_clause_depth_ = depth_;
     }
     if (EqualsIgnoreCase(w, "select")) window_clause_depth_ = -1;
+    if (EqualsIgnoreCase(w, "select")) select_depth_ = depth_;
+    if (EqualsIgnoreCase(w, "from") && select_depth_ == depth_) select_depth_ = -1;
     // Whether a FROM list is being read at this depth (where a
     // parenthesized SELECT after a comma is a FROM item).
     if (EqualsIgnoreCase(w, "from")) {
@@ -974,6 +1022,7 @@ class Rewriter {
   int replace_level_ = -1;          // depth inside a star's REPLACE (...), or -1
   int window_clause_depth_ = -1;    // depth of the SELECT whose WINDOW clause was seen
   int from_depth_ = -1;             // depth of the FROM list being read, or -1
+  int select_depth_ = -1;           // depth of the select list being read, or -1
   std::vector<int> struct_depths_;  // depth inside each open struct literal
   int statement_marks_ = 0;         // '?' numbered in the current statement
   size_t asof_using_at_ = std::string_view::npos;  // the USING of an ASOF join

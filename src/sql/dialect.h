@@ -22,6 +22,7 @@
 //   FROM (SELECT ...) [no alias]-> FROM (SELECT ...) AS unnamed_subquery[N]   (DuckDB)
 //   LIMIT p % / LIMIT p PERCENT -> LIMIT "__llkv_percent"(p)   (DuckDB)
 //   FROM VALUES (..), (..) [t]  -> FROM (VALUES (..), (..)) t|valueslist   (DuckDB)
+//   SELECT name : e, FROM n : t -> SELECT e AS name, FROM t AS n   (DuckDB's prefix aliases)
 //   PRAGMA name = value         -> SET name = value   (DuckDB)
 //   t(c) USING KEY (k) AS (q)   -> t(c) AS (q), "__llkv_using_key" AS (SELECT k)   (DuckDB)
 //   PRAGMA name                 -> SET "__llkv_pragma" = 'name'   (DuckDB)
