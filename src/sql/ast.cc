@@ -143,6 +143,10 @@ std::string Expr::ToString() const {
       return op == "NOT" ? "(NOT " + args[0]->ToString() + ")"
                          : "(" + op + args[0]->ToString() + ")";
     case ExprKind::kBinaryOp: {
+      if (op == "/" && args[1]->kind == ExprKind::kFunction && args[1]->names.size() == 1 &&
+          args[1]->names[0] == "__llkv_intdiv" && args[1]->args.size() == 1) {
+        return "(" + args[0]->ToString() + " // " + args[1]->args[0]->ToString() + ")";  // a // b
+      }
       std::string out = "(" + args[0]->ToString() + " " + neg + op + " " + args[1]->ToString();
       if (args.size() > 2) out += " ESCAPE " + args[2]->ToString();
       return out + ")";

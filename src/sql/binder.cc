@@ -448,8 +448,13 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     return execution::Call(e.op == "AND" ? ExprOp::kAnd : ExprOp::kOr, arrow::boolean(),
                            std::move(args));
   }
+  // a // b, which the dialect rewriter hands over as a / "__llkv_intdiv"(b)
+  // for its precedence.
+  const bool int_div_marker = e.op == "/" && e.args[1]->kind == ExprKind::kFunction &&
+                              e.args[1]->names.size() == 1 &&
+                              e.args[1]->names[0] == "__llkv_intdiv" && e.args[1]->args.size() == 1;
   for (const auto& [sym, op] : kArithmetic) {
-    if (e.op != sym) continue;
+    if (e.op != sym || int_div_marker) continue;
     BoundExprPtr a = Bind(*e.args[0]);
     BoundExprPtr b = Bind(*e.args[1]);
     if (BoundExprPtr t = TemporalArithmetic(e.op, a, b)) return t;
@@ -468,11 +473,11 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     if (IsRow(*e.args[0]) && IsRow(*e.args[1])) return RowCompare(op, *e.args[0], *e.args[1]);
     return Compare(op, Bind(*e.args[0]), Bind(*e.args[1]));
   }
-  if (e.op == "//") {
+  if (e.op == "//" || int_div_marker) {
     // DuckDB's integer division: integers divide as / does (truncating);
     // other numbers give floor(a / b).
     BoundExprPtr a = Bind(*e.args[0]);
-    BoundExprPtr b = Bind(*e.args[1]);
+    BoundExprPtr b = Bind(int_div_marker ? *e.args[1]->args[0] : *e.args[1]);
     const arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
     const bool integers = t->is_integer();
     const arrow::TypePtr as = integers ? t : arrow::float64();

@@ -205,6 +205,72 @@ class Rewriter {
                               : " AS unnamed_subquery" + std::to_string(unnamed_subqueries_);
   }
 
+  // The end of the multiplicative operand starting at `j`: unary signs,
+  // then a number, a quoted run, a parenthesized expression, CASE ... END,
+  // or a (qualified) name with an optional call, then ::type casts and
+  // [subscripts]. `j` itself when there is none.
+  size_t OperandEnd(size_t j) const {
+    const size_t start = j;
+    j = SkipTrivia(j);
+    while (j < in_.size() && (in_[j] == '+' || in_[j] == '-'))
+      j = SkipTrivia(j + 1);
+    if (j >= in_.size()) return start;
+    if (in_[j] == '(') {
+      j = MatchingParen(j);
+      if (j >= in_.size()) return start;
+      ++j;
+    } else if (in_[j] == '\'' || in_[j] == '"') {
+      j = QuotedEnd(j, in_[j], false);
+    } else if (std::isdigit(static_cast<unsigned char>(in_[j])) || in_[j] == '.') {
+      while (j < in_.size() &&
+             (std::isalnum(static_cast<unsigned char>(in_[j])) || in_[j] == '.' || in_[j] == '_' ||
+              ((in_[j] == '+' || in_[j] == '-') && (in_[j - 1] == 'e' || in_[j - 1] == 'E')))) {
+        ++j;
+      }
+    } else if (IsWordStart(in_[j])) {
+      if (EqualsIgnoreCase(WordAt(j), "case")) {
+        int open = 0;
+        for (; j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+          if (EqualsIgnoreCase(WordAt(j), "case")) ++open;
+          if (EqualsIgnoreCase(WordAt(j), "end") && --open == 0) break;
+        }
+        if (j >= in_.size()) return start;
+        j += 3;
+      } else {
+        j += WordAt(j).size();
+        while (j + 1 < in_.size() && in_[j] == '.' && IsWordStart(in_[j + 1]))
+          j += 1 + WordAt(j + 1).size();
+        const size_t call = SkipTrivia(j);
+        if (call < in_.size() && in_[call] == '(') {
+          j = MatchingParen(call);
+          if (j >= in_.size()) return start;
+          ++j;
+        }
+      }
+    } else {
+      return start;
+    }
+    for (;;) {
+      const size_t k = SkipTrivia(j);
+      if (in_.compare(k, 2, "::") == 0) {
+        size_t t = SkipTrivia(k + 2);
+        if (t >= in_.size() || !IsWordStart(in_[t])) return j;
+        t += WordAt(t).size();
+        if (SkipTrivia(t) < in_.size() && in_[SkipTrivia(t)] == '(')
+          t = MatchingParen(SkipTrivia(t)) + 1;
+        j = t;
+        continue;
+      }
+      if (k < in_.size() && in_[k] == '[') {
+        const size_t close = MatchingBracket(k);
+        if (close >= in_.size()) return j;
+        j = close + 1;
+        continue;
+      }
+      return j;
+    }
+  }
+
   // DuckDB's prefix alias, "name : expr" in a select list and "name :
   // item" in a FROM list: becomes "expr AS name". `end` is where the name
   // (a word or a quoted identifier) ends. Whether it was one.
@@ -337,6 +403,20 @@ class Rewriter {
       Significant('"');
       statement_start_ = false;
       return;
+    }
+    // DuckDB's integer division a // b binds as / does; PostgreSQL's
+    // grammar gives any operator it does not know a lower precedence than
+    // + and *. So a // b becomes a / "__llkv_intdiv"(b), which the binder
+    // reads back as //.
+    if (c == '/' && i_ + 1 < in_.size() && in_[i_ + 1] == '/') {
+      const size_t end = OperandEnd(i_ + 2);
+      if (end > i_ + 2 && end <= in_.size()) {
+        Replace(i_ + 2, "/ \"__llkv_intdiv\"(");
+        pending_[end] += ")";
+        Significant('(');
+        statement_start_ = false;
+        return;
+      }
     }
     if (c == '?') {
       ++out_.question_marks;
