@@ -174,7 +174,8 @@ class Rewriter {
   void NameUnaliasedSubquery() {
     const std::string_view first = WordAt(SkipTrivia(i_ + 1));
     if (!EqualsIgnoreCase(first, "select") && !EqualsIgnoreCase(first, "values") &&
-        !EqualsIgnoreCase(first, "with") && !EqualsIgnoreCase(first, "from")) {
+        !EqualsIgnoreCase(first, "with") && !EqualsIgnoreCase(first, "from") &&
+        !EqualsIgnoreCase(first, "describe") && !EqualsIgnoreCase(first, "show")) {
       return;
     }
     const size_t close = MatchingParen(i_);
@@ -589,6 +590,40 @@ class Rewriter {
           Replace(close + 1, "");
           return;
         }
+      }
+    }
+    // DESCRIBE name / DESCRIBE query / SHOW TABLES (DuckDB): table
+    // functions (sql/describe.cc), at a statement's start or in FROM (...).
+    if ((statement_start_ || prev_ == '(') &&
+        (EqualsIgnoreCase(w, "describe") ||
+         (EqualsIgnoreCase(w, "show") && EqualsIgnoreCase(WordAt(SkipTrivia(end)), "tables")))) {
+      const size_t j = SkipTrivia(end);
+      if (EqualsIgnoreCase(w, "show")) {
+        Replace(j + 6, "SELECT * FROM \"__llkv_show_tables\"()");
+        Significant(')');
+        return;
+      }
+      const std::string_view next = WordAt(j);
+      const bool query = (j < in_.size() && in_[j] == '(') || EqualsIgnoreCase(next, "select") ||
+                         EqualsIgnoreCase(next, "from") || EqualsIgnoreCase(next, "with") ||
+                         EqualsIgnoreCase(next, "values") || EqualsIgnoreCase(next, "table");
+      size_t stop = query ? ExpressionEnd(j, {}) : j;
+      if (!query && j < in_.size() && (IsWordStart(in_[j]) || in_[j] == '"')) {
+        stop = in_[j] == '"' ? QuotedEnd(j, '"', false) : j + next.size();
+      }
+      if (stop > j) {
+        std::string target(in_.substr(j, stop - j));
+        if (!query && target.front() == '"') target = target.substr(1, target.size() - 2);
+        std::string literal = "'";
+        for (char ch : target) {
+          literal += ch;
+          if (ch == '\'') literal += '\'';
+        }
+        Replace(stop, std::string("SELECT * FROM \"") +
+                          (query ? "__llkv_describe_query" : "__llkv_describe") + "\"(" + literal +
+                          "')");
+        Significant(')');
+        return;
       }
     }
     // PRAGMA name = value is SET name = value; PRAGMA name (no value) is

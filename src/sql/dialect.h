@@ -23,6 +23,7 @@
 //   LIMIT p % / LIMIT p PERCENT -> LIMIT "__llkv_percent"(p)   (DuckDB)
 //   FROM VALUES (..), (..) [t]  -> FROM (VALUES (..), (..)) t|valueslist   (DuckDB)
 //   SELECT name : e, FROM n : t -> SELECT e AS name, FROM t AS n   (DuckDB's prefix aliases)
+//   DESCRIBE t | query, SHOW TABLES -> SELECT * FROM "__llkv_describe"('t') ... (sql/describe.cc)
 //   PRAGMA name = value         -> SET name = value   (DuckDB)
 //   t(c) USING KEY (k) AS (q)   -> t(c) AS (q), "__llkv_using_key" AS (SELECT k)   (DuckDB)
 //   PRAGMA name                 -> SET "__llkv_pragma" = 'name'   (DuckDB)

@@ -270,6 +270,13 @@ OperatorPtr TimestampSeries(const std::string& name, const Value (&v)[3], bool i
 // a NULL one gives no rows.
 OperatorPtr PlanTableFunction(const TableRef& ref, runtime::Database& db, const OuterPtr& outer) {
   const std::string name = Lower(ref.name.back());
+  if (name == "__llkv_describe" || name == "__llkv_describe_query" ||
+      name == "__llkv_show_tables") {
+    std::vector<Value> args;
+    for (const auto& a : ref.function_args)
+      args.push_back(EvaluateConstant(*a, &db, outer));
+    return PlanDescribe(name, args, db);
+  }
   if (name == "unnest") {
     // unnest(list): one row per element, in a column named unnest.
     if (ref.function_args.size() != 1) Fail(ErrorKind::kBinder, "unnest() takes 1 argument");

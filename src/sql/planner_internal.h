@@ -249,6 +249,12 @@ Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr,
 
 int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db = nullptr);
 
+// The table functions behind DESCRIBE and SHOW TABLES (describe.cc):
+// `function` is __llkv_describe (a table or view name), __llkv_describe_query
+// (a query's text) or __llkv_show_tables.
+OperatorPtr PlanDescribe(const std::string& function, const std::vector<Value>& args,
+                         runtime::Database& db);
+
 // Rows a sort must produce for the query's LIMIT and OFFSET: limit +
 // offset, or -1 (all) without a LIMIT or with LIMIT p %.
 int64_t TopN(const SelectStmt& q, runtime::Database* db = nullptr);
