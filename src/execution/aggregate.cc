@@ -236,29 +236,19 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
       }
       break;
     }
-    case AggKind::kCovarPop:
-    case AggKind::kCovarSamp:
-    case AggKind::kCorr:
-    case AggKind::kRegrCount:
-    case AggKind::kRegrAvgX:
-    case AggKind::kRegrAvgY:
-    case AggKind::kRegrSlope:
-    case AggKind::kRegrIntercept:
-    case AggKind::kRegrR2:
-    case AggKind::kRegrSxx:
-    case AggKind::kRegrSyy:
-    case AggKind::kRegrSxy: {
-      const double y = AsDouble(v), x = AsDouble(v2);
-      const double n = static_cast<double>(count_);
-      const double dx = x - mean_x_, dy = y - mean_y_;
-      mean_x_ += dx / n;
-      mean_y_ += dy / n;
-      co_moment_ += dx * (y - mean_y_);
-      m2_x_ += dx * (x - mean_x_);
-      m2_y_ += dy * (y - mean_y_);
-      break;
-    }
     default:
+      // covariance, correlation and the regressions: running moments of
+      // (y, x) pairs, updated as Welford does.
+      if (IsPairedNumeric(kind)) {
+        const double y = AsDouble(v), x = AsDouble(v2);
+        const double n = static_cast<double>(count_);
+        const double dx = x - mean_x_, dy = y - mean_y_;
+        mean_x_ += dx / n;
+        mean_y_ += dy / n;
+        co_moment_ += dx * (y - mean_y_);
+        m2_x_ += dx * (x - mean_x_);
+        m2_y_ += dy * (y - mean_y_);
+      }
       break;
   }
 }
