@@ -770,6 +770,14 @@ StatementResult ExplainQuery(const ExplainStatement& e, runtime::Database& db) {
   return r;
 }
 
+// WITH ... UPDATE / DELETE: runs the clause's data-modifying CTEs, then
+// keeps its CTEs visible while the returned scope lives (none without WITH).
+std::unique_ptr<plan::CteScope> EnterWith(const SelectStmt* with, runtime::Database& db) {
+  if (!with) return nullptr;
+  RunDmlCtes(*with, db);
+  return std::make_unique<plan::CteScope>(plan::DefineCtes(*with, db, nullptr));
+}
+
 StatementResult RunStatement(const Statement& s, runtime::Database& db) {
   switch (s.kind) {
     case StatementKind::kSelect: {
@@ -831,22 +839,14 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
       return CreateTrigger(static_cast<const CreateTriggerStatement&>(s), db);
     case StatementKind::kUpdate: {
       const auto& u = static_cast<const UpdateStatement&>(s);
-      std::optional<plan::CteScope> ctes;
-      if (u.with) {
-        RunDmlCtes(*u.with, db);
-        ctes.emplace(plan::DefineCtes(*u.with, db, nullptr));
-      }
+      const auto ctes = EnterWith(u.with.get(), db);
       return WithReturning(u.returning, u.table, u.alias, false, db, [&] {
         return ChangeRows(u.table, u.alias, u.set, u.where.get(), true, db, &u.from);
       });
     }
     case StatementKind::kDelete: {
       const auto& d = static_cast<const DeleteStatement&>(s);
-      std::optional<plan::CteScope> ctes;
-      if (d.with) {
-        RunDmlCtes(*d.with, db);
-        ctes.emplace(plan::DefineCtes(*d.with, db, nullptr));
-      }
+      const auto ctes = EnterWith(d.with.get(), db);
       return WithReturning(d.returning, d.table, d.alias, true, db, [&] {
         return ChangeRows(d.table, d.alias, {}, d.where.get(), false, db, &d.using_tables);
       });
