@@ -30,6 +30,8 @@ inline std::vector<arrow::FieldPtr> SampleFields() {
           field("date", date32()),
           field("ts", timestamp()),
           field("ts_utc", timestamp("UTC")),
+          field("ts_s", timestamp(TimeUnit::kSecond)),
+          field("ts_ns", timestamp(TimeUnit::kNano, "UTC")),
           field("interval", interval_month_day_nano()),
           field("struct", struct_({field("x", int32()), field("s", utf8())})),
           field("list", list(int64()))};

@@ -322,7 +322,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
     case TypeId::kDate32:
       return FormatDate32(a.buffers[1]->data_as<int32_t>()[k]);
     case TypeId::kTimestamp: {
-      std::string s = FormatTimestampMicros(a.buffers[1]->data_as<int64_t>()[k]);
+      std::string s = FormatTimestamp(a.buffers[1]->data_as<int64_t>()[k], a.type->unit());
       if (a.type->timezone() == "UTC") {
         s += "+00";  // as PostgreSQL and DuckDB show an instant in UTC
       } else if (!a.type->timezone().empty()) {

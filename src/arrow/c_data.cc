@@ -71,7 +71,7 @@ std::string FormatString(const DataType& type) {
     case TypeId::kDate32:
       return "tdD";
     case TypeId::kTimestamp:
-      return "tsu:" + type.timezone();
+      return std::string("ts") + "smun"[static_cast<int>(type.unit())] + ":" + type.timezone();
     case TypeId::kTime64:
       return "ttu";
     case TypeId::kIntervalMonthDayNano:
@@ -212,7 +212,13 @@ TypePtr ParseType(const ArrowSchema* s) {
   if (f == "tdD") return no_children(date32());
   if (f == "ttu") return no_children(time64());
   if (f == "tin") return no_children(interval_month_day_nano());
-  if (f.starts_with("tsu:")) return no_children(timestamp(std::string(f.substr(4))));
+  if (f.size() >= 4 && f.starts_with("ts") && f[3] == ':') {
+    static constexpr std::string_view kUnits = "smun";
+    const size_t u = kUnits.find(f[2]);
+    if (u != std::string_view::npos) {
+      return no_children(timestamp(static_cast<TimeUnit>(u), std::string(f.substr(4))));
+    }
+  }
   if (f.starts_with("d:")) {
     int precision = 0, scale = 0;
     const char* p = f.data() + 2;

@@ -52,7 +52,10 @@ std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType
       return {fb::Type_Date, fb::CreateDate(b, fb::DateUnit_DAY).Union()};
     case TypeId::kTimestamp: {
       auto tz = t.timezone().empty() ? 0 : b.CreateString(t.timezone());
-      return {fb::Type_Timestamp, fb::CreateTimestamp(b, fb::TimeUnit_MICROSECOND, tz).Union()};
+      static constexpr fb::TimeUnit kUnits[] = {fb::TimeUnit_SECOND, fb::TimeUnit_MILLISECOND,
+                                                fb::TimeUnit_MICROSECOND, fb::TimeUnit_NANOSECOND};
+      return {fb::Type_Timestamp,
+              fb::CreateTimestamp(b, kUnits[static_cast<int>(t.unit())], tz).Union()};
     }
     case TypeId::kTime64:
       return {fb::Type_Time, fb::CreateTime(b, fb::TimeUnit_MICROSECOND, 64).Union()};
@@ -172,12 +175,24 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
       break;
     case fb::Type_Timestamp: {
       const auto* t = f->type_as_Timestamp();
-      if (t->unit() != fb::TimeUnit_MICROSECOND) {
-        Unsupported(source, name,
-                    fmt::format("a timestamp in unit {} (LLKV stores microseconds)",
-                                fb::EnumNameTimeUnit(t->unit())));
+      TimeUnit unit = TimeUnit::kMicro;
+      switch (t->unit()) {
+        case fb::TimeUnit_SECOND:
+          unit = TimeUnit::kSecond;
+          break;
+        case fb::TimeUnit_MILLISECOND:
+          unit = TimeUnit::kMilli;
+          break;
+        case fb::TimeUnit_MICROSECOND:
+          break;
+        case fb::TimeUnit_NANOSECOND:
+          unit = TimeUnit::kNano;
+          break;
+        default:
+          Unsupported(source, name,
+                      fmt::format("a timestamp in unit {}", fb::EnumNameTimeUnit(t->unit())));
       }
-      type = leaf(timestamp(t->timezone() ? t->timezone()->str() : ""));
+      type = leaf(timestamp(unit, t->timezone() ? t->timezone()->str() : ""));
       break;
     }
     case fb::Type_Time: {

@@ -38,12 +38,17 @@ std::string FormatCivil(const CivilDate& d) {
   return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
 }
 
-std::string FormatTimeOfDay(int64_t micros_of_day) {
-  const int64_t secs = micros_of_day / 1000000;
-  const int64_t frac = micros_of_day % 1000000;
+// A time of day counted in units of which `per_second` make a second; the
+// fraction shows the unit's digits without trailing zeros.
+std::string FormatTimeOfDay(int64_t units_of_day, int64_t per_second = 1000000) {
+  const int64_t secs = units_of_day / per_second;
+  const int64_t frac = units_of_day % per_second;
   std::string s = fmt::format("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
   if (frac != 0) {
-    std::string f = fmt::format("{:06}", frac);
+    int digits = 0;
+    for (int64_t p = per_second; p > 1; p /= 10)
+      ++digits;
+    std::string f = fmt::format("{:0{}}", frac, digits);
     while (!f.empty() && f.back() == '0')
       f.pop_back();
     s += "." + f;
@@ -59,16 +64,21 @@ std::string FormatDate32(int32_t days) {
 }
 
 std::string FormatTimestampMicros(int64_t micros) {
-  if (micros == kTimestampInfinity) return "infinity";
-  if (micros == kTimestampNegativeInfinity) return "-infinity";
-  constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
-  int64_t days = micros / kMicrosPerDay;
-  int64_t rem = micros % kMicrosPerDay;
+  return FormatTimestamp(micros, TimeUnit::kMicro);
+}
+
+std::string FormatTimestamp(int64_t value, TimeUnit unit) {
+  if (value == kTimestampInfinity) return "infinity";
+  if (value == kTimestampNegativeInfinity) return "-infinity";
+  const int64_t per_second = UnitsPerSecond(unit);
+  const int64_t per_day = 86400 * per_second;
+  int64_t days = value / per_day;
+  int64_t rem = value % per_day;
   if (rem < 0) {
-    rem += kMicrosPerDay;
+    rem += per_day;
     --days;
   }
-  return FormatCivil(CivilFromDays(days)) + " " + FormatTimeOfDay(rem);
+  return FormatCivil(CivilFromDays(days)) + " " + FormatTimeOfDay(rem, per_second);
 }
 
 std::string FormatTimeMicros(int64_t micros) {

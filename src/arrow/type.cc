@@ -7,12 +7,27 @@
 namespace llkv::arrow {
 
 DataType::DataType(TypeId id, int precision, int scale, std::string timezone,
-                   std::vector<FieldPtr> fields)
+                   std::vector<FieldPtr> fields, TimeUnit unit)
     : id_(id),
       precision_(precision),
       scale_(scale),
       timezone_(std::move(timezone)),
-      fields_(std::move(fields)) {}
+      fields_(std::move(fields)),
+      unit_(unit) {}
+
+int64_t UnitsPerSecond(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kSecond:
+      return 1;
+    case TimeUnit::kMilli:
+      return 1000;
+    case TimeUnit::kMicro:
+      return 1000000;
+    case TimeUnit::kNano:
+      return 1000000000;
+  }
+  return 1000000;
+}
 
 int DataType::bit_width() const {
   switch (id_) {
@@ -69,7 +84,7 @@ bool DataType::Equals(const DataType& other) const {
     case TypeId::kDecimal128:
       return precision_ == other.precision_ && scale_ == other.scale_;
     case TypeId::kTimestamp:
-      return timezone_ == other.timezone_;
+      return timezone_ == other.timezone_ && unit_ == other.unit_;
     case TypeId::kStruct:
     case TypeId::kList:
       if (fields_.size() != other.fields_.size()) return false;
@@ -118,8 +133,12 @@ std::string DataType::ToString() const {
       return "binary";
     case TypeId::kDate32:
       return "date32";
-    case TypeId::kTimestamp:
-      return timezone_.empty() ? "timestamp[us]" : fmt::format("timestamp[us, tz={}]", timezone_);
+    case TypeId::kTimestamp: {
+      static constexpr const char* kUnits[] = {"s", "ms", "us", "ns"};
+      const char* u = kUnits[static_cast<int>(unit_)];
+      return timezone_.empty() ? fmt::format("timestamp[{}]", u)
+                               : fmt::format("timestamp[{}, tz={}]", u, timezone_);
+    }
     case TypeId::kTime64:
       return "time64[us]";
     case TypeId::kIntervalMonthDayNano:
@@ -180,8 +199,12 @@ TypePtr decimal128(int precision, int scale) {
 }
 
 TypePtr timestamp(std::string timezone) {
+  return timestamp(TimeUnit::kMicro, std::move(timezone));
+}
+
+TypePtr timestamp(TimeUnit unit, std::string timezone) {
   return std::make_shared<DataType>(TypeId::kTimestamp, 0, 0, std::move(timezone),
-                                    std::vector<FieldPtr>{});
+                                    std::vector<FieldPtr>{}, unit);
 }
 
 TypePtr struct_(std::vector<FieldPtr> fields) {

@@ -40,7 +40,15 @@ bool TakesDoubles(AggKind kind) {
   }
 }
 
+bool IsInterpolatedTime(const arrow::DataType& t) {
+  return t.id() == TypeId::kTimestamp || t.id() == TypeId::kTime64;
+}
+
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
+  if ((kind == AggKind::kMedian || kind == AggKind::kQuantileCont) &&
+      IsInterpolatedTime(*arg_type)) {
+    return arg_type;
+  }
   if (TakesDoubles(kind)) return arrow::float64();
   switch (kind) {
     case AggKind::kCountStar:
@@ -348,13 +356,22 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       std::vector<Value>& v = values_;
       std::sort(v.begin(), v.end(),
                 [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
-      const bool interpolate = kind == AggKind::kQuantileCont ||
-                               (kind == AggKind::kMedian && IsNumericType(*v[0].type()));
+      const bool temporal = IsInterpolatedTime(*v[0].type());
+      const bool interpolate =
+          kind == AggKind::kQuantileCont ||
+          (kind == AggKind::kMedian && (IsNumericType(*v[0].type()) || temporal));
       auto at = [&](double q) {
         const double pos = q * static_cast<double>(v.size() - 1);
         if (!interpolate) return v[static_cast<size_t>(std::floor(pos))];
         const auto lo = static_cast<size_t>(std::floor(pos));
         const auto hi = static_cast<size_t>(std::ceil(pos));
+        if (temporal) {
+          // In the values' own unit, exact for int64 counts.
+          const long double a = static_cast<long double>(v[lo].int64());
+          const long double b = static_cast<long double>(v[hi].int64());
+          const long double x = a + (b - a) * static_cast<long double>(pos - std::floor(pos));
+          return Value::Integer(v[lo].type(), static_cast<int64_t>(std::llroundl(x)));
+        }
         const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
         return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));
       };

@@ -256,7 +256,7 @@ int Infinity(std::string_view t) {
   return EqualsIgnoreCase(t, "infinity") ? 1 : 0;
 }
 
-bool ParseTimeOfDay(std::string_view time, int64_t* micros);
+bool ParseTimeOfDay(std::string_view time, int64_t* micros, int64_t* sub_micro_nanos = nullptr);
 int64_t TakeUtcOffset(std::string_view* t);
 
 // 'YYYY-MM-DD' (or with '/', ' ' or '\\' between the fields), 'YYYY-MM-DD
@@ -323,8 +323,9 @@ int32_t ParseDate(std::string_view s, const arrow::DataType& to, bool time_allow
 
 // 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]' as microseconds since the epoch.
 // HH:MM[:SS[.ffffff]] as microseconds since midnight (up to 24:00:00);
-// false when the text is not a time of day.
-bool ParseTimeOfDay(std::string_view time, int64_t* micros) {
+// false when the text is not a time of day. Fraction digits past the sixth
+// are dropped, or given as nanoseconds (0-999) in `sub_micro_nanos`.
+bool ParseTimeOfDay(std::string_view time, int64_t* micros, int64_t* sub_micro_nanos) {
   {
     int h = 0, m = 0, sec = 0;
     const char* p = time.data();
@@ -341,14 +342,22 @@ bool ParseTimeOfDay(std::string_view time, int64_t* micros) {
       q = r3.ptr;
     }
     int64_t fraction = 0;
+    int64_t nanos = 0;
     if (ok && q < end && *q == '.') {
       int digits = 0;
       for (++q; q < end && std::isdigit(static_cast<unsigned char>(*q)); ++q, ++digits) {
-        if (digits < 6) fraction = fraction * 10 + (*q - '0');
+        if (digits < 6) {
+          fraction = fraction * 10 + (*q - '0');
+        } else if (digits < 9) {
+          nanos = nanos * 10 + (*q - '0');
+        }
       }
-      for (; digits < 6; ++digits)
+      for (int d = digits; d < 6; ++d)
         fraction *= 10;
+      for (int d = std::max(digits, 6); d < 9; ++d)
+        nanos *= 10;
     }
+    if (sub_micro_nanos != nullptr) *sub_micro_nanos = nanos;
     if (!ok || q != end || h < 0 || m < 0 || sec < 0 || h > 24 || m > 59 || sec > 60) return false;
     *micros = ((int64_t{h} * 60 + m) * 60 + sec) * 1000000 + fraction;
     return *micros <= int64_t{86400} * 1000000;
@@ -363,8 +372,8 @@ int64_t TakeUtcOffset(std::string_view* t) {
     *t = Trim(v.substr(0, v.size() - 1));
     return 0;
   }
-  for (std::string_view utc : {"UTC", "utc", "GMT", "gmt"}) {
-    if (v.size() > utc.size() && v.ends_with(utc)) {
+  for (std::string_view utc : {"UTC", "GMT"}) {
+    if (v.size() > utc.size() && EqualsIgnoreCase(v.substr(v.size() - utc.size()), utc)) {
       *t = Trim(v.substr(0, v.size() - utc.size()));
       return 0;
     }
@@ -390,6 +399,8 @@ int64_t TakeUtcOffset(std::string_view* t) {
   return v[sign] == '+' ? offset : -offset;
 }
 
+// The text of a timestamp as a count of `to`'s unit since the epoch. Digits
+// finer than the unit are dropped (the instant is truncated, as DuckDB does).
 int64_t ParseTimestamp(std::string_view s, const arrow::DataType& to) {
   std::string_view t = Trim(s);
   if (const int inf = Infinity(t)) {
@@ -407,7 +418,8 @@ int64_t ParseTimestamp(std::string_view s, const arrow::DataType& to) {
   }
   const int64_t days = ParseDate(date, to, /*time_allowed=*/false);
   int64_t micros = 0;
-  if (!time.empty() && !ParseTimeOfDay(time, &micros)) {
+  int64_t sub_micro = 0;
+  if (!time.empty() && !ParseTimeOfDay(time, &micros, &sub_micro)) {
     Fail(ErrorKind::kConversion,
          "invalid timestamp field format: \"{}\", expected format is (YYYY-MM-DD "
          "HH:MM:SS[.US][+HH:MM])",
@@ -420,7 +432,57 @@ int64_t ParseTimestamp(std::string_view s, const arrow::DataType& to) {
       out == arrow::kTimestampNegativeInfinity) {
     Fail(ErrorKind::kConversion, "timestamp field value out of range: \"{}\"", s);
   }
+  switch (to.unit()) {
+    case arrow::TimeUnit::kMicro:
+      return out;
+    case arrow::TimeUnit::kSecond:
+    case arrow::TimeUnit::kMilli: {
+      const int64_t per = 1000000 / arrow::UnitsPerSecond(to.unit());
+      return out / per - (out % per < 0 ? 1 : 0);
+    }
+    case arrow::TimeUnit::kNano:
+      if (__builtin_mul_overflow(out, int64_t{1000}, &out) ||
+          __builtin_add_overflow(out, sub_micro, &out) || out == arrow::kTimestampInfinity ||
+          out == arrow::kTimestampNegativeInfinity) {
+        Fail(ErrorKind::kConversion, "Could not convert string '{}' to INT64", s);
+      }
+      return out;
+  }
   return out;
+}
+
+// A timestamp array in another unit: finer units multiply (a Conversion
+// Error past the int64 range), coarser ones round to the nearest, halves
+// away from zero. Infinities stay infinite.
+ArrayDataPtr RescaleTimestamps(const ArrayData& a, const arrow::TypePtr& to) {
+  const int64_t from_per = arrow::UnitsPerSecond(a.type->unit());
+  const int64_t to_per = arrow::UnitsPerSecond(to->unit());
+  arrow::Int64Builder b(to);
+  b.Reserve(a.length);
+  const int64_t* in = a.values<int64_t>();
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (a.IsNull(i)) {
+      b.AppendNull();
+      continue;
+    }
+    int64_t v = in[i];
+    if (v != arrow::kTimestampInfinity && v != arrow::kTimestampNegativeInfinity) {
+      if (to_per > from_per) {
+        if (__builtin_mul_overflow(v, to_per / from_per, &v) || v == arrow::kTimestampInfinity ||
+            v == arrow::kTimestampNegativeInfinity) {
+          Fail(ErrorKind::kConversion, "Could not cast {} {} to {}: out of range",
+               SqlTypeName(*a.type), arrow::FormatValue(a, i), SqlTypeName(*to));
+        }
+      } else {
+        const int64_t per = from_per / to_per;
+        const int64_t q = v / per;
+        const int64_t r = v % per;
+        v = q + (2 * r >= per ? 1 : 2 * r <= -per ? -1 : 0);
+      }
+    }
+    b.Append(v);
+  }
+  return b.Finish();
 }
 
 }  // namespace
@@ -579,9 +641,21 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
   if (from.id() == TypeId::kNull) return arrow::MakeNullArray(to, a.length);
   if (from.is_nested() || to->is_nested()) return CastNested(a, to);
+  const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
+  // Timestamps in units other than microseconds convert through a timestamp
+  // in microseconds, except from and to text, which keep every digit.
+  const bool from_ts = from.id() == TypeId::kTimestamp;
+  const bool to_ts = to->id() == TypeId::kTimestamp;
+  const bool to_text = to->id() == TypeId::kUtf8 || to->id() == TypeId::kLargeUtf8;
+  if (from_ts && to_ts && from.unit() != to->unit()) return RescaleTimestamps(a, to);
+  if (from_ts && from.unit() != arrow::TimeUnit::kMicro && !to_ts && !to_text) {
+    return Cast(*RescaleTimestamps(a, arrow::timestamp(from.timezone())), to);
+  }
+  if (to_ts && to->unit() != arrow::TimeUnit::kMicro && !from_ts && !from_text) {
+    return RescaleTimestamps(*Cast(a, arrow::timestamp(to->timezone())), to);
+  }
   auto b = arrow::MakeBuilder(to);
   b->Reserve(a.length);
-  const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
   // Numbers and booleans come only from numbers, booleans and text.
   auto number_like = [](const arrow::DataType& t) {
     return t.is_integer() || t.is_floating() || t.id() == TypeId::kDecimal128 ||

@@ -399,8 +399,9 @@ int64_t AddInterval(int64_t t, const arrow::MonthDayNano& v, int sign) {
   days += sign * int64_t{v.days};
   int64_t out = 0;
   if (__builtin_mul_overflow(days, kMicrosPerDay, &out) ||
-      __builtin_add_overflow(out, micros + sign * (v.nanoseconds / 1000), &out)) {
-    Fail(ErrorKind::kOutOfRange, "timestamp arithmetic is out of range");
+      __builtin_add_overflow(out, micros + sign * (v.nanoseconds / 1000), &out) ||
+      out < arrow::kTimestampMinMicros || out > arrow::kTimestampMaxMicros) {
+    Fail(ErrorKind::kConversion, "Date and time not in timestamp range");
   }
   return out;
 }

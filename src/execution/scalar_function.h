@@ -36,6 +36,10 @@ struct ScalarFunction {
       kernel;
   // A different result for the same arguments each call (random()).
   bool is_volatile = false;
+  // Takes timestamps in any unit as they are (typeof). Other functions see
+  // timestamps in seconds, milliseconds or nanoseconds cast to microseconds,
+  // the unit their kernels compute in.
+  bool any_timestamp_unit = false;
 };
 
 // The function `name` (lower-case), or null when there is none.

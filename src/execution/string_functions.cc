@@ -642,6 +642,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   {
     ScalarFunction fn;
     fn.name = "typeof";
+    fn.any_timestamp_unit = true;
     fn.bind = [](const std::vector<arrow::TypePtr>& types) {
       CheckArity("typeof", types, 1, 1);
       return FunctionBinding{types, arrow::utf8()};

@@ -98,7 +98,7 @@ int64_t Part(const std::string& part, int64_t days, int64_t micros_of_day) {
   if (part == "dow") return ((days % 7) + 7 + 4) % 7;  // Sunday = 0
   if (part == "isodow") return ((days % 7) + 7 + 3) % 7 + 1;
   if (part == "doy") return days - arrow::DaysFromCivil(c.year, 1, 1) + 1;
-  if (part == "decade") return FloorDiv(c.year, 10);
+  if (part == "decade") return c.year / 10;  // truncated, as DuckDB: year -15 is decade -1
   if (part == "century") return c.year > 0 ? (c.year - 1) / 100 + 1 : -((-c.year) / 100 + 1);
   if (part == "millennium") return c.year > 0 ? (c.year - 1) / 1000 + 1 : -((-c.year) / 1000 + 1);
   if (part == "era") return c.year > 0 ? 1 : 0;

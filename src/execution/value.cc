@@ -306,8 +306,12 @@ std::string SqlTypeName(const arrow::DataType& t) {
       return "BLOB";
     case arrow::TypeId::kDate32:
       return "DATE";
-    case arrow::TypeId::kTimestamp:
-      return t.timezone().empty() ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE";
+    case arrow::TypeId::kTimestamp: {
+      if (!t.timezone().empty()) return "TIMESTAMP WITH TIME ZONE";
+      static constexpr const char* kNames[] = {"TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP",
+                                               "TIMESTAMP_NS"};
+      return kNames[static_cast<int>(t.unit())];
+    }
     case arrow::TypeId::kTime64:
       return "TIME";
     case arrow::TypeId::kIntervalMonthDayNano:

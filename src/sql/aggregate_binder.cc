@@ -147,6 +147,22 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
         break;
+      case AggKind::kMedian:
+      case AggKind::kQuantileCont:
+        // Dates, timestamps and times interpolate in their own type (a date
+        // as its midnight): the median of two days is the noon between them.
+        if (id == arrow::TypeId::kDate32 || id == arrow::TypeId::kTimestamp ||
+            id == arrow::TypeId::kTime64) {
+          if (id == arrow::TypeId::kDate32)
+            arg = execution::CastTo(std::move(arg), arrow::timestamp());
+          break;
+        }
+        if (spec.kind == AggKind::kMedian) break;
+        if (!numeric) {
+          Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
+        }
+        arg = execution::CastTo(std::move(arg), arrow::float64());
+        break;
       default:
         if (!execution::TakesDoubles(spec.kind) && !execution::IsPairedNumeric(spec.kind)) break;
         if (!numeric) {

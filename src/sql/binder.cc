@@ -37,12 +37,30 @@ bool IsInterval(const arrow::DataType& t) {
   return t.id() == arrow::TypeId::kIntervalMonthDayNano;
 }
 
+// The type dates and timestamps `x` and `y` compare and combine in: a
+// timestamp in the finer of their units (microseconds for two dates), with
+// a time zone when either has one (the session's zone is UTC).
+arrow::TypePtr CommonTimestamp(const arrow::DataType& x, const arrow::DataType& y) {
+  const bool zoned = !x.timezone().empty() || !y.timezone().empty();
+  int unit = -1;
+  for (const arrow::DataType* t : {&x, &y}) {
+    if (IsTimestamp(*t)) unit = std::max(unit, static_cast<int>(t->unit()));
+  }
+  return arrow::timestamp(unit < 0 ? arrow::TimeUnit::kMicro : static_cast<arrow::TimeUnit>(unit),
+                          zoned ? "UTC" : "");
+}
+
 // A call of the library's operator function `name` over `args`, cast as it binds them.
 // A call of library function `f` over `args`, cast as it binds them.
 BoundExprPtr FunctionCall(const execution::ScalarFunction* f, std::vector<BoundExprPtr> args) {
   std::vector<arrow::TypePtr> types;
-  for (const auto& a : args)
+  for (auto& a : args) {
+    if (!f->any_timestamp_unit && IsTimestamp(*a->type) &&
+        a->type->unit() != arrow::TimeUnit::kMicro) {
+      a = execution::CastTo(std::move(a), arrow::timestamp(a->type->timezone()));
+    }
     types.push_back(a->type);
+  }
   const execution::FunctionBinding binding = f->bind(types);
   for (size_t i = 0; i < args.size(); ++i)
     args[i] = execution::CastTo(std::move(args[i]), binding.arg_types[i]);
@@ -400,8 +418,7 @@ void Binder::Unify(BoundExprPtr& a, BoundExprPtr& b) {
   // A date compares with a timestamp as its midnight; a timestamp with a
   // time zone with one without as the same instant (the session is in UTC).
   if ((IsDate(x) || IsTimestamp(x)) && (IsDate(y) || IsTimestamp(y))) {
-    const bool zoned = !x.timezone().empty() || !y.timezone().empty();
-    const arrow::TypePtr t = zoned ? arrow::timestamp("UTC") : arrow::timestamp();
+    const arrow::TypePtr t = CommonTimestamp(x, y);
     a = execution::CastTo(std::move(a), t);
     b = execution::CastTo(std::move(b), t);
     return;
@@ -722,8 +739,7 @@ arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
       }
       out = arrow::struct_(std::move(fields));
     } else if ((IsDate(*out) || IsTimestamp(*out)) && (IsDate(*t) || IsTimestamp(*t))) {
-      const bool zoned = !out->timezone().empty() || !t->timezone().empty();
-      out = zoned ? arrow::timestamp("UTC") : arrow::timestamp();
+      out = CommonTimestamp(*out, *t);
     } else if (IsText(*out) && t->is_nested()) {
       out = t;  // text reads as the list or struct
     } else if (out->is_nested() && IsText(*t)) {
@@ -808,6 +824,9 @@ BoundExprPtr Binder::DatePartOf(const std::string& part, BoundExprPtr arg,
     Fail(ErrorKind::kBinder, "unsupported date part \"{}\" in {}()", part, name);
   }
   const auto id = arg->type->id();
+  if (IsTimestamp(*arg->type) && arg->type->unit() != arrow::TimeUnit::kMicro) {
+    arg = execution::CastTo(std::move(arg), arrow::timestamp(arg->type->timezone()));
+  }
   if (IsText(*arg->type)) {
     arg = execution::CastTo(std::move(arg), arrow::timestamp());
   } else if (IsNull(*arg->type)) {

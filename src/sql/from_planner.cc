@@ -219,8 +219,9 @@ OperatorPtr Shaped(const FromPlan& p, OperatorPtr scan) {
 // stop (excluded, or included for generate_series). A NULL argument gives
 // no rows.
 OperatorPtr TimestampSeries(const std::string& name, const Value (&v)[3], bool inclusive) {
-  const arrow::TypePtr type =
-      v[0].type()->id() == arrow::TypeId::kTimestamp ? v[0].type() : arrow::timestamp();
+  // The series is in microseconds (a start in another unit is converted).
+  const arrow::TypePtr type = arrow::timestamp(
+      v[0].type()->id() == arrow::TypeId::kTimestamp ? v[0].type()->timezone() : "");
   auto schema = std::make_shared<arrow::Schema>(
       std::vector<arrow::FieldPtr>{arrow::field(name, type, false)});
   std::vector<arrow::RecordBatchPtr> batches;
@@ -228,7 +229,10 @@ OperatorPtr TimestampSeries(const std::string& name, const Value (&v)[3], bool i
     return execution::MakeValues(schema, std::move(batches));
   }
   auto micros = [&](const Value& x, const char* what) -> int64_t {
-    if (x.type()->id() == arrow::TypeId::kTimestamp) return x.int64();
+    if (x.type()->id() == arrow::TypeId::kTimestamp) {
+      const auto micros = execution::Cast(*x.ToArray(1), arrow::timestamp(x.type()->timezone()));
+      return Value::FromArray(*micros, 0).int64();
+    }
     if (x.type()->id() == arrow::TypeId::kDate32) return x.int64() * 86400 * 1000000;
     Fail(ErrorKind::kBinder, "{}(): the {} must be a TIMESTAMP, not {}", name, what,
          x.type()->ToString());

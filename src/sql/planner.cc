@@ -85,8 +85,25 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   if (n == "date") return arrow::date32();
   if (n == "timestamp" || n == "datetime" || n == "timestamp without time zone" ||
       n == "timestamp_us") {
-    return arrow::timestamp();
+    if (t.modifiers.empty()) return arrow::timestamp();
+    // TIMESTAMP(p): p fractional digits, kept in the smallest unit that
+    // holds them (DuckDB's rule: 0 seconds, 1-3 ms, 4-6 us, 7-9 ns).
+    if (t.modifiers.size() > 1) {
+      Fail(ErrorKind::kBinder, "TIMESTAMP only takes a single precision, got {}",
+           t.modifiers.size());
+    }
+    const int64_t p = t.modifiers[0];
+    if (p < 0 || p > 9) {
+      Fail(ErrorKind::kBinder, "TIMESTAMP({}): the precision must be between 0 and 9", p);
+    }
+    return arrow::timestamp(p == 0   ? arrow::TimeUnit::kSecond
+                            : p <= 3 ? arrow::TimeUnit::kMilli
+                            : p <= 6 ? arrow::TimeUnit::kMicro
+                                     : arrow::TimeUnit::kNano);
   }
+  if (n == "timestamp_s") return arrow::timestamp(arrow::TimeUnit::kSecond);
+  if (n == "timestamp_ms") return arrow::timestamp(arrow::TimeUnit::kMilli);
+  if (n == "timestamp_ns") return arrow::timestamp(arrow::TimeUnit::kNano);
   if (n == "time" || n == "time without time zone") return arrow::time64();
   // An instant, stored in UTC and shown in the session's time zone, UTC.
   if (n == "timestamp with time zone" || n == "timestamptz") return arrow::timestamp("UTC");
@@ -97,10 +114,8 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   }
   // DuckDB's types LLKV does not have yet: an error, never the affinity
   // fallback below (which would store them as DOUBLE).
-  static const char* kMissing[] = {"time with time zone", "timetz", "uuid", "json", "bit",
-                                   "bitstring", "varint", "union", "map",
-                                   // Timestamps of other precisions than microseconds.
-                                   "timestamp_s", "timestamp_ms", "timestamp_ns"};
+  static const char* kMissing[] = {"time with time zone", "timetz", "uuid",  "json", "bit",
+                                   "bitstring",           "varint", "union", "map"};
   for (const char* missing : kMissing) {
     if (n == missing) {
       Fail(ErrorKind::kNotImplemented, "the type {} is not supported yet", t.name);
@@ -146,8 +161,12 @@ TypeName NameOfType(const arrow::DataType& type) {
       return Named("boolean");
     case arrow::TypeId::kDate32:
       return Named("date");
-    case arrow::TypeId::kTimestamp:
-      return Named(type.timezone().empty() ? "timestamp" : "timestamptz");
+    case arrow::TypeId::kTimestamp: {
+      if (!type.timezone().empty()) return Named("timestamptz");
+      static constexpr const char* kNames[] = {"timestamp_s", "timestamp_ms", "timestamp",
+                                               "timestamp_ns"};
+      return Named(kNames[static_cast<int>(type.unit())]);
+    }
     case arrow::TypeId::kTime64:
       return Named("time");
     case arrow::TypeId::kIntervalMonthDayNano:

@@ -244,7 +244,7 @@ std::string Literal(const Value& v) {
     case arrow::TypeId::kDate32:
       return fmt::format("CAST('{}' AS DATE)", v.ToString());
     case arrow::TypeId::kTimestamp:
-      return fmt::format("CAST('{}' AS TIMESTAMP)", v.ToString());
+      return fmt::format("CAST('{}' AS {})", v.ToString(), execution::SqlTypeName(t));
     case arrow::TypeId::kTime64:
       return fmt::format("CAST('{}' AS TIME)", v.ToString());
     default:

@@ -8,6 +8,11 @@ using arrow::TypeId;
 
 namespace {
 
+// A timestamp in a unit other than microseconds is written under this tag,
+// which no TypeId uses (see TypeId), then its u8 unit and time zone; the
+// microsecond form keeps tag 17 as files written before units existed.
+constexpr uint8_t kTimestampWithUnitTag = 22;
+
 void EncodeField(ByteWriter& w, const arrow::Field& f) {
   w.PutString(f.name());
   w.Put<uint8_t>(f.nullable());
@@ -23,7 +28,13 @@ arrow::FieldPtr DecodeField(ByteReader& r, int depth);
 
 arrow::TypePtr DecodeTypeAt(ByteReader& r, int depth) {
   if (depth > 64) r.Corrupt("type nesting deeper than 64");
-  const auto id = static_cast<TypeId>(r.Get<uint8_t>());
+  const uint8_t tag = r.Get<uint8_t>();
+  if (tag == kTimestampWithUnitTag) {
+    const uint8_t unit = r.Get<uint8_t>();
+    if (unit > static_cast<uint8_t>(arrow::TimeUnit::kNano)) r.Corrupt("bad timestamp unit");
+    return arrow::timestamp(static_cast<arrow::TimeUnit>(unit), r.GetString());
+  }
+  const auto id = static_cast<TypeId>(tag);
   switch (id) {
     case TypeId::kNull:
       return arrow::null();
@@ -98,6 +109,12 @@ arrow::FieldPtr DecodeField(ByteReader& r, int depth) {
 }  // namespace
 
 void EncodeType(ByteWriter& w, const arrow::DataType& type) {
+  if (type.id() == TypeId::kTimestamp && type.unit() != arrow::TimeUnit::kMicro) {
+    w.Put(kTimestampWithUnitTag);
+    w.Put(static_cast<uint8_t>(type.unit()));
+    w.PutString(type.timezone());
+    return;
+  }
   w.Put(static_cast<uint8_t>(type.id()));
   switch (type.id()) {
     case TypeId::kDecimal128:

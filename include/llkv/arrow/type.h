@@ -32,13 +32,22 @@ enum class TypeId : uint8_t {
   kLargeUtf8,
   kBinary,
   kDate32,                // days since 1970-01-01, int32
-  kTimestamp,             // microseconds since the epoch, int64, optional time zone
+  kTimestamp,             // int64 count of its TimeUnit since the epoch, optional time zone
   kIntervalMonthDayNano,  // {int32 months, int32 days, int64 nanoseconds}
   kStruct,
   kList,  // int32 offsets
   // (Values are stored on disk: new types go at the end.)
   kTime64,  // microseconds since midnight, int64 (time of day)
+  // 22 is taken: the type codec's tag for a timestamp with a unit
+  // (docs/storage-format.md). The next new type is 23.
 };
+
+// The resolution of a timestamp. Microseconds is SQL's TIMESTAMP; the others
+// are DuckDB's TIMESTAMP_S, TIMESTAMP_MS and TIMESTAMP_NS (and Arrow's units).
+enum class TimeUnit : uint8_t { kSecond, kMilli, kMicro, kNano };
+
+// Units of `unit` in one second (1, 1000, 1000000, 1000000000).
+int64_t UnitsPerSecond(TimeUnit unit);
 
 // Key/value metadata on fields and schemas, in insertion order.
 using KeyValueMetadata = std::vector<std::pair<std::string, std::string>>;
@@ -69,6 +78,8 @@ class DataType {
   int scale() const { return scale_; }
   // Timestamp only; empty when the timestamp has no time zone.
   const std::string& timezone() const { return timezone_; }
+  // Timestamp only: the unit its int64 values count (microseconds by default).
+  TimeUnit unit() const { return unit_; }
   // Struct: its fields. List: one field, the value field.
   const std::vector<FieldPtr>& fields() const { return fields_; }
   const TypePtr& value_type() const;  // List only.
@@ -78,7 +89,8 @@ class DataType {
   std::string ToString() const;
 
   // Construction goes through the factory functions below.
-  DataType(TypeId id, int precision, int scale, std::string timezone, std::vector<FieldPtr> fields);
+  DataType(TypeId id, int precision, int scale, std::string timezone, std::vector<FieldPtr> fields,
+           TimeUnit unit = TimeUnit::kMicro);
 
  private:
   TypeId id_;
@@ -86,6 +98,7 @@ class DataType {
   int scale_ = 0;
   std::string timezone_;
   std::vector<FieldPtr> fields_;
+  TimeUnit unit_ = TimeUnit::kMicro;
 };
 
 inline bool operator==(const DataType& a, const DataType& b) {
@@ -111,7 +124,8 @@ TypePtr utf8();
 TypePtr large_utf8();
 TypePtr binary();
 TypePtr date32();
-TypePtr timestamp(std::string timezone = "");
+TypePtr timestamp(std::string timezone = "");  // microsecond unit
+TypePtr timestamp(TimeUnit unit, std::string timezone = "");
 TypePtr time64();  // microsecond unit
 TypePtr interval_month_day_nano();
 TypePtr struct_(std::vector<FieldPtr> fields);

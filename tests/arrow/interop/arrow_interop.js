@@ -19,7 +19,7 @@ if (!npmDir) throw new Error('LLKV_NPM_DIR is not set');
 const arrow = createRequire(path.join(npmDir, 'package.json'))('apache-arrow');
 
 const COLUMNS = ['null', 'bool', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'f32',
-  'f64', 'dec', 'utf8', 'large', 'bin', 'date', 'ts', 'ts_utc', 'interval', 'struct', 'list'];
+  'f64', 'dec', 'utf8', 'large', 'bin', 'date', 'ts', 'ts_utc', 'ts_s', 'ts_ns', 'interval', 'struct', 'list'];
 
 const isNullRow = (name, i) => name === 'null' || (name !== 'i64' && i % 7 === 3);
 const wrap = (v, bits, signed) => signed ? BigInt.asIntN(bits, BigInt(v)) : BigInt.asUintN(bits, BigInt(v));
@@ -37,7 +37,7 @@ function expected(name, i) {
     case 'i8': return wrap(i % 200 - 100, 8, true).toString();
     case 'i16': return wrap(i * -7, 16, true).toString();
     case 'i32': case 'date': return wrap(i * 1000 - 5, 32, true).toString();
-    case 'i64': case 'ts': case 'ts_utc': return (BigInt(i) * 1000000007n - 3n).toString();
+    case 'i64': case 'ts': case 'ts_utc': case 'ts_s': case 'ts_ns': return (BigInt(i) * 1000000007n - 3n).toString();
     case 'u8': return wrap(i, 8, false).toString();
     case 'u16': return wrap(i * 200, 16, false).toString();
     case 'u32': return wrap(BigInt(i) << 20n, 32, false).toString();
@@ -98,6 +98,7 @@ const EXPECTED_TYPES = {
   u16: 'Uint16', u32: 'Uint32', u64: 'Uint64', f32: 'Float32', f64: 'Float64',
   dec: 'Decimal[20e+3]', utf8: 'Utf8', large: 'LargeUtf8', bin: 'Binary', date: 'Date32<DAY>',
   ts: 'Timestamp<MICROSECOND>', ts_utc: 'Timestamp<MICROSECOND, UTC>',
+  ts_s: 'Timestamp<SECOND>', ts_ns: 'Timestamp<NANOSECOND, UTC>',
   interval: 'Interval<MONTH_DAY_NANO>', struct: 'Struct<{x:Int32, s:Utf8}>',
   list: 'List<Int64>',
 };
@@ -178,6 +179,8 @@ function column(name, n) {
     case 'i64': return big(new A.Int64(), BigInt64Array, (i) => BigInt(i) * 1000000007n - 3n);
     case 'ts': return big(new A.TimestampMicrosecond(), BigInt64Array, (i) => BigInt(i) * 1000000007n - 3n);
     case 'ts_utc': return big(new A.TimestampMicrosecond('UTC'), BigInt64Array, (i) => BigInt(i) * 1000000007n - 3n);
+    case 'ts_s': return big(new A.TimestampSecond(), BigInt64Array, (i) => BigInt(i) * 1000000007n - 3n);
+    case 'ts_ns': return big(new A.TimestampNanosecond('UTC'), BigInt64Array, (i) => BigInt(i) * 1000000007n - 3n);
     case 'u8': return fixed(new A.Uint8(), Uint8Array, (i) => i);
     case 'u16': return fixed(new A.Uint16(), Uint16Array, (i) => i * 200);
     case 'u32': return fixed(new A.Uint32(), Uint32Array, (i) => Number(wrap(BigInt(i) << 20n, 32, false)));
