@@ -266,7 +266,7 @@ std::string FormatElement(const ArrayData& a, int64_t i) {
     case TypeId::kLargeUtf8: {
       const bool quote = s.empty() || s == "NULL" || s == "null" || s == "Null" ||
                          s.front() == ' ' || s.back() == ' ' ||
-                         s.find_first_of("'\",[]{}():\\\t\n") != std::string::npos;
+                         s.find_first_of("'\",[]{}():=\\\t\n") != std::string::npos;
       if (!quote) return s;
       std::string q = "'";
       for (char c : s) {

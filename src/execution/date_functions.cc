@@ -151,8 +151,9 @@ int64_t Diff(const std::string& part_in, int64_t a, int64_t b) {
   Fail(ErrorKind::kInvalidInput, "unsupported date part \"{}\" for date_diff", part_in);
 }
 
-// strftime's conversions (%Y %m %d %H %M %S %f %j %a %A %b %B %y %p %I %e
-// %u %w %%) over a timestamp.
+// strftime's conversions (%Y %m %d %H %M %S %f %g %j %a %A %b %B %y %p %I
+// %e %u %w %G %U %W %V %c %x %X %z %Z %F %T %%) over a timestamp; %-d and the
+// like drop the zero padding. The session's time zone is UTC (%z +00).
 std::string Strftime(int64_t t, const std::string& format) {
   static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                 "Thursday", "Friday", "Saturday"};
@@ -171,37 +172,79 @@ std::string Strftime(int64_t t, const std::string& format) {
       out += format[i];
       continue;
     }
+    bool unpadded = false;
+    if (format[i + 1] == '-' && i + 2 < format.size()) {
+      unpadded = true;
+      ++i;
+    }
+    auto padded = [&](int64_t v, int width) {
+      return unpadded ? std::to_string(v) : fmt::format("{:0{}}", v, width);
+    };
+    const int64_t day_of_year = days - arrow::DaysFromCivil(c.year, 1, 1);  // 0-based
     const char f = format[++i];
     switch (f) {
       case 'Y':
         out += fmt::format("{:04}", c.year);
         break;
+      case 'G': {
+        int64_t iso_year = 0, week = 0;
+        IsoWeek(days, &iso_year, &week);
+        out += fmt::format("{:04}", iso_year);
+        break;
+      }
+      case 'V': {
+        int64_t iso_year = 0, week = 0;
+        IsoWeek(days, &iso_year, &week);
+        out += padded(week, 2);
+        break;
+      }
+      case 'U':  // weeks starting on Sunday; days before the first Sunday are week 0
+        out += padded((day_of_year + 7 - dow) / 7, 2);
+        break;
+      case 'W':  // the same with Monday
+        out += padded((day_of_year + 7 - (dow + 6) % 7) / 7, 2);
+        break;
       case 'y':
-        out += fmt::format("{:02}", ((c.year % 100) + 100) % 100);
+        out += padded(((c.year % 100) + 100) % 100, 2);
         break;
       case 'm':
-        out += fmt::format("{:02}", c.month);
+        out += padded(c.month, 2);
         break;
       case 'd':
-        out += fmt::format("{:02}", c.day);
+        out += padded(c.day, 2);
         break;
       case 'e':
         out += fmt::format("{:2}", c.day);
         break;
       case 'H':
-        out += fmt::format("{:02}", hour);
+        out += padded(hour, 2);
         break;
       case 'I':
-        out += fmt::format("{:02}", hour % 12 == 0 ? 12 : hour % 12);
+        out += padded(hour % 12 == 0 ? 12 : hour % 12, 2);
         break;
       case 'p':
         out += hour < 12 ? "AM" : "PM";
         break;
       case 'M':
-        out += fmt::format("{:02}", minute);
+        out += padded(minute, 2);
         break;
       case 'S':
-        out += fmt::format("{:02}", second);
+        out += padded(second, 2);
+        break;
+      case 'c':
+        out += fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, hour,
+                           minute, second);
+        break;
+      case 'x':
+        out += fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+        break;
+      case 'X':
+        out += fmt::format("{:02}:{:02}:{:02}", hour, minute, second);
+        break;
+      case 'z':
+        out += "+00";
+        break;
+      case 'Z':
         break;
       case 'f':
         out += fmt::format("{:06}", fraction);
@@ -210,7 +253,7 @@ std::string Strftime(int64_t t, const std::string& format) {
         out += fmt::format("{:03}", fraction / 1000);
         break;
       case 'j':
-        out += fmt::format("{:03}", days - arrow::DaysFromCivil(c.year, 1, 1) + 1);
+        out += padded(day_of_year + 1, 3);
         break;
       case 'a':
         out += std::string(kDays[dow]).substr(0, 3);

@@ -157,6 +157,8 @@ arrow::ArrayDataPtr LikeMatch(const arrow::ArrayData& text, const arrow::ArrayDa
 // "millennium", "hour", "minute", "second", "millisecond", "microsecond",
 // "epoch", "yearweek"...) and their synonyms: whether `part` is one.
 bool IsDatePart(const std::string& part);
+// ISO 8601 week number (1-53) and its year of the date `days` since 1970-01-01.
+void IsoWeek(int64_t days, int64_t* iso_year, int64_t* week);
 // `part` (IsDatePart) of each date32 or timestamp value, as int64.
 arrow::ArrayDataPtr DatePart(const std::string& part, const arrow::ArrayData& a);
 // Row i of the result is row i of choices[pick[i]], or null where pick[i]

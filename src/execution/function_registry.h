@@ -20,6 +20,8 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterDateFunctions(FunctionRegistry& r);
 void RegisterListFunctions(FunctionRegistry& r);
+void RegisterEncodingFunctions(FunctionRegistry& r);
+void RegisterNumericExtras(FunctionRegistry& r);  // fmod, fdiv, binom, roundbankers
 
 // Per row: `f` over the row's argument values; with `propagate_nulls`, a
 // row with a NULL argument is NULL without calling `f`.

@@ -1,6 +1,8 @@
 // The function registry and the numeric functions: round, floor, ceil,
 // trunc, sign, abs-like math over doubles (sqrt, cbrt, ln, log, log10,
-// log2, exp, power, trigonometry), pi, random, gcd, lcm, even, isnan, ...
+// log2, exp, power, trigonometry), pi, random, gcd, lcm, even, isnan,
+// fmod, fdiv, binom, roundbankers, ...
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <numbers>
@@ -29,7 +31,7 @@ bool IsNullType(const arrow::DataType& t) {
 void NoMatch(const std::string& name, const std::vector<arrow::TypePtr>& types) {
   std::string list;
   for (size_t i = 0; i < types.size(); ++i)
-    list += (i ? ", " : "") + types[i]->ToString();
+    list += (i ? ", " : "") + SqlTypeName(*types[i]);
   Fail(ErrorKind::kBinder, "No function matches the given name and argument types '{}({})'", name,
        list);
 }
@@ -40,8 +42,9 @@ void CheckArity(const std::string& name, const std::vector<arrow::TypePtr>& type
     std::string want = max < 0                           ? fmt::format("at least {}", min)
                        : static_cast<size_t>(max) == min ? std::to_string(min)
                                                          : fmt::format("{} to {}", min, max);
-    Fail(ErrorKind::kBinder, "{}() takes {} argument{}, not {}", name, want,
-         (max == 1 && min == 1) ? "" : "s", types.size());
+    Fail(ErrorKind::kBinder,
+         "No function matches the given name and argument types: {}() takes {} argument{}, not {}",
+         name, want, (max == 1 && min == 1) ? "" : "s", types.size());
   }
 }
 
@@ -248,6 +251,13 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     if (!ok) Fail(ErrorKind::kOutOfRange, "cannot take {} of {}", name, x);
     return x;
   };
+  // A logarithm's argument: NaN passes through, zero and negatives are
+  // errors (DuckDB's and PostgreSQL's wording).
+  auto log_arg = [](double x) {
+    if (x == 0) Fail(ErrorKind::kOutOfRange, "cannot take logarithm of zero");
+    if (x < 0) Fail(ErrorKind::kOutOfRange, "cannot take logarithm of a negative number");
+    return x;
+  };
   DoubleFunction(r, {"sqrt"}, 1, [domain](const std::vector<double>& a) {
     return std::sqrt(domain("the square root", a[0], a[0] >= 0));
   });
@@ -274,15 +284,12 @@ void RegisterMathFunctions(FunctionRegistry& r) {
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::Bool(std::signbit(a[0].float64()));
                        });
-  DoubleFunction(r, {"ln"}, 1, [domain](const std::vector<double>& a) {
-    return std::log(domain("the logarithm", a[0], a[0] > 0));
-  });
-  DoubleFunction(r, {"log10"}, 1, [domain](const std::vector<double>& a) {
-    return std::log10(domain("the logarithm", a[0], a[0] > 0));
-  });
-  DoubleFunction(r, {"log2"}, 1, [domain](const std::vector<double>& a) {
-    return std::log2(domain("the logarithm", a[0], a[0] > 0));
-  });
+  DoubleFunction(r, {"ln"}, 1,
+                 [log_arg](const std::vector<double>& a) { return std::log(log_arg(a[0])); });
+  DoubleFunction(r, {"log10"}, 1,
+                 [log_arg](const std::vector<double>& a) { return std::log10(log_arg(a[0])); });
+  DoubleFunction(r, {"log2"}, 1,
+                 [log_arg](const std::vector<double>& a) { return std::log2(log_arg(a[0])); });
   {
     // log(x) is the base-10 logarithm (DuckDB, SQLite); log(b, x) base b.
     ScalarFunction fn;
@@ -294,12 +301,11 @@ void RegisterMathFunctions(FunctionRegistry& r) {
       }
       return AllAs(types, arrow::float64(), arrow::float64());
     };
-    fn.kernel = RowKernel([domain](const std::vector<Value>& args, const arrow::TypePtr&) {
-      const double x = args.back().float64();
-      domain("the logarithm", x, x > 0);
+    fn.kernel = RowKernel([log_arg](const std::vector<Value>& args, const arrow::TypePtr&) {
+      const double x = log_arg(args.back().float64());
       if (args.size() == 1) return Value::Double(std::log10(x));
-      const double b = args[0].float64();
-      domain("a logarithm of base", b, b > 0 && b != 1);
+      const double b = log_arg(args[0].float64());
+      if (b == 1) Fail(ErrorKind::kOutOfRange, "division by zero: a logarithm of base 1");
       return Value::Double(std::log(x) / std::log(b));
     });
     r["log"] = std::move(fn);
@@ -407,6 +413,128 @@ void RegisterMathFunctions(FunctionRegistry& r) {
   }
 }
 
+namespace {
+
+// `x` rounded to `digits` decimal places, ties to the even digit, as the
+// value's shortest decimal text reads: 45.55 (stored as 45.5499...) is a tie
+// and rounds to 45.6, as the number written rounds.
+double RoundHalfEven(double x, int64_t digits) {
+  if (!std::isfinite(x) || digits > 300) return x;
+  char text[64];
+  const auto res = std::to_chars(text, text + sizeof(text), x, std::chars_format::fixed);
+  if (res.ec != std::errc()) return x;
+  std::string s(text, res.ptr);
+  const bool negative = s[0] == '-';
+  if (negative) s.erase(0, 1);
+  size_t point = s.find('.');
+  if (point == std::string::npos) {
+    point = s.size();
+    s += '.';
+  }
+  std::string digits_only = s.substr(0, point) + s.substr(point + 1);
+  // Position (in digits_only) of the last digit kept.
+  const int64_t keep = static_cast<int64_t>(point) + digits;
+  if (keep >= static_cast<int64_t>(digits_only.size())) return x;
+  if (keep < 0) return negative ? -0.0 : 0.0;
+  const char next = digits_only[static_cast<size_t>(keep)];
+  const bool rest_nonzero =
+      digits_only.find_first_not_of('0', static_cast<size_t>(keep) + 1) != std::string::npos;
+  const int last = keep > 0 ? digits_only[static_cast<size_t>(keep) - 1] - '0' : 0;
+  const bool up = next > '5' || (next == '5' && (rest_nonzero || last % 2 == 1));
+  std::string kept = digits_only.substr(0, static_cast<size_t>(keep));
+  if (kept.empty()) kept = "0";
+  double v = 0;
+  std::from_chars(kept.data(), kept.data() + kept.size(), v);
+  if (up) v += 1;
+  v *= std::pow(10.0, static_cast<double>(static_cast<int64_t>(point) - keep));
+  return negative ? -v : v;
+}
+
+// n choose k, exact in 128 bits: C(n, i + 1) = C(n, i) * (n - i) / (i + 1),
+// with the division taken first where it divides.
+__int128 Binomial(int64_t n, int64_t k) {
+  if (n < 0 || k < 0) Fail(ErrorKind::kInvalidInput, "binom with negative input is undefined");
+  if (k > n) return 0;
+  k = std::min(k, n - k);
+  __int128 r = 1;
+  for (int64_t i = 0; i < k; ++i) {
+    __int128 num = n - i, den = i + 1;
+    __int128 a = r, b = den;
+    while (b != 0) {
+      const __int128 t = a % b;
+      a = b;
+      b = t;
+    }
+    r /= a;
+    den /= a;
+    num /= den;
+    if (__builtin_mul_overflow(r, num, &r) || r >= DecimalPow10(38)) {
+      Fail(ErrorKind::kOutOfRange, "Value out of range: binom({}, {}) exceeds 38 digits", n, k);
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+void RegisterNumericExtras(FunctionRegistry& r) {
+  // fmod(x, y) and fdiv(x, y): the remainder and quotient of floored
+  // division (the remainder takes y's sign); NULL when y is 0.
+  for (const char* name : {"fmod", "fdiv"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    const bool mod = name[1] == 'm';
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 2, 2);
+      for (const auto& t : types) {
+        if (!IsNumericType(*t) && !IsNullType(*t)) NoMatch(n, types);
+      }
+      return AllAs(types, arrow::float64(), arrow::float64());
+    };
+    fn.kernel = RowKernel([mod](const std::vector<Value>& a, const arrow::TypePtr&) {
+      const double x = a[0].float64(), y = a[1].float64();
+      if (y == 0) return Value::Null(arrow::float64());
+      const double q = std::floor(x / y);
+      return Value::Double(mod ? x - q * y : q);
+    });
+    r[name] = std::move(fn);
+  }
+  {
+    ScalarFunction fn;
+    fn.name = "binom";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("binom", types, 2, 2);
+      for (const auto& t : types) {
+        if (!t->is_integer() && !IsNullType(*t)) NoMatch("binom", types);
+      }
+      return AllAs(types, arrow::int64(), arrow::decimal128(38, 0));
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      return Value::Decimal(Binomial(a[0].int64(), a[1].int64()), 38, 0);
+    });
+    r["binom"] = std::move(fn);
+  }
+  for (const char* name : {"roundbankers", "round_even"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    fn.bind = [n = std::string(name)](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, 2, 2);
+      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch(n, types);
+      if (!types[1]->is_integer() && !IsNullType(*types[1])) NoMatch(n, types);
+      const arrow::TypePtr t = types[0]->is_integer() ? arrow::int64() : arrow::float64();
+      return FunctionBinding{{t, arrow::int64()}, t};
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      if (result->is_integer()) {
+        const double v = RoundHalfEven(static_cast<double>(a[0].int64()), a[1].int64());
+        return Value::Int64(static_cast<int64_t>(v));
+      }
+      return Value::Double(RoundHalfEven(a[0].float64(), a[1].int64()));
+    });
+    r[name] = std::move(fn);
+  }
+}
+
 const ScalarFunction* FindScalarFunction(const std::string& name) {
   static const FunctionRegistry registry = [] {
     FunctionRegistry r;
@@ -415,6 +543,8 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterStringSimilarityFunctions(r);
     RegisterDateFunctions(r);
     RegisterListFunctions(r);
+    RegisterEncodingFunctions(r);
+    RegisterNumericExtras(r);
     return r;
   }();
   auto it = registry.find(name);

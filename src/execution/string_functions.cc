@@ -1,7 +1,7 @@
 // Text functions of the library: concat, concat_ws, lpad, rpad, left,
 // right, reverse, repeat, split_part, starts_with, ends_with, contains,
 // ascii, chr, md5, hash, typeof, printf, format, translate, bit_length,
-// octet_length, glob, regexp_matches, regexp_full_match, regexp_replace,
+// glob, regexp_matches, regexp_full_match, regexp_replace,
 // regexp_extract, similar_to (RE2, Debian's libre2-dev). Lengths and
 // positions count characters (UTF-8 code points), not bytes.
 #include <fmt/args.h>
@@ -93,7 +93,7 @@ class PatternCache {
       }
       auto re = std::make_unique<RE2>(pattern, options);
       if (!re->ok()) {
-        Fail(ErrorKind::kInvalidInput, "invalid regular expression '{}': {}", pattern, re->error());
+        Fail(ErrorKind::kInvalidInput, "{} (in the regular expression '{}')", re->error(), pattern);
       }
       re_ = std::move(re);
       pattern_ = pattern;
@@ -201,7 +201,44 @@ std::string SimilarToRegex(const std::string& pattern, const std::string& escape
   return out + ")";
 }
 
+// snprintf of one value into a string of whatever length it needs.
+template <typename T>
+std::string CFormat(const std::string& spec, T value) {
+  const int n = std::snprintf(nullptr, 0, spec.c_str(), value);
+  if (n < 0) Fail(ErrorKind::kInvalidInput, "printf: bad format '{}'", spec);
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  std::snprintf(out.data(), out.size(), spec.c_str(), value);
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// %s with flags, width and precision, counted in characters; the text may
+// hold any byte, NUL included.
+std::string FormatText(const std::string& spec, const std::string& text) {
+  bool left = false;
+  size_t i = 1;
+  for (; i < spec.size() && std::strchr("-+ #0", spec[i]) != nullptr; ++i)
+    left = left || spec[i] == '-';
+  size_t width = 0;
+  for (; i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])); ++i)
+    width = width * 10 + static_cast<size_t>(spec[i] - '0');
+  std::string body = text;
+  if (i < spec.size() && spec[i] == '.') {
+    size_t precision = 0;
+    for (++i; i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])); ++i)
+      precision = precision * 10 + static_cast<size_t>(spec[i] - '0');
+    const std::vector<size_t> at = CodePoints(body);
+    if (precision + 1 < at.size()) body.resize(at[precision]);
+  }
+  const size_t chars = CodePoints(body).size() - 1;
+  if (chars >= width) return body;
+  const std::string pad(width - chars, ' ');
+  return left ? body + pad : pad + body;
+}
+
 // printf's formatting of one argument by one conversion (%d, %s, %f, ...).
+// The C length modifiers (h, hh, l, ll, z, j, t) are accepted and ignored:
+// integers are 64-bit.
 std::string Printf(const std::string& format, const std::vector<Value>& args) {
   std::string out;
   size_t next = 1;
@@ -218,15 +255,16 @@ std::string Printf(const std::string& format, const std::vector<Value>& args) {
     size_t j = i + 1;
     while (j < format.size() && std::strchr("-+ #0123456789.", format[j]) != nullptr)
       ++j;
+    const std::string spec = format.substr(i, j - i);
+    while (j < format.size() && std::strchr("hlzjtqL", format[j]) != nullptr)
+      ++j;
     if (j >= format.size())
       Fail(ErrorKind::kInvalidInput, "printf: incomplete format '{}'", format);
     const char conv = format[j];
-    const std::string spec = format.substr(i, j - i);
     if (next >= args.size()) {
       Fail(ErrorKind::kInvalidInput, "printf: format '{}' needs more arguments", format);
     }
     const Value& v = args[next++];
-    char buf[512];
     switch (conv) {
       case 'd':
       case 'i':
@@ -234,12 +272,13 @@ std::string Printf(const std::string& format, const std::vector<Value>& args) {
       case 'X':
       case 'o':
       case 'c': {
-        if (v.is_null() || !v.type()->is_integer()) {
+        const bool boolean = !v.is_null() && v.type()->id() == arrow::TypeId::kBool;
+        if (v.is_null() || (!v.type()->is_integer() && !boolean)) {
           Fail(ErrorKind::kInvalidInput, "printf: %{} needs an integer, not {}", conv,
                v.ToString());
         }
-        std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(),
-                      static_cast<long long>(v.int64()));
+        const long long n = boolean ? (v.boolean() ? 1 : 0) : static_cast<long long>(v.int64());
+        out += CFormat(spec + "ll" + conv, n);
         break;
       }
       case 'f':
@@ -254,17 +293,15 @@ std::string Printf(const std::string& format, const std::vector<Value>& args) {
         const double d = v.type()->is_integer()    ? static_cast<double>(v.int64())
                          : v.type()->is_floating() ? v.float64()
                                                    : std::stod(v.ToString());
-        std::snprintf(buf, sizeof buf, (spec + conv).c_str(), d);
+        out += CFormat(spec + conv, d);
         break;
       }
       case 's':
-        std::snprintf(buf, sizeof buf, (spec + 's').c_str(),
-                      v.is_null() ? "NULL" : v.ToString().c_str());
+        out += FormatText(spec, v.is_null() ? "NULL" : v.ToString());
         break;
       default:
         Fail(ErrorKind::kInvalidInput, "printf: unsupported conversion %{}", conv);
     }
-    out += buf;
     i = j;
   }
   return out;
@@ -559,10 +596,6 @@ void RegisterStringFunctions(FunctionRegistry& r) {
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::Int64(static_cast<int64_t>(a[0].str().size() * 8));
                        });
-  RegisterTextFunction(r, {"octet_length", "strlen"}, "T", arrow::int64(),
-                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
-                         return Value::Int64(static_cast<int64_t>(a[0].str().size()));
-                       });
   // overlay(s PLACING r FROM start [FOR n]): s with n characters from
   // `start` (1-based; n defaults to r's length) replaced by r.
   RegisterTextFunction(
@@ -784,24 +817,33 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         parts.push_back(Value::String(s.substr(start)));
         return Value::List(result, std::move(parts));
       });
+  // A group that took no part in a match is NULL; an empty match moves on
+  // by one character, not one byte.
   RegisterTextFunction(
-      r, {"regexp_extract_all"}, "TTi", arrow::list(arrow::utf8()),
+      r, {"regexp_extract_all"}, "TTit", arrow::list(arrow::utf8()),
       [](const std::vector<Value>& a, const arrow::TypePtr& result) {
-        const RE2& re = Cache().Get(a[1].str(), "");
+        const RE2& re = Cache().Get(a[1].str(), a.size() > 3 ? a[3].str() : "");
         const int64_t group = a.size() > 2 ? a[2].int64() : 0;
-        if (group < 0 || group > re.NumberOfCapturingGroups()) {
-          Fail(ErrorKind::kInvalidInput, "regexp_extract_all: the pattern has no group {}", group);
-        }
+        const bool valid = group >= 0 && group <= re.NumberOfCapturingGroups();
         const std::string& s = a[0].str();
-        std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
+        std::vector<re2::StringPiece> groups(static_cast<size_t>(valid ? group : 0) + 1);
         std::vector<Value> out;
         size_t from = 0;
         while (from <= s.size() && re.Match(s, from, s.size(), RE2::UNANCHORED, groups.data(),
                                             static_cast<int>(groups.size()))) {
+          if (!valid) {  // (no match, no error: DuckDB's rule)
+            Fail(ErrorKind::kInvalidInput, "Pattern has {} groups. Cannot access group {}",
+                 re.NumberOfCapturingGroups(), group);
+          }
           const auto& g = groups[static_cast<size_t>(group)];
-          out.push_back(Value::String(std::string(g.data() ? g : re2::StringPiece())));
+          out.push_back(g.data() ? Value::String(std::string(g)) : Value::Null(arrow::utf8()));
           const size_t end = static_cast<size_t>(groups[0].data() - s.data()) + groups[0].size();
-          from = groups[0].empty() ? end + 1 : end;
+          from = end;
+          if (groups[0].empty()) {
+            ++from;
+            while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80)
+              ++from;
+          }
         }
         return Value::List(result, std::move(out));
       });

@@ -78,17 +78,6 @@ std::string Canonical(const std::string& part) {
   return "";
 }
 
-// ISO 8601 week number and its year of the date `days`.
-void IsoWeek(int64_t days, int64_t* iso_year, int64_t* week) {
-  // Monday = 1 .. Sunday = 7; 1970-01-01 was a Thursday.
-  const int64_t dow = ((days % 7) + 7 + 3) % 7 + 1;
-  // The Thursday of this week decides the ISO year.
-  const int64_t thursday = days - dow + 4;
-  const arrow::CivilDate t = arrow::CivilFromDays(thursday);
-  *iso_year = t.year;
-  *week = (thursday - arrow::DaysFromCivil(t.year, 1, 1)) / 7 + 1;
-}
-
 int64_t Part(const std::string& part, int64_t days, int64_t micros_of_day) {
   const arrow::CivilDate c = arrow::CivilFromDays(days);
   if (part == "year") return c.year;
@@ -119,6 +108,17 @@ int64_t Part(const std::string& part, int64_t days, int64_t micros_of_day) {
 }
 
 }  // namespace
+
+// ISO 8601 week number and its year of the date `days`.
+void IsoWeek(int64_t days, int64_t* iso_year, int64_t* week) {
+  // Monday = 1 .. Sunday = 7; 1970-01-01 was a Thursday.
+  const int64_t dow = ((days % 7) + 7 + 3) % 7 + 1;
+  // The Thursday of this week decides the ISO year.
+  const int64_t thursday = days - dow + 4;
+  const arrow::CivilDate t = arrow::CivilFromDays(thursday);
+  *iso_year = t.year;
+  *week = (thursday - arrow::DaysFromCivil(t.year, 1, 1)) / 7 + 1;
+}
 
 bool IsDatePart(const std::string& part) {
   return !Canonical(part).empty();

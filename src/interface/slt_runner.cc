@@ -132,10 +132,18 @@ std::string Text(const ArrayData& a, int64_t i) {
                       ? std::string(arrow::BinaryValueAt(a, i))
                       : arrow::FormatValue(a, i);
   if (s.empty()) return "(empty)";
-  for (char& c : s) {
-    if ((c > 0 && c < ' ') || c == 0x7f) c = '@';
+  // Control characters show as '@' (sqllogictest's rule), a NUL byte as the
+  // two characters \0 (DuckDB's runner), so that it cannot end the text.
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == 0) {
+      out += "\\0";
+    } else {
+      out += (c > 0 && c < ' ') || c == 0x7f ? '@' : c;
+    }
   }
-  return s;
+  return out;
 }
 
 // The rendered values of a result, row-major. DuckDB's files render every

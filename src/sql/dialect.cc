@@ -871,9 +871,29 @@ class Rewriter {
       insert_source_seen_ = true;
     }
     // DuckDB's FROM-first query: "FROM t ..." is "SELECT * FROM t ...", and
-    // "INSERT INTO t FROM s" inserts "SELECT * FROM s".
+    // "INSERT INTO t FROM s" inserts "SELECT * FROM s"; so are
+    // "CREATE TABLE x AS FROM s" and a subquery "(FROM s)" (but not
+    // trim(FROM s), PostgreSQL's trim syntax).
+    auto called_trim = [&] {
+      // The word before the '(' this FROM follows.
+      size_t k = i_;
+      while (k > 0 && in_[k - 1] != '(')
+        --k;
+      size_t e = k > 0 ? k - 1 : 0;
+      while (e > 0 && std::isspace(static_cast<unsigned char>(in_[e - 1])))
+        --e;
+      size_t b = e;
+      while (b > 0 && (std::isalnum(static_cast<unsigned char>(in_[b - 1])) || in_[b - 1] == '_'))
+        --b;
+      const std::string_view name = in_.substr(b, e - b);
+      return EqualsIgnoreCase(name, "trim") || EqualsIgnoreCase(name, "btrim") ||
+             EqualsIgnoreCase(name, "ltrim") || EqualsIgnoreCase(name, "rtrim");
+    };
+    const bool query_start =
+        EqualsIgnoreCase(w, "from") &&
+        ((before_word == "as" && statement_verb_ == "create") || (before == '(' && !called_trim()));
     if (EqualsIgnoreCase(w, "from") &&
-        (at_start || (statement_verb_ == "insert" && !insert_source_seen_))) {
+        (at_start || query_start || (statement_verb_ == "insert" && !insert_source_seen_))) {
       insert_source_seen_ = true;
       Replace(end, "SELECT * FROM");
       return;

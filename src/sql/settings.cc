@@ -153,6 +153,14 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
     }
     return;
   }
+  if (name == "ieee_floating_point_ops") {
+    if (AsBool(name, value)) {
+      Fail(ErrorKind::kNotImplemented,
+           "ieee_floating_point_ops = true: LLKV keeps SQLite's rule that a division or modulo "
+           "by zero is NULL, never inf or nan");
+    }
+    return;
+  }
   if (name == "preserve_insertion_order") {
     preserve_insertion_order_ = AsBool(name, value);
     return;
@@ -189,7 +197,7 @@ void SessionSettings::Reset(const std::string& raw_name) {
     scalar_subquery_error_ = false;
   } else if (FindTuning(name)) {
     tuning_.erase(name);
-  } else if (name != "immediate_transaction_mode") {
+  } else if (name != "immediate_transaction_mode" && name != "ieee_floating_point_ops") {
     Unknown(raw_name);
   }
 }
@@ -198,6 +206,7 @@ std::string SessionSettings::Show(const std::string& raw_name) const {
   const std::string name = AsciiLower(raw_name);
   if (name == "default_null_order") return kNullOrderNames[static_cast<int>(null_order_)];
   if (name == "immediate_transaction_mode") return "true";
+  if (name == "ieee_floating_point_ops") return "false";
   if (name == "preserve_insertion_order") return preserve_insertion_order_ ? "true" : "false";
   if (name == "regex_match_operator_semantics") return regex_full_match_ ? "full" : "partial";
   if (name == "scalar_subquery_error_on_multiple_rows") {

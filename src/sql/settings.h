@@ -9,6 +9,9 @@
 //   immediate_transaction_mode  true: a transaction takes its snapshot at
 //                             BEGIN, which is what LLKV always does; false
 //                             (start at the first statement) is refused.
+//   ieee_floating_point_ops  false: a floating-point division or modulo by
+//                             zero is NULL (SQLite's rule, which LLKV always
+//                             follows); true (DuckDB's inf and nan) is refused.
 //   preserve_insertion_order  true or false: false allows results in any
 //                             order where no ORDER BY asks for one; LLKV
 //                             keeps insertion order either way.
