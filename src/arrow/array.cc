@@ -255,15 +255,21 @@ std::string FormatDecimal128(Decimal128 value, int scale) {
 
 namespace {
 
-// A value inside a list or struct, as DuckDB writes it: text quoted only
-// where it would otherwise read as something else (empty, NULL, padded, or
-// holding a delimiter).
+// A value inside a list or struct, as DuckDB writes it: text (and the text
+// of a date, time or interval) quoted only where it would otherwise read as
+// something else (empty, NULL, padded, or holding a delimiter).
 std::string FormatElement(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "NULL";
   std::string s = FormatValue(a, i);
   switch (a.type->id()) {
     case TypeId::kUtf8:
-    case TypeId::kLargeUtf8: {
+    case TypeId::kLargeUtf8:
+    // Dates, times and intervals by the same rule: '12:13:14' is quoted
+    // (its ':'), 2021-08-20 is not.
+    case TypeId::kDate32:
+    case TypeId::kTimestamp:
+    case TypeId::kTime64:
+    case TypeId::kIntervalMonthDayNano: {
       const bool quote = s.empty() || s == "NULL" || s == "null" || s == "Null" ||
                          s.front() == ' ' || s.back() == ' ' ||
                          s.find_first_of("'\",[]{}():=\\\t\n") != std::string::npos;

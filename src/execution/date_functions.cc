@@ -1,6 +1,7 @@
 // Date and time functions of the library: make_date, last_day, date_trunc,
 // date_diff / datediff, strftime, strptime, current_date / today,
-// now / current_timestamp / get_current_timestamp, epoch_ms, to_timestamp.
+// now / current_timestamp / get_current_timestamp (epoch functions:
+// epoch_functions.cc).
 // Dates are days since 1970-01-01, timestamps microseconds since then (no
 // time zone); the calendar is the proleptic Gregorian one.
 #include <algorithm>
@@ -888,8 +889,12 @@ void RegisterDateFunctions(FunctionRegistry& r) {
     };
     fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
       const bool sqlite_order = a[0].type()->id() == arrow::TypeId::kUtf8;
-      return Value::String(sqlite_order ? Strftime(a[1].int64(), a[0].str())
-                                        : Strftime(a[0].int64(), a[1].str()));
+      const int64_t t = a[sqlite_order ? 1 : 0].int64();
+      // An infinite instant has no calendar fields to format (as date_part).
+      if (t == arrow::kTimestampInfinity || t == arrow::kTimestampNegativeInfinity) {
+        return Value::Null(arrow::utf8());
+      }
+      return Value::String(sqlite_order ? Strftime(t, a[0].str()) : Strftime(t, a[1].str()));
     });
     r["strftime"] = std::move(fn);
   }
@@ -929,40 +934,6 @@ void RegisterDateFunctions(FunctionRegistry& r) {
       return Value::Timestamp(NowMicros()).ToArray(rows);
     };
     r[name] = std::move(fn);
-  }
-  {
-    ScalarFunction fn;
-    fn.name = "epoch_ms";
-    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
-      CheckArity("epoch_ms", types, 1, 1);
-      if (types[0]->is_integer()) return FunctionBinding{{arrow::int64()}, arrow::timestamp()};
-      if (IsTemporal(*types[0]) || IsNullType(*types[0])) {
-        return FunctionBinding{{arrow::timestamp()}, arrow::int64()};
-      }
-      NoMatch("epoch_ms", types);
-    };
-    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr& result) {
-      if (result->id() == arrow::TypeId::kTimestamp) return Value::Timestamp(a[0].int64() * 1000);
-      return Value::Int64(FloorDiv(a[0].int64(), 1000));
-    });
-    r["epoch_ms"] = std::move(fn);
-  }
-  {
-    ScalarFunction fn;
-    fn.name = "to_timestamp";
-    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
-      CheckArity("to_timestamp", types, 1, 1);
-      if (!IsNumericType(*types[0]) && !IsNullType(*types[0])) NoMatch("to_timestamp", types);
-      return FunctionBinding{{arrow::float64()}, arrow::timestamp()};
-    };
-    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
-      const double s = a[0].float64();
-      if (!std::isfinite(s) || std::fabs(s) > 9.2e12) {
-        Fail(ErrorKind::kOutOfRange, "to_timestamp({}) is out of range", s);
-      }
-      return Value::Timestamp(static_cast<int64_t>(std::llround(s * kMicrosPerSecond)));
-    });
-    r["to_timestamp"] = std::move(fn);
   }
 }
 

@@ -544,6 +544,7 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterDateFunctions(r);
     RegisterListFunctions(r);
     RegisterEncodingFunctions(r);
+    RegisterEpochFunctions(r);
     RegisterNumericExtras(r);
     return r;
   }();

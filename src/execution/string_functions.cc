@@ -767,8 +767,12 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   // regexp_extract_all every non-overlapping match (or its group).
   RegisterTextFunction(
       r, {"string_split", "str_split", "string_to_array", "split"}, "TT",
-      arrow::list(arrow::utf8()), [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+      arrow::list(arrow::utf8()),
+      [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+        // A NULL separator splits nothing: [s] (DuckDB).
+        if (a[0].is_null()) return Value::Null(result);
         const std::string& s = a[0].str();
+        if (a[1].is_null()) return Value::List(result, {Value::String(s)});
         const std::string& sep = a[1].str();
         std::vector<Value> parts;
         if (sep.empty()) {
@@ -787,7 +791,8 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         }
         parts.push_back(Value::String(s.substr(start)));
         return Value::List(result, std::move(parts));
-      });
+      },
+      /*propagate_nulls=*/false);
   RegisterTextFunction(
       r, {"string_split_regex", "str_split_regex", "regexp_split_to_array"}, "TTt",
       arrow::list(arrow::utf8()), [](const std::vector<Value>& a, const arrow::TypePtr& result) {
@@ -796,6 +801,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         std::vector<Value> parts;
         re2::StringPiece match;
         size_t start = 0, from = 0;
+        bool split_by_character = false;  // the last part was one character of an empty match
         while (from <= s.size() && re.Match(s, from, s.size(), RE2::UNANCHORED, &match, 1)) {
           const size_t at = static_cast<size_t>(match.data() - s.data());
           if (match.empty()) {  // an empty match splits between characters
@@ -807,14 +813,19 @@ void RegisterStringFunctions(FunctionRegistry& r) {
               from = next;
               parts.push_back(Value::String(s.substr(start, next - start)));
               start = next;
+              split_by_character = true;
               continue;
             }
           }
           parts.push_back(Value::String(s.substr(start, at - start)));
+          split_by_character = false;
           start = at + match.size();
           from = match.empty() ? at + 1 : start;
         }
-        parts.push_back(Value::String(s.substr(start)));
+        // ('aaa' split by '' is [a, a, a], without an empty part after.)
+        if (!(split_by_character && start == s.size())) {
+          parts.push_back(Value::String(s.substr(start)));
+        }
         return Value::List(result, std::move(parts));
       });
   // A group that took no part in a match is NULL; an empty match moves on

@@ -36,13 +36,14 @@ unsigned char Fold(unsigned char c, bool fold) {
 }
 
 // Whether `text` matches `pattern` from byte positions t and p on. '%' is
-// any run, '_' any one character, `escape` (0: none) makes the next
-// character literal. With `fold`, ASCII letters match either case.
-bool Like(std::string_view text, size_t t, std::string_view pattern, size_t p, char escape,
+// any run, '_' any one character, `escape` (-1: none; NUL is a valid
+// escape) makes the next character literal. With `fold`, ASCII letters
+// match either case.
+bool Like(std::string_view text, size_t t, std::string_view pattern, size_t p, int escape,
           bool fold) {
   while (p < pattern.size()) {
     const char c = pattern[p];
-    if (escape != 0 && c == escape) {
+    if (escape >= 0 && c == static_cast<char>(escape)) {
       if (p + 1 >= pattern.size()) {
         Fail(ErrorKind::kInvalidInput, "LIKE pattern must not end with the escape character");
       }
@@ -315,16 +316,30 @@ ArrayDataPtr LikeMatch(const ArrayData& text, const ArrayData& pattern, const Ar
       out.AppendNull();
       continue;
     }
-    char esc = 0;
+    int esc = -1;
     if (escape) {
       const std::string_view e = arrow::BinaryValueAt(*escape, i);
       if (e.size() > 1) {
-        Fail(ErrorKind::kInvalidInput, "LIKE ESCAPE must be a single character, not '{}'", e);
+        Fail(ErrorKind::kInvalidInput,
+             "Invalid escape string: LIKE ESCAPE must be empty or one character, not '{}'", e);
       }
-      esc = e.empty() ? 0 : e[0];
+      esc = e.empty() ? -1 : static_cast<unsigned char>(e[0]);
     }
-    out.Append(
-        Like(arrow::BinaryValueAt(text, i), 0, arrow::BinaryValueAt(pattern, i), 0, esc, fold));
+    std::string_view t = arrow::BinaryValueAt(text, i);
+    std::string_view p = arrow::BinaryValueAt(pattern, i);
+    // ILIKE over non-ASCII text compares the lower-case forms (Unicode's
+    // simple mappings, as lower() uses): 'MÜHLEISEN' ILIKE 'mühleisen'.
+    std::string lower_text, lower_pattern;
+    auto ascii = [](std::string_view v) {
+      return std::all_of(v.begin(), v.end(), [](char c) { return (c & 0x80) == 0; });
+    };
+    if (fold && !(ascii(t) && ascii(p))) {
+      ConvertCase(t, false, &lower_text);
+      ConvertCase(p, false, &lower_pattern);
+      t = lower_text;
+      p = lower_pattern;
+    }
+    out.Append(Like(t, 0, p, 0, esc, fold));
   }
   return out.Finish();
 }

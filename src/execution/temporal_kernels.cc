@@ -71,7 +71,10 @@ std::string Canonical(const std::string& part) {
                                                                {"epoch", "epoch"},
                                                                {"isoyear", "isoyear"},
                                                                {"yearweek", "yearweek"},
-                                                               {"era", "era"}};
+                                                               {"era", "era"},
+                                                               {"timezone", "timezone"},
+                                                               {"timezone_hour", "timezone"},
+                                                               {"timezone_minute", "timezone"}};
   for (const auto& [alias, name] : kNames) {
     if (part == alias) return name;
   }
@@ -91,12 +94,14 @@ int64_t Part(const std::string& part, int64_t days, int64_t micros_of_day) {
   if (part == "century") return c.year > 0 ? (c.year - 1) / 100 + 1 : -((-c.year) / 100 + 1);
   if (part == "millennium") return c.year > 0 ? (c.year - 1) / 1000 + 1 : -((-c.year) / 1000 + 1);
   if (part == "era") return c.year > 0 ? 1 : 0;
+  // The session's time zone is UTC: every offset is 0.
+  if (part == "timezone") return 0;
   if (part == "week" || part == "isoyear" || part == "yearweek") {
     int64_t iso_year = 0, week = 0;
     IsoWeek(days, &iso_year, &week);
     if (part == "week") return week;
     if (part == "isoyear") return iso_year;
-    return iso_year * 100 + week;
+    return iso_year * 100 + (iso_year < 0 ? -week : week);  // 44 BC week 11: -4311
   }
   if (part == "hour") return micros_of_day / 3600000000;
   if (part == "minute") return micros_of_day / 60000000 % 60;

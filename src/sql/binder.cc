@@ -820,6 +820,12 @@ BoundExprPtr Binder::Case(const Expr& e) {
 
 BoundExprPtr Binder::DatePartOf(const std::string& part, BoundExprPtr arg,
                                 const std::string& name) {
+  // Parts that are DOUBLEs (seconds with their fraction; the Julian day).
+  if (part == "epoch" || part == "julian") {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return FunctionCall(execution::FindScalarFunction(part), std::move(args));
+  }
   if (!execution::IsDatePart(part)) {
     Fail(ErrorKind::kBinder, "unsupported date part \"{}\" in {}()", part, name);
   }
@@ -953,10 +959,11 @@ BoundExprPtr Binder::Function(const Expr& e) {
   // date_part('year', d), extract(year FROM d) (which PostgreSQL's grammar
   // hands over as date_part's arguments), and year(d), month(d), ...
   static const char* kPartFunctions[] = {
-      "year",       "month",       "day",         "dayofmonth", "quarter", "week",
-      "weekofyear", "dayofweek",   "isodow",      "dayofyear",  "hour",    "minute",
-      "second",     "millisecond", "microsecond", "decade",     "century", "millennium",
-      "epoch",      "isoyear",     "yearweek",    "weekday",    "era"};
+      "year",          "month",          "day",         "dayofmonth", "quarter", "week",
+      "weekofyear",    "dayofweek",      "isodow",      "dayofyear",  "hour",    "minute",
+      "second",        "millisecond",    "microsecond", "decade",     "century", "millennium",
+      "epoch",         "isoyear",        "yearweek",    "weekday",    "era",     "timezone",
+      "timezone_hour", "timezone_minute"};
   const bool part_function =
       std::find_if(std::begin(kPartFunctions), std::end(kPartFunctions),
                    [&](const char* f) { return name == f; }) != std::end(kPartFunctions);
@@ -988,13 +995,22 @@ BoundExprPtr Binder::Function(const Expr& e) {
           }
           const std::string one = Lower(v.str());
           fields.push_back(DatePartOf(one, Bind(*e.args[1]), name));
-          names.push_back(arrow::field(one, arrow::int64()));
+          names.push_back(arrow::field(one, fields.back()->type));
         }
         if (fields.empty()) Fail(ErrorKind::kBinder, "{}(): the list of parts is empty", name);
-        auto out =
-            execution::Call(ExprOp::kFunction, arrow::struct_(std::move(names)), std::move(fields));
+        const arrow::TypePtr type = arrow::struct_(std::move(names));
+        auto out = execution::Call(ExprOp::kFunction, type, std::move(fields));
         out->function = execution::FindScalarFunction("struct_pack");
-        return out;
+        // A NULL date has no struct of parts: NULL, not a struct of NULLs.
+        std::vector<BoundExprPtr> test;
+        test.push_back(Bind(*e.args[1]));
+        std::vector<BoundExprPtr> branches;
+        branches.push_back(execution::Call(ExprOp::kIsNull, arrow::boolean(), std::move(test)));
+        branches.push_back(execution::Constant(Value::Null(type)));
+        branches.push_back(std::move(out));
+        auto guarded = execution::Call(ExprOp::kCase, type, std::move(branches));
+        guarded->has_else = true;
+        return guarded;
       }
       if (!IsText(*p->type)) {
         Fail(ErrorKind::kBinder, "{}() needs the part as text ('year', 'month', ...)", name);

@@ -935,7 +935,8 @@ class Rewriter {
     // INTERVAL '3 DAYS', which PostgreSQL's grammar reads as a cast.
     if (EqualsIgnoreCase(w, "interval")) {
       size_t j = SkipTrivia(end);
-      // INTERVAL (expr) unit: (INTERVAL '1 unit' * (expr)).
+      // INTERVAL (expr) unit: (INTERVAL '1 unit' * (expr)). The expression
+      // goes through the rewriter like any other (it may hold a //).
       if (j < in_.size() && in_[j] == '(') {
         const size_t close = MatchingParen(j);
         const size_t u = SkipTrivia(close + 1);
@@ -943,9 +944,9 @@ class Rewriter {
         for (char& ch : unit)
           ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (close < in_.size() && IsIntervalUnit(unit)) {
-          Replace(u + unit.size(), "(INTERVAL '1 " + unit + "' * " +
-                                       std::string(in_.substr(j, close + 1 - j)) + ")");
-          prev_ = ')';
+          Replace(end, "(INTERVAL '1 " + unit + "' *");
+          replaced_[u] = {u + unit.size(), ")"};
+          prev_ = '*';
           prev_word_.clear();
           return;
         }
