@@ -34,6 +34,10 @@ bool TakesDoubles(AggKind kind) {
     case AggKind::kCovarPop:
     case AggKind::kCovarSamp:
     case AggKind::kCorr:
+    case AggKind::kKahanSum:
+    case AggKind::kKahanAvg:
+    case AggKind::kSem:
+    case AggKind::kWeightedAvg:
       return true;
     default:
       return false;
@@ -147,7 +151,8 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     values_.push_back(v);
     return;
   }
-  const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax || IsPairedNumeric(kind);
+  const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax ||
+                      kind == AggKind::kWeightedAvg || IsPairedNumeric(kind);
   if (v.is_null() && !spec_->keep_null_arg) return;
   if (paired && v2.is_null()) return;
   if (spec_->distinct) {
@@ -178,7 +183,8 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kStddevSamp:
     case AggKind::kStddevPop:
     case AggKind::kVarSamp:
-    case AggKind::kVarPop: {
+    case AggKind::kVarPop:
+    case AggKind::kSem: {
       // Welford's update: stable for values far from zero.
       const double x = AsDouble(v);
       const double delta = x - mean_;
@@ -188,6 +194,24 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     }
     case AggKind::kProduct:
       product_ *= AsDouble(v);
+      break;
+    case AggKind::kKahanSum:
+    case AggKind::kKahanAvg: {
+      // Neumaier's variant: the lost low-order bits of each addition.
+      const double x = AsDouble(v);
+      const double t = sum_ + x;
+      compensation_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
+      sum_ = t;
+      break;
+    }
+    case AggKind::kWeightedAvg: {
+      const double w = AsDouble(v2);
+      sum_ += AsDouble(v) * w;
+      product_ = count_ == 1 ? w : product_ + w;  // the weights' sum
+      break;
+    }
+    case AggKind::kEntropy:
+      values_.push_back(v);
       break;
     case AggKind::kBoolAnd:
       flag_ = count_ == 1 ? v.boolean() : (flag_ && v.boolean());
@@ -341,6 +365,31 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
     }
     case AggKind::kProduct:
       return Value::Double(product_);
+    case AggKind::kKahanSum:
+      return Value::Double(sum_ + compensation_);
+    case AggKind::kKahanAvg:
+      return Value::Double((sum_ + compensation_) / static_cast<double>(count_));
+    case AggKind::kSem:
+      return Value::Double(std::sqrt(m2_ / static_cast<double>(count_)) /
+                           std::sqrt(static_cast<double>(count_)));
+    case AggKind::kWeightedAvg:
+      if (product_ == 0) return Value::Null(type);
+      return Value::Double(sum_ / product_);
+    case AggKind::kEntropy: {
+      absl::flat_hash_map<std::string, int64_t> counts;
+      for (const Value& x : values_) {
+        std::string key;
+        EncodeValueKey(x, &key);
+        ++counts[key];
+      }
+      double h = 0;
+      const auto n = static_cast<double>(values_.size());
+      for (const auto& [key, c] : counts) {
+        const double p = static_cast<double>(c) / n;
+        h -= p * std::log2(p);
+      }
+      return Value::Double(h);
+    }
     case AggKind::kBoolAnd:
     case AggKind::kBoolOr:
       return Value::Bool(flag_);

@@ -72,6 +72,11 @@ enum class AggKind {
   kRegrSxx,
   kRegrSyy,
   kRegrSxy,
+  kKahanSum,     // fsum / sumkahan / kahan_sum: a compensated (Kahan-Babuska) DOUBLE sum
+  kKahanAvg,     // favg: the compensated sum over the count
+  kSem,          // standard error of the mean: stddev_pop / sqrt(n)
+  kEntropy,      // Shannon entropy (base 2) of the values' frequencies
+  kWeightedAvg,  // weighted_avg(x, w): sum(x * w) / sum(w) over rows with both
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -134,6 +139,7 @@ class Accumulator {
   arrow::Decimal128 decimal_sum_ = 0;  // unscaled, in the argument's scale
   int arg_decimal_scale_ = -1;         // that scale (-1: not a DECIMAL argument)
   double sum_ = 0, mean_ = 0, m2_ = 0, product_ = 1;
+  double compensation_ = 0;  // Kahan-Babuska: the low-order part of sum_
   // Skewness and kurtosis: sums of powers. Covariance: the means, the
   // co-moment and x's and y's second moments, updated as Welford does.
   long double power_sums_[4] = {0, 0, 0, 0};

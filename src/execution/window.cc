@@ -245,6 +245,154 @@ int64_t ConstantInt(const arrow::ArrayDataPtr& a, size_t row, const char* what) 
   return v.int64();
 }
 
+// A function's argument ORDER BY keys, by input row.
+class ArgOrder {
+ public:
+  ArgOrder(const WindowFunctionSpec& spec, const arrow::RecordBatch& input) : spec_(spec) {
+    std::vector<arrow::ArrayDataPtr> arrays;
+    for (const auto& o : spec.arg_order)
+      arrays.push_back(Evaluate(*o.expr, input));
+    keys_ = KeyValues(arrays);
+  }
+  bool empty() const { return keys_.empty(); }
+  // <0, 0, >0 as input row a sorts before, with, or after b.
+  int Compare(size_t a, size_t b) const {
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const Value& x = keys_[k][a];
+      const Value& y = keys_[k][b];
+      const SortKey& key = spec_.arg_order[k];
+      if (x.is_null() != y.is_null()) return (x.is_null() == key.nulls_first) ? -1 : 1;
+      if (x.is_null()) continue;
+      const int c = CompareValues(x, y);
+      if (c != 0) return key.descending ? -c : c;
+    }
+    return 0;
+  }
+
+ private:
+  const WindowFunctionSpec& spec_;
+  KeyColumns keys_;
+};
+
+// The functions other than aggregates with an argument ORDER BY: each
+// row's frame is sorted by it (ties keep the window order), and the row is
+// placed, ranked or offset within that sorted frame.
+template <typename ForFrame>
+arrow::ArrayDataPtr ComputeArgOrdered(const WindowFunctionSpec& spec, const WindowState& w,
+                                      const arrow::RecordBatch& input,
+                                      const std::vector<arrow::ArrayDataPtr>& args,
+                                      ForFrame&& for_frame) {
+  const ArgOrder order(spec, input);
+  const size_t n = w.rows();
+  std::vector<Value> results(n, Value::Null(spec.type));
+  const bool value_function = spec.func == WindowFunc::kFirstValue ||
+                              spec.func == WindowFunc::kLastValue ||
+                              spec.func == WindowFunc::kNthValue || spec.func == WindowFunc::kLag ||
+                              spec.func == WindowFunc::kLead;
+  arrow::ArrayDataPtr values, defaults;
+  if (value_function) {
+    values = Cast(*args[0], spec.type);
+    if (args.size() > 2) defaults = Cast(*args[2], spec.type);
+  }
+  auto value_at = [&](size_t input_row) {
+    return Value::FromArray(*values, static_cast<int64_t>(input_row));
+  };
+  for (size_t p = 0; p < n; ++p) {
+    const size_t cur = w.row(p);
+    std::vector<size_t> frame;  // input rows
+    for_frame(p, [&](size_t i) {
+      const size_t r = w.row(i);
+      if (value_function && spec.ignore_nulls && r != cur &&
+          args[0]->IsNull(static_cast<int64_t>(r))) {
+        return;
+      }
+      frame.push_back(r);
+    });
+    std::stable_sort(frame.begin(), frame.end(),
+                     [&](size_t a, size_t b) { return order.Compare(a, b) < 0; });
+    const auto at = std::find(frame.begin(), frame.end(), cur);
+    const bool in_frame = at != frame.end();
+    const int64_t index = in_frame ? at - frame.begin() : -1;
+    const auto size = static_cast<int64_t>(frame.size());
+    int64_t less = 0, not_greater = 0;
+    for (size_t r : frame) {
+      const int c = order.Compare(r, cur);
+      less += c < 0 ? 1 : 0;
+      not_greater += c <= 0 ? 1 : 0;
+    }
+    Value& out = results[cur];
+    switch (spec.func) {
+      case WindowFunc::kRowNumber:
+        out = Value::Int64(in_frame ? index + 1 : not_greater + 1);
+        break;
+      case WindowFunc::kRank:
+        out = Value::Int64(less + 1);
+        break;
+      case WindowFunc::kDenseRank: {
+        int64_t distinct = 0;
+        for (size_t k = 0; k < frame.size(); ++k) {
+          if (order.Compare(frame[k], cur) >= 0) break;
+          if (k == 0 || order.Compare(frame[k - 1], frame[k]) != 0) ++distinct;
+        }
+        out = Value::Int64(distinct + 1);
+        break;
+      }
+      case WindowFunc::kPercentRank:
+        out = Value::Double(size > 1 ? static_cast<double>(less) / static_cast<double>(size - 1)
+                                     : 0.0);
+        break;
+      case WindowFunc::kCumeDist:
+        out = Value::Double(size > 0 ? static_cast<double>(not_greater) / static_cast<double>(size)
+                                     : 0.0);
+        break;
+      case WindowFunc::kNtile: {
+        const int64_t buckets = ConstantInt(args[0], cur, "NTILE's argument");
+        if (buckets == -1 || !in_frame) break;
+        if (buckets <= 0)
+          Fail(ErrorKind::kInvalidInput, "Argument for ntile must be greater than zero");
+        const int64_t per = size / buckets, extra = size % buckets;
+        const int64_t big = extra * (per + 1);
+        out = Value::Int64(index < big ? index / (per + 1) + 1
+                                       : (per == 0 ? index + 1 : (index - big) / per + extra + 1));
+        break;
+      }
+      case WindowFunc::kLag:
+      case WindowFunc::kLead: {
+        int64_t offset = 1;
+        if (args.size() > 1) {
+          if (args[1]->IsNull(static_cast<int64_t>(cur))) break;
+          offset = ConstantInt(args[1], cur, "the offset of LAG/LEAD");
+        }
+        if (!in_frame) break;
+        const int64_t target = index + (spec.func == WindowFunc::kLag ? -offset : offset);
+        if (target >= 0 && target < size) {
+          out = value_at(frame[static_cast<size_t>(target)]);
+        } else if (defaults) {
+          out = Value::FromArray(*defaults, static_cast<int64_t>(cur));
+        }
+        break;
+      }
+      case WindowFunc::kFirstValue:
+        if (size > 0) out = value_at(frame.front());
+        break;
+      case WindowFunc::kLastValue:
+        if (size > 0) out = value_at(frame.back());
+        break;
+      case WindowFunc::kNthValue: {
+        const int64_t nth = ConstantInt(args[1], cur, "NTH_VALUE's position");
+        if (nth == -1) break;
+        if (nth <= 0)
+          Fail(ErrorKind::kInvalidInput, "Argument for nth_value must be greater than zero");
+        if (nth <= size) out = value_at(frame[static_cast<size_t>(nth - 1)]);
+        break;
+      }
+      case WindowFunc::kAggregate:
+        break;
+    }
+  }
+  return ValuesToArray(spec.type, results);
+}
+
 // Results gathered by sorted position, then put back in input order.
 // `order` (if not null) receives the input rows in the function's sorted
 // order.
@@ -273,6 +421,9 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       if (!w.Excluded(pos, i)) visit(i);
     }
   };
+  if (!spec.arg_order.empty() && spec.func != WindowFunc::kAggregate) {
+    return ComputeArgOrdered(spec, w, input, args, for_frame);
+  }
 
   switch (spec.func) {
     case WindowFunc::kRowNumber:
@@ -333,8 +484,24 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         if (args.size() > 1 && offset == -1 && args[1]->IsNull(static_cast<int64_t>(w.row(p)))) {
           continue;  // a NULL offset: NULL
         }
-        const int64_t target =
+        int64_t target =
             static_cast<int64_t>(p) + (spec.func == WindowFunc::kLag ? -offset : offset);
+        if (spec.ignore_nulls && offset != 0) {
+          // The offset-th row with a value in that direction.
+          const int64_t step = (spec.func == WindowFunc::kLag) == (offset > 0) ? -1 : 1;
+          int64_t remaining = offset < 0 ? -offset : offset;
+          target = static_cast<int64_t>(p);
+          while (remaining > 0) {
+            target += step;
+            if (target < static_cast<int64_t>(w.partition_start(p)) ||
+                target >= static_cast<int64_t>(w.partition_end(p))) {
+              break;
+            }
+            if (!args[0]->IsNull(static_cast<int64_t>(w.row(static_cast<size_t>(target))))) {
+              --remaining;
+            }
+          }
+        }
         if (target >= static_cast<int64_t>(w.partition_start(p)) &&
             target < static_cast<int64_t>(w.partition_end(p))) {
           take[w.row(p)] = static_cast<int64_t>(w.row(static_cast<size_t>(target)));
@@ -357,7 +524,7 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
             Fail(ErrorKind::kInvalidInput, "Argument for nth_value must be greater than zero");
         }
         std::vector<size_t> in_frame;
-        if (w.frame().exclude == WindowFrame::Exclude::kNoOthers) {
+        if (w.frame().exclude == WindowFrame::Exclude::kNoOthers && !spec.ignore_nulls) {
           auto [lo, hi] = w.Frame(p);
           if (lo >= hi) continue;
           if (spec.func == WindowFunc::kLastValue) {
@@ -367,7 +534,11 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
           }
           continue;
         }
-        for_frame(p, [&](size_t i) { in_frame.push_back(i); });
+        for_frame(p, [&](size_t i) {
+          if (!spec.ignore_nulls || !args[0]->IsNull(static_cast<int64_t>(w.row(i)))) {
+            in_frame.push_back(i);
+          }
+        });
         if (in_frame.empty()) continue;
         if (spec.func == WindowFunc::kLastValue) {
           take[w.row(p)] = static_cast<int64_t>(w.row(in_frame.back()));
@@ -482,13 +653,22 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       kind = kValues;
       results.resize(n);
       const Value none;
+      const ArgOrder arg_order(spec, input);
       for (size_t p = 0; p < n; ++p) {
         Accumulator acc(spec.aggregate);
         const arrow::ArrayData* arg2 = args.size() > 1 ? args[1].get() : nullptr;
-        for_frame(p, [&](size_t i) {
+        std::vector<size_t> frame;  // sorted positions
+        for_frame(p, [&](size_t i) { frame.push_back(i); });
+        if (!arg_order.empty()) {
+          std::stable_sort(frame.begin(), frame.end(), [&](size_t a, size_t b) {
+            return arg_order.Compare(w.row(a), w.row(b)) < 0;
+          });
+        }
+        for (size_t i : frame) {
+          if (spec.ignore_nulls && arg && values[i].is_null()) continue;  // last(x IGNORE NULLS)
           const Value v = arg ? values[i] : none;
           acc.Add(v, arg2 ? Value::FromArray(*arg2, static_cast<int64_t>(w.row(i))) : none);
-        });
+        }
         results[w.row(p)] = acc.Finish(spec.type);
       }
       break;

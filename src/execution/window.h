@@ -75,6 +75,14 @@ struct WindowFunctionSpec {
   std::optional<WindowFrame> frame;
   arrow::TypePtr type;  // the result type
   std::string name;     // the output column's name
+  // IGNORE NULLS (lag, lead, first_value, last_value, nth_value): rows
+  // whose value is NULL are skipped, and not counted in offsets.
+  bool ignore_nulls = false;
+  // f(... ORDER BY k) OVER (...): the rows of each frame are read in this
+  // order (DuckDB's secondary ordering): value functions take the first,
+  // last, n-th or offset row by it, ranking functions rank the current row
+  // among the frame's rows by it, and aggregates see the frame in it.
+  std::vector<SortKey> arg_order;
 };
 
 // Input columns followed by one column per function.

@@ -82,6 +82,19 @@ constexpr AggregateName kAggregates[] = {
     {"regr_sxy", AggKind::kRegrSxy, 2, 2},
     {"list", AggKind::kList, 1, 1},
     {"array_agg", AggKind::kList, 1, 1},
+    {"fsum", AggKind::kKahanSum, 1, 1},
+    {"sumkahan", AggKind::kKahanSum, 1, 1},
+    {"kahan_sum", AggKind::kKahanSum, 1, 1},
+    {"favg", AggKind::kKahanAvg, 1, 1},
+    {"sem", AggKind::kSem, 1, 1},
+    {"entropy", AggKind::kEntropy, 1, 1},
+    {"weighted_avg", AggKind::kWeightedAvg, 2, 2},
+    {"wavg", AggKind::kWeightedAvg, 2, 2},
+    // Exact answers are within any approximation's bounds: the count of
+    // distinct values, and the quantile of the sorted values.
+    {"approx_count_distinct", AggKind::kCount, 1, 1},
+    {"approx_quantile", AggKind::kQuantileDisc, 2, 2},
+    {"reservoir_quantile", AggKind::kQuantileDisc, 2, 3},
 };
 
 const AggregateName* FindAggregate(const std::string& name) {
@@ -92,6 +105,14 @@ const AggregateName* FindAggregate(const std::string& name) {
 }
 
 }  // namespace
+
+void RefuseNamedArguments(const Expr& call, const std::string& name) {
+  for (const std::string& n : call.arg_names) {
+    if (!n.empty()) {
+      Fail(ErrorKind::kBinder, "{}() does not take named arguments (\"{}\" := ...)", name, n);
+    }
+  }
+}
 
 execution::SortKey BindSortKey(const OrderItem& o, Binder& binder) {
   execution::SortKey key;
@@ -114,9 +135,10 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   const std::string n = Lower(call.names.back());
   const AggregateName* found = FindAggregate(n);
   if (!found) Fail(ErrorKind::kCatalog, "{}() is not an aggregate function", n);
+  RefuseNamedArguments(call, n);
   spec.kind = found->kind;
   spec.keep_null_arg = n == "arg_min_null" || n == "arg_max_null";
-  spec.distinct = call.distinct;
+  spec.distinct = call.distinct || n == "approx_count_distinct";
   spec.name = call.ToString();
   if (call.star_arg || (n == "count" && call.args.empty())) {  // count() is count(*) (DuckDB)
     if (n != "count") Fail(ErrorKind::kBinder, "{}(*) is not an aggregate function", n);
@@ -222,7 +244,8 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         spec.fraction = fraction(q);
       }
     }
-    const bool numbers = execution::IsPairedNumeric(spec.kind);
+    const bool numbers =
+        execution::IsPairedNumeric(spec.kind) || spec.kind == AggKind::kWeightedAvg;
     if (spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax || numbers) {
       spec.arg2 = binder.Bind(*call.args[1]);
     }

@@ -43,9 +43,14 @@ std::string Quote(const std::string& s, char q = '\'') {
   return out + q;
 }
 
+bool IsMarker(const Expr& e, const char* name) {
+  return e.kind == ExprKind::kFunction && e.names.size() == 1 && e.names[0] == name;
+}
+
 std::string OrderList(const std::vector<OrderItem>& items) {
   std::vector<std::string> parts;
   for (const auto& o : items) {
+    if (IsMarker(*o.expr, "__llkv_ignore_nulls")) continue;  // shown after the list
     std::string p = o.expr->ToString();
     if (o.descending) p += " DESC";
     if (o.nulls == NullOrder::kFirst) p += " NULLS FIRST";
@@ -64,6 +69,11 @@ std::string BoundText(const FrameBound& b) {
     case FrameBoundKind::kCurrentRow:
       return "CURRENT ROW";
     case FrameBoundKind::kFollowing:
+      // (n PRECEDING ending a frame that starts after the current row,
+      // as the dialect rewriter passes it.)
+      if (IsMarker(*b.offset, "__llkv_preceding") && b.offset->args.size() == 1) {
+        return b.offset->args[0]->ToString() + " PRECEDING";
+      }
       return b.offset->ToString() + " FOLLOWING";
     case FrameBoundKind::kUnboundedFollowing:
       return "UNBOUNDED FOLLOWING";
@@ -158,8 +168,21 @@ std::string Expr::ToString() const {
       }
       std::string out = Join(names, ".") + "(";
       if (distinct) out += "DISTINCT ";
-      out += star_arg ? "*" : List(args);
-      if (!order_by.empty()) out += " ORDER BY " + OrderList(order_by);
+      // IGNORE NULLS arrives as a last argument (or ORDER BY term)
+      // "__llkv_ignore_nulls"().
+      const bool ignore_nulls = !args.empty() && IsMarker(*args.back(), "__llkv_ignore_nulls");
+      const bool ordered_ignore_nulls =
+          !order_by.empty() && IsMarker(*order_by.back().expr, "__llkv_ignore_nulls");
+      std::vector<std::string> shown;
+      for (size_t i = 0; i + (ignore_nulls ? 1 : 0) < args.size(); ++i) {
+        const Expr& a = *args[i];
+        if (IsMarker(a, "__llkv_no_args")) continue;  // f(ORDER BY k)
+        shown.push_back(a.ToString());
+      }
+      out += star_arg ? "*" : Join(shown, ", ");
+      if (!order_by.empty())
+        out += (shown.empty() ? "ORDER BY " : " ORDER BY ") + OrderList(order_by);
+      if (ignore_nulls || ordered_ignore_nulls) out += " IGNORE NULLS";
       out += ")";
       if (filter) out += " FILTER (WHERE " + filter->ToString() + ")";
       if (window) out += " OVER (" + window->ToString() + ")";

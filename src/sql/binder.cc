@@ -856,6 +856,8 @@ BoundExprPtr Binder::Function(const Expr& e) {
          "QUALIFY, and not inside another window function's arguments",
          name);
   }
+  // name := value arguments: struct_pack's (and row's) field names only.
+  if (name != "struct_pack" && name != "row") RefuseNamedArguments(e, name);
   auto arity = [&](size_t n) {
     if (e.args.size() != n || e.star_arg || e.distinct) {
       Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name, n, n == 1 ? "" : "s");

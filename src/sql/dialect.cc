@@ -118,6 +118,21 @@ class Rewriter {
     i_ = end;
   }
 
+  // The word just before the '(' that the token at i_ follows (f in
+  // "f(ORDER BY"); empty when none does.
+  std::string_view WordBeforeParen() const {
+    size_t k = i_;
+    while (k > 0 && in_[k - 1] != '(')
+      --k;
+    size_t e = k > 0 ? k - 1 : 0;
+    while (e > 0 && std::isspace(static_cast<unsigned char>(in_[e - 1])))
+      --e;
+    size_t b = e;
+    while (b > 0 && (std::isalnum(static_cast<unsigned char>(in_[b - 1])) || in_[b - 1] == '_'))
+      --b;
+    return in_.substr(b, e - b);
+  }
+
   // Emits `replacement` for input [i_, end) and records the offset change.
   void Replace(size_t end, std::string_view replacement) {
     out_.text.append(replacement);
@@ -570,6 +585,81 @@ class Rewriter {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
     if (PrefixAlias(end)) return;
+    // Frames that start after the current row and end before it (ROWS
+    // BETWEEN 1 FOLLOWING AND 1 PRECEDING, or AND CURRENT ROW) are empty
+    // frames in DuckDB; PostgreSQL's grammar refuses them. The end bound
+    // becomes "__llkv_preceding"(n) FOLLOWING, which the window planner
+    // reads back as n PRECEDING (CURRENT ROW: 0 PRECEDING).
+    if (EqualsIgnoreCase(w, "between") &&
+        (prev_word_ == "rows" || prev_word_ == "range" || prev_word_ == "groups")) {
+      frame_start_ = true;
+      frame_start_following_ = false;
+    } else if (frame_start_ && EqualsIgnoreCase(w, "following")) {
+      frame_start_following_ = true;
+    } else if (frame_start_ && EqualsIgnoreCase(w, "and")) {
+      frame_start_ = false;
+      if (frame_start_following_) {
+        const size_t next = SkipTrivia(end);
+        if (EqualsIgnoreCase(WordAt(next), "current") &&
+            EqualsIgnoreCase(WordAt(SkipTrivia(next + 7)), "row")) {
+          const size_t row = SkipTrivia(next + 7);
+          replaced_[next] = {row + 3, "\"__llkv_preceding\"(0) FOLLOWING"};
+        } else {
+          // The bound's expression runs to the PRECEDING at this depth.
+          int depth = 0;
+          for (size_t j = next; j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+            if (in_[j] == '(') ++depth;
+            if (in_[j] == ')' && --depth < 0) break;
+            if (depth == 0 && IsWordStart(in_[j])) {
+              const std::string_view word = WordAt(j);
+              if (EqualsIgnoreCase(word, "following") || EqualsIgnoreCase(word, "unbounded")) break;
+              if (EqualsIgnoreCase(word, "preceding")) {
+                pending_[next] += "\"__llkv_preceding\"(";
+                replaced_[j] = {j + word.size(), ") FOLLOWING"};
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    // f(ORDER BY k): a call whose only content is its argument ORDER BY
+    // (cume_dist(ORDER BY x) OVER w), which PostgreSQL's grammar refuses:
+    // an argument "__llkv_no_args"() goes first, and the window planner
+    // drops it. (Not OVER (ORDER BY ...) or WINDOW w AS (ORDER BY ...).)
+    if (EqualsIgnoreCase(w, "order") && prev_ == '(' &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "by")) {
+      const std::string_view before_paren = WordBeforeParen();
+      if (!before_paren.empty() && !EqualsIgnoreCase(before_paren, "over") &&
+          !EqualsIgnoreCase(before_paren, "as") && !EqualsIgnoreCase(before_paren, "within") &&
+          !EqualsIgnoreCase(before_paren, "group")) {
+        out_.text.append("\"__llkv_no_args\"() ");
+      }
+    }
+    // IGNORE NULLS / RESPECT NULLS on a window function, inside its
+    // parentheses (DuckDB) or after them (SQL:2011): PostgreSQL's grammar
+    // has neither, so IGNORE NULLS becomes a last argument
+    // "__llkv_ignore_nulls"(), which the window planner takes off; RESPECT
+    // NULLS, the default, is dropped.
+    if ((EqualsIgnoreCase(w, "ignore") || EqualsIgnoreCase(w, "respect")) &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "nulls")) {
+      const size_t after = SkipTrivia(end) + 5;
+      const bool ignore = EqualsIgnoreCase(w, "ignore");
+      if (prev_ == ')') {
+        // f(x) IGNORE NULLS OVER (...): the marker goes before the ')'.
+        if (ignore) {
+          const size_t close = out_.text.find_last_of(')');
+          const bool empty_args =
+              out_.text.find_last_not_of(" \t\r\n", close - 1) == out_.text.rfind('(', close);
+          out_.text.insert(
+              close, empty_args ? "\"__llkv_ignore_nulls\"()" : ", \"__llkv_ignore_nulls\"()");
+        }
+        Replace(after, "");
+      } else {
+        Replace(after, ignore ? ", \"__llkv_ignore_nulls\"()" : "");
+      }
+      return;
+    }
     // DuckDB's recursive CTE t(...) USING KEY (k, agg(v) [AS c], ...) AS
     // (body): the list moves into a CTE after it, "__llkv_using_key" AS
     // (SELECT k, agg(v) [AS c], ...), which the parser attaches to t.
@@ -875,17 +965,7 @@ class Rewriter {
     // "CREATE TABLE x AS FROM s" and a subquery "(FROM s)" (but not
     // trim(FROM s), PostgreSQL's trim syntax).
     auto called_trim = [&] {
-      // The word before the '(' this FROM follows.
-      size_t k = i_;
-      while (k > 0 && in_[k - 1] != '(')
-        --k;
-      size_t e = k > 0 ? k - 1 : 0;
-      while (e > 0 && std::isspace(static_cast<unsigned char>(in_[e - 1])))
-        --e;
-      size_t b = e;
-      while (b > 0 && (std::isalnum(static_cast<unsigned char>(in_[b - 1])) || in_[b - 1] == '_'))
-        --b;
-      const std::string_view name = in_.substr(b, e - b);
+      const std::string_view name = WordBeforeParen();
       return EqualsIgnoreCase(name, "trim") || EqualsIgnoreCase(name, "btrim") ||
              EqualsIgnoreCase(name, "ltrim") || EqualsIgnoreCase(name, "rtrim");
     };
@@ -1151,7 +1231,9 @@ class Rewriter {
   std::map<size_t, std::string> pending_;  // input position -> text to insert there
   // input position -> (end, text): a token a rewrite replaces when reached.
   std::map<size_t, std::pair<size_t, std::string>> replaced_;
-  int depth_ = 0;  // parentheses open at i_
+  int depth_ = 0;                       // parentheses open at i_
+  bool frame_start_ = false;            // between a frame's BETWEEN and its AND
+  bool frame_start_following_ = false;  // and its start bound is n FOLLOWING
   int unnamed_subqueries_ = 0;
   bool star_modifier_ = false;      // EXCLUDE / REPLACE here would modify a star
   int star_depth_ = -1;             // the depth of the last star

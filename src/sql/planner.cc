@@ -744,12 +744,16 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     int column = plan->schema()->num_fields();
     std::vector<execution::WindowFunctionSpec> specs;
     Substitutions& map = aggregate ? substitutions : window_columns;
+    // A window's keys may name a select-list alias, as WHERE may
+    // (OVER (ORDER BY x) with SELECT a * 2 AS x): DuckDB's rule.
+    if (!aggregate) binder.set_aliases(&row_aliases);
     for (const Expr* call : window_calls) {
       const std::string text = call->ToString();
       if (map.contains(text)) continue;
       specs.push_back(BindWindowCall(*call, q, *bound_over));
       map.emplace(text, std::make_pair(column++, specs.back().type));
     }
+    binder.set_aliases(nullptr);
     plan = execution::MakeWindow(std::move(plan), std::move(specs));
     if (!aggregate) {
       windowed = std::make_unique<Binder>(scope, &window_columns, false, &db, outer);

@@ -102,6 +102,11 @@ bool IsAggregateName(const std::string& name, size_t args);
 // An ORDER BY term of a window or an aggregate call, bound with `binder`
 // (the session's NULL order where the term names none).
 execution::SortKey BindSortKey(const OrderItem& o, Binder& binder);
+
+// A Binder Error for a call with name := value arguments, which only the
+// functions that name their parameters take (struct_pack, lag, lead):
+// silently binding them by position would mix the arguments up.
+void RefuseNamedArguments(const Expr& call, const std::string& name);
 // An aggregate call bound with `binder` (over the rows it aggregates).
 execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder);
 

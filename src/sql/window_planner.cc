@@ -66,9 +66,8 @@ WindowFrame::Bound BoundOf(FrameBoundKind k) {
   return WindowFrame::Bound::kCurrentRow;
 }
 
-double FrameOffset(const FrameBound& b) {
-  if (b.kind != FrameBoundKind::kPreceding && b.kind != FrameBoundKind::kFollowing) return 0;
-  const Value v = EvaluateConstant(*b.offset);
+double OffsetValue(const Expr& offset) {
+  const Value v = EvaluateConstant(offset);
   if (v.is_null() || !(v.type()->is_integer() || v.type()->is_floating() ||
                        v.type()->id() == arrow::TypeId::kDecimal128)) {
     Fail(ErrorKind::kBinder, "a frame offset must be a non-negative number, not {}", v.ToString());
@@ -78,6 +77,11 @@ double FrameOffset(const FrameBound& b) {
                                              : std::stod(v.ToString());
   if (d < 0) Fail(ErrorKind::kBinder, "frame starting or ending offset must be non-negative");
   return d;
+}
+
+double FrameOffset(const FrameBound& b) {
+  if (b.kind != FrameBoundKind::kPreceding && b.kind != FrameBoundKind::kFollowing) return 0;
+  return OffsetValue(*b.offset);
 }
 
 }  // namespace
@@ -109,7 +113,17 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     frame.start = BoundOf(f.start.kind);
     frame.end = BoundOf(f.end.kind);
     frame.start_offset = FrameOffset(f.start);
-    frame.end_offset = FrameOffset(f.end);
+    // n PRECEDING after an n FOLLOWING start, as the dialect rewriter
+    // passes it: "__llkv_preceding"(n) FOLLOWING (an empty frame).
+    const Expr* end_offset = f.end.offset.get();
+    if (f.end.kind == FrameBoundKind::kFollowing && end_offset != nullptr &&
+        end_offset->kind == ExprKind::kFunction && end_offset->names.size() == 1 &&
+        end_offset->names[0] == "__llkv_preceding" && end_offset->args.size() == 1) {
+      frame.end = WindowFrame::Bound::kPreceding;
+      frame.end_offset = OffsetValue(*end_offset->args[0]);
+    } else {
+      frame.end_offset = FrameOffset(f.end);
+    }
     frame.exclude = f.exclude == FrameExclude::kCurrentRow ? WindowFrame::Exclude::kCurrentRow
                     : f.exclude == FrameExclude::kGroup    ? WindowFrame::Exclude::kGroup
                     : f.exclude == FrameExclude::kTies     ? WindowFrame::Exclude::kTies
@@ -121,16 +135,106 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     }
     spec.frame = frame;
   }
+  // IGNORE NULLS, which the dialect rewriter passes as a last argument
+  // "__llkv_ignore_nulls"().
+  // lag / lead name their parameters (col, offset, default): named
+  // arguments go to their positions.
+  std::vector<const Expr*> named(3, nullptr);
+  const bool offset_function = name == "lag" || name == "lead";
+  if (!call.arg_names.empty()) {
+    if (!offset_function) RefuseNamedArguments(call, name);
+    std::vector<const Expr*> positional;
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      const std::string arg_name = i < call.arg_names.size() ? Lower(call.arg_names[i]) : "";
+      if (arg_name.empty()) {
+        positional.push_back(call.args[i].get());
+        continue;
+      }
+      const int slot = arg_name == "col"       ? 0
+                       : arg_name == "offset"  ? 1
+                       : arg_name == "default" ? 2
+                                               : -1;
+      if (slot < 0 || named[static_cast<size_t>(slot)] != nullptr) {
+        Fail(ErrorKind::kBinder, "{}() has no parameter named \"{}\" (or it is given twice)", name,
+             arg_name);
+      }
+      named[static_cast<size_t>(slot)] = call.args[i].get();
+    }
+    size_t next = 0;
+    for (auto& slot : named) {
+      if (slot == nullptr && next < positional.size()) slot = positional[next++];
+    }
+    if (next < positional.size()) Fail(ErrorKind::kBinder, "{}() takes 1 to 3 arguments", name);
+    if (named[0] == nullptr) Fail(ErrorKind::kBinder, "{}() needs its col argument", name);
+    if (named[2] != nullptr && named[1] == nullptr) {
+      static const Expr kOne = [] {
+        Expr one;
+        one.kind = ExprKind::kLiteral;
+        one.literal_kind = LiteralKind::kInteger;
+        one.int_value = 1;
+        one.text = "1";
+        return one;
+      }();
+      named[1] = &kOne;  // the default offset
+    }
+    while (named.back() == nullptr)
+      named.pop_back();
+  }
+  std::vector<const Expr*> call_args;
+  if (!call.arg_names.empty()) call_args = named;
+  for (const auto& a : call.args) {
+    if (!call.arg_names.empty()) break;
+    // f(ORDER BY k) reaches here as f("__llkv_no_args"() ORDER BY k).
+    if (a->kind == ExprKind::kFunction && a->names.size() == 1 && a->names[0] == "__llkv_no_args") {
+      continue;
+    }
+    call_args.push_back(a.get());
+  }
+  if (!call_args.empty() && call_args.back()->kind == ExprKind::kFunction &&
+      call_args.back()->names.size() == 1 && call_args.back()->names[0] == "__llkv_ignore_nulls") {
+    call_args.pop_back();
+    spec.ignore_nulls = true;
+    if (name != "lag" && name != "lead" && name != "first_value" && name != "last_value" &&
+        name != "nth_value") {
+      Fail(ErrorKind::kBinder,
+           "IGNORE NULLS is only allowed on lag, lead, first_value, "
+           "last_value and nth_value, not {}()",
+           name);
+    }
+  }
+  // f(... ORDER BY k) OVER (...): the function reads its frame in the
+  // order of k (DuckDB's secondary ordering).
+  for (const auto& o : call.order_by) {
+    if (o.all) Fail(ErrorKind::kBinder, "ORDER BY ALL is not allowed in a window function");
+    // f(x ORDER BY k IGNORE NULLS) reaches here as f(x ORDER BY k,
+    // "__llkv_ignore_nulls"()).
+    if (&o == &call.order_by.back() && o.expr->kind == ExprKind::kFunction &&
+        o.expr->names.size() == 1 && o.expr->names[0] == "__llkv_ignore_nulls") {
+      spec.ignore_nulls = true;
+      continue;
+    }
+    spec.arg_order.push_back(BindSortKey(o, binder));
+  }
+  // Framed ranking and offset functions place the current row within its
+  // frame: an EXCLUDE that might remove it is refused (as DuckDB does).
+  static const char* kPlacing[] = {"row_number", "rank",  "dense_rank", "percent_rank",
+                                   "cume_dist",  "ntile", "lag",        "lead"};
+  if (!spec.arg_order.empty() && spec.frame &&
+      spec.frame->exclude != WindowFrame::Exclude::kNoOthers &&
+      std::any_of(std::begin(kPlacing), std::end(kPlacing),
+                  [&](const char* f) { return name == f; })) {
+    Fail(ErrorKind::kBinder, "EXCLUDE is not supported for the window function {}", name);
+  }
   auto args = [&](size_t lo, size_t hi) {
     if (call.filter) {
       Fail(ErrorKind::kBinder, "FILTER is only allowed on aggregate window functions, not {}()",
            name);
     }
-    if (call.args.size() < lo || call.args.size() > hi || call.star_arg) {
+    if (call_args.size() < lo || call_args.size() > hi || call.star_arg) {
       Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
            lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi), hi == 1 ? "" : "s");
     }
-    for (const auto& a : call.args)
+    for (const Expr* a : call_args)
       spec.args.push_back(binder.Bind(*a));
   };
   static const std::pair<const char*, WindowFunc> kRanking[] = {
@@ -177,11 +281,10 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
   if (!IsAggregateName(name, call.args.size())) {
     Fail(ErrorKind::kCatalog, "{}() is not a window function or aggregate", name);
   }
-  if (!call.order_by.empty()) {
-    Fail(ErrorKind::kBinder, "{}(... ORDER BY ...) OVER: order the window instead", name);
-  }
   spec.func = WindowFunc::kAggregate;
   spec.aggregate = BindAggregate(call, binder);
+  // The frame is fed to the aggregate in the argument order (spec.arg_order).
+  spec.aggregate.order_by.clear();
   if (spec.aggregate.filter) {
     Fail(ErrorKind::kNotImplemented, "FILTER on {}() as a window function", name);
   }
