@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
@@ -84,6 +85,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     case AggKind::kMode:
     case AggKind::kArgMin:
     case AggKind::kArgMax:
+    case AggKind::kDecimalAvg:
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
@@ -97,7 +99,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
 
 arrow::TypePtr AggregateType(const AggregateSpec& spec) {
   arrow::TypePtr t = AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
-  return spec.fractions.empty() ? t : arrow::list(t);
+  return spec.fractions.empty() && spec.top_n == 0 ? t : arrow::list(t);
 }
 
 namespace {
@@ -154,7 +156,7 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
   const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax ||
                       kind == AggKind::kWeightedAvg || IsPairedNumeric(kind);
   if (v.is_null() && !spec_->keep_null_arg) return;
-  if (paired && v2.is_null()) return;
+  if (paired && v2.is_null() && !spec_->nulls_last) return;
   if (spec_->distinct) {
     std::string key;
     EncodeValueKey(v, &key);
@@ -213,6 +215,13 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kEntropy:
       values_.push_back(v);
       break;
+    case AggKind::kDecimalAvg:
+      // The sum in 128 bits: past them is an error, not a wrapped value.
+      if (__builtin_add_overflow(decimal_sum_, v.decimal(), &decimal_sum_)) {
+        Fail(ErrorKind::kOutOfRange,
+             "decimal_average: the intermediate sum overflowed HUGEINT range");
+      }
+      break;
     case AggKind::kBoolAnd:
       flag_ = count_ == 1 ? v.boolean() : (flag_ && v.boolean());
       break;
@@ -239,6 +248,11 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
       break;
     case AggKind::kArgMin:
     case AggKind::kArgMax: {
+      if (spec_->top_n > 0 || spec_->nulls_last) {
+        values_.push_back(v);
+        top_keys_.push_back(v2);
+        break;
+      }
       const int c = count_ == 1 ? 0 : CompareValues(v2, best_key_);
       if (count_ == 1 || (kind == AggKind::kArgMin ? c < 0 : c > 0)) {
         best_ = v;
@@ -335,6 +349,24 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       break;
   }
   if (count_ == 0) return Value::Null(type);
+  if (spec_->top_n > 0 || spec_->nulls_last) {
+    const std::vector<Value>& keys = top_keys_;
+    const bool descending = kind == AggKind::kArgMax;
+    std::vector<size_t> order(values_.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const Value& x = keys[a];
+      const Value& y = keys[b];
+      if (x.is_null() || y.is_null()) return !x.is_null() && y.is_null();  // NULLs last
+      const int c = CompareValues(x, y);
+      return descending ? c > 0 : c < 0;
+    });
+    if (spec_->top_n == 0) return values_[order[0]];
+    std::vector<Value> top;
+    for (size_t i = 0; i < order.size() && static_cast<int64_t>(i) < spec_->top_n; ++i)
+      top.push_back(values_[order[i]]);
+    return Value::List(type, std::move(top));
+  }
   switch (kind) {
     case AggKind::kSum:
       if (type->id() == TypeId::kDecimal128) {
@@ -365,6 +397,16 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
     }
     case AggKind::kProduct:
       return Value::Double(product_);
+    case AggKind::kDecimalAvg: {
+      // sum / count rounded to the nearest, ties to even, without negating
+      // the sum (it may be the smallest 128-bit value).
+      const arrow::Decimal128 n = count_;
+      arrow::Decimal128 q = decimal_sum_ / n;
+      const arrow::Decimal128 r = decimal_sum_ % n;  // the sign of the sum
+      const arrow::Decimal128 twice = r < 0 ? -2 * r : 2 * r;
+      if (twice > n || (twice == n && q % 2 != 0)) q += r < 0 ? -1 : 1;
+      return Value::Decimal(q, type->precision(), type->scale());
+    }
     case AggKind::kKahanSum:
       return Value::Double(sum_ + compensation_);
     case AggKind::kKahanAvg:

@@ -77,6 +77,7 @@ enum class AggKind {
   kSem,          // standard error of the mean: stddev_pop / sqrt(n)
   kEntropy,      // Shannon entropy (base 2) of the values' frequencies
   kWeightedAvg,  // weighted_avg(x, w): sum(x * w) / sum(w) over rows with both
+  kDecimalAvg,   // decimal_average: a DECIMAL's exact mean in its own type, ties to even
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -90,6 +91,12 @@ struct AggregateSpec {
   // kArgMin / kArgMax as arg_min_null / arg_max_null: a row whose arg is
   // NULL counts too (its NULL can be the result).
   bool keep_null_arg = false;
+  // arg_min_nulls_last / arg_max_nulls_last: rows whose arg2 is NULL count
+  // too, ordered after every value (with keep_null_arg).
+  bool nulls_last = false;
+  // arg_min(x, y, n), arg_max(x, y, n): the n values of the least
+  // (greatest) keys, as a LIST in key order; 0: one value.
+  int64_t top_n = 0;
   bool distinct = false;
   std::string separator = ",";    // group_concat
   double fraction = 0.5;          // quantiles
@@ -148,7 +155,8 @@ class Accumulator {
   Value best_, best_key_;
   std::string text_;
   absl::flat_hash_set<std::string> seen_;  // DISTINCT
-  std::vector<Value> values_;              // quantiles, median, mode
+  std::vector<Value> values_;              // quantiles, median, mode, top n
+  std::vector<Value> top_keys_;            // top n of arg_min / arg_max: the keys
   struct Pending {
     Value v, v2;
     std::vector<Value> keys;

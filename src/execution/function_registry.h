@@ -22,6 +22,7 @@ void RegisterDateFunctions(FunctionRegistry& r);
 void RegisterListFunctions(FunctionRegistry& r);
 void RegisterEncodingFunctions(FunctionRegistry& r);
 void RegisterEpochFunctions(FunctionRegistry& r);
+void RegisterPathFunctions(FunctionRegistry& r);
 void RegisterNumericExtras(FunctionRegistry& r);  // fmod, fdiv, binom, roundbankers
 
 // Per row: `f` over the row's argument values; with `propagate_nulls`, a

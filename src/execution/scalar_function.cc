@@ -545,6 +545,7 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterListFunctions(r);
     RegisterEncodingFunctions(r);
     RegisterEpochFunctions(r);
+    RegisterPathFunctions(r);
     RegisterNumericExtras(r);
     return r;
   }();

@@ -53,14 +53,16 @@ constexpr AggregateName kAggregates[] = {
     {"quantile_disc", AggKind::kQuantileDisc, 2, 2},
     {"quantile", AggKind::kQuantileDisc, 2, 2},
     {"mode", AggKind::kMode, 1, 1},
-    {"arg_min", AggKind::kArgMin, 2, 2},
+    {"arg_min", AggKind::kArgMin, 2, 3},
     {"arg_min_null", AggKind::kArgMin, 2, 2},
     {"arg_max_null", AggKind::kArgMax, 2, 2},
-    {"argmin", AggKind::kArgMin, 2, 2},
-    {"min_by", AggKind::kArgMin, 2, 2},
-    {"arg_max", AggKind::kArgMax, 2, 2},
-    {"argmax", AggKind::kArgMax, 2, 2},
-    {"max_by", AggKind::kArgMax, 2, 2},
+    {"arg_min_nulls_last", AggKind::kArgMin, 2, 3},
+    {"arg_max_nulls_last", AggKind::kArgMax, 2, 3},
+    {"argmin", AggKind::kArgMin, 2, 3},
+    {"min_by", AggKind::kArgMin, 2, 3},
+    {"arg_max", AggKind::kArgMax, 2, 3},
+    {"argmax", AggKind::kArgMax, 2, 3},
+    {"max_by", AggKind::kArgMax, 2, 3},
     {"bit_and", AggKind::kBitAnd, 1, 1},
     {"bit_or", AggKind::kBitOr, 1, 1},
     {"bit_xor", AggKind::kBitXor, 1, 1},
@@ -82,6 +84,7 @@ constexpr AggregateName kAggregates[] = {
     {"regr_sxy", AggKind::kRegrSxy, 2, 2},
     {"list", AggKind::kList, 1, 1},
     {"array_agg", AggKind::kList, 1, 1},
+    {"decimal_average", AggKind::kDecimalAvg, 1, 1},
     {"fsum", AggKind::kKahanSum, 1, 1},
     {"sumkahan", AggKind::kKahanSum, 1, 1},
     {"kahan_sum", AggKind::kKahanSum, 1, 1},
@@ -136,8 +139,38 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   const AggregateName* found = FindAggregate(n);
   if (!found) Fail(ErrorKind::kCatalog, "{}() is not an aggregate function", n);
   RefuseNamedArguments(call, n);
+  // (sum(sum(x)) OVER () is fine: a window over the grouped rows.)
+  for (const auto& a : call.args) {
+    if (call.window) break;
+    std::vector<const Expr*> nested;
+    CollectAggregates(*a, &nested);
+    if (!nested.empty()) {
+      Fail(ErrorKind::kBinder, "aggregate function calls cannot be nested: {}() inside {}()",
+           Lower(nested[0]->names.back()), n);
+    }
+  }
   spec.kind = found->kind;
-  spec.keep_null_arg = n == "arg_min_null" || n == "arg_max_null";
+  spec.nulls_last = n == "arg_min_nulls_last" || n == "arg_max_nulls_last";
+  spec.keep_null_arg = n == "arg_min_null" || n == "arg_max_null" || spec.nulls_last;
+  // arg_min(x, y, n): the top n as a LIST. (min(x, n) is not taken: two
+  // arguments make SQLite's scalar min.)
+  const bool by_arg = spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax;
+  if (by_arg && call.args.size() == 3) {
+    const char* what = "arg_min/arg_max";
+    const Value v = EvaluateConstant(*call.args.back());
+    if (v.is_null())
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value cannot be NULL", what);
+    if (!v.type()->is_integer()) {
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be an integer, not {}",
+           what, v.ToString());
+    }
+    if (v.int64() <= 0)
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be > 0", what);
+    if (v.int64() >= 1000000) {
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be < 1000000", what);
+    }
+    spec.top_n = v.int64();
+  }
   spec.distinct = call.distinct || n == "approx_count_distinct";
   spec.name = call.ToString();
   if (call.star_arg || (n == "count" && call.args.empty())) {  // count() is count(*) (DuckDB)
@@ -145,12 +178,15 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
     spec.kind = AggKind::kCountStar;
   } else if (call.args.size() < std::max<size_t>(found->min_args, 1) &&
              spec.kind != AggKind::kCountStar) {
-    Fail(ErrorKind::kBinder, "{}() takes {} argument{}", n, found->min_args == 2 ? "two" : "one",
-         found->min_args == 2 ? "s" : "");
+    Fail(ErrorKind::kBinder,
+         "No function matches the given name and argument types '{}()': it takes {} argument{}", n,
+         found->min_args == 2 ? "two" : "one", found->min_args == 2 ? "s" : "");
   }
   if (call.args.size() > found->max_args) {
-    Fail(ErrorKind::kBinder, "{}() takes at most {} argument{}", n, found->max_args,
-         found->max_args == 1 ? "" : "s");
+    Fail(ErrorKind::kBinder,
+         "No function matches the given name and argument types '{}(...)': it takes at most {} "
+         "argument{}",
+         n, found->max_args, found->max_args == 1 ? "" : "s");
   }
   if (!call.args.empty()) {
     BoundExprPtr arg = binder.Bind(*call.args[0]);
@@ -167,6 +203,12 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
           arg = execution::Call(ExprOp::kTextToReal, arrow::float64(), std::move(args));
         } else if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
+        }
+        break;
+      case AggKind::kDecimalAvg:
+        if (id != arrow::TypeId::kDecimal128 && id != arrow::TypeId::kNull) {
+          Fail(ErrorKind::kBinder, "No function matches the given name and argument types '{}({})'",
+               n, execution::SqlTypeName(*arg->type));
         }
         break;
       case AggKind::kMedian:
