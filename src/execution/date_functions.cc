@@ -459,6 +459,20 @@ arrow::MonthDayNano IntervalOf(int64_t months, int64_t days, int64_t nanos) {
   return {static_cast<int32_t>(months), static_cast<int32_t>(days), nanos};
 }
 
+// `x` times `k`: fractions of months and days carry into the smaller units
+// (a month is 30 days).
+arrow::MonthDayNano ScaleInterval(const arrow::MonthDayNano& x, double k) {
+  const double months = x.months * k;
+  const double days = x.days * k + (months - std::trunc(months)) * 30;
+  const double nanos = static_cast<double>(x.nanoseconds) * k + (days - std::trunc(days)) * 86400e9;
+  if (!(std::fabs(months) < 2147483648.0 && std::fabs(days) < 2147483648.0 &&
+        std::fabs(nanos) < 9e18)) {
+    Fail(ErrorKind::kOutOfRange, "interval is out of range");
+  }
+  return IntervalOf(static_cast<int64_t>(months), static_cast<int64_t>(days),
+                    static_cast<int64_t>(std::llround(nanos)));
+}
+
 // An operator's function: fixed argument and result types.
 void Operator(FunctionRegistry& r, const char* name, std::vector<arrow::TypePtr> args,
               arrow::TypePtr result, RowFunction f) {
@@ -676,23 +690,27 @@ void RegisterDateFunctions(FunctionRegistry& r) {
         return Value::Interval(IntervalOf(int64_t{x.months} - y.months, int64_t{x.days} - y.days,
                                           x.nanoseconds - y.nanoseconds));
       });
-  Operator(
-      r, "interval * number", {iv, f64}, iv,
-      [](const std::vector<Value>& a, const arrow::TypePtr&) {
-        const auto& x = a[0].interval();
-        const double k = a[1].float64();
-        // Fractions of months and days carry into the smaller units.
-        const double months = x.months * k;
-        const double days = x.days * k + (months - std::trunc(months)) * 30;
-        const double nanos =
-            static_cast<double>(x.nanoseconds) * k + (days - std::trunc(days)) * 86400e9;
-        if (!(std::fabs(months) < 2147483648.0 && std::fabs(days) < 2147483648.0 &&
-              std::fabs(nanos) < 9e18)) {
-          Fail(ErrorKind::kOutOfRange, "interval is out of range");
-        }
-        return Value::Interval(IntervalOf(static_cast<int64_t>(months), static_cast<int64_t>(days),
-                                          static_cast<int64_t>(std::llround(nanos))));
-      });
+  Operator(r, "interval * number", {iv, f64}, iv,
+           [](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return Value::Interval(ScaleInterval(a[0].interval(), a[1].float64()));
+           });
+  // interval / n: each field divided (truncated) by a whole n, so that
+  // 1 year / 2 is 6 months; other n divide as * (1 / n); / 0 is NULL.
+  Operator(r, "interval / number", {iv, f64}, iv,
+           [](const std::vector<Value>& a, const arrow::TypePtr& result) {
+             const auto& x = a[0].interval();
+             const double k = a[1].float64();
+             if (k == 0) return Value::Null(result);
+             if (k == std::trunc(k) && std::fabs(k) < 9e18) {
+               const auto n = static_cast<int64_t>(k);
+               if (n == -1 &&
+                   (x.months == INT32_MIN || x.days == INT32_MIN || x.nanoseconds == INT64_MIN)) {
+                 Fail(ErrorKind::kOutOfRange, "interval is out of range");
+               }
+               return Value::Interval(IntervalOf(x.months / n, x.days / n, x.nanoseconds / n));
+             }
+             return Value::Interval(ScaleInterval(x, 1.0 / k));
+           });
   Operator(r, "- interval", {iv}, iv, [](const std::vector<Value>& a, const arrow::TypePtr&) {
     const auto& x = a[0].interval();
     return Value::Interval(IntervalOf(-int64_t{x.months}, -int64_t{x.days}, -x.nanoseconds));

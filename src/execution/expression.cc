@@ -277,10 +277,16 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       return Cast(*Evaluate(*e.args[0], input), e.type);
     case ExprOp::kTryCast: {
       arrow::ArrayDataPtr in = Evaluate(*e.args[0], input);
+      // A value that does not convert: malformed, or out of the target's
+      // range (a cast fails for nothing else).
+      auto value_error = [](const Error& err) {
+        return err.kind() == ErrorKind::kConversion || err.kind() == ErrorKind::kOutOfRange ||
+               err.kind() == ErrorKind::kInvalidInput;
+      };
       try {
         return Cast(*in, e.type);
       } catch (const Error& err) {
-        if (err.kind() != ErrorKind::kConversion) throw;
+        if (!value_error(err)) throw;
       }
       // Row by row: NULL where the value does not convert.
       std::vector<int64_t> one(1);
@@ -290,7 +296,7 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
         try {
           parts.push_back(Cast(*arrow::Take(*in, one), e.type));
         } catch (const Error& err) {
-          if (err.kind() != ErrorKind::kConversion) throw;
+          if (!value_error(err)) throw;
           parts.push_back(arrow::MakeNullArray(e.type, 1));
         }
       }

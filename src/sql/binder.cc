@@ -637,9 +637,13 @@ BoundExprPtr Binder::TemporalArithmetic(const std::string& op, BoundExprPtr& a, 
   } else if (op == "*") {
     if (IsInterval(x) && IsNumeric(y)) return call("interval * number", std::move(a), std::move(b));
     if (IsNumeric(x) && IsInterval(y)) return call("interval * number", std::move(b), std::move(a));
+  } else if (op == "/") {
+    if (IsInterval(x) && IsNumeric(y)) return call("interval / number", std::move(a), std::move(b));
   }
-  Fail(ErrorKind::kBinder, "No operator matches {} {} {}: give both sides types it is defined for",
-       x.ToString(), op, y.ToString());
+  Fail(ErrorKind::kBinder,
+       "No function matches the given name and argument types '{}({}, {})': give both sides "
+       "types it is defined for",
+       op, execution::SqlTypeName(x), execution::SqlTypeName(y));
 }
 
 BoundExprPtr Binder::AsText(BoundExprPtr e) {

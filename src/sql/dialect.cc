@@ -1031,6 +1031,24 @@ class Rewriter {
           return;
         }
       }
+      // INTERVAL '90' QUARTER (a unit PostgreSQL's grammar does not have,
+      // which it would read as a column alias): INTERVAL '90 QUARTER'.
+      if (j < in_.size() && in_[j] == '\'') {
+        const size_t close = QuotedEnd(j, '\'', false);
+        const size_t u = SkipTrivia(close);
+        std::string unit(WordAt(u));
+        for (char& ch : unit)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        static const char* kGrammarUnits[] = {"year", "month", "day", "hour", "minute", "second"};
+        const bool grammar_unit = std::any_of(std::begin(kGrammarUnits), std::end(kGrammarUnits),
+                                              [&](const char* g) { return unit == g; });
+        if (close <= in_.size() && !unit.empty() && IsIntervalUnit(unit) && !grammar_unit) {
+          Replace(
+              u + unit.size(),
+              std::string(w) + " " + std::string(in_.substr(j, close - 1 - j)) + " " + unit + "'");
+          return;
+        }
+      }
       size_t k = j;
       if (k < in_.size() && (in_[k] == '-' || in_[k] == '+')) ++k;
       const size_t digits = k;
