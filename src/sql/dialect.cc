@@ -335,6 +335,7 @@ class Rewriter {
     if (c == ';') {
       statement_start_ = true;
       statement_marks_ = 0;  // each statement numbers its own '?' from $1
+      order_list_ = false;
     }
   }
 
@@ -433,6 +434,14 @@ class Rewriter {
         statement_start_ = false;
         return;
       }
+    }
+    // DuckDB's positional #n in ORDER BY and GROUP BY: the output column n,
+    // which is what a bare n means there.
+    if (c == '#' && order_list_ && i_ + 1 < in_.size() &&
+        std::isdigit(static_cast<unsigned char>(in_[i_ + 1])) &&
+        (prev_word_ == "by" || prev_ == ',')) {
+      Replace(i_ + 1, "");
+      return;
     }
     if (c == '?') {
       ++out_.question_marks;
@@ -585,6 +594,49 @@ class Rewriter {
     const std::string_view w = WordAt(i_);
     const size_t end = i_ + w.size();
     if (PrefixAlias(end)) return;
+    // Whether an ORDER BY or GROUP BY list is being read (for #n).
+    if (EqualsIgnoreCase(w, "by") && (prev_word_ == "order" || prev_word_ == "group")) {
+      order_list_ = true;
+    } else {
+      static const char* kListEnds[] = {"select",  "from",  "where",     "having", "limit",
+                                        "offset",  "union", "intersect", "except", "window",
+                                        "qualify", "fetch", "as"};
+      for (const char* k : kListEnds) {
+        if (EqualsIgnoreCase(w, k)) order_list_ = false;
+      }
+    }
+    // DuckDB's UNION [ALL] BY NAME: PostgreSQL's grammar has no BY NAME, so
+    // the right operand (up to the next set operator, ORDER BY, LIMIT or
+    // the end of its parentheses) becomes SELECT * FROM (operand) AS
+    // "__llkv_by_name", which the planner unwraps and matches by name.
+    if (EqualsIgnoreCase(w, "by") && (prev_word_ == "union" || prev_word_ == "all") &&
+        EqualsIgnoreCase(WordAt(SkipTrivia(end)), "name")) {
+      const size_t operand = SkipTrivia(SkipTrivia(end) + 4);
+      int depth = 0;
+      size_t stop = operand;
+      for (; stop < in_.size(); stop = SkipTrivia(TokenEnd(stop))) {
+        const char c = in_[stop];
+        if (c == '(') ++depth;
+        if (c == ')' && --depth < 0) break;
+        if (c == ';' && depth == 0) break;
+        if (depth == 0 && IsWordStart(c)) {
+          const std::string_view word = WordAt(stop);
+          static const char* kEnds[] = {"union", "intersect", "except", "order",
+                                        "limit", "offset",    "fetch"};
+          if (std::any_of(std::begin(kEnds), std::end(kEnds),
+                          [&](const char* k) { return EqualsIgnoreCase(word, k); })) {
+            break;
+          }
+        }
+      }
+      // Trailing whitespace stays outside the parentheses.
+      size_t body_end = stop;
+      while (body_end > operand && std::isspace(static_cast<unsigned char>(in_[body_end - 1])))
+        --body_end;
+      Replace(operand, "SELECT * FROM (");
+      pending_[body_end] += ") AS \"__llkv_by_name\"";
+      return;
+    }
     // Frames that start after the current row and end before it (ROWS
     // BETWEEN 1 FOLLOWING AND 1 PRECEDING, or AND CURRENT ROW) are empty
     // frames in DuckDB; PostgreSQL's grammar refuses them. The end bound
@@ -1251,6 +1303,7 @@ class Rewriter {
   std::map<size_t, std::pair<size_t, std::string>> replaced_;
   int depth_ = 0;                       // parentheses open at i_
   bool frame_start_ = false;            // between a frame's BETWEEN and its AND
+  bool order_list_ = false;             // reading an ORDER BY or GROUP BY list
   bool frame_start_following_ = false;  // and its start bound is n FOLLOWING
   int unnamed_subqueries_ = 0;
   bool star_modifier_ = false;      // EXCLUDE / REPLACE here would modify a star

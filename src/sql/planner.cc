@@ -252,10 +252,60 @@ int BranchColumn(const SelectStmt& q, const Expr& e, const Scope& scope) {
 
 // A set operation: both sides cast column by column to common types, then
 // ORDER BY (ordinals, the output's column names or any branch's) and LIMIT.
+// Whether `q` is the dialect rewriter's wrapper of a UNION BY NAME operand:
+// SELECT * FROM (operand) AS "__llkv_by_name".
+static const SelectStmt* ByNameOperand(const SelectStmt& q) {
+  if (q.set_op != SetOpKind::kNone || q.select_list.size() != 1 || q.from.size() != 1 ||
+      q.select_list[0].expr->kind != ExprKind::kStar || !q.select_list[0].expr->names.empty()) {
+    return nullptr;
+  }
+  const TableRef& t = *q.from[0];
+  if (t.kind != TableRefKind::kSubquery || t.alias != "__llkv_by_name") return nullptr;
+  return t.subquery.get();
+}
+
+// UNION [ALL] BY NAME: the output has the left's columns, then the right's
+// that the left lacks (names compared case-insensitively); each side gives
+// NULL for the columns it does not have.
+static void MatchByName(OperatorPtr* left, OperatorPtr* right) {
+  const auto& ls = *(*left)->schema();
+  const auto& rs = *(*right)->schema();
+  std::vector<std::string> names;
+  auto index_of = [](const arrow::Schema& s, const std::string& name) {
+    int found = -1;
+    for (int i = 0; i < s.num_fields(); ++i) {
+      if (!EqualsIgnoreCase(s.field(i)->name(), name)) continue;
+      if (found >= 0) {
+        Fail(ErrorKind::kBinder, "UNION BY NAME: the name \"{}\" is used by two columns", name);
+      }
+      found = i;
+    }
+    return found;
+  };
+  for (const auto& f : ls.fields())
+    names.push_back(f->name());
+  for (const auto& f : rs.fields()) {
+    if (index_of(ls, f->name()) < 0) names.push_back(f->name());
+  }
+  auto side = [&](OperatorPtr* plan, const arrow::Schema& s) {
+    std::vector<BoundExprPtr> columns;
+    for (const auto& name : names) {
+      const int i = index_of(s, name);
+      columns.push_back(i >= 0 ? execution::ColumnRef(i, s.field(i)->type())
+                               : execution::Constant(Value::Null()));
+    }
+    *plan = execution::MakeProject(std::move(*plan), std::move(columns), names);
+  };
+  side(left, ls);
+  side(right, rs);
+}
+
 static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
                                     const OuterPtr& outer) {
   OperatorPtr left = PlanSelect(*q.left, db, outer);
-  OperatorPtr right = PlanSelect(*q.right, db, outer);
+  const SelectStmt* by_name = q.set_op == SetOpKind::kUnion ? ByNameOperand(*q.right) : nullptr;
+  OperatorPtr right = PlanSelect(by_name ? *by_name : *q.right, db, outer);
+  if (by_name) MatchByName(&left, &right);
   const auto& ls = *left->schema();
   const auto& rs = *right->schema();
   if (ls.num_fields() != rs.num_fields()) {
