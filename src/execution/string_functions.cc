@@ -650,9 +650,10 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         }
         return Value::String(out);
       });
+  // glob(pattern, text): SQLite's order (text GLOB pattern).
   RegisterTextFunction(r, {"glob"}, "TT", arrow::boolean(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
-                         return Value::Bool(Glob(a[1].str(), a[0].str()));
+                         return Value::Bool(Glob(a[0].str(), a[1].str()));
                        });
   {
     // hash(args...): a 64-bit hash of the values (XXH3 of their encoding).

@@ -115,6 +115,10 @@ struct Expr {
   // kStar: columns left out ([qualifier.]name each)
   std::vector<std::vector<std::string>> star_exclude;
   std::vector<std::string> star_replace;  // kStar: the columns args[i] replace
+  // kStar with * [NOT] LIKE | ILIKE | GLOB | SIMILAR TO 'pattern': the
+  // operator ("like", "not ilike", "similar", ...), the pattern, the ESCAPE
+  // character (empty: none) and SIMILAR TO's AS 'rename' (empty: none).
+  std::string star_filter_op, star_filter_pattern, star_filter_escape, star_rename;
 
   Expr();
   ~Expr();

@@ -565,6 +565,8 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     std::vector<BoundExprPtr> args;
     for (const auto& a : e.args)
       args.push_back(AsText(Bind(*a)));
+    // x GLOB p is glob(p, x), SQLite's order for the function.
+    if (glob) std::swap(args[0], args[1]);
     BoundExprPtr out = FunctionCall(f, std::move(args));
     return (e.op == "!#~#" || e.negated) ? NotOf(std::move(out)) : std::move(out);
   }

@@ -952,6 +952,59 @@ class Rewriter {
         return;
       }
     }
+    // DuckDB's * [NOT] LIKE | ILIKE | GLOB | SIMILAR TO 'pattern' [ESCAPE
+    // 'e'] [AS 'rename']: the star keeps the columns whose names match,
+    // passed on as "__llkv_star_filter"('op', pattern[, escape[, rename]]).
+    if (after_star) {
+      size_t j = i_;
+      std::string op;
+      if (EqualsIgnoreCase(w, "not")) {
+        op = "not ";
+        j = SkipTrivia(end);
+      }
+      const std::string_view verb = WordAt(j);
+      size_t after = j + verb.size();
+      if (EqualsIgnoreCase(verb, "similar") && EqualsIgnoreCase(WordAt(SkipTrivia(after)), "to")) {
+        op += "similar";
+        after = SkipTrivia(after) + 2;
+      } else if (EqualsIgnoreCase(verb, "like") || EqualsIgnoreCase(verb, "ilike") ||
+                 EqualsIgnoreCase(verb, "glob")) {
+        for (char ch : verb)
+          op += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else {
+        op.clear();
+      }
+      if (!op.empty()) {
+        const size_t pattern = SkipTrivia(after);
+        size_t stop = pattern < in_.size() ? TokenEnd(pattern) : pattern;
+        std::string call = ", \"__llkv_star_filter\"('" + op + "', " +
+                           std::string(in_.substr(pattern, stop - pattern));
+        std::string escape = "NULL";
+        if (EqualsIgnoreCase(WordAt(SkipTrivia(stop)), "escape")) {
+          const size_t e = SkipTrivia(SkipTrivia(stop) + 6);
+          stop = e < in_.size() ? TokenEnd(e) : e;
+          escape = std::string(in_.substr(e, stop - e));
+        }
+        call += ", " + escape;
+        const size_t as = SkipTrivia(stop);
+        if (EqualsIgnoreCase(WordAt(as), "as") && SkipTrivia(as + 2) < in_.size()) {
+          const size_t r = SkipTrivia(as + 2);
+          if (in_[r] == '\'') {  // AS 'c\1': a regular-expression rename
+            stop = TokenEnd(r);
+            call += ", " + std::string(in_.substr(r, stop - r));
+          } else if (IsWordStart(in_[r])) {  // AS name: the one column's name
+            stop = r + WordAt(r).size();
+            call += ", '" + std::string(in_.substr(r, stop - r)) + "'";
+          }
+        }
+        Replace(stop, call + ")");
+        prev_ = ')';
+        prev_word_.clear();
+        star_modifier_ = true;
+        star_depth_ = depth_;
+        return;
+      }
+    }
     if (depth_ == star_depth_) star_depth_ = -1;  // the star's modifiers are over
     // In a star's REPLACE list, "e AS a" becomes the arguments "e, a".
     if (replace_level_ >= 0 && depth_ == replace_level_ && EqualsIgnoreCase(w, "as")) {

@@ -1114,9 +1114,34 @@ class Transformer {
     if (n.node_case() != pg::Node::kFuncCall) return false;
     const auto& call = n.func_call();
     const std::vector<std::string> name = Names(call.funcname());
-    if (name.size() != 1 ||
-        (name[0] != "__llkv_star_exclude" && name[0] != "__llkv_star_replace")) {
+    if (name.size() != 1 || (name[0] != "__llkv_star_exclude" && name[0] != "__llkv_star_replace" &&
+                             name[0] != "__llkv_star_filter")) {
       return false;
+    }
+    if (name[0] == "__llkv_star_filter") {
+      if (list.empty() || list.back().expr->kind != ExprKind::kStar) {
+        Fail(ErrorKind::kParser, "a LIKE / SIMILAR TO column filter must follow *");
+      }
+      Expr& star = *list.back().expr;
+      ExprList args = Exprs(call.args());
+      auto text = [&](size_t i, const char* what) -> std::string {
+        const Expr& a = *args[i];
+        if (a.kind == ExprKind::kLiteral && a.literal_kind == LiteralKind::kNull) return "";
+        if (a.kind != ExprKind::kLiteral || a.literal_kind != LiteralKind::kString) {
+          Fail(ErrorKind::kBinder,
+               "the {} of a star's column filter must be a constant string, not {}", what,
+               a.ToString());
+        }
+        return a.text;
+      };
+      if (!star.star_replace.empty()) {
+        Fail(ErrorKind::kBinder, "Replace list cannot be combined with a filtering operation");
+      }
+      star.star_filter_op = args[0]->text;
+      star.star_filter_pattern = text(1, "pattern");
+      star.star_filter_escape = text(2, "ESCAPE");
+      if (args.size() > 3) star.star_rename = text(3, "rename");
+      return true;
     }
     const bool exclude = name[0] == "__llkv_star_exclude";
     if (list.empty() || list.back().expr->kind != ExprKind::kStar) {
@@ -1147,6 +1172,9 @@ class Transformer {
         star.star_exclude.push_back(std::move(name));
       }
       return true;
+    }
+    if (!star.star_filter_op.empty()) {
+      Fail(ErrorKind::kBinder, "Replace list cannot be combined with a filtering operation");
     }
     if (args.size() % 2 != 0) Fail(ErrorKind::kParser, "REPLACE takes a list of expr AS column");
     for (size_t i = 0; i < args.size(); i += 2) {

@@ -2,6 +2,8 @@
 // and aggregates, the select list, ORDER BY and LIMIT), set operations, and
 // the rows UPDATE and DELETE change. Expressions bind in binder.cc.
 #include "sql/planner.h"
+
+#include "execution/scalar_function.h"
 #include "sql/settings.h"
 
 #include <fmt/format.h>
@@ -445,6 +447,47 @@ namespace plan {
 
 namespace {
 
+// `name`(args) of the function library, over one row.
+Value CallLibraryFunction(const char* name, const std::vector<Value>& args) {
+  const execution::ScalarFunction* f = execution::FindScalarFunction(name);
+  LLKV_CHECK(f != nullptr, "function {} is not registered", name);
+  std::vector<arrow::TypePtr> types;
+  for (const auto& a : args)
+    types.push_back(a.type());
+  const execution::FunctionBinding binding = f->bind(types);
+  std::vector<arrow::ArrayDataPtr> arrays;
+  for (size_t i = 0; i < args.size(); ++i)
+    arrays.push_back(execution::Cast(*args[i].ToArray(1), binding.arg_types[i]));
+  return Value::FromArray(*f->kernel(arrays, binding.result, 1), 0);
+}
+
+// Whether a star's [NOT] LIKE / ILIKE / GLOB / SIMILAR TO filter keeps the
+// column `name` (no filter: every column).
+bool StarFilterKeeps(const Expr& star, const std::string& name) {
+  std::string op = star.star_filter_op;
+  if (op.empty()) return true;
+  const bool negated = op.starts_with("not ");
+  if (negated) op = op.substr(4);
+  bool match = false;
+  if (op == "like" || op == "ilike") {
+    const auto text = Value::String(name).ToArray(1);
+    const auto pattern = Value::String(star.star_filter_pattern).ToArray(1);
+    const auto escape = Value::String(star.star_filter_escape).ToArray(1);
+    const auto out = execution::LikeMatch(
+        *text, *pattern, star.star_filter_escape.empty() ? nullptr : escape.get(), op == "ilike");
+    match = Value::FromArray(*out, 0).boolean();
+  } else if (op == "glob") {
+    match =
+        CallLibraryFunction("glob", {Value::String(star.star_filter_pattern), Value::String(name)})
+            .boolean();
+  } else {  // similar: the whole name matches the regular expression
+    match = CallLibraryFunction("regexp_full_match",
+                                {Value::String(name), Value::String(star.star_filter_pattern)})
+                .boolean();
+  }
+  return match != negated;
+}
+
 // The columns `star` (*, t.*, with DuckDB's EXCLUDE and REPLACE) stands for
 // in `scope`, appended to exprs / names; in a grouped query (`aggregate`)
 // each must be a group key, as if written out.
@@ -472,12 +515,30 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
     }
     return -1;
   };
+  bool renamed_one = false;
   for (const auto& c : scope) {
     if (!star.names.empty() && !EqualsIgnoreCase(c.qualifier, star.names.back())) continue;
     if (star.names.empty() && !c.in_star) continue;
     if (const int x = excluded(c); x >= 0) {
       used[static_cast<size_t>(x)] = true;
       continue;
+    }
+    if (!StarFilterKeeps(star, c.name)) continue;
+    // SIMILAR TO 'number(\d+)' AS 'c\1' renames each column it keeps;
+    // after the other filters, AS name names the one column kept.
+    std::string name = c.name;
+    if (!star.star_rename.empty() && star.star_filter_op.ends_with("similar")) {
+      name = CallLibraryFunction("regexp_replace",
+                                 {Value::String(c.name), Value::String(star.star_filter_pattern),
+                                  Value::String(star.star_rename)})
+                 .str();
+    } else if (!star.star_rename.empty()) {
+      if (renamed_one) {
+        Fail(ErrorKind::kBinder, "a star named AS {} must keep exactly one column",
+             star.star_rename);
+      }
+      renamed_one = true;
+      name = star.star_rename;
     }
     if (const int r = find(star.star_replace, c.name); r >= 0) {
       used[star.star_exclude.size() + static_cast<size_t>(r)] = true;
@@ -495,7 +556,7 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
     } else {
       exprs.push_back(execution::ColumnRef(c.index, c.type));
     }
-    names.push_back(c.name);
+    names.push_back(name);
   }
   for (size_t i = 0; i < used.size(); ++i) {
     if (used[i]) continue;
