@@ -153,7 +153,8 @@ struct FrameBound {
 enum class FrameExclude { kNoOthers, kCurrentRow, kGroup, kTies };
 
 struct WindowSpec {
-  std::string ref_name;  // a WINDOW clause's window it extends ("" for none)
+  std::string ref_name;     // a WINDOW clause's window it extends ("" for none)
+  bool copies_ref = false;  // OVER (w ...), which copies w, rather than OVER w
   ExprList partition_by;
   std::vector<OrderItem> order_by;
   bool has_frame = false;  // else the default frame

@@ -878,6 +878,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
     return execution::Call(ExprOp::kAbs, t, std::move(args));
   }
   if (IsAggregateCall(e)) {
+    // An enclosing query's aggregate (its arguments read only that
+    // query's columns): its value for the current outer row.
+    if (BoundExprPtr outer = OuterAggregate(e)) return outer;
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
   }
   if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
@@ -1201,6 +1204,45 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   runner.residual_ops = std::move(residual_ops);
 }
 
+BoundExprPtr Binder::OuterAggregate(const Expr& e) {
+  if (ReadsLocalColumn(e, scope_)) return nullptr;
+  const std::string text = e.ToString();
+  for (const OuterContext* ctx = outer_.get(); ctx != nullptr; ctx = ctx->parent.get()) {
+    for (const auto& c : *ctx->scope) {
+      if (!c.qualified_only || !c.qualifier.empty() || c.name != text) continue;
+      if (ctx->row) return execution::Constant((*ctx->row)[static_cast<size_t>(c.index)]);
+      ctx->captures->insert(c.index);
+      return execution::Constant(Value::Null(c.type));
+    }
+  }
+  return nullptr;
+}
+
+bool ReadsLocalColumn(const Expr& call, const Scope& scope) {
+  std::vector<const Expr*> columns;
+  for (const auto& a : call.args)
+    CollectBareColumns(*a, &columns);
+  return std::any_of(columns.begin(), columns.end(), [&](const Expr* c) {
+    const std::string& name = c->names.back();
+    const std::string qualifier = c->names.size() >= 2 ? c->names[c->names.size() - 2] : "";
+    return std::any_of(scope.begin(), scope.end(), [&](const ScopeColumn& col) {
+      return EqualsIgnoreCase(col.name, name) &&
+             (qualifier.empty() ? !col.qualified_only : EqualsIgnoreCase(col.qualifier, qualifier));
+    });
+  });
+}
+
+bool IsOuterAggregate(const Expr& call, const Scope& scope, const OuterPtr& outer) {
+  if (ReadsLocalColumn(call, scope)) return false;
+  const std::string text = call.ToString();
+  for (const OuterContext* ctx = outer.get(); ctx != nullptr; ctx = ctx->parent.get()) {
+    for (const auto& c : *ctx->scope) {
+      if (c.qualified_only && c.qualifier.empty() && c.name == text) return true;
+    }
+  }
+  return false;
+}
+
 Scope Binder::GroupedScope() const {
   // The columns of an aggregate's output a subquery may read: the group
   // keys (and bare columns) that are plain [table.]column names.
@@ -1213,6 +1255,13 @@ Scope Binder::GroupedScope() const {
            });
   };
   for (const auto& [text, column] : *substitutions_) {
+    // Aggregates (and other computed keys) by their text, for a subquery's
+    // reference to an aggregate this query computes (OuterAggregate);
+    // qualified_only keeps column names from matching them.
+    if (text.find('(') != std::string::npos) {
+      out.push_back({"", text, column.first, column.second, /*qualified_only=*/true, false});
+      continue;
+    }
     const size_t dot = text.find('.');
     std::string qualifier = dot == std::string::npos ? "" : text.substr(0, dot);
     std::string name = dot == std::string::npos ? text : text.substr(dot + 1);

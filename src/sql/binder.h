@@ -137,6 +137,9 @@ class Binder {
   // For a grouped binder: its substitutions that name columns, as the
   // scope a correlated subquery reads (GROUP BY keys).
   Scope GroupedScope() const;
+  // An aggregate call an enclosing grouped query computes, bound as its
+  // value for the outer row; null when no enclosing query has it.
+  BoundExprPtr OuterAggregate(const Expr& e);
 
   const Scope& scope_;
   const Substitutions* substitutions_;

@@ -27,6 +27,15 @@ namespace llkv::sql::plan {
 
 namespace {
 
+// A FROM item's column aliases may not outnumber its columns (PostgreSQL,
+// DuckDB): t(a, b, c) over two columns is an error, not a silent drop.
+void CheckColumnAliases(const TableRef& ref, size_t columns, const std::string& name) {
+  if (ref.column_aliases.size() > columns) {
+    Fail(ErrorKind::kBinder, "table \"{}\" has {} columns available but {} columns specified",
+         ref.alias.empty() ? name : ref.alias, columns, ref.column_aliases.size());
+  }
+}
+
 // *all AND c (c alone when *all is null).
 void AddConjunct(BoundExprPtr* all, BoundExprPtr c) {
   if (!*all) {
@@ -96,6 +105,7 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
   out.plan = PlanSelect(*create.query, db, nullptr);
   const auto& fields = out.plan->schema()->fields();
   const std::string qualifier = ref.alias.empty() ? view.name : ref.alias;
+  CheckColumnAliases(ref, fields.size(), view.name);
   for (size_t i = 0; i < fields.size(); ++i) {
     std::string name = fields[i]->name();
     if (i < create.column_names.size()) name = create.column_names[i];
@@ -471,6 +481,7 @@ FromPlan PlanLateral(FromPlan left, const TableRef& ref, execution::JoinKind kin
   runner->correlated_columns.assign(binding->captures->begin(), binding->captures->end());
   FromPlan right;
   const auto& fields = typed->schema()->fields();
+  CheckColumnAliases(ref, fields.size(), "subquery");
   for (size_t i = 0; i < fields.size(); ++i) {
     const std::string name =
         i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
@@ -500,6 +511,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
           out.plan = std::move(scan.plan);
           const std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
           const auto& fields = out.plan->schema()->fields();
+          CheckColumnAliases(ref, fields.size(), ref.name.back());
           for (size_t i = 0; i < fields.size(); ++i) {
             const std::string& name =
                 i < ref.column_aliases.size() ? ref.column_aliases[i] : scan.names[i];
@@ -516,6 +528,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
       const bool all =
           read == nullptr || read->stars.contains("") || read->stars.contains(Lower(qualifier));
+      CheckColumnAliases(ref, t->def().columns.size(), t->def().name);
       for (size_t i = 0; i < t->def().columns.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
@@ -560,6 +573,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       // reads only the enclosing query's columns, as any subquery may.)
       out.plan = PlanSelect(*ref.subquery, db, outer);
       const auto& fields = out.plan->schema()->fields();
+      CheckColumnAliases(ref, fields.size(), "subquery");
       for (size_t i = 0; i < fields.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
@@ -571,6 +585,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       out.plan = PlanTableFunction(ref, db, outer);
       const auto& fields = out.plan->schema()->fields();
       const std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
+      CheckColumnAliases(ref, fields.size(), ref.name.back());
       for (size_t i = 0; i < fields.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();

@@ -515,6 +515,7 @@ class Transformer {
   WindowSpec Window(const pg::WindowDef& w) {
     WindowSpec out;
     out.ref_name = !w.refname().empty() ? w.refname() : w.name();
+    out.copies_ref = !w.refname().empty();
     out.partition_by = Exprs(w.partition_clause());
     for (const auto& s : w.order_clause())
       out.order_by.push_back(Sort(s.sort_by()));
@@ -1057,6 +1058,7 @@ class Transformer {
       }
       WindowSpec spec = Window(w.window_def());
       spec.ref_name = w.window_def().refname();  // `name` is its own name here
+      spec.copies_ref = !spec.ref_name.empty();
       out->windows.emplace_back(w.window_def().name(), std::move(spec));
     }
     switch (s.op()) {

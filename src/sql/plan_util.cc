@@ -185,6 +185,101 @@ void CollectUnnestCalls(const Expr& e, std::vector<const Expr*>* out) {
       out);
 }
 
+namespace {
+
+// The names a subquery's FROM gives its columns' qualifiers: each item's
+// alias, else its table name (joins: both sides).
+void FromNames(const TableRef& t, std::vector<std::string>* out) {
+  if (t.kind == TableRefKind::kJoin) {
+    if (t.left) FromNames(*t.left, out);
+    if (t.right) FromNames(*t.right, out);
+    return;
+  }
+  if (!t.alias.empty()) {
+    out->push_back(t.alias);
+  } else if (!t.name.empty()) {
+    out->push_back(t.name.back());
+  }
+}
+
+struct OuterAggregateSearch {
+  const Scope& scope;  // the query whose aggregates these would be
+  std::vector<const Expr*>* out;
+
+  // Whether column reference `c`, inside subqueries whose FROMs name
+  // `shadow` (any_from: some subquery on the way has a FROM), can only be
+  // a column of `scope`.
+  bool Outer(const Expr& c, const std::vector<std::string>& shadow, bool any_from) const {
+    if (c.names.size() == 2) {
+      const std::string& q = c.names[0];
+      if (std::any_of(shadow.begin(), shadow.end(),
+                      [&](const std::string& s) { return EqualsIgnoreCase(s, q); })) {
+        return false;
+      }
+      return std::any_of(scope.begin(), scope.end(), [&](const ScopeColumn& col) {
+        return EqualsIgnoreCase(col.qualifier, q) && EqualsIgnoreCase(col.name, c.names[1]);
+      });
+    }
+    if (c.names.size() != 1 || any_from) return false;
+    return std::any_of(scope.begin(), scope.end(), [&](const ScopeColumn& col) {
+      return !col.qualified_only && EqualsIgnoreCase(col.name, c.names[0]);
+    });
+  }
+
+  // An aggregate call inside a subquery whose arguments read columns of
+  // `scope` only (at least one): SQL evaluates it in that query.
+  bool Belongs(const Expr& call, const std::vector<std::string>& shadow, bool any_from) const {
+    std::vector<const Expr*> columns;
+    for (const auto& a : call.args)
+      CollectBareColumns(*a, &columns);
+    if (call.args.empty() || call.star_arg) return false;
+    std::vector<const Expr*> nested;  // aggregates inside: not this rule's
+    for (const auto& a : call.args)
+      CollectAggregates(*a, &nested);
+    if (!nested.empty() || columns.empty()) return false;
+    return std::all_of(columns.begin(), columns.end(),
+                       [&](const Expr* c) { return Outer(*c, shadow, any_from); });
+  }
+
+  void Expression(const Expr& e, const std::vector<std::string>& shadow, bool any_from,
+                  bool in_subquery) {
+    if (in_subquery && IsAggregateCall(e) && Belongs(e, shadow, any_from)) {
+      out->push_back(&e);
+      return;
+    }
+    if (e.subquery) Select(*e.subquery, shadow, any_from);
+    for (const auto& a : e.args)
+      Expression(*a, shadow, any_from, in_subquery);
+    if (e.operand) Expression(*e.operand, shadow, any_from, in_subquery);
+    if (e.else_expr) Expression(*e.else_expr, shadow, any_from, in_subquery);
+    if (e.filter) Expression(*e.filter, shadow, any_from, in_subquery);
+  }
+
+  void Select(const SelectStmt& q, std::vector<std::string> shadow, bool any_from) {
+    if (q.set_op != SetOpKind::kNone) {
+      if (q.left) Select(*q.left, shadow, any_from);
+      if (q.right) Select(*q.right, shadow, any_from);
+      return;
+    }
+    for (const auto& t : q.from)
+      FromNames(*t, &shadow);
+    any_from = any_from || !q.from.empty();
+    for (const auto& item : q.select_list)
+      Expression(*item.expr, shadow, any_from, true);
+    if (q.where) Expression(*q.where, shadow, any_from, true);
+    if (q.having) Expression(*q.having, shadow, any_from, true);
+    for (const auto& o : q.order_by)
+      Expression(*o.expr, shadow, any_from, true);
+  }
+};
+
+}  // namespace
+
+void CollectOuterAggregates(const Expr& e, const Scope& scope, std::vector<const Expr*>* out) {
+  OuterAggregateSearch search{scope, out};
+  search.Expression(e, {}, false, false);
+}
+
 // Column references of `e` outside aggregate calls and subqueries.
 void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
   if (IsAggregateCall(e)) return;

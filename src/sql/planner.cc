@@ -655,6 +655,18 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (q.having) CollectAggregates(*q.having, &calls);
   for (const auto& o : q.order_by)
     CollectAggregates(*o.expr, &calls);
+  // An aggregate an enclosing query computes (it reads only that query's
+  // columns) is that query's value here, not an aggregate of this one.
+  std::erase_if(calls, [&](const Expr* call) { return IsOuterAggregate(*call, scope, outer); });
+  // Aggregates inside subqueries that read only this query's columns are
+  // this query's (SQL's rule).
+  if (!q.from.empty()) {
+    for (const auto& item : q.select_list)
+      CollectOuterAggregates(*item.expr, scope, &calls);
+    if (q.having) CollectOuterAggregates(*q.having, scope, &calls);
+    for (const auto& o : q.order_by)
+      CollectOuterAggregates(*o.expr, scope, &calls);
+  }
   // HAVING alone makes the query one group (PostgreSQL, DuckDB).
   const bool aggregate = !q.group_by.empty() || !calls.empty() || !q.grouping_sets.empty() ||
                          q.group_by_all || q.having;

@@ -82,6 +82,19 @@ size_t Distance(const std::string& a, const std::string& b);
 using Substitutions = std::map<std::string, std::pair<int, arrow::TypePtr>>;
 
 bool IsAggregateCall(const Expr& e);
+// Aggregate calls inside the subqueries of `e` that belong to the query
+// whose FROM makes `scope`: their arguments read only its columns (SQL's
+// rule: SELECT (SELECT max(t1.a) FROM t2) FROM t1 is one row, max over t1).
+void CollectOuterAggregates(const Expr& e, const Scope& scope, std::vector<const Expr*>* out);
+struct OuterContext;
+// Whether `call` is an aggregate an enclosing query computes (see
+// CollectOuterAggregates): it is exposed to this query by its text.
+// (`scope`: the columns of the query where the call appears; a call that
+// reads one of them is that query's.)
+bool IsOuterAggregate(const Expr& call, const Scope& scope,
+                      const std::shared_ptr<const OuterContext>& outer);
+// Whether the arguments of `call` read a column of `scope`.
+bool ReadsLocalColumn(const Expr& call, const Scope& scope);
 
 // Aggregate calls in `e`, outside subqueries.
 void CollectAggregates(const Expr& e, std::vector<const Expr*>* out);

@@ -37,6 +37,11 @@ ResolvedWindow Resolve(const SelectStmt& q, const WindowSpec& w, int depth = 0) 
   if (w.ref_name.empty()) return {&w.partition_by, &w.order_by, &w};
   if (depth > 16) Fail(ErrorKind::kBinder, "windows refer to each other in a cycle");
   const ResolvedWindow base = Resolve(q, *NamedWindow(q, w.ref_name), depth + 1);
+  // OVER (w ...) copies w, which SQL allows only without a frame clause
+  // (PostgreSQL, DuckDB); OVER w uses it as it is.
+  if (w.copies_ref && base.frame != nullptr && base.frame->has_frame) {
+    Fail(ErrorKind::kBinder, "cannot copy window \"{}\" because it has a frame clause", w.ref_name);
+  }
   if (!w.partition_by.empty() && !base.partition_by->empty()) {
     Fail(ErrorKind::kBinder, "cannot override PARTITION BY clause of window \"{}\"", w.ref_name);
   }
