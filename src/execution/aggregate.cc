@@ -453,7 +453,14 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
           (kind == AggKind::kMedian && (IsNumericType(*v[0].type()) || temporal));
       auto at = [&](double q) {
         const double pos = q * static_cast<double>(v.size() - 1);
-        if (!interpolate) return v[static_cast<size_t>(std::floor(pos))];
+        if (!interpolate) {
+          // The first value whose cumulative share reaches q (SQL's
+          // percentile_disc): index ceil(n * q) - 1. (The tolerance keeps
+          // 10 * 0.3 from rounding up past 3.)
+          const double n = static_cast<double>(v.size());
+          const double k = std::ceil(n * q - 1e-9) - 1;
+          return v[static_cast<size_t>(std::clamp(k, 0.0, n - 1))];
+        }
         const auto lo = static_cast<size_t>(std::floor(pos));
         const auto hi = static_cast<size_t>(std::ceil(pos));
         if (temporal) {

@@ -108,6 +108,8 @@ class WindowState {
       peer_end_[i] = (last || peer_start_[i + 1] != peer_start_[i]) ? i + 1 : peer_end_[i + 1];
     }
     frame_ = spec.frame.value_or(WindowFrame{});
+    start_offsets_ = RowOffsets(frame_.start_expr.get(), frame_.start, input);
+    end_offsets_ = RowOffsets(frame_.end_expr.get(), frame_.end, input);
     if (!spec.frame && spec.order_by.empty()) {
       frame_.start = Bound::kUnboundedPreceding;
       frame_.end = Bound::kUnboundedFollowing;
@@ -176,8 +178,10 @@ class WindowState {
       }
       return ps;
     };
-    size_t lo = at(frame_.start, frame_.start_offset, true);
-    size_t hi = at(frame_.end, frame_.end_offset, false);
+    const size_t row = perm_[pos];
+    size_t lo =
+        at(frame_.start, start_offsets_.empty() ? frame_.start_offset : start_offsets_[row], true);
+    size_t hi = at(frame_.end, end_offsets_.empty() ? frame_.end_offset : end_offsets_[row], false);
     if (hi < lo) hi = lo;
     return {lo, hi};
   }
@@ -229,9 +233,33 @@ class WindowState {
     return a;
   }
 
+  // A frame bound's offset per input row (empty: the constant offset).
+  std::vector<double> RowOffsets(const BoundExpr* e, Bound bound,
+                                 const arrow::RecordBatch& input) const {
+    std::vector<double> out;
+    if (e == nullptr) return out;
+    const char* mode = frame_.mode == WindowFrame::Mode::kRows     ? "ROWS"
+                       : frame_.mode == WindowFrame::Mode::kGroups ? "GROUPS"
+                                                                   : "RANGE";
+    const char* side = bound == Bound::kPreceding ? "PRECEDING" : "FOLLOWING";
+    const arrow::ArrayDataPtr values = Evaluate(*e, input);
+    out.reserve(n_);
+    for (size_t i = 0; i < n_; ++i) {
+      const Value v = Value::FromArray(*values, static_cast<int64_t>(i));
+      if (v.is_null()) {
+        Fail(ErrorKind::kInvalidInput, "Window {} {} expression cannot be NULL", mode, side);
+      }
+      const double d = AsDouble(v);
+      if (!(d >= 0)) Fail(ErrorKind::kOutOfRange, "Invalid {} {} value: {}", mode, side, d);
+      out.push_back(d);
+    }
+    return out;
+  }
+
   const WindowFunctionSpec& spec_;
   size_t n_;
   KeyColumns partition_, order_;
+  std::vector<double> start_offsets_, end_offsets_;
   std::vector<size_t> perm_;
   std::vector<size_t> partition_start_, partition_end_, peer_start_, peer_end_, group_index_;
   std::vector<double> range_key_;

@@ -60,6 +60,10 @@ struct WindowFrame {
   Bound end = Bound::kCurrentRow;
   double start_offset = 0;  // kPreceding / kFollowing: a non-negative number
   double end_offset = 0;
+  // kPreceding / kFollowing offsets that vary by row (ROWS BETWEEN p
+  // PRECEDING AND f FOLLOWING over columns p, f): each row's own value, a
+  // non-negative number (NULL or negative is an error); null: the constant.
+  std::shared_ptr<const BoundExpr> start_expr, end_expr;
   Exclude exclude = Exclude::kNoOthers;
 };
 

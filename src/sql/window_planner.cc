@@ -117,7 +117,25 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     }
     frame.start = BoundOf(f.start.kind);
     frame.end = BoundOf(f.end.kind);
-    frame.start_offset = FrameOffset(f.start);
+    // An offset that reads columns varies by row; a constant one is folded.
+    auto per_row = [&](const FrameBound& b) -> std::shared_ptr<const execution::BoundExpr> {
+      if ((b.kind != FrameBoundKind::kPreceding && b.kind != FrameBoundKind::kFollowing) ||
+          !b.offset) {
+        return nullptr;
+      }
+      std::vector<const Expr*> columns;
+      CollectBareColumns(*b.offset, &columns);
+      if (columns.empty()) return nullptr;
+      BoundExprPtr bound = binder.Bind(*b.offset);
+      if (!IsNumeric(*bound->type) && !IsNull(*bound->type)) {
+        Fail(ErrorKind::kBinder, "a frame offset must be a number, not {}",
+             execution::SqlTypeName(*bound->type));
+      }
+      return std::shared_ptr<const execution::BoundExpr>(std::move(bound));
+    };
+    frame.start_expr = per_row(f.start);
+    frame.end_expr = per_row(f.end);
+    frame.start_offset = frame.start_expr ? 0 : FrameOffset(f.start);
     // n PRECEDING after an n FOLLOWING start, as the dialect rewriter
     // passes it: "__llkv_preceding"(n) FOLLOWING (an empty frame).
     const Expr* end_offset = f.end.offset.get();
@@ -126,7 +144,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
         end_offset->names[0] == "__llkv_preceding" && end_offset->args.size() == 1) {
       frame.end = WindowFrame::Bound::kPreceding;
       frame.end_offset = OffsetValue(*end_offset->args[0]);
-    } else {
+    } else if (!frame.end_expr) {
       frame.end_offset = FrameOffset(f.end);
     }
     frame.exclude = f.exclude == FrameExclude::kCurrentRow ? WindowFrame::Exclude::kCurrentRow
