@@ -118,6 +118,48 @@ class Rewriter {
     i_ = end;
   }
 
+  // DuckDB's FROM t SELECT list [WHERE ...]: rewritten as SELECT list FROM
+  // t [WHERE ...] when a SELECT follows the FROM list at this depth; false
+  // (nothing emitted) otherwise. `from_end` is just past the word FROM.
+  bool FromFirstWithSelect(size_t from_end) {
+    static const char* kClauses[] = {"where",  "group",   "having", "order",     "limit",  "offset",
+                                     "window", "qualify", "union",  "intersect", "except", "fetch"};
+    auto clause_at = [&](size_t j) {
+      const std::string_view word = WordAt(j);
+      return std::any_of(std::begin(kClauses), std::end(kClauses),
+                         [&](const char* k) { return EqualsIgnoreCase(word, k); });
+    };
+    int depth = 0;
+    size_t select = std::string_view::npos;
+    size_t stop = in_.size();
+    for (size_t j = SkipTrivia(from_end); j < in_.size(); j = SkipTrivia(TokenEnd(j))) {
+      const char c = in_[j];
+      if (c == '(') ++depth;
+      if (c == ')' && --depth < 0) {
+        stop = j;
+        break;
+      }
+      if (depth > 0) continue;
+      if (c == ';') {
+        stop = j;
+        break;
+      }
+      if (!IsWordStart(c)) continue;
+      if (select == std::string_view::npos) {
+        if (EqualsIgnoreCase(WordAt(j), "select")) select = j;
+        if (clause_at(j)) return false;  // FROM t WHERE ...: no SELECT part
+      } else if (clause_at(j)) {
+        stop = j;
+        break;
+      }
+    }
+    if (select == std::string_view::npos) return false;
+    const std::string from_list = RewriteDialect(in_.substr(from_end, select - from_end)).text;
+    const std::string select_list = RewriteDialect(in_.substr(select, stop - select)).text;
+    Replace(stop, select_list + " FROM" + from_list + " ");
+    return true;
+  }
+
   // The word just before the '(' that the token at i_ follows (f in
   // "f(ORDER BY"); empty when none does.
   std::string_view WordBeforeParen() const {
@@ -1080,6 +1122,9 @@ class Rewriter {
     if (EqualsIgnoreCase(w, "from") &&
         (at_start || query_start || (statement_verb_ == "insert" && !insert_source_seen_))) {
       insert_source_seen_ = true;
+      // FROM t SELECT list ...: the select list moves before the FROM list.
+      // Both parts go through the rewriter on their own.
+      if (FromFirstWithSelect(end)) return;
       Replace(end, "SELECT * FROM");
       return;
     }

@@ -309,7 +309,13 @@ int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db) {
   if (!e) return -1;
   Value v = EvaluateConstant(*e, db);
   if (v.is_null()) return -1;
-  if (!v.type()->is_integer() || v.int64() < 0) {
+  // Any number counts, rounded to the nearest whole one (LIMIT 1.25 is
+  // LIMIT 1, as in DuckDB); text and other types convert as a cast to
+  // BIGINT would (a Conversion Error when they do not).
+  if (!v.type()->is_integer()) {
+    v = Value::FromArray(*execution::Cast(*v.ToArray(1), arrow::int64()), 0);
+  }
+  if (v.int64() < 0) {
     Fail(ErrorKind::kBinder, "{} must be a non-negative integer, not {}", what, v.ToString());
   }
   return v.int64();

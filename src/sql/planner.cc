@@ -488,6 +488,59 @@ bool StarFilterKeeps(const Expr& star, const std::string& name) {
   return match != negated;
 }
 
+// Whether `e` is DuckDB's COLUMNS(...) star expression.
+bool IsColumnsCall(const Expr& e) {
+  return e.kind == ExprKind::kFunction && e.names.size() == 1 &&
+         EqualsIgnoreCase(e.names[0], "columns") && !e.window;
+}
+
+// The columns COLUMNS(*), COLUMNS('regex') (names the expression matches
+// anywhere) or COLUMNS(['a', 'b']) selects from `scope`, in scope order
+// (a list: in its order).
+std::vector<const ScopeColumn*> ColumnsSelected(const Expr& call, const Scope& scope) {
+  std::vector<const ScopeColumn*> out;
+  if (call.star_arg && call.args.empty()) {
+    for (const auto& c : scope) {
+      if (c.in_star) out.push_back(&c);
+    }
+    return out;
+  }
+  if (call.args.size() != 1) {
+    Fail(ErrorKind::kBinder, "COLUMNS() takes one argument: *, a regular expression or a list");
+  }
+  const Value v = EvaluateConstant(*call.args[0]);
+  if (v.type()->id() == arrow::TypeId::kList) {
+    for (const Value& name : v.elements()) {
+      if (name.is_null() || name.type()->id() != arrow::TypeId::kUtf8) {
+        Fail(ErrorKind::kBinder, "COLUMNS(list) needs a list of column names");
+      }
+      auto it = std::find_if(scope.begin(), scope.end(), [&](const ScopeColumn& c) {
+        return !c.qualified_only && EqualsIgnoreCase(c.name, name.str());
+      });
+      if (it == scope.end()) {
+        Fail(ErrorKind::kBinder, "COLUMNS(list): column \"{}\" not found in FROM clause",
+             name.str());
+      }
+      out.push_back(&*it);
+    }
+    return out;
+  }
+  if (v.is_null() || v.type()->id() != arrow::TypeId::kUtf8) {
+    Fail(ErrorKind::kBinder, "COLUMNS() takes *, a regular expression or a list of names, not {}",
+         v.ToString());
+  }
+  for (const auto& c : scope) {
+    if (!c.in_star) continue;
+    if (CallLibraryFunction("regexp_matches", {Value::String(c.name), v}).boolean()) {
+      out.push_back(&c);
+    }
+  }
+  if (out.empty()) {
+    Fail(ErrorKind::kBinder, "No matching columns found that match regex \"{}\"", v.str());
+  }
+  return out;
+}
+
 // The columns `star` (*, t.*, with DuckDB's EXCLUDE and REPLACE) stands for
 // in `scope`, appended to exprs / names; in a grouped query (`aggregate`)
 // each must be a group key, as if written out.
@@ -941,6 +994,17 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       ExpandStar(*item.expr, scope, aggregate, !q.from.empty(), out, exprs, names);
       continue;
     }
+    if (IsColumnsCall(*item.expr)) {  // COLUMNS(...) alone: its columns
+      for (const ScopeColumn* c : ColumnsSelected(*item.expr, scope)) {
+        Expr ref;
+        ref.kind = ExprKind::kColumnRef;
+        ref.names = c->qualifier.empty() ? std::vector<std::string>{c->name}
+                                         : std::vector<std::string>{c->qualifier, c->name};
+        exprs.push_back(out.Bind(ref));
+        names.push_back(c->name);
+      }
+      continue;
+    }
     out.set_aliases(&earlier);
     exprs.push_back(out.Bind(*item.expr));
     out.set_aliases(nullptr);
@@ -1010,6 +1074,14 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   std::vector<int> distinct_on;
   for (const auto& d : q.distinct_on) {
     const Expr* item = nullptr;
+    if (IsColumnsCall(*d)) {  // DISTINCT ON (COLUMNS('key')): each column
+      for (const ScopeColumn* c : ColumnsSelected(*d, scope)) {
+        exprs.push_back(execution::ColumnRef(c->index, c->type));
+        names.push_back("__distinct" + std::to_string(exprs.size()));
+        distinct_on.push_back(static_cast<int>(exprs.size() - 1));
+      }
+      continue;
+    }
     if (d->kind == ExprKind::kLiteral && d->literal_kind == LiteralKind::kInteger &&
         d->int_value >= 1 && d->int_value <= static_cast<int64_t>(q.select_list.size())) {
       distinct_on.push_back(static_cast<int>(d->int_value - 1));
