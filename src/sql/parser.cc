@@ -1228,6 +1228,19 @@ class Transformer {
     for (const auto& c : s.cols())
       out->columns.push_back(c.res_target().name());
     if (s.has_select_stmt()) out->source = Select(s.select_stmt().select_stmt());
+    // INSERT INTO t WITH x AS (INSERT ...) SELECT ...: the WITH belongs to
+    // the query, not the statement (PostgreSQL's rule; WITH x AS (INSERT
+    // ...) INSERT INTO t ... is the form that runs it).
+    if (out->source) {
+      for (const auto& c : out->source->ctes) {
+        if (c.dml) {
+          Fail(ErrorKind::kBinder,
+               "WITH clause containing a data-modifying statement must be at the top level "
+               "(CTE \"{}\"): write WITH ... INSERT INTO",
+               c.name);
+        }
+      }
+    }
     if (s.has_with_clause()) {
       // WITH ... INSERT INTO t SELECT ...: the CTEs are the source query's
       // (they come before any it has of its own).
@@ -1309,6 +1322,19 @@ class Transformer {
     col.type = Type(d.type_name());
     col.location = d.location();
     col.not_null = d.is_not_null();
+    // A collation changes how the column compares, sorts and groups; LLKV
+    // compares text by its bytes (BINARY), so any other collation is
+    // refused rather than silently ignored.
+    if (d.has_coll_clause()) {
+      const std::vector<std::string> collation = Names(d.coll_clause().collname());
+      const std::string name = collation.empty() ? "" : AsciiLower(collation.back());
+      if (name != "binary" && name != "c" && name != "posix" && name != "default") {
+        Fail(ErrorKind::kNotImplemented,
+             "COLLATE {} on column \"{}\": LLKV compares text by its bytes (BINARY) and "
+             "has no other collations yet",
+             collation.empty() ? "" : collation.back(), d.colname());
+      }
+    }
     if (d.has_raw_default()) col.default_value = Expression(d.raw_default());
     for (const auto& cn : d.constraints()) {
       const auto& c = cn.constraint();
