@@ -173,6 +173,8 @@ class WindowState {
             }
             return i;
           }
+          const auto& interval = start ? frame_.start_interval : frame_.end_interval;
+          if (interval) return RangeBound(pos, 0, start, &*interval, static_cast<int>(sign));
           return RangeBound(pos, sign * offset, start);
         }
       }
@@ -204,11 +206,33 @@ class WindowState {
  private:
   // RANGE offset bounds: rows whose key is within `delta` of the current
   // row's (in the ORDER BY direction). NULL keys frame their peers.
-  size_t RangeBound(size_t pos, double delta, bool start) const {
+  // With `interval`, the key is moved by it (`sign` times; a DATE or
+  // TIMESTAMP key in any unit) instead of by `delta`.
+  size_t RangeBound(size_t pos, double delta, bool start,
+                    const arrow::MonthDayNano* interval = nullptr, int sign = 1) const {
     const size_t ps = partition_start_[pos], pe = partition_end_[pos];
     if (order_[0][perm_[pos]].is_null()) return start ? peer_start_[pos] : peer_end_[pos];
     const bool desc = spec_.order_by[0].descending;
-    const double target = range_key_[pos] + (desc ? -delta : delta);
+    double target = range_key_[pos] + (desc ? -delta : delta);
+    if (interval != nullptr) {
+      const Value& key = order_[0][perm_[pos]];
+      const bool date = key.type()->id() == arrow::TypeId::kDate32;
+      // The key's units per microsecond (a day is 86400e6 microseconds).
+      const double per_micro =
+          date ? 1.0 / 86400e6
+               : static_cast<double>(arrow::UnitsPerSecond(key.type()->unit())) / 1e6;
+      const int64_t per_unit = date ? int64_t{86400000000} : 0;
+      int64_t micros = 0;
+      if (date) {
+        micros = key.int64() * per_unit;
+      } else {
+        const int64_t scale = arrow::UnitsPerSecond(key.type()->unit());
+        micros =
+            scale >= 1000000 ? key.int64() / (scale / 1000000) : key.int64() * (1000000 / scale);
+      }
+      const int64_t moved = AddInterval(micros, *interval, desc ? -sign : sign);
+      target = static_cast<double>(moved) * per_micro;
+    }
     // Rows with a key (non-null) in sorted order; nulls sit at one end.
     size_t lo = ps, hi = pe;
     while (lo < hi && order_[0][perm_[lo]].is_null())

@@ -64,6 +64,10 @@ struct WindowFrame {
   // PRECEDING AND f FOLLOWING over columns p, f): each row's own value, a
   // non-negative number (NULL or negative is an error); null: the constant.
   std::shared_ptr<const BoundExpr> start_expr, end_expr;
+  // RANGE offsets that are intervals (over a DATE or TIMESTAMP ORDER BY
+  // key): the frame reaches the key moved by the interval, calendar months
+  // included; the double offsets are then unused.
+  std::optional<arrow::MonthDayNano> start_interval, end_interval;
   Exclude exclude = Exclude::kNoOthers;
 };
 

@@ -135,7 +135,38 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     };
     frame.start_expr = per_row(f.start);
     frame.end_expr = per_row(f.end);
-    frame.start_offset = frame.start_expr ? 0 : FrameOffset(f.start);
+    // RANGE offsets that are intervals, over a DATE or TIMESTAMP key.
+    auto interval = [&](const FrameBound& b) -> std::optional<arrow::MonthDayNano> {
+      if ((b.kind != FrameBoundKind::kPreceding && b.kind != FrameBoundKind::kFollowing) ||
+          !b.offset) {
+        return std::nullopt;
+      }
+      std::vector<const Expr*> columns;
+      CollectBareColumns(*b.offset, &columns);
+      const Expr& o = *b.offset;
+      const bool marker = o.kind == ExprKind::kFunction && o.names.size() == 1 &&
+                          o.names[0] == "__llkv_preceding";  // see below
+      if (!columns.empty() || marker) return std::nullopt;
+      const Value v = EvaluateConstant(*b.offset);
+      if (v.is_null() || v.type()->id() != arrow::TypeId::kIntervalMonthDayNano)
+        return std::nullopt;
+      const arrow::TypeId key =
+          spec.order_by.size() == 1 ? spec.order_by[0].expr->type->id() : arrow::TypeId::kNull;
+      if (frame.mode != WindowFrame::Mode::kRange ||
+          (key != arrow::TypeId::kDate32 && key != arrow::TypeId::kTimestamp)) {
+        Fail(ErrorKind::kBinder,
+             "an INTERVAL frame offset needs RANGE and one DATE or TIMESTAMP ORDER BY key");
+      }
+      const arrow::MonthDayNano iv = v.interval();
+      if (iv.months < 0 || iv.days < 0 || iv.nanoseconds < 0) {
+        Fail(ErrorKind::kOutOfRange, "Invalid RANGE {} value: {} is negative",
+             b.kind == FrameBoundKind::kPreceding ? "PRECEDING" : "FOLLOWING", v.ToString());
+      }
+      return iv;
+    };
+    frame.start_interval = interval(f.start);
+    frame.end_interval = interval(f.end);
+    frame.start_offset = frame.start_expr || frame.start_interval ? 0 : FrameOffset(f.start);
     // n PRECEDING after an n FOLLOWING start, as the dialect rewriter
     // passes it: "__llkv_preceding"(n) FOLLOWING (an empty frame).
     const Expr* end_offset = f.end.offset.get();
@@ -144,7 +175,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
         end_offset->names[0] == "__llkv_preceding" && end_offset->args.size() == 1) {
       frame.end = WindowFrame::Bound::kPreceding;
       frame.end_offset = OffsetValue(*end_offset->args[0]);
-    } else if (!frame.end_expr) {
+    } else if (!frame.end_expr && !frame.end_interval) {
       frame.end_offset = FrameOffset(f.end);
     }
     frame.exclude = f.exclude == FrameExclude::kCurrentRow ? WindowFrame::Exclude::kCurrentRow
