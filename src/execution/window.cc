@@ -616,7 +616,16 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       // (A DECIMAL sum takes the exact row-by-row path.)
       const bool decimal_sum =
           agg == AggKind::kSum && spec.type->id() == arrow::TypeId::kDecimal128;
-      const bool prefix = !spec.aggregate.distinct && !decimal_sum &&
+      // FILTER (WHERE ...) of a kind that reads NULLs (list, first, last):
+      // rows where it is not true stay out of every frame's aggregate.
+      arrow::ArrayDataPtr filter;
+      if (spec.aggregate.filter) filter = Evaluate(*spec.aggregate.filter, input);
+      auto filtered_out = [&](size_t pos) {
+        if (!filter) return false;
+        const auto row = static_cast<int64_t>(w.row(pos));
+        return filter->IsNull(row) || !arrow::BooleanArray(filter).Value(row);
+      };
+      const bool prefix = !filter && !spec.aggregate.distinct && !decimal_sum &&
                           w.frame().exclude == WindowFrame::Exclude::kNoOthers &&
                           (agg == AggKind::kCount || agg == AggKind::kCountStar ||
                            agg == AggKind::kSum || agg == AggKind::kAvg || agg == AggKind::kTotal);
@@ -664,7 +673,7 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         }
         break;
       }
-      if ((agg == AggKind::kMin || agg == AggKind::kMax) && !spec.aggregate.distinct) {
+      if ((agg == AggKind::kMin || agg == AggKind::kMax) && !spec.aggregate.distinct && !filter) {
         kind = kTake;
         // Frames whose start stays put while the end only grows (running
         // and whole-partition frames) are extended row by row.
@@ -718,6 +727,7 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
         }
         for (size_t i : frame) {
           if (spec.ignore_nulls && arg && values[i].is_null()) continue;  // last(x IGNORE NULLS)
+          if (filtered_out(i)) continue;
           const Value v = arg ? values[i] : none;
           acc.Add(v, arg2 ? Value::FromArray(*arg2, static_cast<int64_t>(w.row(i))) : none);
         }

@@ -339,9 +339,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
   spec.aggregate = BindAggregate(call, binder);
   // The frame is fed to the aggregate in the argument order (spec.arg_order).
   spec.aggregate.order_by.clear();
-  if (spec.aggregate.filter) {
-    Fail(ErrorKind::kNotImplemented, "FILTER on {}() as a window function", name);
-  }
+
   spec.type = execution::AggregateType(spec.aggregate);
   if (spec.aggregate.arg) spec.args.push_back(std::move(spec.aggregate.arg));
   if (spec.aggregate.arg2) spec.args.push_back(std::move(spec.aggregate.arg2));
