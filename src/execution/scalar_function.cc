@@ -478,6 +478,39 @@ __int128 Binomial(int64_t n, int64_t k) {
 }  // namespace
 
 void RegisterNumericExtras(FunctionRegistry& r) {
+  // greatest / least (PostgreSQL, DuckDB): NULL arguments are skipped, NULL
+  // only when all are; min / max with several arguments (SQLite's scalar
+  // forms): NULL when any argument is. The SQL binder casts the arguments
+  // to their common type first.
+  for (const char* name : {"greatest", "least", "min", "max"}) {
+    ScalarFunction fn;
+    fn.name = name;
+    const std::string n = name;
+    const bool greater = n == "greatest" || n == "max";
+    const bool skip_nulls = n == "greatest" || n == "least";
+    fn.bind = [n](const std::vector<arrow::TypePtr>& types) {
+      CheckArity(n, types, n == "min" || n == "max" ? 2 : 1, -1);
+      for (const auto& t : types) {
+        if (!t->Equals(*types[0]) && !IsNullType(*t)) NoMatch(n, types);
+      }
+      return AllAs(types, types[0], types[0]);
+    };
+    fn.kernel = RowKernel(
+        [greater, skip_nulls](const std::vector<Value>& a, const arrow::TypePtr& result) {
+          const Value* best = nullptr;
+          for (const Value& v : a) {
+            if (v.is_null()) {
+              if (!skip_nulls) return Value::Null(result);
+              continue;
+            }
+            const int c = best == nullptr ? 0 : CompareValues(v, *best);
+            if (best == nullptr || (greater ? c > 0 : c < 0)) best = &v;
+          }
+          return best == nullptr ? Value::Null(result) : *best;
+        },
+        /*propagate_nulls=*/false);
+    r[name] = std::move(fn);
+  }
   // fmod(x, y) and fdiv(x, y): the remainder and quotient of floored
   // division (the remainder takes y's sign); NULL when y is 0.
   for (const char* name : {"fmod", "fdiv"}) {

@@ -213,6 +213,8 @@ BoundExprPtr Binder::Bind(const Expr& e) {
     }
     case ExprKind::kFunction:
       return Function(e);
+    case ExprKind::kGreatestLeast:
+      return Extremum(e, e.op);
     case ExprKind::kScalarSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
@@ -883,6 +885,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
     if (BoundExprPtr outer = OuterAggregate(e)) return outer;
     Fail(ErrorKind::kBinder, "aggregate function {}() is not allowed here", name);
   }
+  if ((name == "min" || name == "max") && e.args.size() >= 2 && !e.star_arg && !e.distinct) {
+    return Extremum(e, name);  // SQLite's scalar min(a, b, ...)
+  }
   if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
   if (name == "round" && e.args.size() == 2 && !e.star_arg && !e.distinct) {
     // round(decimal, digits): exact, its scale set by the digits, which
@@ -1202,6 +1207,22 @@ void Binder::Decorrelate(const Expr& e, const std::vector<const Expr*>& refs,
   runner.residual_outer = std::move(outer_residuals);
   runner.residual_types = std::move(residual_types);
   runner.residual_ops = std::move(residual_ops);
+}
+
+// GREATEST / LEAST, and SQLite's min / max of several arguments, over the
+// arguments' common type.
+BoundExprPtr Binder::Extremum(const Expr& e, const std::string& name) {
+  std::vector<BoundExprPtr> args;
+  std::vector<arrow::TypePtr> types;
+  for (const auto& a : e.args) {
+    args.push_back(Bind(*a));
+    types.push_back(args.back()->type);
+  }
+  arrow::TypePtr common = CommonType(types);
+  if (IsNull(*common)) common = arrow::int64();
+  for (auto& a : args)
+    a = execution::CastTo(std::move(a), common);
+  return FunctionCall(execution::FindScalarFunction(name), std::move(args));
 }
 
 BoundExprPtr Binder::OuterAggregate(const Expr& e) {

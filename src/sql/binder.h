@@ -140,6 +140,7 @@ class Binder {
   // An aggregate call an enclosing grouped query computes, bound as its
   // value for the outer row; null when no enclosing query has it.
   BoundExprPtr OuterAggregate(const Expr& e);
+  BoundExprPtr Extremum(const Expr& e, const std::string& name);
 
   const Scope& scope_;
   const Substitutions* substitutions_;
