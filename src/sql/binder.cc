@@ -972,6 +972,34 @@ BoundExprPtr Binder::Function(const Expr& e) {
     return execution::Call(f.op, f.op == ExprOp::kStrpos ? arrow::int64() : arrow::utf8(),
                            std::move(args));
   }
+  if (name == "timezone" && e.args.size() == 2) {
+    // ts AT TIME ZONE zone (PostgreSQL's timezone(zone, ts)). The session's
+    // zone is UTC and LLKV has no zone database, so only UTC is known: a
+    // TIMESTAMP becomes that instant (WITH TIME ZONE), and a TIMESTAMP WITH
+    // TIME ZONE its UTC wall-clock time.
+    const Value zone = EvaluateConstant(*e.args[0]);
+    static const char* kUtc[] = {"utc", "gmt", "z", "etc/utc", "+00", "+00:00", "zulu"};
+    const bool utc = !zone.is_null() && IsText(*zone.type()) &&
+                     std::any_of(std::begin(kUtc), std::end(kUtc),
+                                 [&](const char* z) { return EqualsIgnoreCase(zone.str(), z); });
+    if (!utc) {
+      Fail(ErrorKind::kNotImplemented,
+           "time zone {}: LLKV has no time zone database yet; the session's zone is UTC",
+           zone.ToString());
+    }
+    BoundExprPtr ts = Bind(*e.args[1]);
+    if (IsText(*ts->type) || IsDate(*ts->type)) {
+      ts = execution::CastTo(std::move(ts), arrow::timestamp());
+    }
+    if (!IsTimestamp(*ts->type)) {
+      Fail(ErrorKind::kBinder, "AT TIME ZONE needs a TIMESTAMP, not {}",
+           execution::SqlTypeName(*ts->type));
+    }
+    const arrow::TypePtr to = ts->type->timezone().empty()
+                                  ? arrow::timestamp(ts->type->unit(), "UTC")
+                                  : arrow::timestamp(ts->type->unit());
+    return execution::CastTo(std::move(ts), to);
+  }
   // date_part('year', d), extract(year FROM d) (which PostgreSQL's grammar
   // hands over as date_part's arguments), and year(d), month(d), ...
   static const char* kPartFunctions[] = {
