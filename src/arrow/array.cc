@@ -75,6 +75,13 @@ void ValidateOffsets(const ArrayData& a, bool corruption, int64_t target_length)
 void ArrayData::Validate(bool corruption) const {
   if (!type) Fail(ErrorKind::kInvalidInput, "array without a type");
   if (length < 0 || offset < 0) Invalid(corruption, *this, "negative length or offset");
+  // Bounded so that every size computed below ((offset + length + 1) times
+  // at most 128 bits) stays inside int64, whatever a corrupt input claims.
+  constexpr int64_t kMaxElements = int64_t{1} << 55;
+  if (offset > kMaxElements || length > kMaxElements - offset) {
+    Invalid(corruption, *this,
+            fmt::format("offset {} + length {} is out of range", offset, length));
+  }
   const TypeId id = type->id();
   size_t expected_buffers = 0;
   switch (id) {
