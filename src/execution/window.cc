@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
+#include "arrow/temporal.h"
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/arrow/compute.h"
@@ -127,6 +128,12 @@ class WindowState {
         const Value& v = order_[0][perm_[i]];
         if (!v.is_null()) range_key_[i] = AsDouble(v);
       }
+      // INTERVAL offsets move each key as a microsecond timestamp: the
+      // keys are converted once (dates and other units by the cast, which
+      // keeps infinities), not per frame bound.
+      if (frame_.start_interval || frame_.end_interval) {
+        range_micros_ = Cast(*orders[0], arrow::timestamp());
+      }
     }
   }
 
@@ -214,24 +221,16 @@ class WindowState {
     if (order_[0][perm_[pos]].is_null()) return start ? peer_start_[pos] : peer_end_[pos];
     const bool desc = spec_.order_by[0].descending;
     double target = range_key_[pos] + (desc ? -delta : delta);
-    if (interval != nullptr) {
-      const Value& key = order_[0][perm_[pos]];
-      const bool date = key.type()->id() == arrow::TypeId::kDate32;
+    const int64_t micros = interval != nullptr ? range_micros_->values<int64_t>()[perm_[pos]] : 0;
+    // (An infinite key stays where it is: infinity moved is infinity.)
+    if (interval != nullptr && micros != arrow::kTimestampInfinity &&
+        micros != arrow::kTimestampNegativeInfinity) {
+      const arrow::DataType& key = *order_[0][perm_[pos]].type();
       // The key's units per microsecond (a day is 86400e6 microseconds).
-      const double per_micro =
-          date ? 1.0 / 86400e6
-               : static_cast<double>(arrow::UnitsPerSecond(key.type()->unit())) / 1e6;
-      const int64_t per_unit = date ? int64_t{86400000000} : 0;
-      int64_t micros = 0;
-      if (date) {
-        micros = key.int64() * per_unit;
-      } else {
-        const int64_t scale = arrow::UnitsPerSecond(key.type()->unit());
-        micros =
-            scale >= 1000000 ? key.int64() / (scale / 1000000) : key.int64() * (1000000 / scale);
-      }
-      const int64_t moved = AddInterval(micros, *interval, desc ? -sign : sign);
-      target = static_cast<double>(moved) * per_micro;
+      const double per_micro = key.id() == arrow::TypeId::kDate32
+                                   ? 1.0 / 86400e6
+                                   : static_cast<double>(arrow::UnitsPerSecond(key.unit())) / 1e6;
+      target = static_cast<double>(AddInterval(micros, *interval, desc ? -sign : sign)) * per_micro;
     }
     // Rows with a key (non-null) in sorted order; nulls sit at one end.
     size_t lo = ps, hi = pe;
@@ -287,6 +286,7 @@ class WindowState {
   std::vector<size_t> perm_;
   std::vector<size_t> partition_start_, partition_end_, peer_start_, peer_end_, group_index_;
   std::vector<double> range_key_;
+  arrow::ArrayDataPtr range_micros_;  // INTERVAL offsets: the keys as microsecond timestamps
   WindowFrame frame_;
 };
 
