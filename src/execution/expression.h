@@ -72,6 +72,10 @@ enum class ExprOp {
   kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
 };
 
+// The output field metadata key under which a projected column carries its
+// collation (BoundExpr::collation), for the queries that read it.
+inline constexpr const char* kCollationMetadata = "llkv.collation";
+
 struct BoundExpr;
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
 class SubqueryRunner;
@@ -94,6 +98,12 @@ struct BoundExpr {
   std::shared_ptr<const ScalarFunction> owned_function;
   arrow::TypePtr subquery_type;  // kSubquery: the type values are compared or returned in
   std::vector<BoundExprPtr> args;
+  // Text only: the collation SQL compares, sorts and groups this value by
+  // (canonical, see sql/collation.h; empty: bytewise), and whether COLLATE
+  // gave it explicitly. Evaluation ignores both: the planner applies a
+  // collation by comparing keys (CollationKey).
+  std::string collation;
+  bool explicit_collation = false;
 
   std::string ToString() const;
 };

@@ -288,8 +288,12 @@ class Project final : public Operator {
   Project(OperatorPtr input, std::vector<BoundExprPtr> exprs, std::vector<std::string> names)
       : input_(std::move(input)), exprs_(std::move(exprs)) {
     std::vector<arrow::FieldPtr> fields;
-    for (size_t i = 0; i < exprs_.size(); ++i)
-      fields.push_back(arrow::field(names[i], exprs_[i]->type));
+    for (size_t i = 0; i < exprs_.size(); ++i) {
+      arrow::KeyValueMetadata metadata;
+      if (!exprs_[i]->collation.empty())
+        metadata.emplace_back(kCollationMetadata, exprs_[i]->collation);
+      fields.push_back(arrow::field(names[i], exprs_[i]->type, true, std::move(metadata)));
+    }
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
   }
   SchemaPtr schema() const override { return schema_; }

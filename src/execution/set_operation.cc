@@ -9,17 +9,15 @@ namespace llkv::execution {
 
 namespace {
 
-std::string RowKey(const arrow::RecordBatch& b, int64_t row) {
-  std::string key;
-  for (const auto& c : b.columns())
-    EncodeValueKey(Value::FromArray(*c, row), &key);
-  return key;
-}
-
 class SetOperation final : public Operator {
  public:
-  SetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right)
-      : kind_(kind), all_(all), left_(std::move(left)), right_(std::move(right)) {
+  SetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right,
+               std::vector<int> compare, int output)
+      : kind_(kind),
+        all_(all),
+        left_(std::move(left)),
+        right_(std::move(right)),
+        compare_(std::move(compare)) {
     const auto& l = *left_->schema();
     const auto& r = *right_->schema();
     if (l.num_fields() != r.num_fields()) {
@@ -34,9 +32,15 @@ class SetOperation final : public Operator {
              l.field(i)->type()->ToString(), r.field(i)->type()->ToString());
       }
     }
+    if (compare_.empty()) {
+      for (int i = 0; i < l.num_fields(); ++i)
+        compare_.push_back(i);
+    }
+    output_ = output < 0 ? l.num_fields() : output;
     std::vector<arrow::FieldPtr> fields;
-    for (const auto& f : l.fields())
-      fields.push_back(arrow::field(f->name(), f->type()));
+    for (int i = 0; i < output_; ++i)
+      fields.push_back(
+          arrow::field(l.field(i)->name(), l.field(i)->type(), true, l.field(i)->metadata()));
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
   }
 
@@ -85,10 +89,17 @@ class SetOperation final : public Operator {
   }
 
  private:
+  std::string RowKey(const arrow::RecordBatch& b, int64_t row) const {
+    std::string key;
+    for (int c : compare_)
+      EncodeValueKey(Value::FromArray(*b.column(c), row), &key);
+    return key;
+  }
+
   arrow::RecordBatchPtr Take(const arrow::RecordBatch& b, const std::vector<int64_t>& rows) const {
     std::vector<arrow::ArrayDataPtr> columns;
-    for (const auto& c : b.columns())
-      columns.push_back(arrow::Take(*c, rows));
+    for (int c = 0; c < output_; ++c)
+      columns.push_back(arrow::Take(*b.column(c), rows));
     return std::make_shared<arrow::RecordBatch>(schema_, static_cast<int64_t>(rows.size()),
                                                 std::move(columns));
   }
@@ -112,6 +123,8 @@ class SetOperation final : public Operator {
   SetOperationKind kind_;
   bool all_;
   OperatorPtr left_, right_;
+  std::vector<int> compare_;  // the columns rows compare by
+  int output_;                // the leading columns returned
   arrow::SchemaPtr schema_;
   bool built_ = false;
   bool left_done_ = false;
@@ -121,8 +134,10 @@ class SetOperation final : public Operator {
 
 }  // namespace
 
-OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right) {
-  return std::make_unique<SetOperation>(kind, all, std::move(left), std::move(right));
+OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right,
+                             std::vector<int> compare, int output) {
+  return std::make_unique<SetOperation>(kind, all, std::move(left), std::move(right),
+                                        std::move(compare), output);
 }
 
 }  // namespace llkv::execution

@@ -10,6 +10,10 @@ namespace llkv::execution {
 
 enum class SetOperationKind { kUnion, kIntersect, kExcept };
 
-OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right);
+// With `compare`, rows are equal when the inputs' columns at those
+// positions are (collation keys in place of collated text); with `output`
+// >= 0, only the first `output` columns are returned.
+OperatorPtr MakeSetOperation(SetOperationKind kind, bool all, OperatorPtr left, OperatorPtr right,
+                             std::vector<int> compare = {}, int output = -1);
 
 }  // namespace llkv::execution

@@ -40,6 +40,16 @@ arrow::ArrayDataPtr RowColumn(const arrow::RecordBatch& batch, int first, int wi
   return out;
 }
 
+// `values` as the runner compares them (SubqueryRunner::value_key).
+arrow::ArrayDataPtr KeyOf(const SubqueryRunner& runner, arrow::ArrayDataPtr values) {
+  if (!runner.value_key) return values;
+  auto schema = std::make_shared<arrow::Schema>(
+      std::vector<arrow::FieldPtr>{arrow::field("value", values->type)});
+  const int64_t rows = values->length;
+  const arrow::RecordBatch batch(std::move(schema), rows, {std::move(values)});
+  return Evaluate(*runner.value_key, batch);
+}
+
 [[noreturn]] void TooManyRows() {
   Fail(ErrorKind::kInvalidInput,
        "More than one row returned by a subquery used as an expression - scalar subqueries can "
@@ -77,7 +87,7 @@ SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePt
         r.list.push_back(Value::FromArray(*rows, i));
       continue;
     }
-    arrow::ArrayDataPtr col = Cast(*batch->column(0), type);
+    arrow::ArrayDataPtr col = KeyOf(runner, Cast(*batch->column(0), type));
     for (int64_t i = 0; i < col->length; ++i) {
       if (col->IsNull(i)) {
         r.has_null = true;
@@ -131,6 +141,7 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
       values = RowColumn(*batch, 0, runner.row_width, type);
     } else if (runner.kind != SubqueryKind::kExists) {
       values = Cast(*batch->column(0), type);
+      if (runner.kind != SubqueryKind::kScalar) values = KeyOf(runner, std::move(values));
     }
     for (int64_t i = 0; i < batch->num_rows(); ++i) {
       key.clear();

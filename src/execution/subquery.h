@@ -44,6 +44,10 @@ class SubqueryRunner {
   // (>= 2); the subquery's columns are compared as one STRUCT, field by
   // field with SQL's three-valued rules (RowComparison). 0: one column.
   int row_width = 0;
+  // kIn / kQuantified over one column: an expression over one column (the
+  // subquery's values, of the compared type) giving what is compared in
+  // their place, such as a collation key; null: the values themselves.
+  BoundExprPtr value_key;
   // Outer columns the subquery reads; empty when it is uncorrelated.
   std::vector<int> correlated_columns;
   // Decorrelated: the outer sides of the keys (over the outer batch) and

@@ -7,6 +7,7 @@
 #include "execution/aggregate.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/planner_internal.h"
 #include "sql/settings.h"
 
@@ -119,7 +120,7 @@ void RefuseNamedArguments(const Expr& call, const std::string& name) {
 
 execution::SortKey BindSortKey(const OrderItem& o, Binder& binder) {
   execution::SortKey key;
-  key.expr = binder.Bind(*o.expr);
+  key.expr = SortKeyOf(binder.Bind(*o.expr));
   key.descending = o.descending;
   key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
                                                    : o.nulls == NullOrder::kFirst;
@@ -296,6 +297,14 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         Fail(ErrorKind::kBinder, "No function matches {}(..., {})", n, spec.arg2->type->ToString());
       }
       spec.arg2 = execution::CastTo(std::move(spec.arg2), arrow::float64());
+    }
+  }
+  // min and max of collated text: the value whose collation key is least
+  // (greatest), as SQLite's min and max compare by the column's collation.
+  if ((spec.kind == AggKind::kMin || spec.kind == AggKind::kMax) && spec.arg) {
+    if (const std::string collation = OwnCollation(*spec.arg); !collation.empty()) {
+      spec.kind = spec.kind == AggKind::kMin ? AggKind::kArgMin : AggKind::kArgMax;
+      spec.arg2 = CollationKey(binder.Bind(*call.args[0]), collation);
     }
   }
   for (const auto& o : call.order_by)

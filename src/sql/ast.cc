@@ -188,6 +188,8 @@ std::string Expr::ToString() const {
       if (window) out += " OVER (" + window->ToString() + ")";
       return out;
     }
+    case ExprKind::kCollate:
+      return args[0]->ToString() + " COLLATE " + text;
     case ExprKind::kCast:
       return std::string(try_cast ? "TRY_CAST(" : "CAST(") + args[0]->ToString() + " AS " +
              type.ToString() + ")";
@@ -351,6 +353,7 @@ std::string CreateTableSql(const CreateTableStatement& s) {
   std::vector<std::string> parts;
   for (const auto& c : s.columns) {
     std::string p = Ident(c.name) + " " + c.type.ToString();
+    if (!c.collation.empty()) p += " COLLATE " + Ident(c.collation);
     if (c.not_null) p += " NOT NULL";
     if (c.primary_key) p += " PRIMARY KEY";
     if (c.unique) p += " UNIQUE";

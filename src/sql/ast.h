@@ -73,6 +73,7 @@ enum class ExprKind {
   kNullIf,          // NULLIF(args[0], args[1])
   kGreatestLeast,   // GREATEST/LEAST(args...): op is "greatest" or "least"
   kDefault,         // DEFAULT as a value (INSERT ... VALUES, UPDATE ... SET)
+  kCollate,         // args[0] COLLATE text (the collation's name as written)
 };
 
 enum class LiteralKind { kNull, kBool, kInteger, kNumeric, kString, kBlob };
@@ -362,6 +363,7 @@ struct ColumnDef {
   std::string name;
   TypeName type;
   int location = -1;
+  std::string collation;  // COLLATE name as written (empty: none)
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;

@@ -1,5 +1,6 @@
 #include "sql/binder.h"
 
+#include "sql/collation.h"
 #include "sql/table_rules.h"
 
 #include <fmt/format.h>
@@ -102,8 +103,11 @@ std::optional<Value> ExactDecimal(const std::string& t) {
 BoundExprPtr Binder::Bind(const Expr& e) {
   if (substitutions_) {
     auto it = substitutions_->find(e.ToString());
-    if (it != substitutions_->end())
-      return execution::ColumnRef(it->second.first, it->second.second);
+    if (it != substitutions_->end()) {
+      BoundExprPtr column = execution::ColumnRef(it->second.first, it->second.second);
+      column->collation = it->second.collation;
+      return column;
+    }
   }
   switch (e.kind) {
     case ExprKind::kLiteral:
@@ -159,6 +163,17 @@ BoundExprPtr Binder::Bind(const Expr& e) {
       }
       return e.try_cast ? execution::TryCastTo(std::move(arg), to)
                         : execution::CastTo(std::move(arg), to);
+    }
+    case ExprKind::kCollate: {
+      BoundExprPtr arg = Bind(*e.args[0]);
+      if (IsNull(*arg->type)) arg = execution::CastTo(std::move(arg), arrow::utf8());
+      if (!IsText(*arg->type)) {
+        Fail(ErrorKind::kBinder, "COLLATE {} applies to text, not to a value of type {}", e.text,
+             arg->type->ToString());
+      }
+      arg->collation = CanonicalCollation(e.text);
+      arg->explicit_collation = true;
+      return arg;
     }
     case ExprKind::kBetween: {
       // x BETWEEN lo AND hi is x >= lo AND x <= hi (x is evaluated twice).
@@ -328,10 +343,14 @@ BoundExprPtr Binder::Column(const Expr& e) {
         outer = &c;
       }
       if (!outer) continue;
-      if (ctx->row) return execution::Constant((*ctx->row)[static_cast<size_t>(outer->index)]);
+      BoundExprPtr value = ctx->row
+                               ? execution::Constant((*ctx->row)[static_cast<size_t>(outer->index)])
+                               : execution::Constant(Value::Null(outer->type));
+      value->collation = outer->collation;
+      if (ctx->row) return value;
       ctx->captures->insert(outer->index);
       if (ctx->refs) ctx->refs->push_back(&e);
-      return execution::Constant(Value::Null(outer->type));
+      return value;
     }
     std::string hint;
     size_t best = 3;
@@ -345,7 +364,9 @@ BoundExprPtr Binder::Column(const Expr& e) {
     Fail(ErrorKind::kBinder, "Referenced column \"{}\" not found in FROM clause!{}", e.ToString(),
          hint);
   }
-  return execution::ColumnRef(found->index, found->type);
+  BoundExprPtr out = execution::ColumnRef(found->index, found->type);
+  out->collation = found->collation;
+  return out;
 }
 
 BoundExprPtr Binder::Numeric(BoundExprPtr e, const arrow::TypePtr& to, const std::string& op) {
@@ -399,6 +420,13 @@ BoundExprPtr Binder::ToBool(BoundExprPtr e) {
 }
 
 // Brings two comparison operands to one type.
+void Binder::UnifyTypes(BoundExprPtr& a, BoundExprPtr& b) {
+  const std::string collation = ComparisonCollation(*a, *b);
+  Unify(a, b);
+  a = CollationKey(std::move(a), collation);
+  b = CollationKey(std::move(b), collation);
+}
+
 void Binder::Unify(BoundExprPtr& a, BoundExprPtr& b) {
   const arrow::DataType& x = *a->type;
   const arrow::DataType& y = *b->type;
@@ -718,10 +746,11 @@ BoundExprPtr Binder::Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
     return execution::Constant(Value::Null(arrow::boolean()));
   if (Incomparable(*a, *b->type)) return KindOrder(op, true, std::move(b));
   if (Incomparable(*b, *a->type)) return KindOrder(op, false, std::move(a));
+  const std::string collation = ComparisonCollation(*a, *b);
   Unify(a, b);
   std::vector<BoundExprPtr> args;
-  args.push_back(std::move(a));
-  args.push_back(std::move(b));
+  args.push_back(CollationKey(std::move(a), collation));
+  args.push_back(CollationKey(std::move(b), collation));
   return execution::Call(op, arrow::boolean(), std::move(args));
 }
 
@@ -1432,7 +1461,14 @@ BoundExprPtr Binder::Subquery(const Expr& e) {
       }
       out->type = arrow::boolean();
       out->subquery_type = common;
-      out->args.push_back(execution::CastTo(std::move(test), common));
+      // Compared under a collation: the keys of both sides.
+      execution::BoundExpr values;
+      values.type = column;
+      values.collation = FieldCollation(*typed->schema()->field(0));
+      const std::string collation = ComparisonCollation(*test, values);
+      out->args.push_back(CollationKey(execution::CastTo(std::move(test), common), collation));
+      if (!collation.empty())
+        runner->value_key = CollationKey(execution::ColumnRef(0, common), collation);
       return out;
     }
   }

@@ -41,8 +41,9 @@ class Binder {
 
   BoundExprPtr Bind(const Expr& e);
 
-  // Brings two operands compared for equality (join keys) to one type.
-  static void UnifyTypes(BoundExprPtr& a, BoundExprPtr& b) { Unify(a, b); }
+  // Brings two operands compared for equality (join keys) to one type, as
+  // the keys of the collation they compare under.
+  static void UnifyTypes(BoundExprPtr& a, BoundExprPtr& b);
   // The common type of set operation columns, CASE branches, ...
   static arrow::TypePtr CommonTypeOf(const std::vector<arrow::TypePtr>& types) {
     return CommonType(types);

@@ -1128,6 +1128,12 @@ class Rewriter {
       Replace(end, "SELECT * FROM");
       return;
     }
+    // COLLATE BINARY (SQLite's name; BINARY is a keyword to PostgreSQL):
+    // the name quoted.
+    if (EqualsIgnoreCase(w, "binary") && before_word == "collate") {
+      Replace(end, "\"binary\"");
+      return;
+    }
     // DuckDB's ORDER BY ALL: the rewriter leaves a 0 in its place, and its
     // offset, for the parser to expand into every output column.
     if (EqualsIgnoreCase(w, "all") && before_word == "by" && two_words_back == "order") {

@@ -17,9 +17,12 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/cte.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/settings.h"
+#include "sql/table_rules.h"
 
 #include "execution/lateral_join.h"
 
@@ -110,7 +113,7 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
     std::string name = fields[i]->name();
     if (i < create.column_names.size()) name = create.column_names[i];
     if (i < ref.column_aliases.size()) name = ref.column_aliases[i];
-    out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+    out.scope.push_back(FieldColumn(qualifier, name, static_cast<int>(i), *fields[i]));
   }
   return out;
 }
@@ -160,6 +163,8 @@ FromPlan JoinUsing(const TableRef& ref, FromPlan& left, FromPlan& right) {
     const ScopeColumn& r = UsingColumn(right.scope, name, "right");
     BoundExprPtr lk = execution::ColumnRef(l.index, l.type);
     BoundExprPtr rk = execution::ColumnRef(r.index, r.type);
+    lk->collation = l.collation;
+    rk->collation = r.collation;
     Binder::UnifyTypes(lk, rk);
     spec.keys.emplace_back(std::move(lk), std::move(rk));
     pairs.emplace_back(l.index, width + r.index);
@@ -188,9 +193,11 @@ FromPlan JoinUsing(const TableRef& ref, FromPlan& left, FromPlan& right) {
     } else {
       merged = std::move(lv);
     }
+    merged->collation = l.collation.empty() ? r.collation : l.collation;
+    out.scope.push_back(
+        {ref.alias, l.name, static_cast<int>(k), type, false, true, merged->collation});
     exprs.push_back(std::move(merged));
     out_names.push_back(l.name);
-    out.scope.push_back({ref.alias, l.name, static_cast<int>(k), type});
   }
   for (const auto& c : joined) {
     ScopeColumn copy = c;
@@ -485,7 +492,7 @@ FromPlan PlanLateral(FromPlan left, const TableRef& ref, execution::JoinKind kin
   for (size_t i = 0; i < fields.size(); ++i) {
     const std::string name =
         i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
-    right.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+    right.scope.push_back(FieldColumn(ref.alias, name, static_cast<int>(i), *fields[i]));
   }
   FromPlan out;
   out.scope = Concat(left.scope, right.scope);
@@ -515,7 +522,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
           for (size_t i = 0; i < fields.size(); ++i) {
             const std::string& name =
                 i < ref.column_aliases.size() ? ref.column_aliases[i] : scan.names[i];
-            out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+            out.scope.push_back(FieldColumn(qualifier, name, static_cast<int>(i), *fields[i]));
           }
           return out;
         }
@@ -532,7 +539,8 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       for (size_t i = 0; i < t->def().columns.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
-        out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type});
+        out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type, false,
+                             true, ColumnCollation(*t, i)});
         if (all || read->names.contains(Lower(name))) out.read.push_back(i);
       }
       out.rows = static_cast<double>(t->row_count());
@@ -577,7 +585,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       for (size_t i = 0; i < fields.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
-        out.scope.push_back({ref.alias, name, static_cast<int>(i), fields[i]->type()});
+        out.scope.push_back(FieldColumn(ref.alias, name, static_cast<int>(i), *fields[i]));
       }
       return out;
     }
@@ -589,7 +597,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
       for (size_t i = 0; i < fields.size(); ++i) {
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : fields[i]->name();
-        out.scope.push_back({qualifier, name, static_cast<int>(i), fields[i]->type()});
+        out.scope.push_back(FieldColumn(qualifier, name, static_cast<int>(i), *fields[i]));
       }
       return out;
     }
@@ -671,6 +679,10 @@ std::optional<size_t> TableColumn(const Expr& e, const Scope& scope, int offset)
   for (const auto& c : scope) {
     if (!Matches(c, e)) continue;
     if (found) return std::nullopt;  // ambiguous: the binder reports it
+    // Indexes and the store's scan filters compare bytes: a collated
+    // column's comparisons are left to the filter.
+    if (!c.collation.empty() || (IsText(*c.type) && !CurrentSettings().default_collation().empty()))
+      return std::nullopt;
     found = static_cast<size_t>(c.index - offset);
   }
   return found;

@@ -46,7 +46,7 @@ KeyedUnion::KeyedUnion(arrow::SchemaPtr input, const std::vector<SelectItem>& it
     : input_(std::move(input)), distinct_(distinct) {
   Scope scope;
   for (int i = 0; i < input_->num_fields(); ++i) {
-    scope.push_back({"", input_->field(i)->name(), i, input_->field(i)->type()});
+    scope.push_back(FieldColumn("", input_->field(i)->name(), i, *input_->field(i)));
   }
   Binder binder(scope, nullptr, false, &db);
   std::vector<arrow::FieldPtr> fields = input_->fields();

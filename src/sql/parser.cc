@@ -690,6 +690,14 @@ class Transformer {
             c.location() >= 0 && rewritten_.try_casts.contains(static_cast<size_t>(c.location()));
         return e;
       }
+      case pg::Node::kCollateClause: {
+        const auto& c = n.collate_clause();
+        auto e = Make(ExprKind::kCollate, c.location());
+        e->args.push_back(Expression(c.arg()));
+        const std::vector<std::string> collation = Names(c.collname());
+        e->text = collation.empty() ? "" : collation.back();
+        return e;
+      }
       case pg::Node::kCaseExpr: {
         const auto& c = n.case_expr();
         auto e = Make(ExprKind::kCase, c.location());
@@ -1322,18 +1330,11 @@ class Transformer {
     col.type = Type(d.type_name());
     col.location = d.location();
     col.not_null = d.is_not_null();
-    // A collation changes how the column compares, sorts and groups; LLKV
-    // compares text by its bytes (BINARY), so any other collation is
-    // refused rather than silently ignored.
+    // COLLATE on the column; its name is checked when the table is created
+    // (sql/collation.h), so a stored definition always reads back.
     if (d.has_coll_clause()) {
       const std::vector<std::string> collation = Names(d.coll_clause().collname());
-      const std::string name = collation.empty() ? "" : AsciiLower(collation.back());
-      if (name != "binary" && name != "c" && name != "posix" && name != "default") {
-        Fail(ErrorKind::kNotImplemented,
-             "COLLATE {} on column \"{}\": LLKV compares text by its bytes (BINARY) and "
-             "has no other collations yet",
-             collation.empty() ? "" : collation.back(), d.colname());
-      }
+      if (!collation.empty()) col.collation = collation.back();
     }
     if (d.has_raw_default()) col.default_value = Expression(d.raw_default());
     for (const auto& cn : d.constraints()) {

@@ -13,6 +13,7 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 
@@ -429,6 +430,12 @@ void FactorDisjunctions(std::vector<const Expr*>* terms) {
 }
 
 // Appends `right`'s columns to `left`'s, renumbered after them.
+ScopeColumn FieldColumn(std::string qualifier, std::string name, int index, const arrow::Field& f) {
+  ScopeColumn c{std::move(qualifier), std::move(name), index, f.type()};
+  c.collation = FieldCollation(f);
+  return c;
+}
+
 Scope Concat(const Scope& left, const Scope& right) {
   Scope out = left;
   for (ScopeColumn c : right) {

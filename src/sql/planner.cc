@@ -20,9 +20,11 @@
 #include "llkv/arrow/compute.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/cte.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/table_rules.h"
 
 namespace llkv::sql {
 
@@ -318,22 +320,68 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
   std::vector<BoundExprPtr> lcast, rcast;
   std::vector<std::string> names;
   Scope scope;
-  for (int i = 0; i < ls.num_fields(); ++i) {
+  // A column takes the left side's collation, else the right's; rows
+  // compare by its collation keys, projected after the columns.
+  std::vector<int> compare;
+  std::vector<BoundExprPtr> lkeys, rkeys;
+  const int n = ls.num_fields();
+  for (int i = 0; i < n; ++i) {
     BoundExprPtr l = execution::ColumnRef(i, ls.field(i)->type());
     BoundExprPtr r = execution::ColumnRef(i, rs.field(i)->type());
     const arrow::TypePtr common = Binder::CommonTypeOf({l->type, r->type});
+    std::string collation = FieldCollation(*ls.field(i));
+    if (collation.empty()) collation = FieldCollation(*rs.field(i));
     lcast.push_back(execution::CastTo(std::move(l), common));
     rcast.push_back(execution::CastTo(std::move(r), common));
+    lcast.back()->collation = rcast.back()->collation = collation;
     names.push_back(ls.field(i)->name());
-    scope.push_back({"", ls.field(i)->name(), i, common});
+    ScopeColumn column{"", ls.field(i)->name(), i, common};
+    column.collation = collation;
+    scope.push_back(std::move(column));
+    auto key = [&](const BoundExprPtr& side) {
+      BoundExprPtr ref = execution::ColumnRef(i, common);
+      ref->collation = side->collation;
+      return SortKeyOf(std::move(ref));
+    };
+    BoundExprPtr lkey = key(lcast.back());
+    if (lkey->op == ExprOp::kColumn) {
+      compare.push_back(i);
+      continue;
+    }
+    compare.push_back(n + static_cast<int>(lkeys.size()));
+    lkeys.push_back(std::move(lkey));
+    rkeys.push_back(key(rcast.back()));
   }
-  left = execution::MakeProject(std::move(left), std::move(lcast), names);
-  right = execution::MakeProject(std::move(right), std::move(rcast), names);
+  const bool keyed = !lkeys.empty();
+  if (keyed) {
+    // The collation keys read the cast columns: a projection over them.
+    std::vector<std::string> wide = names;
+    auto widen = [&](OperatorPtr side, std::vector<BoundExprPtr>& cast,
+                     std::vector<BoundExprPtr>& keys) {
+      side = execution::MakeProject(std::move(side), std::move(cast), names);
+      std::vector<BoundExprPtr> all;
+      for (int i = 0; i < n; ++i) {
+        all.push_back(execution::ColumnRef(i, scope[static_cast<size_t>(i)].type));
+        all.back()->collation = scope[static_cast<size_t>(i)].collation;
+      }
+      for (auto& k : keys)
+        all.push_back(std::move(k));
+      return execution::MakeProject(std::move(side), std::move(all), wide);
+    };
+    for (size_t k = 0; k < lkeys.size(); ++k)
+      wide.push_back("__collation_key" + std::to_string(k));
+    left = widen(std::move(left), lcast, lkeys);
+    right = widen(std::move(right), rcast, rkeys);
+  } else {
+    left = execution::MakeProject(std::move(left), std::move(lcast), names);
+    right = execution::MakeProject(std::move(right), std::move(rcast), names);
+  }
   const auto kind = q.set_op == SetOpKind::kUnion       ? execution::SetOperationKind::kUnion
                     : q.set_op == SetOpKind::kIntersect ? execution::SetOperationKind::kIntersect
                                                         : execution::SetOperationKind::kExcept;
   OperatorPtr plan =
-      execution::MakeSetOperation(kind, q.set_all, std::move(left), std::move(right));
+      execution::MakeSetOperation(kind, q.set_all, std::move(left), std::move(right),
+                                  keyed ? std::move(compare) : std::vector<int>{}, keyed ? n : -1);
   if (!q.order_by.empty()) {
     Binder binder(scope, nullptr, false, &db, outer);
     std::vector<execution::SortKey> keys;
@@ -348,12 +396,15 @@ static OperatorPtr PlanSetOperation(const SelectStmt& q, runtime::Database& db,
         }
         const auto& c = scope[static_cast<size_t>(e.int_value - 1)];
         key.expr = execution::ColumnRef(c.index, c.type);
+        key.expr->collation = c.collation;
       } else if (const int position = BranchColumn(q, e, scope); position >= 0) {
         const auto& c = scope[static_cast<size_t>(position)];
         key.expr = execution::ColumnRef(c.index, c.type);
+        key.expr->collation = c.collation;
       } else {
         key.expr = binder.Bind(e);
       }
+      key.expr = SortKeyOf(std::move(key.expr));
       key.descending = o.descending;
       key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
                                                        : o.nulls == NullOrder::kFirst;
@@ -377,7 +428,7 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   for (size_t i = 0; i < def.columns.size(); ++i) {
     all.push_back(i);
     scope.push_back({alias.empty() ? def.name : alias, def.columns[i].name, static_cast<int>(i + 1),
-                     def.columns[i].type});
+                     def.columns[i].type, false, true, ColumnCollation(*table, i)});
   }
   RowChangePlan out;
   std::vector<const Expr*> terms;
@@ -750,17 +801,28 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     // A decorrelated aggregating subquery is grouped by its keys too.
     if (keyed && keyed->group)
       group_by.insert(group_by.end(), keyed->keys.begin(), keyed->keys.end());
-    for (const Expr* e : group_by) {
-      BoundExprPtr key = binder.Bind(*e);
-      const int index = static_cast<int>(keys.size());
-      substitutions.emplace(e->ToString(), std::make_pair(index, key->type));
+    // A key with a collation groups by its collation key; the query sees
+    // the group's first value (an any_value aggregate), as DuckDB does.
+    std::vector<std::pair<const Expr*, size_t>> collated;  // key expression, group_by position
+    auto substitute = [&](const Expr* e, const Substitution& column) {
+      substitutions.emplace(e->ToString(), column);
       if (e->kind == ExprKind::kColumnRef) {
         // a, t.a and alias.a name the same key.
         for (const auto& c : scope) {
           if (!Matches(c, *e)) continue;
-          substitutions.emplace(c.name, std::make_pair(index, key->type));
-          substitutions.emplace(c.qualifier + "." + c.name, std::make_pair(index, key->type));
+          substitutions.emplace(c.name, column);
+          substitutions.emplace(c.qualifier + "." + c.name, column);
         }
+      }
+    };
+    for (const Expr* e : group_by) {
+      BoundExprPtr key = binder.Bind(*e);
+      const int index = static_cast<int>(keys.size());
+      if (!OwnCollation(*key).empty()) {
+        collated.emplace_back(e, keys.size());
+        key = SortKeyOf(std::move(key));
+      } else {
+        substitute(e, Substitution(std::make_pair(index, key->type)));
       }
       key_names.push_back(e->ToString());
       keys.push_back(std::move(key));
@@ -789,6 +851,16 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     // column (any_value), for binding them again per grouping set.
     std::vector<std::pair<const Expr*, bool>> sources;
     std::vector<execution::AggregateSpec> specs;
+    for (const auto& [e, position] : collated) {
+      sources.emplace_back(e, true);
+      execution::AggregateSpec spec;
+      spec.kind = execution::AggKind::kAnyValue;
+      spec.arg = binder.Bind(*e);
+      spec.name = e->ToString();
+      const int index = static_cast<int>(keys.size() + specs.size());
+      substitute(e, Substitution(std::make_pair(index, spec.arg->type), OwnCollation(*spec.arg)));
+      specs.push_back(std::move(spec));
+    }
     for (const Expr* call : calls) {
       const std::string text = call->ToString();
       if (substitutions.contains(text)) continue;
@@ -852,7 +924,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
         for (size_t i = 0; i < group_by.size(); ++i) {
           const bool in_set =
               i >= q.group_by.size() || std::find(set.begin(), set.end(), i) != set.end();
-          set_keys.push_back(in_set ? binder.Bind(*group_by[i])
+          set_keys.push_back(in_set ? SortKeyOf(binder.Bind(*group_by[i]))
                                     : execution::Constant(Value::Null(keys[i]->type)));
         }
         for (const Expr* call : grouping_calls) {
@@ -874,7 +946,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
           set_keys.push_back(execution::Constant(Value::Int64(bits)));
         }
         std::vector<execution::AggregateSpec> set_specs;
-        for (const auto& [source, bare] : sources) {
+        for (size_t k = 0; k < sources.size(); ++k) {
+          const auto& [source, bare] = sources[k];
           if (!bare) {
             set_specs.push_back(BindAggregate(*source, binder));
             continue;
@@ -882,6 +955,11 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
           execution::AggregateSpec spec;
           spec.kind = execution::AggKind::kAnyValue;
           spec.arg = binder.Bind(*source);
+          // A collated key's value is NULL where the set does not group it.
+          if (k < collated.size() && collated[k].second < q.group_by.size() &&
+              std::find(set.begin(), set.end(), collated[k].second) == set.end()) {
+            spec.arg = execution::Constant(Value::Null(spec.arg->type));
+          }
           spec.name = source->ToString();
           set_specs.push_back(std::move(spec));
         }
@@ -1062,7 +1140,10 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       column = static_cast<int>(exprs.size() - 1);
     }
     execution::SortKey key;
-    key.expr = execution::ColumnRef(column, exprs[static_cast<size_t>(column)]->type);
+    const execution::BoundExpr& sorted = *exprs[static_cast<size_t>(column)];
+    key.expr = execution::ColumnRef(column, sorted.type);
+    key.expr->collation = sorted.collation;
+    key.expr = SortKeyOf(std::move(key.expr));
     key.descending = o.descending;
     // SQLite's default: NULLs sort first ascending, last descending.
     key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
@@ -1100,14 +1181,43 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     distinct_on.push_back(static_cast<int>(exprs.size() - 1));
   }
   std::vector<arrow::TypePtr> types;
-  for (const auto& e : exprs)
+  std::vector<std::string> collations;
+  for (const auto& e : exprs) {
     types.push_back(e->type);
+    collations.push_back(e->collation);
+  }
+  auto column_ref = [&](size_t i) {
+    BoundExprPtr ref = execution::ColumnRef(static_cast<int>(i), types[i]);
+    ref->collation = collations[i];
+    return ref;
+  };
   plan = execution::MakeProject(std::move(plan), std::move(exprs), names);
   if (q.distinct && q.distinct_on.empty()) {
+    // Collated columns are distinct by their collation keys; each keeps the
+    // first value of its group.
     std::vector<BoundExprPtr> all;
-    for (size_t i = 0; i < visible; ++i)
-      all.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
-    plan = execution::MakeHashAggregate(std::move(plan), std::move(all), names, {});
+    std::vector<execution::AggregateSpec> originals;
+    std::vector<BoundExprPtr> shown;
+    for (size_t i = 0; i < visible; ++i) {
+      all.push_back(SortKeyOf(column_ref(i)));
+      if (all.back()->op == ExprOp::kColumn) {
+        shown.push_back(column_ref(i));
+        continue;
+      }
+      execution::AggregateSpec spec;
+      spec.kind = execution::AggKind::kAnyValue;
+      spec.arg = column_ref(i);
+      spec.name = names[i];
+      originals.push_back(std::move(spec));
+      shown.push_back(
+          execution::ColumnRef(static_cast<int>(visible + originals.size() - 1), types[i]));
+      shown.back()->collation = collations[i];
+    }
+    const bool regroup = !originals.empty();
+    std::vector<std::string> visible_names(names.begin(), names.begin() + visible);
+    plan = execution::MakeHashAggregate(std::move(plan), std::move(all), visible_names,
+                                        std::move(originals));
+    if (regroup) plan = execution::MakeProject(std::move(plan), std::move(shown), visible_names);
   }
   const bool limited = !(keyed && keyed->ignore_limit);
   if (!keys.empty() || !distinct_on.empty()) {
@@ -1118,9 +1228,8 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     if (!distinct_on.empty()) plan = execution::MakeFirstPerKey(std::move(plan), distinct_on);
     if (types.size() > visible) {
       std::vector<BoundExprPtr> keep;
-      for (size_t i = 0; i < visible; ++i) {
-        keep.push_back(execution::ColumnRef(static_cast<int>(i), types[i]));
-      }
+      for (size_t i = 0; i < visible; ++i)
+        keep.push_back(column_ref(i));
       names.resize(visible);
       plan = execution::MakeProject(std::move(plan), std::move(keep), names);
     }

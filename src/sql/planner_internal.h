@@ -49,9 +49,14 @@ struct ScopeColumn {
   // Listed by an unqualified `*` (false for the sides' copies of USING
   // columns, which `*` shows once, merged).
   bool in_star = true;
+  std::string collation{};  // text: its collation (sql/collation.h), "" for BINARY
 };
 
 using Scope = std::vector<ScopeColumn>;
+
+// The scope column for output field `f` of a plan (its collation from the
+// field's metadata).
+ScopeColumn FieldColumn(std::string qualifier, std::string name, int index, const arrow::Field& f);
 
 bool IsNumeric(const arrow::DataType& t);
 
@@ -79,7 +84,15 @@ BoundExprPtr DecimalArithmetic(ExprOp op, BoundExprPtr& a, BoundExprPtr& b);
 size_t Distance(const std::string& a, const std::string& b);
 
 // Expressions (by their SQL text) that an aggregate's output provides.
-using Substitutions = std::map<std::string, std::pair<int, arrow::TypePtr>>;
+// For each: the input column (first), its type (second) and its collation.
+struct Substitution {
+  Substitution(std::pair<int, arrow::TypePtr> column, std::string collation_ = "")
+      : first(column.first), second(std::move(column.second)), collation(std::move(collation_)) {}
+  int first;
+  arrow::TypePtr second;
+  std::string collation;
+};
+using Substitutions = std::map<std::string, Substitution>;
 
 bool IsAggregateCall(const Expr& e);
 // Aggregate calls inside the subqueries of `e` that belong to the query

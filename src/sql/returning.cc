@@ -7,6 +7,7 @@
 #include "llkv/common/error.h"
 #include "sql/binder.h"
 #include "sql/planner_internal.h"
+#include "sql/table_rules.h"
 
 namespace llkv::sql {
 
@@ -23,7 +24,7 @@ StatementResult ReturningRows(const std::vector<SelectItem>& items,
   for (size_t i = 0; i < all.size(); ++i) {
     all[i] = i;
     scope.push_back({alias.empty() ? def.name : alias, def.columns[i].name, static_cast<int>(i),
-                     def.columns[i].type});
+                     def.columns[i].type, false, true, ColumnCollation(*t, i)});
     fields.push_back(arrow::field(def.columns[i].name, def.columns[i].type, true));
   }
   // Fetch wants ascending ids; the rows come back in the order written.

@@ -4,6 +4,7 @@
 
 #include "common/ascii.h"
 #include "llkv/common/error.h"
+#include "sql/collation.h"
 
 namespace llkv::sql {
 
@@ -146,6 +147,10 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
          "'nulls_first_on_asc_last_on_desc' or 'nulls_last_on_asc_first_on_desc', not {}",
          value.ToString());
   }
+  if (name == "default_collation") {
+    default_collation_ = CanonicalCollation(value.is_null() ? "" : Text(value));
+    return;
+  }
   if (name == "immediate_transaction_mode") {
     if (!AsBool(name, value)) {
       Fail(ErrorKind::kNotImplemented,
@@ -189,6 +194,8 @@ void SessionSettings::Reset(const std::string& raw_name) {
   const std::string name = AsciiLower(raw_name);
   if (name == "default_null_order") {
     null_order_ = NullOrder::kFirstOnAscLastOnDesc;
+  } else if (name == "default_collation") {
+    default_collation_.clear();
   } else if (name == "preserve_insertion_order") {
     preserve_insertion_order_ = true;
   } else if (name == "regex_match_operator_semantics") {
@@ -205,6 +212,7 @@ void SessionSettings::Reset(const std::string& raw_name) {
 std::string SessionSettings::Show(const std::string& raw_name) const {
   const std::string name = AsciiLower(raw_name);
   if (name == "default_null_order") return kNullOrderNames[static_cast<int>(null_order_)];
+  if (name == "default_collation") return default_collation_;
   if (name == "immediate_transaction_mode") return "true";
   if (name == "ieee_floating_point_ops") return "false";
   if (name == "preserve_insertion_order") return preserve_insertion_order_ ? "true" : "false";

@@ -1,5 +1,9 @@
 // Session settings: SET name = value, RESET name, SHOW name.
 //
+//   default_collation         the collation text compares, sorts and
+//                             groups by where neither a column nor COLLATE
+//                             names one (sql/collation.h): '' (BINARY, the
+//                             default), 'nocase', ...
 //   default_null_order        where ORDER BY puts NULLs when a term says
 //                             neither NULLS FIRST nor NULLS LAST:
 //                             'nulls_first_on_asc_last_on_desc' (alias
@@ -31,7 +35,7 @@
 // trivially (at most `threads` threads; no external sorts to force; no
 // such optimizer pass to disable). They make DuckDB scripts run unchanged.
 // Settings that would change results or limits LLKV does not enforce
-// (memory_limit, default_collation, ...) are not among them.
+// (memory_limit, ...) are not among them.
 //
 // PRAGMA name = value is SET name = value; PRAGMA enable_x / disable_x set
 // the boolean x (enable_optimizer, enable_verification, ...).
@@ -62,6 +66,8 @@ class SessionSettings {
   bool regex_full_match() const { return regex_full_match_; }
   // Whether a scalar subquery with more than one row is an error.
   bool scalar_subquery_error() const { return scalar_subquery_error_; }
+  // The canonical collation of text without one of its own ("": BINARY).
+  const std::string& default_collation() const { return default_collation_; }
 
   // PRAGMA name (without a value): enable_x / disable_x, or a boolean
   // setting set to true.
@@ -72,6 +78,7 @@ class SessionSettings {
   bool preserve_insertion_order_ = true;
   bool regex_full_match_ = false;
   bool scalar_subquery_error_ = false;
+  std::string default_collation_;
   std::map<std::string, std::string> tuning_;  // DuckDB tuning settings set, by name
 };
 

@@ -12,6 +12,7 @@
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/parser.h"
 
 namespace llkv::sql {
@@ -33,6 +34,7 @@ struct Rules {
   std::vector<ForeignKey> foreign_keys;
   std::map<std::string, const Expr*> defaults;            // by lower-case column name
   std::vector<std::pair<size_t, const Expr*>> generated;  // column position, expression
+  std::map<std::string, std::string> collations;          // by lower-case column name, canonical
 };
 
 void Collect(const CreateTableStatement& s, Rules* out) {
@@ -40,6 +42,10 @@ void Collect(const CreateTableStatement& s, Rules* out) {
     if (s.columns[i].generated) out->generated.emplace_back(i, s.columns[i].generated.get());
   }
   for (const auto& c : s.columns) {
+    if (!c.collation.empty()) {
+      if (std::string canonical = CanonicalCollation(c.collation); !canonical.empty())
+        out->collations[AsciiLower(c.name)] = std::move(canonical);
+    }
     if (c.default_value) out->defaults[AsciiLower(c.name)] = c.default_value.get();
     if (c.check) out->checks.push_back(c.check.get());
     if (c.references) {
@@ -223,6 +229,28 @@ bool HasSubquery(const Expr& e) {
 
 void ValidateRules(runtime::Database& db, const CreateTableStatement& s,
                    const table::TableDef& def) {
+  for (const auto& c : s.columns) {
+    if (c.collation.empty()) continue;
+    const std::string collation = CanonicalCollation(c.collation);
+    const auto i = def.FindColumn(c.name);
+    const arrow::DataType& type = *def.columns[*i].type;
+    if (type.id() != arrow::TypeId::kUtf8 && type.id() != arrow::TypeId::kLargeUtf8) {
+      Fail(ErrorKind::kBinder, "COLLATE {} on column \"{}\": collations apply to text, not to {}",
+           c.collation, c.name, c.type.ToString());
+    }
+    bool key = c.primary_key || c.unique;
+    for (const auto& tc : s.constraints) {
+      if (tc.kind != ConstraintKind::kPrimaryKey && tc.kind != ConstraintKind::kUnique) continue;
+      for (const auto& name : tc.columns)
+        key = key || EqualsIgnoreCase(name, c.name);
+    }
+    if (key && !collation.empty()) {
+      Fail(ErrorKind::kNotImplemented,
+           "COLLATE {} on key column \"{}\": LLKV's unique indexes compare bytes, so the key "
+           "could not follow the collation",
+           c.collation, c.name);
+    }
+  }
   Rules rules;
   Collect(s, &rules);
   Scope scope;
@@ -489,6 +517,12 @@ arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, 
   const arrow::RecordBatch shape(std::make_shared<arrow::Schema>(std::vector<arrow::FieldPtr>{}),
                                  rows, {});
   return execution::Evaluate(*value, shape);
+}
+
+std::string ColumnCollation(const table::Table& t, size_t column) {
+  const auto rules = RulesOf(t);
+  auto it = rules->collations.find(AsciiLower(t.def().columns[column].name));
+  return it == rules->collations.end() ? "" : it->second;
 }
 
 bool IsGenerated(const table::Table& t, size_t column) {

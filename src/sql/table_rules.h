@@ -71,6 +71,10 @@ void ApplyReferentialActions(runtime::Database& db, const std::shared_ptr<table:
 arrow::ArrayDataPtr DefaultValues(runtime::Database& db, const table::Table& t, size_t column,
                                   int64_t rows);
 
+// The canonical collation of column `column` of `t` ("" for BINARY), from
+// its COLLATE clause (sql/collation.h).
+std::string ColumnCollation(const table::Table& t, size_t column);
+
 // Generated columns (GENERATED ALWAYS AS (expr), STORED or VIRTUAL: both
 // are stored): computed from the other columns of the row whenever a row
 // version is written; INSERT and UPDATE may not give them values.

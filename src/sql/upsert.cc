@@ -5,6 +5,7 @@
 #include "llkv/common/error.h"
 #include "runtime/constraints.h"
 #include "sql/binder.h"
+#include "sql/table_rules.h"
 
 namespace llkv::sql {
 
@@ -19,11 +20,11 @@ int64_t Upsert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
   Scope scope;
   for (size_t i = 0; i < n_cols; ++i) {
     scope.push_back({s.alias.empty() ? def.name : s.alias, def.columns[i].name, static_cast<int>(i),
-                     def.columns[i].type});
+                     def.columns[i].type, false, true, ColumnCollation(*t, i)});
   }
   for (size_t i = 0; i < n_cols; ++i) {
     scope.push_back({"excluded", def.columns[i].name, static_cast<int>(n_cols + i),
-                     def.columns[i].type, /*qualified_only=*/true});
+                     def.columns[i].type, /*qualified_only=*/true, true, ColumnCollation(*t, i)});
   }
   Binder binder(scope, nullptr, false, &db, nullptr);
   std::vector<size_t> set_columns;

@@ -7,6 +7,7 @@
 #include "execution/window.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/planner_internal.h"
 #include "sql/settings.h"
 
@@ -98,7 +99,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
   const std::string name = Lower(call.names.back());
   const ResolvedWindow w = Resolve(q, *call.window);
   for (const auto& p : *w.partition_by)
-    spec.partition_by.push_back(binder.Bind(*p));
+    spec.partition_by.push_back(SortKeyOf(binder.Bind(*p)));
   for (const auto& o : *w.order_by) {
     if (o.all) Fail(ErrorKind::kBinder, "ORDER BY ALL is not allowed in a window");
     spec.order_by.push_back(BindSortKey(o, binder));
