@@ -39,21 +39,24 @@ bool TakesDoubles(AggKind kind) {
     case AggKind::kKahanAvg:
     case AggKind::kSem:
     case AggKind::kWeightedAvg:
+    case AggKind::kGeoMean:
       return true;
     default:
       return false;
   }
 }
 
-bool IsInterpolatedTime(const arrow::DataType& t) {
+// Timestamps and times of day: interpolated (median), averaged and spread
+// (mad, an interval) as their int64 counts.
+bool IsTimeCount(const arrow::DataType& t) {
   return t.id() == TypeId::kTimestamp || t.id() == TypeId::kTime64;
 }
 
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
-  if ((kind == AggKind::kMedian || kind == AggKind::kQuantileCont) &&
-      IsInterpolatedTime(*arg_type)) {
+  if ((kind == AggKind::kMedian || kind == AggKind::kQuantileCont) && IsTimeCount(*arg_type)) {
     return arg_type;
   }
+  if (kind == AggKind::kMad && IsTimeCount(*arg_type)) return arrow::interval_month_day_nano();
   if (TakesDoubles(kind)) return arrow::float64();
   switch (kind) {
     case AggKind::kCountStar:
@@ -65,6 +68,9 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       if (arg_type->id() == TypeId::kDecimal128) return arrow::decimal128(38, arg_type->scale());
       return arg_type->is_integer() ? arrow::int64() : arrow::float64();
     case AggKind::kAvg:
+      if (IsTimeCount(*arg_type) || arg_type->id() == TypeId::kIntervalMonthDayNano)
+        return arg_type;
+      return arrow::float64();
     case AggKind::kTotal:
       return arrow::float64();
     case AggKind::kMedian:
@@ -104,8 +110,16 @@ arrow::TypePtr AggregateType(const AggregateSpec& spec) {
 
 namespace {
 
+// `micros` as an interval of whole days and the rest.
+Value MicrosInterval(double micros) {
+  const double days = std::trunc(micros / 86400e6);
+  if (!(std::fabs(days) < 2147483648.0)) Fail(ErrorKind::kOutOfRange, "interval is out of range");
+  const double nanos = std::round((micros - days * 86400e6) * 1000);
+  return Value::Interval({0, static_cast<int32_t>(days), static_cast<int64_t>(nanos)});
+}
+
 double AsDouble(const Value& v) {
-  if (v.type()->is_integer()) return static_cast<double>(v.int64());
+  if (v.type()->is_integer() || IsTimeCount(*v.type())) return static_cast<double>(v.int64());
   if (v.type()->id() == TypeId::kDecimal128) {
     return static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale());
   }
@@ -167,6 +181,17 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kSum:
     case AggKind::kAvg:
     case AggKind::kTotal:
+      if (kind == AggKind::kAvg && IsTimeCount(*v.type())) {
+        decimal_sum_ += v.int64();
+        break;
+      }
+      if (kind == AggKind::kAvg && v.type()->id() == TypeId::kIntervalMonthDayNano) {
+        const auto& x = v.interval();
+        int_sum_ += x.months;
+        day_sum_ += x.days;
+        decimal_sum_ += x.nanoseconds;
+        break;
+      }
       if (v.type()->is_integer()) {
         if (kind == AggKind::kSum && __builtin_add_overflow(int_sum_, v.int64(), &int_sum_)) {
           Fail(ErrorKind::kOutOfRange, "Overflow in sum: integer result exceeds BIGINT");
@@ -196,6 +221,9 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     }
     case AggKind::kProduct:
       product_ *= AsDouble(v);
+      break;
+    case AggKind::kGeoMean:
+      sum_ += std::log(AsDouble(v));  // negative values: nan, zero: -inf (exp gives 0)
       break;
     case AggKind::kKahanSum:
     case AggKind::kKahanAvg: {
@@ -378,6 +406,26 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       }
       return type->id() == TypeId::kInt64 ? Value::Int64(int_sum_) : Value::Double(sum_);
     case AggKind::kAvg:
+      if (IsTimeCount(*type)) {
+        const long double mean =
+            static_cast<long double>(decimal_sum_) / static_cast<long double>(count_);
+        return Value::Integer(type, static_cast<int64_t>(std::llround(mean)));
+      }
+      if (type->id() == TypeId::kIntervalMonthDayNano) {
+        // Each field's mean; fractions of months and days carry down (a
+        // month is 30 days), as DuckDB's interval division does.
+        const long double n = static_cast<long double>(count_);
+        const long double months = static_cast<long double>(int_sum_) / n;
+        const long double days =
+            static_cast<long double>(day_sum_) / n + (months - std::trunc(months)) * 30;
+        const long double nanos =
+            static_cast<long double>(decimal_sum_) / n + (days - std::trunc(days)) * 86400e9L;
+        // Truncated to microseconds, the precision intervals are shown in.
+        const long double micros = std::trunc(nanos / 1000);
+        return Value::Interval({static_cast<int32_t>(std::trunc(months)),
+                                static_cast<int32_t>(std::trunc(days)),
+                                static_cast<int64_t>(micros) * 1000});
+      }
       if (arg_decimal_scale_ >= 0) {  // from the exact sum
         return Value::Double(static_cast<double>(static_cast<long double>(decimal_sum_) /
                                                  std::pow(10.0L, arg_decimal_scale_) /
@@ -411,6 +459,9 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       return Value::Double(sum_ + compensation_);
     case AggKind::kKahanAvg:
       return Value::Double((sum_ + compensation_) / static_cast<double>(count_));
+    case AggKind::kGeoMean:
+      if (count_ == 0) return Value::Null(type);
+      return Value::Double(std::exp(sum_ / static_cast<double>(count_)));
     case AggKind::kSem:
       return Value::Double(std::sqrt(m2_ / static_cast<double>(count_)) /
                            std::sqrt(static_cast<double>(count_)));
@@ -447,7 +498,7 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       std::vector<Value>& v = values_;
       std::sort(v.begin(), v.end(),
                 [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
-      const bool temporal = IsInterpolatedTime(*v[0].type());
+      const bool temporal = IsTimeCount(*v[0].type());
       const bool interpolate =
           kind == AggKind::kQuantileCont ||
           (kind == AggKind::kMedian && (IsNumericType(*v[0].type()) || temporal));
@@ -488,6 +539,10 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       const double median = MedianOf(x);
       for (double& d : x)
         d = std::fabs(d - median);
+      if (type->id() == TypeId::kIntervalMonthDayNano) {
+        // Of timestamps (microseconds) or times of day.
+        return MicrosInterval(MedianOf(x));
+      }
       return Value::Double(MedianOf(x));
     }
     case AggKind::kSkewness: {

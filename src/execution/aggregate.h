@@ -78,6 +78,7 @@ enum class AggKind {
   kEntropy,      // Shannon entropy (base 2) of the values' frequencies
   kWeightedAvg,  // weighted_avg(x, w): sum(x * w) / sum(w) over rows with both
   kDecimalAvg,   // decimal_average: a DECIMAL's exact mean in its own type, ties to even
+  kGeoMean,      // geomean: the geometric mean, exp of the mean of the logarithms
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -143,6 +144,7 @@ class Accumulator {
   const AggregateSpec* spec_;
   int64_t count_ = 0;
   int64_t int_sum_ = 0;
+  int64_t day_sum_ = 0;  // avg of intervals: the days (int_sum_ the months, decimal_sum_ the nanos)
   arrow::Decimal128 decimal_sum_ = 0;  // unscaled, in the argument's scale
   int arg_decimal_scale_ = -1;         // that scale (-1: not a DECIMAL argument)
   double sum_ = 0, mean_ = 0, m2_ = 0, product_ = 1;

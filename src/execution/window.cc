@@ -614,8 +614,10 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
           values.push_back(Value::FromArray(*arg, static_cast<int64_t>(w.row(p))));
       }
       // (A DECIMAL sum takes the exact row-by-row path.)
+      // (So does an average of instants, times of day or intervals.)
       const bool decimal_sum =
-          agg == AggKind::kSum && spec.type->id() == arrow::TypeId::kDecimal128;
+          (agg == AggKind::kSum && spec.type->id() == arrow::TypeId::kDecimal128) ||
+          (agg == AggKind::kAvg && spec.type->id() != arrow::TypeId::kFloat64);
       // FILTER (WHERE ...) of a kind that reads NULLs (list, first, last):
       // rows where it is not true stay out of every frame's aggregate.
       arrow::ArrayDataPtr filter;

@@ -1,5 +1,6 @@
 #include "interface/slt_parser.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -89,7 +90,28 @@ class Parser {
         r.kind = RecordKind::kLoop;
         if (tokens.size() < 3) Malformed("foreach needs a variable and values");
         r.loop_variable = tokens[1];
-        r.loop_values.assign(tokens.begin() + 2, tokens.end());
+        // DuckDB's type groups stand for their members.
+        static const std::pair<const char*, const char*> kGroups[] = {
+            {"<signed>", "tinyint smallint integer bigint hugeint"},
+            {"<unsigned>", "utinyint usmallint uinteger ubigint uhugeint"},
+            {"<integral>",
+             "tinyint smallint integer bigint hugeint utinyint usmallint uinteger ubigint "
+             "uhugeint"},
+            {"<numeric>",
+             "tinyint smallint integer bigint hugeint utinyint usmallint uinteger ubigint "
+             "uhugeint float double"},
+        };
+        for (size_t t = 2; t < tokens.size(); ++t) {
+          const auto group = std::find_if(std::begin(kGroups), std::end(kGroups),
+                                          [&](const auto& g) { return tokens[t] == g.first; });
+          if (group == std::end(kGroups)) {
+            r.loop_values.push_back(tokens[t]);
+            continue;
+          }
+          std::istringstream members(group->second);
+          for (std::string m; members >> m;)
+            r.loop_values.push_back(m);
+        }
       } else if (cmd == "endloop") {
         r.kind = RecordKind::kEndLoop;
       } else if (cmd == "restart") {

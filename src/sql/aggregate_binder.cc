@@ -93,6 +93,10 @@ constexpr AggregateName kAggregates[] = {
     {"sem", AggKind::kSem, 1, 1},
     {"entropy", AggKind::kEntropy, 1, 1},
     {"weighted_avg", AggKind::kWeightedAvg, 2, 2},
+    {"geomean", AggKind::kGeoMean, 1, 1},
+    {"geometric_mean", AggKind::kGeoMean, 1, 1},
+    {"count_if", AggKind::kCount, 1, 1},  // the rows where the condition is true
+    {"countif", AggKind::kCount, 1, 1},
     {"wavg", AggKind::kWeightedAvg, 2, 2},
     // Exact answers are within any approximation's bounds: the count of
     // distinct values, and the quantile of the sorted values.
@@ -191,6 +195,15 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   }
   if (!call.args.empty()) {
     BoundExprPtr arg = binder.Bind(*call.args[0]);
+    if (n == "count_if" || n == "countif") {
+      std::vector<BoundExprPtr> when;
+      when.push_back(binder.Condition(*call.args[0]));
+      when.push_back(execution::Constant(Value::Int64(1)));
+      arg = execution::Call(ExprOp::kCase, arrow::int64(), std::move(when));
+    }
+    // sum of booleans counts the true ones (DuckDB).
+    if (spec.kind == AggKind::kSum && arg->type->id() == arrow::TypeId::kBool)
+      arg = execution::CastTo(std::move(arg), arrow::int64());
     const auto id = arg->type->id();
     const bool numeric = IsNumeric(*arg->type) || id == arrow::TypeId::kNull;
     switch (spec.kind) {
@@ -202,6 +215,12 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
           std::vector<BoundExprPtr> args;
           args.push_back(std::move(arg));
           arg = execution::Call(ExprOp::kTextToReal, arrow::float64(), std::move(args));
+        } else if (spec.kind == AggKind::kAvg &&
+                   (id == arrow::TypeId::kDate32 || id == arrow::TypeId::kTimestamp ||
+                    id == arrow::TypeId::kTime64 || id == arrow::TypeId::kIntervalMonthDayNano)) {
+          // The mean instant, time of day or interval (a date's: a timestamp).
+          if (id == arrow::TypeId::kDate32)
+            arg = execution::CastTo(std::move(arg), arrow::timestamp());
         } else if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
@@ -229,6 +248,14 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         arg = execution::CastTo(std::move(arg), arrow::float64());
         break;
       default:
+        if (spec.kind == AggKind::kMad &&
+            (id == arrow::TypeId::kDate32 || id == arrow::TypeId::kTimestamp ||
+             id == arrow::TypeId::kTime64)) {
+          // The spread of instants or times of day: an interval.
+          if (id != arrow::TypeId::kTime64)
+            arg = execution::CastTo(std::move(arg), arrow::timestamp());
+          break;
+        }
         if (!execution::TakesDoubles(spec.kind) && !execution::IsPairedNumeric(spec.kind)) break;
         if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());

@@ -1104,6 +1104,14 @@ BoundExprPtr Binder::Function(const Expr& e) {
     args.push_back(execution::Constant(Value::String(name == "monthname" ? "%B" : "%A")));
     return FunctionCall(execution::FindScalarFunction("strftime"), std::move(args));
   }
+  if (name == "if" || name == "iif") {  // DuckDB's if, SQLite's iif: a CASE
+    arity(3);
+    std::vector<BoundExprPtr> args;
+    args.push_back(Condition(*e.args[0]));
+    args.push_back(Bind(*e.args[1]));
+    args.push_back(Bind(*e.args[2]));
+    return Unified(ExprOp::kCase, std::move(args), true);
+  }
   if (name == "ifnull") {
     arity(2);
     std::vector<BoundExprPtr> args;

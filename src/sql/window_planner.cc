@@ -96,7 +96,7 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
                                              Binder& binder) {
   execution::WindowFunctionSpec spec;
   spec.name = call.ToString();
-  const std::string name = Lower(call.names.back());
+  std::string name = Lower(call.names.back());
   const ResolvedWindow w = Resolve(q, *call.window);
   for (const auto& p : *w.partition_by)
     spec.partition_by.push_back(SortKeyOf(binder.Bind(*p)));
@@ -249,6 +249,8 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
       call_args.back()->names.size() == 1 && call_args.back()->names[0] == "__llkv_ignore_nulls") {
     call_args.pop_back();
     spec.ignore_nulls = true;
+    // first / last skipping NULLs over a frame are first_value / last_value.
+    if (name == "first" || name == "last") name += "_value";
     if (name != "lag" && name != "lead" && name != "first_value" && name != "last_value" &&
         name != "nth_value") {
       Fail(ErrorKind::kBinder,
