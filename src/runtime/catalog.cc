@@ -169,6 +169,37 @@ void Database::DropView(const std::string& name) {
   DropVersionLocked(views_, name, "View");
 }
 
+bool Database::HasSchema(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  return EqualsIgnoreCase(name, "main") || FindVisible(schemas_, name) != nullptr;
+}
+
+std::vector<std::shared_ptr<const Database::Schema>> Database::Schemas() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<const Schema>> out;
+  ForEachVisible(schemas_, [&](const auto& v) { out.push_back(v.object); });
+  return out;
+}
+
+void Database::CreateSchema(const std::string& name) {
+  std::lock_guard lock(mu_);
+  if (EqualsIgnoreCase(name, "main")) {
+    Fail(ErrorKind::kCatalog, "Schema with name \"{}\" already exists!", name);
+  }
+  CheckFree(schemas_, name, "Schema");
+  auto schema = std::make_shared<Schema>();
+  schema->id = catalog_->AllocateId();
+  schema->name = name;
+  table::CatalogEntry entry{schema->id, table::CatalogKind::kSchema, name, {}};
+  catalog_->Put(std::span<const table::CatalogEntry>(&entry, 1));
+  schemas_[AsciiLower(name)].push_back({std::move(schema), Own(), 0});
+}
+
+void Database::DropSchema(const std::string& name) {
+  std::lock_guard lock(mu_);
+  DropVersionLocked(schemas_, name, "Schema");
+}
+
 std::shared_ptr<const Database::Index> Database::FindIndex(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto* v = FindVisible(indexes_, name);
@@ -282,6 +313,7 @@ void Database::DropVersionLocked(VersionMap<T>& map, const std::string& name, co
     };
     mark(tables_);
     mark(views_);
+    mark(schemas_);
     mark(indexes_);
     mark(triggers_);
     if (!marked) EraseLocked(d);
@@ -309,9 +341,10 @@ void Database::EraseLocked(uint64_t id) {
     }
     return false;
   };
-  const bool found =
-      erase(tables_, [&](const auto& t) { table = t; }) || erase(views_, [](const auto&) {}) ||
-      erase(indexes_, [&](const auto& i) { index = i; }) || erase(triggers_, [](const auto&) {});
+  const bool found = erase(tables_, [&](const auto& t) { table = t; }) ||
+                     erase(views_, [](const auto&) {}) || erase(schemas_, [](const auto&) {}) ||
+                     erase(indexes_, [&](const auto& i) { index = i; }) ||
+                     erase(triggers_, [](const auto&) {});
   if (!found) return;
   dropped_.erase(id);
   std::vector<uint64_t> ids = {id};
@@ -383,6 +416,7 @@ void Database::RevertDropsFrom(table::TxnId id, size_t from) {
   };
   revert(tables_);
   revert(views_);
+  revert(schemas_);
   revert(indexes_);
   revert(triggers_);
   it->second.resize(from);

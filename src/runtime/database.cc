@@ -74,6 +74,13 @@ void Database::Load() {
       views_[AsciiLower(v->name)].push_back({std::move(v), 0, 0});
       continue;
     }
+    if (entry.kind == table::CatalogKind::kSchema) {
+      auto schema = std::make_shared<Schema>();
+      schema->id = entry.id;
+      schema->name = entry.name;
+      schemas_[AsciiLower(schema->name)].push_back({std::move(schema), 0, 0});
+      continue;
+    }
     if (entry.kind == table::CatalogKind::kTrigger) {
       // definition: the table's name, a NUL, the CREATE TRIGGER text.
       auto t = std::make_shared<Trigger>();

@@ -104,6 +104,21 @@ class Database {
   void CreateView(const std::string& name, const std::string& sql);
   void DropView(const std::string& name);
 
+  // Schemas besides main, the one that always exists: names in the catalog.
+  // An object in schema s is named "s.name" in the catalog (a plain name is
+  // in main), which the SQL layer spells s.name. Versioned like views.
+  struct Schema {
+    uint64_t id = 0;
+    std::string name;
+  };
+  bool HasSchema(const std::string& name) const;
+  std::vector<std::shared_ptr<const Schema>> Schemas() const;
+  // Throws Catalog Error if it exists.
+  void CreateSchema(const std::string& name);
+  // Drops the schema alone: the caller has dropped (or refused to drop)
+  // what is in it.
+  void DropSchema(const std::string& name);
+
   // Sequences (runtime/sequence.cc): counters stored in the catalog. Their
   // values are not transactional, as in PostgreSQL and DuckDB: a value
   // nextval handed out is never handed out again, rolled back or not.
@@ -121,6 +136,8 @@ class Database {
   // Throws Catalog Error if there is none (unless `if_exists`).
   void DropSequence(const std::string& name, bool if_exists);
   bool HasSequence(const std::string& name) const;
+  // Every sequence's name, in order.
+  std::vector<std::string> SequenceNames() const;
   // The sequence's next `n` values, durably recorded (one catalog write
   // and one flush) before they are returned. Throws Catalog Error for an
   // unknown name, Out of Range past its bounds (without CYCLE).
@@ -263,6 +280,7 @@ class Database {
   using VersionMap = std::map<std::string, std::vector<Version<T>>>;  // by lower-case name
   VersionMap<std::shared_ptr<table::Table>> tables_;                  // guarded by mu_
   VersionMap<std::shared_ptr<const View>> views_;                     // guarded by mu_
+  VersionMap<std::shared_ptr<const Schema>> schemas_;                 // guarded by mu_
   VersionMap<std::shared_ptr<const Index>> indexes_;                  // guarded by mu_
   VersionMap<std::shared_ptr<const Trigger>> triggers_;               // guarded by mu_
   std::map<std::string, Sequence> sequences_;                         // guarded by mu_

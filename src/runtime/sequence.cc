@@ -94,6 +94,14 @@ void Database::DropSequence(const std::string& name, bool if_exists) {
   Checkpoint();
 }
 
+std::vector<std::string> Database::SequenceNames() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [key, s] : sequences_)
+    out.push_back(s.name);
+  return out;
+}
+
 bool Database::HasSequence(const std::string& name) const {
   std::lock_guard lock(mu_);
   return sequences_.contains(AsciiLower(name));

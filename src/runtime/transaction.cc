@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "llkv/common/error.h"
 
 namespace llkv::runtime {
@@ -79,6 +80,11 @@ void Transaction::Created(Object kind, const std::string& name) {
       break;
     case Object::kTrigger:
       if (auto t = db_.FindTrigger(name)) object_id = t->id;
+      break;
+    case Object::kSchema:
+      for (const auto& schema : db_.Schemas()) {
+        if (EqualsIgnoreCase(schema->name, name)) object_id = schema->id;
+      }
       break;
   }
   if (object_id == 0) return;

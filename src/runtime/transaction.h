@@ -56,7 +56,7 @@ class Transaction {
   void Inserted(const std::shared_ptr<table::Table>& t, uint64_t first, uint64_t count);
   void Deleted(const std::shared_ptr<table::Table>& t, std::span<const uint64_t> row_ids);
   // An object created inside the transaction, dropped again on rollback.
-  enum class Object { kTable, kView, kIndex, kTrigger };
+  enum class Object { kTable, kView, kIndex, kTrigger, kSchema };
   void Created(Object kind, const std::string& name);
 
   // Ends the transaction: COMMIT keeps its writes (an aborted transaction

@@ -321,6 +321,13 @@ std::string Ident(const std::string& name) {
   return Quote(name, '"');
 }
 
+// A catalog name ("t", or "s.t" for schema s) as SQL: s."t" reads back as it.
+std::string TableIdent(const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return Ident(name);
+  return Ident(name.substr(0, dot)) + "." + Ident(name.substr(dot + 1));
+}
+
 std::string Idents(const std::vector<std::string>& names) {
   std::vector<std::string> parts;
   for (const auto& n : names)
@@ -329,7 +336,7 @@ std::string Idents(const std::vector<std::string>& names) {
 }
 
 std::string References(const ForeignKeyRef& r) {
-  std::string out = " REFERENCES " + Ident(r.table.back());
+  std::string out = " REFERENCES " + TableIdent(r.table.back());
   if (!r.columns.empty()) out += "(" + Idents(r.columns) + ")";
   return out + " ON DELETE " + r.on_delete + " ON UPDATE " + r.on_update;
 }
@@ -381,7 +388,7 @@ std::string CreateTableSql(const CreateTableStatement& s) {
     }
     parts.push_back(std::move(p));
   }
-  return "CREATE TABLE " + Ident(s.table.back()) + "(" + Join(parts, ", ") + ")";
+  return "CREATE TABLE " + TableIdent(s.table.back()) + "(" + Join(parts, ", ") + ")";
 }
 
 }  // namespace llkv::sql

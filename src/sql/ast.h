@@ -287,6 +287,7 @@ enum class StatementKind {
   kExecute,
   kDeallocate,
   kCreateSequence,
+  kCreateSchema,
 };
 
 struct Statement {
@@ -392,6 +393,12 @@ struct CreateTableStatement : Statement {
   std::vector<ColumnDef> columns;
   std::vector<TableConstraint> constraints;
   std::unique_ptr<SelectStmt> as_select;  // CREATE TABLE ... AS SELECT
+};
+
+struct CreateSchemaStatement : Statement {
+  CreateSchemaStatement() : Statement(StatementKind::kCreateSchema) {}
+  std::string name;
+  bool if_not_exists = false;
 };
 
 struct CreateViewStatement : Statement {

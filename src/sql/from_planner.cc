@@ -107,7 +107,7 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
   CteScope no_ctes(nullptr);  // a view never sees its reader's CTEs
   out.plan = PlanSelect(*create.query, db, nullptr);
   const auto& fields = out.plan->schema()->fields();
-  const std::string qualifier = ref.alias.empty() ? view.name : ref.alias;
+  const std::string qualifier = ref.alias.empty() ? ShortName(view.name) : ref.alias;
   CheckColumnAliases(ref, fields.size(), view.name);
   for (size_t i = 0; i < fields.size(); ++i) {
     std::string name = fields[i]->name();
@@ -532,7 +532,7 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         if (auto view = db.FindView(ref.name.back())) return PlanView(*view, ref, db);
         Fail(ErrorKind::kCatalog, "Table with name {} does not exist!", ref.name.back());
       }
-      const std::string qualifier = ref.alias.empty() ? t->def().name : ref.alias;
+      const std::string qualifier = ref.alias.empty() ? ShortName(t->def().name) : ref.alias;
       const bool all =
           read == nullptr || read->stars.contains("") || read->stars.contains(Lower(qualifier));
       CheckColumnAliases(ref, t->def().columns.size(), t->def().name);

@@ -135,12 +135,30 @@ class Transformer {
     return out;
   }
 
-  static std::vector<std::string> RangeName(const pg::RangeVar& r) {
-    std::vector<std::string> out;
-    if (!r.catalogname().empty()) out.push_back(r.catalogname());
-    if (!r.schemaname().empty()) out.push_back(r.schemaname());
-    out.push_back(r.relname());
-    return out;
+  // A table, view or sequence name, as the catalog keys it: "name" for
+  // main's objects (the default schema of DuckDB and SQLite), "schema.name"
+  // for another schema's (runtime::Database::Schema). `from` keeps DuckDB's
+  // recurring.t (a USING KEY CTE's table) as two names.
+  static std::vector<std::string> RangeName(const pg::RangeVar& r, bool from = false) {
+    if (from && r.catalogname().empty() && EqualsIgnoreCase(r.schemaname(), "recurring"))
+      return {r.schemaname(), r.relname()};
+    return {QualifiedName(r.catalogname(), r.schemaname(), r.relname())};
+  }
+
+  static std::string QualifiedName(const std::string& catalog, const std::string& schema,
+                                   const std::string& name) {
+    if (!catalog.empty() && !EqualsIgnoreCase(catalog, "main") &&
+        !EqualsIgnoreCase(catalog, "memory")) {
+      Fail(ErrorKind::kCatalog,
+           "Catalog with name {} does not exist! (in {}.{}.{}: LLKV has one database)", catalog,
+           catalog, schema, name);
+    }
+    if (name.find('.') != std::string::npos) {
+      Fail(ErrorKind::kCatalog,
+           "the name \"{}\" holds a dot, which LLKV's catalog reads as schema.name", name);
+    }
+    if (schema.empty() || EqualsIgnoreCase(schema, "main")) return name;
+    return schema + "." + name;
   }
 
   // DuckDB's STRUCT(a INT, b VARCHAR), which the dialect rewriter passes
@@ -798,7 +816,7 @@ class Transformer {
         const auto& r = n.range_var();
         t->kind = TableRefKind::kBaseTable;
         t->location = r.location();
-        t->name = RangeName(r);
+        t->name = RangeName(r, /*from=*/true);
         if (r.has_alias()) ApplyAlias(*t, r.alias());
         return t;
       }
@@ -1425,6 +1443,8 @@ class Transformer {
     a.new_name = s.newname();
     if (s.rename_type() == pg::OBJECT_TABLE) {
       a.kind = AlterKind::kRenameTable;
+      // The table stays in its schema.
+      a.new_name = QualifiedName("", s.relation().schemaname(), s.newname());
     } else if (s.rename_type() == pg::OBJECT_COLUMN && s.relation_type() == pg::OBJECT_TABLE) {
       a.kind = AlterKind::kRenameColumn;
       a.column = s.subname();
@@ -1671,6 +1691,11 @@ class Transformer {
             out->names.push_back(Names(o.list().items()));
           else
             out->names.push_back({Str(o)});
+          auto& names = out->names.back();
+          if (names.size() >= 2 && out->object != ObjectKind::kSchema) {
+            names = {QualifiedName(names.size() >= 3 ? names[names.size() - 3] : "",
+                                   names[names.size() - 2], names.back())};
+          }
         }
         out->if_exists = s.missing_ok();
         out->cascade = s.behavior() == pg::DROP_CASCADE;
@@ -1711,10 +1736,18 @@ class Transformer {
         out->savepoint = s.savepoint_name();
         return out;
       }
+      case pg::Node::kCreateSchemaStmt: {
+        const auto& s = n.create_schema_stmt();
+        if (s.schema_elts_size() > 0) Unsupported("CREATE SCHEMA with objects in it");
+        auto out = std::make_unique<CreateSchemaStatement>();
+        out->name = s.schemaname();
+        out->if_not_exists = s.if_not_exists();
+        return out;
+      }
       case pg::Node::kCreateSeqStmt: {
         const auto& s = n.create_seq_stmt();
         auto out = std::make_unique<CreateSequenceStatement>();
-        out->name = s.sequence().relname();
+        out->name = RangeName(s.sequence()).back();
         out->if_not_exists = s.if_not_exists();
         for (const auto& o : s.options()) {
           const auto& d = o.def_elem();

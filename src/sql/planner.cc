@@ -427,8 +427,9 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
   std::vector<size_t> all;
   for (size_t i = 0; i < def.columns.size(); ++i) {
     all.push_back(i);
-    scope.push_back({alias.empty() ? def.name : alias, def.columns[i].name, static_cast<int>(i + 1),
-                     def.columns[i].type, false, true, ColumnCollation(*table, i)});
+    scope.push_back({alias.empty() ? ShortName(def.name) : alias, def.columns[i].name,
+                     static_cast<int>(i + 1), def.columns[i].type, false, true,
+                     ColumnCollation(*table, i)});
   }
   RowChangePlan out;
   std::vector<const Expr*> terms;

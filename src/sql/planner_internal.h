@@ -54,6 +54,12 @@ struct ScopeColumn {
 
 using Scope = std::vector<ScopeColumn>;
 
+// A catalog name without its schema ("t" for "s.t", see parser.cc): the
+// qualifier a table's columns answer to.
+inline std::string ShortName(const std::string& name) {
+  return name.substr(name.rfind('.') + 1);
+}
+
 // The scope column for output field `f` of a plan (its collation from the
 // field's metadata).
 ScopeColumn FieldColumn(std::string qualifier, std::string name, int index, const arrow::Field& f);

@@ -23,8 +23,9 @@ StatementResult ReturningRows(const std::vector<SelectItem>& items,
   std::vector<arrow::FieldPtr> fields;
   for (size_t i = 0; i < all.size(); ++i) {
     all[i] = i;
-    scope.push_back({alias.empty() ? def.name : alias, def.columns[i].name, static_cast<int>(i),
-                     def.columns[i].type, false, true, ColumnCollation(*t, i)});
+    scope.push_back({alias.empty() ? ShortName(def.name) : alias, def.columns[i].name,
+                     static_cast<int>(i), def.columns[i].type, false, true,
+                     ColumnCollation(*t, i)});
     fields.push_back(arrow::field(def.columns[i].name, def.columns[i].type, true));
   }
   // Fetch wants ascending ids; the rows come back in the order written.

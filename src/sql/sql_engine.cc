@@ -98,8 +98,19 @@ RowWriter Writer(runtime::Database& db) {
   return w;
 }
 
+// A name "schema.name" names an object of that schema (parser.cc): the
+// schema must exist for it to be created.
+void CheckSchemaOf(const std::string& name, runtime::Database& db) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return;
+  const std::string schema = name.substr(0, dot);
+  if (!db.HasSchema(schema))
+    Fail(ErrorKind::kCatalog, "Schema with name {} does not exist!", schema);
+}
+
 StatementResult CreateTable(const CreateTableStatement& s, runtime::Database& db) {
   const std::string& name = s.table.back();
+  CheckSchemaOf(name, db);
   if (auto existing = db.FindTable(name)) {
     if (s.if_not_exists) return {};
     if (!s.or_replace) Fail(ErrorKind::kCatalog, "Table with name \"{}\" already exists!", name);
@@ -213,6 +224,7 @@ bool HasDmlCtes(const SelectStmt& q) {
 
 StatementResult CreateView(const CreateViewStatement& s, runtime::Database& db) {
   const std::string& name = s.view.back();
+  CheckSchemaOf(name, db);
   if (db.FindView(name) || db.FindTable(name)) {
     if (s.if_not_exists) return {};
     if (s.or_replace && db.FindView(name)) {
@@ -290,6 +302,52 @@ StatementResult CreateIndex(const CreateIndexStatement& s, runtime::Database& db
   return {};
 }
 
+StatementResult CreateSchema(const CreateSchemaStatement& s, runtime::Database& db) {
+  if (db.HasSchema(s.name)) {
+    if (s.if_not_exists) return {};
+    Fail(ErrorKind::kCatalog, "Schema with name \"{}\" already exists!", s.name);
+  }
+  db.CreateSchema(s.name);
+  return {};
+}
+
+// DROP SCHEMA: its tables, views and sequences go with it under CASCADE;
+// otherwise any of them is an error.
+void DropSchema(const std::string& name, const DropStatement& s, runtime::Database& db) {
+  if (EqualsIgnoreCase(name, "main")) Fail(ErrorKind::kCatalog, "Cannot drop schema \"main\"");
+  if (!db.HasSchema(name)) {
+    if (s.if_exists) return;
+    Fail(ErrorKind::kCatalog, "Schema with name {} does not exist!", name);
+  }
+  const std::string prefix = AsciiLower(name) + ".";
+  auto inside = [&](const std::string& object) { return AsciiLower(object).rfind(prefix, 0) == 0; };
+  std::vector<std::string> tables, views, sequences;
+  for (const auto& t : db.Tables())
+    if (inside(t->def().name)) tables.push_back(t->def().name);
+  for (const auto& v : db.Views())
+    if (inside(v->name)) views.push_back(v->name);
+  for (const auto& q : db.SequenceNames())
+    if (inside(q)) sequences.push_back(q);
+  if (!s.cascade && !(tables.empty() && views.empty() && sequences.empty())) {
+    const std::string first = !tables.empty()  ? tables[0]
+                              : !views.empty() ? views[0]
+                                               : sequences[0];
+    Fail(ErrorKind::kCatalog,
+         "Cannot drop schema \"{}\" because there are entries that depend on it (\"{}\"); "
+         "use DROP SCHEMA ... CASCADE to drop them too",
+         name, first);
+  }
+  for (const auto& v : views)
+    db.DropView(v);
+  for (const auto& t : tables) {
+    CheckNotReferenced(db, *db.FindTable(t));
+    db.DropTable(t);
+  }
+  for (const auto& q : sequences)
+    db.DropSequence(q, true);
+  db.DropSchema(name);
+}
+
 StatementResult Drop(const DropStatement& s, runtime::Database& db) {
   if (s.object == ObjectKind::kIndex) {
     for (const auto& name : s.names) {
@@ -322,8 +380,10 @@ StatementResult Drop(const DropStatement& s, runtime::Database& db) {
     }
     return {};
   }
-  if (s.object != ObjectKind::kTable) {
-    Fail(ErrorKind::kNotImplemented, "DROP SCHEMA is not supported yet");
+  if (s.object == ObjectKind::kSchema) {
+    for (const auto& name : s.names)
+      DropSchema(name.back(), s, db);
+    return {};
   }
   for (const auto& name : s.names) {
     if (!db.FindTable(name.back())) {
@@ -832,6 +892,8 @@ StatementResult RunStatement(const Statement& s, runtime::Database& db) {
     }
     case StatementKind::kCreateView:
       return CreateView(static_cast<const CreateViewStatement&>(s), db);
+    case StatementKind::kCreateSchema:
+      return CreateSchema(static_cast<const CreateSchemaStatement&>(s), db);
     case StatementKind::kAlterTable:
       return AlterTable(static_cast<const AlterTableStatement&>(s), db, Writer(db),
                         [&db](const CreateTableStatement& c) { CreateTable(c, db); });
@@ -1128,6 +1190,7 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     s.max = c.max.value_or(s.increment > 0 ? INT64_MAX : -1);
     s.start = c.start.value_or(s.increment > 0 ? s.min : s.max);
     s.cycle = c.cycle;
+    CheckSchemaOf(s.name, *db_);
     db_->CreateSequence(std::move(s), c.if_not_exists);
     return {};
   }
@@ -1212,6 +1275,9 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
     case StatementKind::kCreateIndex:
       created.emplace(Object::kIndex, static_cast<const CreateIndexStatement&>(statement).index);
       break;
+    case StatementKind::kCreateSchema:
+      created.emplace(Object::kSchema, static_cast<const CreateSchemaStatement&>(statement).name);
+      break;
     case StatementKind::kCreateTrigger:
       created.emplace(Object::kTrigger, static_cast<const CreateTriggerStatement&>(statement).name);
       break;
@@ -1249,6 +1315,11 @@ StatementResult SqlEngine::RunOne(const Statement& statement) {
           auto t = db_->FindTrigger(o.second);
           return t ? t->id : 0;
         }
+        case Object::kSchema:
+          for (const auto& schema : db_->Schemas()) {
+            if (EqualsIgnoreCase(schema->name, o.second)) return schema->id;
+          }
+          return 0;
       }
       return 0;
     };

@@ -204,7 +204,8 @@ void CheckChecks(runtime::Database& db, const table::Table& t, const Rules& rule
   const auto& def = t.def();
   Scope scope;
   for (size_t i = 0; i < def.columns.size(); ++i)
-    scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
+    scope.push_back(
+        {ShortName(def.name), def.columns[i].name, static_cast<int>(i), def.columns[i].type});
   Binder binder(scope, nullptr, false, &db, nullptr);
   for (const Expr* check : rules.checks) {
     const arrow::ArrayDataPtr result = execution::Evaluate(*binder.Condition(*check), rows);
@@ -255,7 +256,8 @@ void ValidateRules(runtime::Database& db, const CreateTableStatement& s,
   Collect(s, &rules);
   Scope scope;
   for (size_t i = 0; i < def.columns.size(); ++i)
-    scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
+    scope.push_back(
+        {ShortName(def.name), def.columns[i].name, static_cast<int>(i), def.columns[i].type});
   Binder binder(scope, nullptr, false, &db, nullptr);
   const Scope no_columns;
   Binder constant(no_columns, nullptr, false, &db, nullptr);
@@ -539,7 +541,8 @@ arrow::RecordBatchPtr ComputeGenerated(runtime::Database& db, const table::Table
   const auto& def = t.def();
   Scope scope;
   for (size_t i = 0; i < def.columns.size(); ++i)
-    scope.push_back({def.name, def.columns[i].name, static_cast<int>(i), def.columns[i].type});
+    scope.push_back(
+        {ShortName(def.name), def.columns[i].name, static_cast<int>(i), def.columns[i].type});
   Binder binder(scope, nullptr, false, &db, nullptr);
   std::vector<arrow::ArrayDataPtr> columns;
   for (int c = 0; c < rows->num_columns(); ++c)

@@ -19,8 +19,9 @@ int64_t Upsert(runtime::Database& db, const std::shared_ptr<table::Table>& t,
   // The existing row's columns, then the proposed row's as `excluded`.
   Scope scope;
   for (size_t i = 0; i < n_cols; ++i) {
-    scope.push_back({s.alias.empty() ? def.name : s.alias, def.columns[i].name, static_cast<int>(i),
-                     def.columns[i].type, false, true, ColumnCollation(*t, i)});
+    scope.push_back({s.alias.empty() ? ShortName(def.name) : s.alias, def.columns[i].name,
+                     static_cast<int>(i), def.columns[i].type, false, true,
+                     ColumnCollation(*t, i)});
   }
   for (size_t i = 0; i < n_cols; ++i) {
     scope.push_back({"excluded", def.columns[i].name, static_cast<int>(n_cols + i),

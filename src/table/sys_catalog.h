@@ -25,7 +25,8 @@ enum class CatalogKind : uint8_t {
   kConstraint = 4,
   kTrigger = 5,
   kTxnState = 6,  // the transaction id high-water mark (runtime::TxnIdManager)
-  kSequence = 7   // a sequence and its last value (runtime/sequence.cc)
+  kSequence = 7,  // a sequence and its last value (runtime/sequence.cc)
+  kSchema = 8     // a schema: its name (objects in it are named "schema.name")
 };
 
 struct CatalogEntry {
