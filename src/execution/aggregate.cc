@@ -53,7 +53,8 @@ bool IsTimeCount(const arrow::DataType& t) {
 }
 
 arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
-  if ((kind == AggKind::kMedian || kind == AggKind::kQuantileCont) && IsTimeCount(*arg_type)) {
+  if ((kind == AggKind::kMedian || kind == AggKind::kQuantileCont) &&
+      (IsTimeCount(*arg_type) || arg_type->id() == TypeId::kIntervalMonthDayNano)) {
     return arg_type;
   }
   if (kind == AggKind::kMad && IsTimeCount(*arg_type)) return arrow::interval_month_day_nano();
@@ -412,19 +413,20 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
         return Value::Integer(type, static_cast<int64_t>(std::llround(mean)));
       }
       if (type->id() == TypeId::kIntervalMonthDayNano) {
-        // Each field's mean; fractions of months and days carry down (a
-        // month is 30 days), as DuckDB's interval division does.
-        const long double n = static_cast<long double>(count_);
-        const long double months = static_cast<long double>(int_sum_) / n;
-        const long double days =
-            static_cast<long double>(day_sum_) / n + (months - std::trunc(months)) * 30;
-        const long double nanos =
-            static_cast<long double>(decimal_sum_) / n + (days - std::trunc(days)) * 86400e9L;
-        // Truncated to microseconds, the precision intervals are shown in.
-        const long double micros = std::trunc(nanos / 1000);
-        return Value::Interval({static_cast<int32_t>(std::trunc(months)),
-                                static_cast<int32_t>(std::trunc(days)),
-                                static_cast<int64_t>(micros) * 1000});
+        // Each field's mean, exactly; the remainders of months and days
+        // carry down (a month is 30 days), as DuckDB's interval division
+        // does. Truncated to microseconds, the precision intervals show.
+        const __int128 n = count_;
+        const __int128 months = int_sum_ / n;
+        const __int128 days_total = day_sum_ + (int_sum_ % n) * 30;
+        const __int128 days = days_total / n;
+        const __int128 nanos =
+            (decimal_sum_ + (days_total % n) * __int128{86400000000000}) / n / 1000 * 1000;
+        if (months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
+          Fail(ErrorKind::kOutOfRange, "interval is out of range");
+        }
+        return Value::Interval({static_cast<int32_t>(months), static_cast<int32_t>(days),
+                                static_cast<int64_t>(nanos)});
       }
       if (arg_decimal_scale_ >= 0) {  // from the exact sum
         return Value::Double(static_cast<double>(static_cast<long double>(decimal_sum_) /
@@ -499,9 +501,10 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       std::sort(v.begin(), v.end(),
                 [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
       const bool temporal = IsTimeCount(*v[0].type());
+      const bool interval = v[0].type()->id() == TypeId::kIntervalMonthDayNano;
       const bool interpolate =
           kind == AggKind::kQuantileCont ||
-          (kind == AggKind::kMedian && (IsNumericType(*v[0].type()) || temporal));
+          (kind == AggKind::kMedian && (IsNumericType(*v[0].type()) || temporal || interval));
       auto at = [&](double q) {
         const double pos = q * static_cast<double>(v.size() - 1);
         if (!interpolate) {
@@ -514,6 +517,22 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
         }
         const auto lo = static_cast<size_t>(std::floor(pos));
         const auto hi = static_cast<size_t>(std::ceil(pos));
+        if (interval) {
+          // lo + (hi - lo) * f, field by field; fractions of months and
+          // days carry down (a month is 30 days), as DuckDB interpolates.
+          const auto& a = v[lo].interval();
+          const auto& b = v[hi].interval();
+          const long double f = pos - std::floor(pos);
+          const long double months = static_cast<long double>(int64_t{b.months} - a.months) * f;
+          const long double days = static_cast<long double>(int64_t{b.days} - a.days) * f +
+                                   (months - std::trunc(months)) * 30;
+          const long double nanos = static_cast<long double>(b.nanoseconds - a.nanoseconds) * f +
+                                    (days - std::trunc(days)) * 86400e9L;
+          return Value::Interval(
+              {static_cast<int32_t>(a.months + static_cast<int64_t>(std::trunc(months))),
+               static_cast<int32_t>(a.days + static_cast<int64_t>(std::trunc(days))),
+               a.nanoseconds + static_cast<int64_t>(std::llroundl(nanos / 1000)) * 1000});
+        }
         if (temporal) {
           // In the values' own unit, exact for int64 counts.
           const long double a = static_cast<long double>(v[lo].int64());

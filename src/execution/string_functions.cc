@@ -21,6 +21,27 @@ namespace llkv::execution {
 
 namespace {
 
+// `s` split at each occurrence of `sep`; an empty `sep` splits it into its
+// characters (DuckDB's string_split and split_part).
+std::vector<std::string> SplitText(const std::string& s, const std::string& sep) {
+  std::vector<std::string> parts;
+  if (sep.empty()) {
+    for (size_t i = 0; i < s.size();) {
+      size_t n = 1;
+      while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
+        ++n;
+      parts.push_back(s.substr(i, n));
+      i += n;
+    }
+    return parts;
+  }
+  size_t start = 0;
+  for (size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + sep.size())
+    parts.push_back(s.substr(start, at - start));
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
 // Byte offsets of the code points of `s` (and s.size() at the end).
 std::vector<size_t> CodePoints(std::string_view s) {
   std::vector<size_t> at;
@@ -508,30 +529,17 @@ void RegisterStringFunctions(FunctionRegistry& r) {
           out += a[0].str();
         return Value::String(out);
       });
-  RegisterTextFunction(
-      r, {"split_part"}, "TTI", arrow::utf8(),
-      [](const std::vector<Value>& a, const arrow::TypePtr&) {
-        const std::string& s = a[0].str();
-        const std::string& d = a[1].str();
-        int64_t index = a[2].int64();
-        std::vector<std::string> parts;
-        if (d.empty()) {
-          parts.push_back(s);
-        } else {
-          size_t start = 0;
-          for (;;) {
-            const size_t end = s.find(d, start);
-            parts.push_back(
-                s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-            if (end == std::string::npos) break;
-            start = end + d.size();
-          }
-        }
-        const auto n = static_cast<int64_t>(parts.size());
-        if (index < 0) index = n + 1 + index;
-        if (index < 1 || index > n) return Value::String("");
-        return Value::String(parts[static_cast<size_t>(index - 1)]);
-      });
+  RegisterTextFunction(r, {"split_part"}, "TTI", arrow::utf8(),
+                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
+                         const std::string& s = a[0].str();
+                         const std::string& d = a[1].str();
+                         int64_t index = a[2].int64();
+                         const std::vector<std::string> parts = SplitText(s, d);
+                         const auto n = static_cast<int64_t>(parts.size());
+                         if (index < 0) index = n + 1 + index;
+                         if (index < 1 || index > n) return Value::String("");
+                         return Value::String(parts[static_cast<size_t>(index - 1)]);
+                       });
   RegisterTextFunction(r, {"starts_with", "prefix"}, "TT", arrow::boolean(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::Bool(a[0].str().starts_with(a[1].str()));
@@ -774,23 +782,9 @@ void RegisterStringFunctions(FunctionRegistry& r) {
         if (a[0].is_null()) return Value::Null(result);
         const std::string& s = a[0].str();
         if (a[1].is_null()) return Value::List(result, {Value::String(s)});
-        const std::string& sep = a[1].str();
         std::vector<Value> parts;
-        if (sep.empty()) {
-          for (size_t i = 0; i < s.size();) {
-            size_t n = 1;
-            while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
-              ++n;
-            parts.push_back(Value::String(s.substr(i, n)));
-            i += n;
-          }
-          return Value::List(result, std::move(parts));
-        }
-        size_t start = 0;
-        for (size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + sep.size()) {
-          parts.push_back(Value::String(s.substr(start, at - start)));
-        }
-        parts.push_back(Value::String(s.substr(start)));
+        for (std::string& part : SplitText(s, a[1].str()))
+          parts.push_back(Value::String(std::move(part)));
         return Value::List(result, std::move(parts));
       },
       /*propagate_nulls=*/false);

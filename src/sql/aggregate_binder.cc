@@ -235,8 +235,10 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
       case AggKind::kQuantileCont:
         // Dates, timestamps and times interpolate in their own type (a date
         // as its midnight): the median of two days is the noon between them.
+        // Intervals: median only (DuckDB has no quantile_cont of them).
         if (id == arrow::TypeId::kDate32 || id == arrow::TypeId::kTimestamp ||
-            id == arrow::TypeId::kTime64) {
+            id == arrow::TypeId::kTime64 ||
+            (id == arrow::TypeId::kIntervalMonthDayNano && spec.kind == AggKind::kMedian)) {
           if (id == arrow::TypeId::kDate32)
             arg = execution::CastTo(std::move(arg), arrow::timestamp());
           break;

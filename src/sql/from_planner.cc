@@ -204,7 +204,7 @@ FromPlan JoinUsing(const TableRef& ref, FromPlan& left, FromPlan& right) {
     const bool used = std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) {
       return p.first == c.index || p.second == c.index;
     });
-    exprs.push_back(execution::ColumnRef(c.index, c.type));
+    exprs.push_back(ScopeRef(c));
     out_names.push_back(c.name);
     copy.index = static_cast<int>(out.scope.size());
     if (used) {

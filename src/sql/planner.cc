@@ -659,7 +659,7 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
                                       : std::vector<std::string>{c.qualifier, c.name};
       exprs.push_back(out.Bind(ref));
     } else {
-      exprs.push_back(execution::ColumnRef(c.index, c.type));
+      exprs.push_back(ScopeRef(c));
     }
     names.push_back(name);
   }
@@ -1158,7 +1158,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     const Expr* item = nullptr;
     if (IsColumnsCall(*d)) {  // DISTINCT ON (COLUMNS('key')): each column
       for (const ScopeColumn* c : ColumnsSelected(*d, scope)) {
-        exprs.push_back(execution::ColumnRef(c->index, c->type));
+        exprs.push_back(ScopeRef(*c));
         names.push_back("__distinct" + std::to_string(exprs.size()));
         distinct_on.push_back(static_cast<int>(exprs.size() - 1));
       }

@@ -54,6 +54,13 @@ struct ScopeColumn {
 
 using Scope = std::vector<ScopeColumn>;
 
+// A reference to scope column `c` (its collation included).
+inline BoundExprPtr ScopeRef(const ScopeColumn& c) {
+  BoundExprPtr ref = execution::ColumnRef(c.index, c.type);
+  ref->collation = c.collation;
+  return ref;
+}
+
 // A catalog name without its schema ("t" for "s.t", see parser.cc): the
 // qualifier a table's columns answer to.
 inline std::string ShortName(const std::string& name) {
