@@ -317,10 +317,13 @@ BoundExprPtr Binder::Column(const Expr& e) {
   }
   const std::string qualifier = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
   const ScopeColumn* found = nullptr;
+  // schema.table.column: the table's schema must be the one named.
+  const std::string schema = e.names.size() >= 3 ? e.names[e.names.size() - 3] : "";
   for (const auto& c : scope_) {
     if (!EqualsIgnoreCase(c.name, name)) continue;
     if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
     if (qualifier.empty() && c.qualified_only) continue;
+    if (!schema.empty() && !c.schema.empty() && !EqualsIgnoreCase(c.schema, schema)) continue;
     if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
     found = &c;
   }

@@ -6,6 +6,7 @@
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 #include "sql/keyed_union.h"
 
 namespace llkv::sql::plan {
@@ -194,8 +195,10 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
       // USING KEY: the anchor's types, named as the CTE's columns.
       std::vector<arrow::FieldPtr> fields;
       const std::vector<std::string> names = Names();
-      for (int i = 0; i < schema_->num_fields(); ++i)
-        fields.push_back(arrow::field(names[static_cast<size_t>(i)], schema_->field(i)->type()));
+      for (int i = 0; i < schema_->num_fields(); ++i) {
+        fields.push_back(arrow::field(names[static_cast<size_t>(i)], schema_->field(i)->type(),
+                                      true, schema_->field(i)->metadata()));
+      }
       keyed_ = std::make_unique<KeyedUnion>(std::make_shared<arrow::Schema>(std::move(fields)),
                                             cte_.using_key, !q.set_all, db_);
       schema_ = keyed_->schema();
@@ -218,7 +221,10 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     for (int i = 0; i < schema_->num_fields(); ++i) {
       const arrow::TypePtr common =
           Binder::CommonTypeOf({schema_->field(i)->type(), ts.field(i)->type()});
-      fields.push_back(arrow::field(schema_->field(i)->name(), common));
+      // The anchor's collation, else the recursive term's.
+      const arrow::Field& collated =
+          FieldCollation(*schema_->field(i)).empty() ? *ts.field(i) : *schema_->field(i);
+      fields.push_back(arrow::field(schema_->field(i)->name(), common, true, collated.metadata()));
     }
     schema_ = std::make_shared<arrow::Schema>(std::move(fields));
     plan_ = CastTo(std::move(plan_));
@@ -234,6 +240,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     for (int i = 0; i < in.num_fields(); ++i) {
       exprs.push_back(
           execution::CastTo(execution::ColumnRef(i, in.field(i)->type()), to.field(i)->type()));
+      exprs.back()->collation = FieldCollation(*to.field(i));
       names.push_back(to.field(i)->name());
     }
     return execution::MakeProject(std::move(plan), std::move(exprs), std::move(names));

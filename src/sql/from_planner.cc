@@ -114,6 +114,7 @@ FromPlan PlanView(const runtime::Database::View& view, const TableRef& ref, runt
     if (i < create.column_names.size()) name = create.column_names[i];
     if (i < ref.column_aliases.size()) name = ref.column_aliases[i];
     out.scope.push_back(FieldColumn(qualifier, name, static_cast<int>(i), *fields[i]));
+    if (ref.alias.empty()) out.scope.back().schema = SchemaOf(view.name);
   }
   return out;
 }
@@ -540,7 +541,8 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
         const std::string name =
             i < ref.column_aliases.size() ? ref.column_aliases[i] : t->def().columns[i].name;
         out.scope.push_back({qualifier, name, static_cast<int>(i), t->def().columns[i].type, false,
-                             true, ColumnCollation(*t, i)});
+                             true, ColumnCollation(*t, i),
+                             ref.alias.empty() ? SchemaOf(t->def().name) : ""});
         if (all || read->names.contains(Lower(name))) out.read.push_back(i);
       }
       out.rows = static_cast<double>(t->row_count());

@@ -5,6 +5,7 @@
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
+#include "sql/collation.h"
 
 namespace llkv::sql::plan {
 
@@ -47,6 +48,10 @@ KeyedUnion::KeyedUnion(arrow::SchemaPtr input, const std::vector<SelectItem>& it
   Scope scope;
   for (int i = 0; i < input_->num_fields(); ++i) {
     scope.push_back(FieldColumn("", input_->field(i)->name(), i, *input_->field(i)));
+  }
+  for (const ScopeColumn& c : scope) {
+    BoundExprPtr image = SortKeyOf(ScopeRef(c));
+    images_.push_back(image->op == execution::ExprOp::kColumn ? nullptr : std::move(image));
   }
   Binder binder(scope, nullptr, false, &db);
   std::vector<arrow::FieldPtr> fields = input_->fields();
@@ -129,10 +134,16 @@ std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
       args.push_back(spec.arg ? execution::Evaluate(*spec.arg, *batch) : nullptr);
       args2.push_back(spec.arg2 ? execution::Evaluate(*spec.arg2, *batch) : nullptr);
     }
+    // Each column as it compares: its collation key, or itself.
+    std::vector<arrow::ArrayDataPtr> images;
+    for (int c = 0; c < batch->num_columns(); ++c) {
+      const auto& image = images_[static_cast<size_t>(c)];
+      images.push_back(image ? execution::Evaluate(*image, *batch) : batch->column(c));
+    }
     for (int64_t i = 0; i < batch->num_rows(); ++i) {
       key.clear();
       for (int c : key_columns_)
-        execution::EncodeValueKey(Value::FromArray(*batch->column(c), i), &key);
+        execution::EncodeValueKey(Value::FromArray(*images[static_cast<size_t>(c)], i), &key);
       auto [it, inserted] = index_.try_emplace(key, entries_.size());
       if (inserted) {
         Entry e;
@@ -141,9 +152,16 @@ std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
         entries_.push_back(std::move(e));
       }
       Entry& e = entries_[it->second];
-      e.latest.clear();
-      for (int c = 0; c < batch->num_columns(); ++c)
-        e.latest.push_back(Value::FromArray(*batch->column(c), i));
+      std::vector<Value> row, image;
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        const bool key_column =
+            std::find(key_columns_.begin(), key_columns_.end(), c) != key_columns_.end();
+        row.push_back(key_column && !e.latest.empty() ? e.latest[static_cast<size_t>(c)]
+                                                      : Value::FromArray(*batch->column(c), i));
+        image.push_back(Value::FromArray(*images[static_cast<size_t>(c)], i));
+      }
+      e.latest = std::move(row);
+      e.latest_image = std::move(image);
       for (size_t a = 0; a < aggregates_.size(); ++a) {
         const Value v = args[a] ? Value::FromArray(*args[a], i) : Value();
         const Value v2 = args2[a] ? Value::FromArray(*args2[a], i) : Value();
@@ -156,8 +174,16 @@ std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
   for (size_t position : touched) {
     Entry& e = entries_[position];
     std::vector<Value> finished = Finish(e);
-    const bool changed = e.finished.empty() || !SameRow(finished, e.finished);
+    // Compared as images: collated columns by their keys.
+    std::vector<Value> image = finished;
+    for (size_t c = 0; c < image.size(); ++c) {
+      const bool aggregate = std::find(aggregate_column_.begin(), aggregate_column_.end(),
+                                       static_cast<int>(c)) != aggregate_column_.end();
+      if (images_[c] && !aggregate) image[c] = e.latest_image[c];
+    }
+    const bool changed = e.finished.empty() || !SameRow(image, e.finished_image);
     e.finished = std::move(finished);
+    e.finished_image = std::move(image);
     if (changed) work.push_back(&e.finished);
   }
   if (!distinct_) return candidates;

@@ -61,7 +61,11 @@ class KeyedUnion {
 
  private:
   struct Entry {
-    std::vector<Value> latest;  // the latest candidate, every column
+    // The latest candidate, every column; key columns keep the value first
+    // seen (under a collation, 'a' and 'A' are one key: the first stays).
+    std::vector<Value> latest;
+    std::vector<Value> latest_image;    // collated columns: their collation keys
+    std::vector<Value> finished_image;  // finished, collated columns as keys
     std::vector<execution::Accumulator> accumulators;
     std::vector<Value> finished;  // empty before the first round it had candidates
   };
@@ -71,6 +75,9 @@ class KeyedUnion {
   arrow::SchemaPtr input_, output_;
   bool distinct_;
   std::vector<int> key_columns_;
+  // Per input column: its collation key over the batch, null when it
+  // compares as it is (sql/collation.h).
+  std::vector<BoundExprPtr> images_;
   std::vector<execution::AggregateSpec> aggregates_;  // never resized (accumulators point in)
   std::vector<int> aggregate_column_;                 // the column each aggregate sets
   absl::flat_hash_map<std::string, size_t> index_;    // key -> entries_ position

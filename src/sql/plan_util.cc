@@ -540,7 +540,12 @@ OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db,
     for (const auto& row : rows)
       parts.push_back(execution::Cast(*row[c].ToArray(1), type));
     columns.push_back(arrow::Concatenate(parts));
-    fields.push_back(arrow::field("col" + std::to_string(c), type));
+    // A COLLATE on the column's first value names its collation.
+    std::string collation;
+    if (q.values[0][c]->kind == ExprKind::kCollate)
+      collation = CanonicalCollation(q.values[0][c]->text);
+    fields.push_back(
+        arrow::field("col" + std::to_string(c), type, true, CollationMetadata(collation)));
   }
   auto schema = std::make_shared<arrow::Schema>(std::move(fields));
   auto batch =

@@ -50,6 +50,9 @@ struct ScopeColumn {
   // columns, which `*` shows once, merged).
   bool in_star = true;
   std::string collation{};  // text: its collation (sql/collation.h), "" for BINARY
+  // A base table's or view's column read under its own name: the schema
+  // that a three-part reference (schema.table.column) must name.
+  std::string schema{};
 };
 
 using Scope = std::vector<ScopeColumn>;
@@ -65,6 +68,11 @@ inline BoundExprPtr ScopeRef(const ScopeColumn& c) {
 // qualifier a table's columns answer to.
 inline std::string ShortName(const std::string& name) {
   return name.substr(name.rfind('.') + 1);
+}
+// Its schema ("main" for a plain name).
+inline std::string SchemaOf(const std::string& name) {
+  const size_t dot = name.rfind('.');
+  return dot == std::string::npos ? "main" : name.substr(0, dot);
 }
 
 // The scope column for output field `f` of a plan (its collation from the
