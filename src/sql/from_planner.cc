@@ -815,21 +815,27 @@ FromPlan PlanFromPlans(std::vector<FromPlan> plans, runtime::Database& db, const
 // every WHERE conjunct is applied as soon as its columns are available (as
 // hash join keys where it is such an equality). Conjuncts that name no FROM
 // column stay in `terms` for the caller.
-FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
-                      const OuterPtr& outer, std::vector<const Expr*>* terms, const ReadSet* read) {
+namespace {
+
+FromPlan PlanFlatList(const std::vector<TableRefPtr>& items, runtime::Database& db,
+                      const OuterPtr& outer, std::vector<const Expr*>* terms, const ReadSet* read,
+                      const std::set<const TableRef*>& implicit, const TableRef** planning) {
   std::vector<const TableRef*> flat;
   std::vector<OnTerm> on_terms;
   for (const auto& item : items)
     FlattenInnerJoins(*item, &flat, &on_terms);
-  if (std::any_of(flat.begin() + 1, flat.end(), [](const TableRef* t) { return IsLateral(*t); })) {
+  auto lateral = [&](const TableRef* t) { return IsLateral(*t) || implicit.contains(t); };
+  if (std::any_of(flat.begin() + 1, flat.end(), lateral)) {
     // A LATERAL item reads the items before it: the list is joined in the
     // order written, each WHERE and ON conjunct applied (as hash join keys
     // where it can be) once its columns are there.
     for (const OnTerm& t : on_terms)
       terms->push_back(t.term);
+    *planning = flat[0];
     FromPlan current = PlanFromItem(*flat[0], db, outer, read);
     for (size_t i = 1; i < flat.size(); ++i) {
-      if (IsLateral(*flat[i])) {
+      *planning = flat[i];
+      if (lateral(flat[i])) {
         current =
             PlanLateral(std::move(current), *flat[i], execution::JoinKind::kInner, {}, db, outer);
         continue;
@@ -851,6 +857,7 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
   std::vector<FromPlan> plans;
   Scope all;
   for (const TableRef* item : flat) {
+    *planning = item;
     plans.push_back(PlanFromItem(*item, db, outer, read));
     all = Concat(all, plans.back().scope);
   }
@@ -875,11 +882,37 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
         terms->push_back(t.term);
     } else {
       plans.clear();
+      *planning = nullptr;
       for (const auto& item : items)
         plans.push_back(PlanFromItem(*item, db, outer, read));
     }
   }
   return PlanFromPlans(std::move(plans), db, outer, terms);
+}
+
+}  // namespace
+
+FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& db,
+                      const OuterPtr& outer, std::vector<const Expr*>* terms, const ReadSet* read) {
+  // A subquery in the list that reads the items before it without saying
+  // LATERAL is lateral all the same (DuckDB's rule): when planning it alone
+  // finds no such column, the list is planned again with it lateral.
+  std::set<const TableRef*> implicit;
+  const std::vector<const Expr*> given = *terms;
+  for (;;) {
+    const TableRef* planning = nullptr;
+    try {
+      return PlanFlatList(items, db, outer, terms, read, implicit, &planning);
+    } catch (const Error& e) {
+      const bool retry = e.kind() == ErrorKind::kBinder && planning != nullptr &&
+                         planning->kind == TableRefKind::kSubquery && !planning->lateral &&
+                         !implicit.contains(planning) &&
+                         e.message().find("not found in FROM clause") != std::string::npos;
+      if (!retry) throw;
+      implicit.insert(planning);
+      *terms = given;
+    }
+  }
 }
 
 namespace {

@@ -504,7 +504,7 @@ bool Touches(const Expr& e, const Scope& scope) {
 }
 
 OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db,
-                       const std::vector<arrow::TypePtr>* types) {
+                       const std::vector<arrow::TypePtr>* types, const OuterPtr& outer) {
   const size_t width = q.values[0].size();
   std::vector<std::vector<Value>> rows;
   for (const auto& row : q.values) {
@@ -514,7 +514,7 @@ OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db,
     }
     std::vector<Value> values;
     for (const auto& e : row)
-      values.push_back(EvaluateConstant(*e, db));
+      values.push_back(EvaluateConstant(*e, db, outer));
     rows.push_back(std::move(values));
   }
   // Each column takes the type common to its values (VALUES (1), (2.5) is

@@ -681,7 +681,7 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
   if (!q.ctes.empty()) ctes.emplace(DefineCtes(q, db, outer));
   if (q.set_op != SetOpKind::kNone) return PlanSetOperation(q, db, outer);
   if (!q.values.empty()) {
-    OperatorPtr values = PlanValues(q, &db);
+    OperatorPtr values = PlanValues(q, &db, nullptr, outer);
     return ApplyLimit(std::move(values), q, &db);
   }
   // FROM: nothing, one item, or several joined.

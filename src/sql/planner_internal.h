@@ -331,8 +331,11 @@ std::string ColumnName(const SelectItem& item);
 // With `types`, column c is of types[c] and each value converts to it on its
 // own (an INSERT's VALUES: 1 into a VARCHAR column is '1', whatever the other
 // rows hold); otherwise each column is of the type common to its values.
+// With `outer`, the values may read the enclosing queries' columns (a
+// correlated or LATERAL VALUES).
 OperatorPtr PlanValues(const SelectStmt& q, runtime::Database* db = nullptr,
-                       const std::vector<arrow::TypePtr>* types = nullptr);
+                       const std::vector<arrow::TypePtr>* types = nullptr,
+                       const OuterPtr& outer = nullptr);
 
 // The column names a query level reads, for reading only those columns of
 // its tables (projection pushdown): every name referenced anywhere in it,
