@@ -833,6 +833,37 @@ void RegisterDateFunctions(FunctionRegistry& r) {
     r["make_date"] = std::move(fn);
   }
   {
+    // make_timestamp(microseconds since the epoch) or make_timestamp(year,
+    // month, day, hour, minute, seconds), seconds with a fraction.
+    ScalarFunction fn;
+    fn.name = "make_timestamp";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      if (types.size() != 1 && types.size() != 6) NoMatch("make_timestamp", types);
+      if (types.size() == 1) return AllAs(types, arrow::int64(), arrow::timestamp());
+      FunctionBinding b = AllAs(types, arrow::int64(), arrow::timestamp());
+      b.arg_types[5] = arrow::float64();
+      return b;
+    };
+    fn.kernel = RowKernel([](const std::vector<Value>& a, const arrow::TypePtr&) {
+      if (a.size() == 1) return Value::Timestamp(a[0].int64());
+      const int64_t y = a[0].int64(), mo = a[1].int64(), d = a[2].int64();
+      const int64_t h = a[3].int64(), mi = a[4].int64();
+      const double sec = a[5].float64();
+      const int64_t days = mo >= 1 && mo <= 12 && d >= 1 && y > -300000 && y < 300000
+                               ? arrow::DaysFromCivil(y, static_cast<int>(mo), static_cast<int>(d))
+                               : 0;
+      if (mo < 1 || mo > 12 || d < 1 || y <= -300000 || y >= 300000 ||
+          arrow::CivilFromDays(days).day != d || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+          !(sec >= 0 && sec < 60)) {
+        Fail(ErrorKind::kConversion, "Timestamp out of range: {}-{}-{} {}:{}:{}", y, mo, d, h, mi,
+             sec);
+      }
+      const int64_t micros = static_cast<int64_t>(std::llround(sec * 1e6));
+      return Value::Timestamp(((days * 24 + h) * 60 + mi) * 60000000 + micros);
+    });
+    r["make_timestamp"] = std::move(fn);
+  }
+  {
     ScalarFunction fn;
     fn.name = "last_day";
     fn.bind = [](const std::vector<arrow::TypePtr>& types) {

@@ -149,6 +149,8 @@ std::string BoundExpr::ToString() const {
     }
     case ExprOp::kSubquery:
       return args.empty() ? "(subquery)" : "(" + args[0]->ToString() + " IN (subquery))";
+    case ExprOp::kTry:
+      return "try(" + args[0]->ToString() + ")";
     case ExprOp::kCoalesce:
     case ExprOp::kCase: {
       std::string out = op == ExprOp::kCase ? "CASE" : "COALESCE(";
@@ -340,6 +342,31 @@ arrow::ArrayDataPtr Evaluate(const BoundExpr& e, const arrow::RecordBatch& input
       arrow::ArrayDataPtr test = e.args.empty() ? nullptr : Evaluate(*e.args[0], input);
       return EvaluateSubquery(*e.subquery, input, test.get(), e.negated, e.subquery_type,
                               e.incomparable);
+    }
+    case ExprOp::kTry: {
+      // The whole batch at once; should it fail, row by row.
+      auto caught = [](const Error& err) {
+        return err.kind() == ErrorKind::kConversion || err.kind() == ErrorKind::kOutOfRange ||
+               err.kind() == ErrorKind::kInvalidInput;
+      };
+      try {
+        return Evaluate(*e.args[0], input);
+      } catch (const Error& err) {
+        if (!caught(err)) throw;
+      }
+      auto b = arrow::MakeBuilder(e.type);
+      b->Reserve(n);
+      for (int64_t i = 0; i < n; ++i) {
+        Value v = Value::Null(e.type);
+        try {
+          const int64_t row[] = {i};
+          v = Value::FromArray(*Evaluate(*e.args[0], *TakeRows(input, row)), 0);
+        } catch (const Error& err) {
+          if (!caught(err)) throw;
+        }
+        AppendValue(b.get(), v);
+      }
+      return b->Finish();
     }
     case ExprOp::kCase: {
       // Every branch is evaluated over the whole batch; each row then takes

@@ -70,6 +70,8 @@ enum class ExprOp {
                 // timestamp: that field of the date, int64
   kFunction,    // a library function (`function`) over args cast as it bound them
   kSubquery,    // subquery (scalar, EXISTS, IN with args[0] the tested value)
+  kTry,         // args[0], NULL for each row where it fails with a conversion,
+                // range or invalid-input error (DuckDB's try)
 };
 
 // The output field metadata key under which a projected column carries its

@@ -695,6 +695,26 @@ void RegisterStringFunctions(FunctionRegistry& r) {
     };
     r["typeof"] = std::move(fn);
   }
+  {
+    // error(message): an Invalid Input Error with the message, for any row
+    // that reaches it (a CASE branch only for its own rows). Its type is
+    // NULL's, which takes the type of whatever it is combined with.
+    ScalarFunction fn;
+    fn.name = "error";
+    fn.bind = [](const std::vector<arrow::TypePtr>& types) {
+      CheckArity("error", types, 1, 1);
+      return FunctionBinding{{arrow::utf8()}, arrow::null()};
+    };
+    fn.kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr& type,
+                   int64_t rows) {
+      for (int64_t i = 0; i < rows; ++i) {
+        const Value message = Value::FromArray(*args[0], i);
+        Fail(ErrorKind::kInvalidInput, "{}", message.is_null() ? "NULL" : message.str());
+      }
+      return Value::Null(type).ToArray(rows);
+    };
+    r["error"] = std::move(fn);
+  }
   for (const char* name : {"printf", "format"}) {
     ScalarFunction fn;
     fn.name = name;

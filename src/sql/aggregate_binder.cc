@@ -125,8 +125,8 @@ void RefuseNamedArguments(const Expr& call, const std::string& name) {
 execution::SortKey BindSortKey(const OrderItem& o, Binder& binder) {
   execution::SortKey key;
   key.expr = SortKeyOf(binder.Bind(*o.expr));
-  key.descending = o.descending;
-  key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(o.descending)
+  key.descending = Descending(o);
+  key.nulls_first = o.nulls == NullOrder::kDefault ? CurrentSettings().NullsFirst(key.descending)
                                                    : o.nulls == NullOrder::kFirst;
   return key;
 }

@@ -135,6 +135,7 @@ struct OrderItem {
   ExprPtr expr;
   bool all = false;  // DuckDB's ORDER BY ALL: every output column, left to right
   bool descending = false;
+  bool direction_given = false;  // ASC or DESC written (else the session's default_order)
   NullOrder nulls = NullOrder::kDefault;
 };
 

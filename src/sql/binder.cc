@@ -1107,6 +1107,14 @@ BoundExprPtr Binder::Function(const Expr& e) {
     args.push_back(execution::Constant(Value::String(name == "monthname" ? "%B" : "%A")));
     return FunctionCall(execution::FindScalarFunction("strftime"), std::move(args));
   }
+  if (name == "try") {  // DuckDB's try(expr): NULL where expr fails
+    arity(1);
+    BoundExprPtr arg = Bind(*e.args[0]);
+    const arrow::TypePtr type = arg->type;
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return execution::Call(ExprOp::kTry, type, std::move(args));
+  }
   if (name == "if" || name == "iif") {  // DuckDB's if, SQLite's iif: a CASE
     arity(3);
     std::vector<BoundExprPtr> args;

@@ -798,6 +798,7 @@ class Transformer {
             rewritten_.order_by_all.contains(static_cast<size_t>(o.expr->location));
     if (s.sortby_dir() == pg::SORTBY_USING) Unsupported("ORDER BY ... USING", s.location());
     o.descending = s.sortby_dir() == pg::SORTBY_DESC;
+    o.direction_given = s.sortby_dir() == pg::SORTBY_DESC || s.sortby_dir() == pg::SORTBY_ASC;
     o.nulls = s.sortby_nulls() == pg::SORTBY_NULLS_FIRST  ? NullOrder::kFirst
               : s.sortby_nulls() == pg::SORTBY_NULLS_LAST ? NullOrder::kLast
                                                           : NullOrder::kDefault;

@@ -16,6 +16,7 @@
 #include "sql/collation.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
+#include "sql/settings.h"
 
 namespace llkv::sql::plan {
 
@@ -365,18 +366,22 @@ int64_t TopN(const SelectStmt& q, runtime::Database* db) {
   return __builtin_add_overflow(limit, offset, &n) ? -1 : n;
 }
 
+bool Descending(const OrderItem& o) {
+  return o.direction_given ? o.descending : CurrentSettings().default_order_descending();
+}
+
 std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* storage) {
   std::vector<SortTerm> out;
   for (const auto& o : q.order_by) {
     if (!o.all) {
-      out.push_back({o.expr.get(), o.descending, o.nulls});
+      out.push_back({o.expr.get(), Descending(o), o.nulls});
       continue;
     }
     for (size_t i = 1; i <= columns; ++i) {
       auto position = std::make_unique<Expr>();
       position->literal_kind = LiteralKind::kInteger;
       position->int_value = static_cast<int64_t>(i);
-      out.push_back({position.get(), o.descending, o.nulls});
+      out.push_back({position.get(), Descending(o), o.nulls});
       storage->push_back(std::move(position));
     }
   }

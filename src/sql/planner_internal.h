@@ -316,6 +316,10 @@ int64_t TopN(const SelectStmt& q, runtime::Database* db = nullptr);
 // rewriter), or `plan` itself when there is neither.
 OperatorPtr ApplyLimit(OperatorPtr plan, const SelectStmt& q, runtime::Database* db);
 
+// Whether ORDER BY term `o` sorts descending: as written, else the
+// session's default_order.
+bool Descending(const OrderItem& o);
+
 // One ORDER BY term.
 struct SortTerm {
   const Expr* expr;

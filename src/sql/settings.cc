@@ -151,6 +151,16 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
     default_collation_ = CanonicalCollation(value.is_null() ? "" : Text(value));
     return;
   }
+  if (name == "default_order") {
+    const std::string v = AsciiLower(Text(value));
+    if (v != "asc" && v != "ascending" && v != "desc" && v != "descending") {
+      Fail(ErrorKind::kInvalidInput,
+           "Unrecognized parameter for option DEFAULT_ORDER \"{}\". Expected ASC or DESC.",
+           Text(value));
+    }
+    default_order_descending_ = v[0] == 'd';
+    return;
+  }
   if (name == "immediate_transaction_mode") {
     if (!AsBool(name, value)) {
       Fail(ErrorKind::kNotImplemented,
@@ -196,6 +206,8 @@ void SessionSettings::Reset(const std::string& raw_name) {
     null_order_ = NullOrder::kFirstOnAscLastOnDesc;
   } else if (name == "default_collation") {
     default_collation_.clear();
+  } else if (name == "default_order") {
+    default_order_descending_ = false;
   } else if (name == "preserve_insertion_order") {
     preserve_insertion_order_ = true;
   } else if (name == "regex_match_operator_semantics") {
@@ -213,6 +225,7 @@ std::string SessionSettings::Show(const std::string& raw_name) const {
   const std::string name = AsciiLower(raw_name);
   if (name == "default_null_order") return kNullOrderNames[static_cast<int>(null_order_)];
   if (name == "default_collation") return default_collation_;
+  if (name == "default_order") return default_order_descending_ ? "desc" : "asc";
   if (name == "immediate_transaction_mode") return "true";
   if (name == "ieee_floating_point_ops") return "false";
   if (name == "preserve_insertion_order") return preserve_insertion_order_ ? "true" : "false";

@@ -4,6 +4,9 @@
 //                             groups by where neither a column nor COLLATE
 //                             names one (sql/collation.h): '' (BINARY, the
 //                             default), 'nocase', ...
+//   default_order             the direction of an ORDER BY term that names
+//                             none: 'asc' (the default) or 'desc'
+//                             ('ascending', 'descending').
 //   default_null_order        where ORDER BY puts NULLs when a term says
 //                             neither NULLS FIRST nor NULLS LAST:
 //                             'nulls_first_on_asc_last_on_desc' (alias
@@ -68,6 +71,7 @@ class SessionSettings {
   bool scalar_subquery_error() const { return scalar_subquery_error_; }
   // The canonical collation of text without one of its own ("": BINARY).
   const std::string& default_collation() const { return default_collation_; }
+  bool default_order_descending() const { return default_order_descending_; }
 
   // PRAGMA name (without a value): enable_x / disable_x, or a boolean
   // setting set to true.
@@ -79,6 +83,7 @@ class SessionSettings {
   bool regex_full_match_ = false;
   bool scalar_subquery_error_ = false;
   std::string default_collation_;
+  bool default_order_descending_ = false;
   std::map<std::string, std::string> tuning_;  // DuckDB tuning settings set, by name
 };
 
