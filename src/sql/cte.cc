@@ -202,6 +202,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
       keyed_ = std::make_unique<KeyedUnion>(std::make_shared<arrow::Schema>(std::move(fields)),
                                             cte_.using_key, !q.set_all, db_);
       schema_ = keyed_->schema();
+      EndRound end{working_};
       OperatorPtr term = PlanRound({});  // the term must plan, with as many columns
       if (term->schema()->num_fields() != schema_->num_fields()) {
         Fail(ErrorKind::kBinder,
@@ -211,6 +212,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
       return;
     }
     // The recursive term over no rows gives its types.
+    EndRound end{working_};
     OperatorPtr term = PlanRound({});
     const auto& ts = *term->schema();
     if (ts.num_fields() != schema_->num_fields()) {
@@ -247,12 +249,11 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
   }
 
   // The recursive term planned over `previous` as the CTE's rows.
+  // The recursive term planned over `previous` as the CTE's rows. They stay
+  // the CTE's rows until the caller's EndRound: subqueries of the term are
+  // planned while it runs, and must read them too.
   OperatorPtr PlanRound(std::vector<arrow::RecordBatchPtr> previous) {
     working_ = std::move(previous);
-    struct Reset {
-      std::optional<std::vector<arrow::RecordBatchPtr>>& w;
-      ~Reset() { w.reset(); }
-    } reset{working_};
     // The term sees the CTE itself (the frame is made per round, so that
     // no frame the definition keeps refers back to it).
     auto self = std::make_shared<CteFrame>();
@@ -260,6 +261,11 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
     self->parent = frame_;
     return InContext([&] { return PlanSelect(*cte_.query->right, db_, outer_); }, self);
   }
+  // Ends the round PlanRound began, when it goes out of scope.
+  struct EndRound {
+    std::optional<std::vector<arrow::RecordBatchPtr>>& working;
+    ~EndRound() { working.reset(); }
+  };
 
   const std::vector<arrow::RecordBatchPtr>& Rows() {
     if (computed_) return rows_;
@@ -272,6 +278,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
       std::vector<arrow::RecordBatchPtr> round =
           keyed_->Apply(InContext([&] { return execution::Collect(*plan_); }));
       while (!round.empty()) {
+        EndRound end{working_};
         OperatorPtr term = CastTo(PlanRound(std::move(round)), keyed_->input_schema());
         round = keyed_->Apply(InContext([&] { return execution::Collect(*term); }));
         if (!term_reads_itself_) break;  // the same rows each round: once
@@ -302,6 +309,7 @@ class CteDefinition : public std::enable_shared_from_this<CteDefinition> {
         fresh(InContext([&] { return execution::Collect(*plan_); }));
     while (!round.empty()) {
       rows_.insert(rows_.end(), round.begin(), round.end());
+      EndRound end{working_};
       OperatorPtr term = CastTo(PlanRound(round));
       round = fresh(InContext([&] { return execution::Collect(*term); }));
       round.erase(std::remove_if(round.begin(), round.end(),

@@ -964,9 +964,31 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
           spec.name = source->ToString();
           set_specs.push_back(std::move(spec));
         }
-        OperatorPtr part =
-            execution::MakeHashAggregate(execution::MakeValues(input_schema, rows),
-                                         std::move(set_keys), key_names, std::move(set_specs));
+        // A set that groups by nothing, (), is one row even over no rows
+        // (count 0): aggregated without keys, its constant keys put before.
+        const bool groups_nothing = set.empty() && group_by.size() == q.group_by.size();
+        OperatorPtr part;
+        if (groups_nothing && !set_keys.empty()) {
+          const size_t n_specs = set_specs.size();
+          std::vector<std::string> spec_names;
+          std::vector<arrow::TypePtr> spec_types;
+          for (const auto& spec : set_specs) {
+            spec_names.push_back(spec.name);
+            spec_types.push_back(execution::AggregateType(spec));
+          }
+          part = execution::MakeHashAggregate(execution::MakeValues(input_schema, rows), {}, {},
+                                              std::move(set_specs));
+          std::vector<BoundExprPtr> columns = std::move(set_keys);
+          std::vector<std::string> names = key_names;
+          for (size_t k = 0; k < n_specs; ++k) {
+            columns.push_back(execution::ColumnRef(static_cast<int>(k), spec_types[k]));
+            names.push_back(spec_names[k]);
+          }
+          part = execution::MakeProject(std::move(part), std::move(columns), std::move(names));
+        } else {
+          part = execution::MakeHashAggregate(execution::MakeValues(input_schema, rows),
+                                              std::move(set_keys), key_names, std::move(set_specs));
+        }
         plan = plan ? execution::MakeSetOperation(execution::SetOperationKind::kUnion, true,
                                                   std::move(plan), std::move(part))
                     : std::move(part);
