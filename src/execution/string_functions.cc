@@ -707,8 +707,8 @@ void RegisterStringFunctions(FunctionRegistry& r) {
     };
     fn.kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const arrow::TypePtr& type,
                    int64_t rows) {
-      for (int64_t i = 0; i < rows; ++i) {
-        const Value message = Value::FromArray(*args[0], i);
+      if (rows > 0) {
+        const Value message = Value::FromArray(*args[0], 0);
         Fail(ErrorKind::kInvalidInput, "{}", message.is_null() ? "NULL" : message.str());
       }
       return Value::Null(type).ToArray(rows);

@@ -108,6 +108,12 @@ KeyedUnion::KeyedUnion(arrow::SchemaPtr input, const std::vector<SelectItem>& it
     }
   }
   output_ = std::make_shared<arrow::Schema>(std::move(fields));
+  is_key_.assign(static_cast<size_t>(input_->num_fields()), false);
+  is_aggregate_.assign(static_cast<size_t>(input_->num_fields()), false);
+  for (int c : key_columns_)
+    is_key_[static_cast<size_t>(c)] = true;
+  for (int c : aggregate_column_)
+    is_aggregate_[static_cast<size_t>(c)] = true;
 }
 
 std::vector<Value> KeyedUnion::Finish(const Entry& e) const {
@@ -154,8 +160,7 @@ std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
       Entry& e = entries_[it->second];
       std::vector<Value> row, image;
       for (int c = 0; c < batch->num_columns(); ++c) {
-        const bool key_column =
-            std::find(key_columns_.begin(), key_columns_.end(), c) != key_columns_.end();
+        const bool key_column = is_key_[static_cast<size_t>(c)];
         row.push_back(key_column && !e.latest.empty() ? e.latest[static_cast<size_t>(c)]
                                                       : Value::FromArray(*batch->column(c), i));
         image.push_back(Value::FromArray(*images[static_cast<size_t>(c)], i));
@@ -177,9 +182,7 @@ std::vector<arrow::RecordBatchPtr> KeyedUnion::Apply(
     // Compared as images: collated columns by their keys.
     std::vector<Value> image = finished;
     for (size_t c = 0; c < image.size(); ++c) {
-      const bool aggregate = std::find(aggregate_column_.begin(), aggregate_column_.end(),
-                                       static_cast<int>(c)) != aggregate_column_.end();
-      if (images_[c] && !aggregate) image[c] = e.latest_image[c];
+      if (images_[c] && !is_aggregate_[c]) image[c] = e.latest_image[c];
     }
     const bool changed = e.finished.empty() || !SameRow(image, e.finished_image);
     e.finished = std::move(finished);

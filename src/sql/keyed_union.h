@@ -78,6 +78,7 @@ class KeyedUnion {
   // Per input column: its collation key over the batch, null when it
   // compares as it is (sql/collation.h).
   std::vector<BoundExprPtr> images_;
+  std::vector<bool> is_key_, is_aggregate_;           // per input column, from the lists below
   std::vector<execution::AggregateSpec> aggregates_;  // never resized (accumulators point in)
   std::vector<int> aggregate_column_;                 // the column each aggregate sets
   absl::flat_hash_map<std::string, size_t> index_;    // key -> entries_ position
