@@ -365,6 +365,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
       return text;
     }
     case TypeId::kStruct: {
+      if (IsAggregateState(*a.type)) return FormatValue(*a.children[0], k);
       // An unnamed struct (a row) is shown as (a, b).
       const bool unnamed = std::all_of(a.type->fields().begin(), a.type->fields().end(),
                                        [](const FieldPtr& f) { return f->name().empty(); });

@@ -233,6 +233,14 @@ FieldPtr field(std::string name, TypePtr type, bool nullable, KeyValueMetadata m
   return std::make_shared<Field>(std::move(name), std::move(type), nullable, std::move(metadata));
 }
 
+bool IsAggregateState(const DataType& t) {
+  if (t.id() != TypeId::kStruct || t.fields().size() != 1) return false;
+  for (const auto& [key, value] : t.fields()[0]->metadata()) {
+    if (key == kAggregateStateMetadata) return true;
+  }
+  return false;
+}
+
 std::optional<int> Schema::FieldIndex(const std::string& name) const {
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (fields_[i]->name() == name) return static_cast<int>(i);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "execution/aggregate_state.h"
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
@@ -96,6 +97,8 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type;
     case AggKind::kGroupConcat:
       return arrow::utf8();
+    case AggKind::kCombineStates:
+      return arg_type;
     case AggKind::kList:
       return arrow::list(arg_type);
     default:  // TakesDoubles
@@ -105,6 +108,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
 }
 
 arrow::TypePtr AggregateType(const AggregateSpec& spec) {
+  if (spec.export_state) return AggregateStateType(spec);
   arrow::TypePtr t = AggregateType(spec.kind, spec.arg ? spec.arg->type : nullptr);
   return spec.fractions.empty() && spec.top_n == 0 ? t : arrow::list(t);
 }
@@ -166,6 +170,16 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
       if (!seen_.insert(std::move(key)).second) return;
     }
     values_.push_back(v);
+    return;
+  }
+  if (kind == AggKind::kCombineStates) {
+    if (v.is_null() || v.elements()[0].is_null()) return;
+    if (!merged_) {
+      state_spec_ = std::make_shared<const AggregateSpec>(StateSpec(*v.type()));
+      merged_ = std::make_shared<Accumulator>(*state_spec_);
+    }
+    merged_->MergeState(v.elements()[0]);
+    ++count_;
     return;
   }
   const bool paired = kind == AggKind::kArgMin || kind == AggKind::kArgMax ||
@@ -348,6 +362,7 @@ double MedianOf(std::vector<double>& v) {
 }  // namespace
 
 Value Accumulator::Finish(const arrow::TypePtr& type) {
+  if (spec_->export_state) return ExportState(type);
   if (!pending_.empty()) {
     const auto& order = spec_->order_by;
     std::stable_sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
@@ -374,6 +389,8 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       return Value::Int64(count_);
     case AggKind::kTotal:
       return Value::Double(sum_);
+    case AggKind::kCombineStates:
+      return merged_ ? merged_->ExportState(type) : Value::Null(type);
     default:
       break;
   }
@@ -676,16 +693,19 @@ bool IsPairedNumeric(AggKind kind) {
 
 const char* AggKindName(AggKind kind) {
   static const char* kNames[] = {
-      "count_star",    "count",       "sum",        "avg",        "min",
-      "max",           "total",       "string_agg", "first",      "any_value",
-      "last",          "stddev_samp", "stddev_pop", "var_samp",   "var_pop",
-      "bool_and",      "bool_or",     "product",    "median",     "quantile_cont",
-      "quantile_disc", "mode",        "arg_min",    "arg_max",    "bit_and",
-      "bit_or",        "bit_xor",     "mad",        "skewness",   "kurtosis",
-      "kurtosis_pop",  "covar_pop",   "covar_samp", "corr",       "list",
-      "regr_count",    "regr_avgx",   "regr_avgy",  "regr_slope", "regr_intercept",
-      "regr_r2",       "regr_sxx",    "regr_syy",   "regr_sxy"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(AggKind::kRegrSxy) + 1);
+      "count_star",    "count",       "sum",        "avg",          "min",
+      "max",           "total",       "string_agg", "first",        "any_value",
+      "last",          "stddev_samp", "stddev_pop", "var_samp",     "var_pop",
+      "bool_and",      "bool_or",     "product",    "median",       "quantile_cont",
+      "quantile_disc", "mode",        "arg_min",    "arg_max",      "bit_and",
+      "bit_or",        "bit_xor",     "mad",        "skewness",     "kurtosis",
+      "kurtosis_pop",  "covar_pop",   "covar_samp", "corr",         "list",
+      "regr_count",    "regr_avgx",   "regr_avgy",  "regr_slope",   "regr_intercept",
+      "regr_r2",       "regr_sxx",    "regr_syy",   "regr_sxy",     "fsum",
+      "favg",          "sem",         "entropy",    "weighted_avg", "decimal_average",
+      "geomean",       "combine_aggr"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
+                static_cast<size_t>(AggKind::kCombineStates) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

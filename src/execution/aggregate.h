@@ -12,6 +12,7 @@
 //     input; with keys, one row per group, in order of first appearance.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,13 +73,14 @@ enum class AggKind {
   kRegrSxx,
   kRegrSyy,
   kRegrSxy,
-  kKahanSum,     // fsum / sumkahan / kahan_sum: a compensated (Kahan-Babuska) DOUBLE sum
-  kKahanAvg,     // favg: the compensated sum over the count
-  kSem,          // standard error of the mean: stddev_pop / sqrt(n)
-  kEntropy,      // Shannon entropy (base 2) of the values' frequencies
-  kWeightedAvg,  // weighted_avg(x, w): sum(x * w) / sum(w) over rows with both
-  kDecimalAvg,   // decimal_average: a DECIMAL's exact mean in its own type, ties to even
-  kGeoMean,      // geomean: the geometric mean, exp of the mean of the logarithms
+  kKahanSum,       // fsum / sumkahan / kahan_sum: a compensated (Kahan-Babuska) DOUBLE sum
+  kKahanAvg,       // favg: the compensated sum over the count
+  kSem,            // standard error of the mean: stddev_pop / sqrt(n)
+  kEntropy,        // Shannon entropy (base 2) of the values' frequencies
+  kWeightedAvg,    // weighted_avg(x, w): sum(x * w) / sum(w) over rows with both
+  kDecimalAvg,     // decimal_average: a DECIMAL's exact mean in its own type, ties to even
+  kGeoMean,        // geomean: the geometric mean, exp of the mean of the logarithms
+  kCombineStates,  // combine_aggr: aggregate states (aggregate_state.h) merged into one
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -109,6 +111,9 @@ struct AggregateSpec {
   // CASE WHEN cond THEN arg END, a NULL they skip.)
   BoundExprPtr filter;
   std::string name;  // output column name
+  // agg(...) EXPORT_STATE: the result is the aggregate's state, a value
+  // finalize() finishes and combine() merges (aggregate_state.h).
+  bool export_state = false;
 };
 
 // Whether `kind` reads NULL arguments too (the others skip them).
@@ -135,8 +140,15 @@ class Accumulator {
   // kArgMin / kArgMax, the compared value; `keys` are its ORDER BY values
   // (the row is held until Finish when the spec orders its input).
   void Add(const Value& v, const Value& v2 = Value(), std::vector<Value> keys = {});
-  // The aggregate's value, of `type` (AggregateType).
+  // The aggregate's value, of `type` (AggregateType); with export_state,
+  // its state (ExportState).
   Value Finish(const arrow::TypePtr& type);
+  // The state fed so far, as a value of `state_type` (AggregateStateType):
+  // NULL when nothing was fed (count's state is then 0).
+  Value ExportState(const arrow::TypePtr& state_type) const;
+  // Merges an exported state's (non-null) field into this state, as if
+  // its rows had been fed here after the rows fed so far.
+  void MergeState(const Value& state);
 
  private:
   void Feed(const Value& v, const Value& v2);
@@ -164,6 +176,9 @@ class Accumulator {
     std::vector<Value> keys;
   };
   std::vector<Pending> pending_;  // ORDER BY inside the call
+  // kCombineStates: the states' own aggregate, and the state merged so far.
+  std::shared_ptr<const AggregateSpec> state_spec_;
+  std::shared_ptr<Accumulator> merged_;
 };
 
 // Output: the group keys (named `key_names`), then one column per aggregate.

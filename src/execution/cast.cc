@@ -14,6 +14,7 @@
 #include "common/ascii.h"
 #include "common/bit_util.h"
 #include "execution/expression.h"
+#include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
 
@@ -520,6 +521,16 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
   const arrow::DataType& from = *a.type;
   if (from.Equals(*to)) return std::make_shared<ArrayData>(a);
   if (from.id() == TypeId::kNull) return arrow::MakeNullArray(to, a.length);
+  if (arrow::IsAggregateState(from) && !arrow::IsAggregateState(*to)) {
+    // An aggregate state casts as the state it holds.
+    const arrow::TypePtr& inner = from.fields()[0]->type();
+    std::vector<Value> values;
+    for (int64_t i = 0; i < a.length; ++i) {
+      const Value s = Value::FromArray(a, i);
+      values.push_back(s.is_null() ? Value::Null(inner) : s.elements()[0]);
+    }
+    return Cast(*ValuesToArray(inner, values), to);
+  }
   if (from.is_nested() || to->is_nested()) return CastNested(a, to);
   const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
   // Timestamps in units other than microseconds convert through a timestamp

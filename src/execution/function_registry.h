@@ -23,7 +23,8 @@ void RegisterListFunctions(FunctionRegistry& r);
 void RegisterEncodingFunctions(FunctionRegistry& r);
 void RegisterEpochFunctions(FunctionRegistry& r);
 void RegisterPathFunctions(FunctionRegistry& r);
-void RegisterNumericExtras(FunctionRegistry& r);  // fmod, fdiv, binom, roundbankers
+void RegisterNumericExtras(FunctionRegistry& r);            // fmod, fdiv, binom, roundbankers
+void RegisterAggregateStateFunctions(FunctionRegistry& r);  // finalize, combine
 
 // Per row: `f` over the row's argument values; with `propagate_nulls`, a
 // row with a NULL argument is NULL without calling `f`.

@@ -580,6 +580,7 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterEpochFunctions(r);
     RegisterPathFunctions(r);
     RegisterNumericExtras(r);
+    RegisterAggregateStateFunctions(r);
     return r;
   }();
   auto it = registry.find(name);

@@ -272,6 +272,7 @@ int CompareValues(const Value& a, const Value& b) {
 }
 
 std::string SqlTypeName(const arrow::DataType& t) {
+  if (arrow::IsAggregateState(t)) return "AGGREGATE_STATE";
   switch (t.id()) {
     case arrow::TypeId::kNull:
       return "\"NULL\"";

@@ -453,7 +453,9 @@ class FileRun {
                   const std::map<std::string, std::string>& vars) {
     int columns = 0;
     std::vector<std::string> actual = Render(result, r.types, duckdb_style_, &columns);
-    if (columns != static_cast<int>(r.types.size()) && !r.types.empty()) {
+    // (A labelled query of DuckDB's is checked by its values alone.)
+    const bool by_label = duckdb_style_ && !r.label.empty() && !r.expected_is_hash;
+    if (columns != static_cast<int>(r.types.size()) && !r.types.empty() && !by_label) {
       Fail(r, sql,
            fmt::format("expected {} columns ({}), got {}", r.types.size(), r.types, columns));
       return;
@@ -465,6 +467,14 @@ class FileRun {
       auto [it, inserted] = labels_.emplace(label, hash);
       if (!inserted && it->second != hash) {
         Fail(r, sql, fmt::format("result differs from the earlier result labelled {}", label));
+        return;
+      }
+      // In DuckDB's files a labelled query is checked against its label
+      // only (as DuckDB's runner does): the first of a label records the
+      // result, the rest must match it; values listed under it are not
+      // compared. (SQLite's runner compares both.)
+      if (by_label) {
+        ++outcome_.passed;
         return;
       }
     }
@@ -502,9 +512,12 @@ class FileRun {
     if (expected.size() != actual.size() || columns <= 0) return false;
     for (size_t i = 0; i < expected.size(); ++i) {
       const int c = static_cast<int>(i % static_cast<size_t>(columns));
-      const TypeId type = result.schema && c < result.schema->num_fields()
-                              ? result.schema->field(c)->type()->id()
-                              : TypeId::kInt64;  // a changed-row count
+      TypeId type = TypeId::kInt64;  // a changed-row count
+      if (result.schema && c < result.schema->num_fields()) {
+        const arrow::DataType& t = *result.schema->field(c)->type();
+        // An aggregate state compares as the state it holds.
+        type = arrow::IsAggregateState(t) ? t.fields()[0]->type()->id() : t.id();
+      }
       if (!DuckDbValuesMatch(expected[i], actual[i], type)) return false;
     }
     return true;

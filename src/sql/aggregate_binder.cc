@@ -98,6 +98,7 @@ constexpr AggregateName kAggregates[] = {
     {"count_if", AggKind::kCount, 1, 1},  // the rows where the condition is true
     {"countif", AggKind::kCount, 1, 1},
     {"wavg", AggKind::kWeightedAvg, 2, 2},
+    {"combine_aggr", AggKind::kCombineStates, 1, 1},
     // Exact answers are within any approximation's bounds: the count of
     // distinct values, and the quantile of the sorted values.
     {"approx_count_distinct", AggKind::kCount, 1, 1},
@@ -276,6 +277,13 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
       case AggKind::kBoolOr:
         arg = binder.Condition(*call.args[0]);
         break;
+      case AggKind::kCombineStates:
+        if (!arrow::IsAggregateState(*arg->type)) {
+          Fail(ErrorKind::kBinder,
+               "combine_aggr() takes aggregate states (agg(...) EXPORT_STATE), not {}",
+               execution::SqlTypeName(*arg->type));
+        }
+        break;
       case AggKind::kGroupConcat:
         arg = execution::CastTo(std::move(arg), arrow::utf8());
         if (call.args.size() == 2) {
@@ -338,6 +346,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   }
   for (const auto& o : call.order_by)
     spec.order_by.push_back(BindSortKey(o, binder));
+  spec.export_state = call.export_state;
   if (call.filter && (execution::TakesNulls(spec.kind) || spec.keep_null_arg) &&
       spec.kind != AggKind::kCountStar) {
     spec.filter = binder.Condition(*call.filter);

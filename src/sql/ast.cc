@@ -185,6 +185,7 @@ std::string Expr::ToString() const {
       if (ignore_nulls || ordered_ignore_nulls) out += " IGNORE NULLS";
       out += ")";
       if (filter) out += " FILTER (WHERE " + filter->ToString() + ")";
+      if (export_state) out += " EXPORT_STATE";
       if (window) out += " OVER (" + window->ToString() + ")";
       return out;
     }

@@ -104,6 +104,7 @@ struct Expr {
   bool star_arg = false;
   bool all = false;
   bool try_cast = false;
+  bool export_state = false;  // kFunction: agg(...) EXPORT_STATE (DuckDB): the aggregate's state
   int parameter_index = 0;
   std::shared_ptr<ParameterSlots> parameters;  // kParameter: where its value is
   TypeName type;

@@ -911,6 +911,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
     args.push_back(Numeric(std::move(arg), t, "abs"));
     return execution::Call(ExprOp::kAbs, t, std::move(args));
   }
+  if (e.export_state && !IsAggregateCall(e)) {
+    Fail(ErrorKind::kBinder, "EXPORT_STATE needs an aggregate function: {}() is not one", name);
+  }
   if (IsAggregateCall(e)) {
     // An enclosing query's aggregate (its arguments read only that
     // query's columns): its value for the current outer row.

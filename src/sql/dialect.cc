@@ -1,5 +1,7 @@
 #include "sql/dialect.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -154,10 +156,26 @@ class Rewriter {
       }
     }
     if (select == std::string_view::npos) return false;
-    const std::string from_list = RewriteDialect(in_.substr(from_end, select - from_end)).text;
-    const std::string select_list = RewriteDialect(in_.substr(select, stop - select)).text;
+    const std::string from_list = Adopt(RewriteDialect(in_.substr(from_end, select - from_end)));
+    const std::string select_list = Adopt(RewriteDialect(in_.substr(select, stop - select)));
     Replace(stop, select_list + " FROM" + from_list + " ");
     return true;
+  }
+
+  // The text of a part rewritten on its own, its STRUCT types renumbered
+  // into this statement's.
+  std::string Adopt(RewrittenSql part) {
+    std::string text = std::move(part.text);
+    for (size_t j = part.struct_types.size(); j-- > 0;) {
+      const std::string from = fmt::format("\"__llkv_struct_{}\"", j);
+      const std::string to = fmt::format("\"__llkv_struct_{}\"", out_.struct_types.size() + j);
+      for (size_t at = text.find(from); at != std::string::npos;
+           at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    }
+    for (std::string& body : part.struct_types)
+      out_.struct_types.push_back(std::move(body));
+    return text;
   }
 
   // The word just before the '(' that the token at i_ follows (f in
@@ -944,12 +962,8 @@ class Rewriter {
       if (open < in_.size() && in_[open] == '(') {
         const size_t close = MatchingParen(open);
         if (close < in_.size()) {
-          std::string quoted = "\"__llkv_struct(";
-          for (char ch : in_.substr(open + 1, close - open - 1)) {
-            quoted += ch;
-            if (ch == '"') quoted += '"';
-          }
-          Replace(close + 1, quoted + ")\"");
+          out_.struct_types.emplace_back(in_.substr(open + 1, close - open - 1));
+          Replace(close + 1, fmt::format("\"__llkv_struct_{}\"", out_.struct_types.size() - 1));
           Significant('"');
           return;
         }
@@ -1132,6 +1146,13 @@ class Rewriter {
     // the name quoted.
     if (EqualsIgnoreCase(w, "binary") && before_word == "collate") {
       Replace(end, "\"binary\"");
+      return;
+    }
+    // DuckDB's agg(x) EXPORT_STATE: the aggregate's state instead of its
+    // value. A cast to a type no one can name marks the call; the parser
+    // turns it back into Expr::export_state.
+    if (EqualsIgnoreCase(w, "export_state") && before == ')') {
+      Replace(end, "::\"__llkv_export_state\"");
       return;
     }
     // DuckDB's ORDER BY ALL: the rewriter leaves a 0 in its place, and its

@@ -60,6 +60,10 @@ struct RewrittenSql {
   std::set<size_t> group_by_all;
   // Offsets of the CAST keyword that stands for DuckDB's TRY_CAST.
   std::set<size_t> try_casts;
+  // The bodies of DuckDB's STRUCT(...) types, which the text names
+  // "__llkv_struct_<i>" (PostgreSQL would cut a longer quoted name at 63
+  // bytes).
+  std::vector<std::string> struct_types;
   // Number of '?' placeholders numbered (each statement's from $1).
   int question_marks = 0;
 

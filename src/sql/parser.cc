@@ -92,7 +92,7 @@ class Transformer {
     StatementPtr s = TransformStatement(raw.stmt());
     s->parameters = parameters_;
     s->location = static_cast<int>(rewritten_.OriginalOffset(start));
-    s->text = text_.substr(start, len);
+    s->text = RestoreStructTypes(text_.substr(start, len));
     const size_t first = s->text.find_first_not_of(" \t\r\n");
     s->text = first == std::string::npos ? "" : s->text.substr(first);
     s->parameter_count = max_parameter_;
@@ -161,9 +161,23 @@ class Transformer {
     return schema + "." + name;
   }
 
+  // `text` (of the rewritten statement) with its STRUCT types spelled out
+  // again: statement text is kept (views, CREATE TABLE) and parsed anew.
+  std::string RestoreStructTypes(std::string text) const {
+    for (size_t j = rewritten_.struct_types.size(); j-- > 0;) {
+      const std::string from = fmt::format("\"__llkv_struct_{}\"", j);
+      const std::string to = "STRUCT(" + rewritten_.struct_types[j] + ")";
+      for (size_t at = text.find(from); at != std::string::npos;
+           at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    }
+    return text;
+  }
+
   // DuckDB's STRUCT(a INT, b VARCHAR), which the dialect rewriter passes
-  // on as one quoted name, "__llkv_struct(a INT, b VARCHAR)": each field's
-  // type is parsed on its own.
+  // on as the name "__llkv_struct_<i>" of body i of
+  // RewrittenSql::struct_types ("a INT, b VARCHAR"): each field's type is
+  // parsed on its own.
   void StructFields(const std::string& body, TypeName* out, int location) {
     std::vector<std::string> parts;
     int depth = 0;
@@ -222,11 +236,14 @@ class Transformer {
     std::vector<std::string> names = Names(t.names());
     if (names.size() == 2 && names[0] == "pg_catalog") names.erase(names.begin());
     if (names.empty()) Unsupported("an unnamed type", t.location());
-    static constexpr std::string_view kStruct = "__llkv_struct(";
-    if (names.back().starts_with(kStruct) && names.back().ends_with(")")) {
-      const std::string& n = names.back();
+    static constexpr std::string_view kStruct = "__llkv_struct_";
+    if (names.back().starts_with(kStruct)) {
+      size_t index = rewritten_.struct_types.size();
+      const std::string digits = names.back().substr(kStruct.size());
+      std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      if (index >= rewritten_.struct_types.size()) Unsupported("a STRUCT type", t.location());
       out.name = "struct";
-      StructFields(n.substr(kStruct.size(), n.size() - kStruct.size() - 1), &out, t.location());
+      StructFields(rewritten_.struct_types[index], &out, t.location());
       out.array_depth = t.array_bounds_size();
       return out;
     }
@@ -700,6 +717,21 @@ class Transformer {
       }
       case pg::Node::kTypeCast: {
         const auto& c = n.type_cast();
+        // agg(x) EXPORT_STATE, as the dialect marked it (a cast to a type
+        // no one can name).
+        if (const std::vector<std::string> t = Names(c.type_name().names());
+            t.size() == 1 && t[0] == "__llkv_export_state") {
+          ExprPtr call = Expression(c.arg());
+          if (call->kind != ExprKind::kFunction || call->window) {
+            const auto [line, col] = LineAndColumn(
+                original_, rewritten_.OriginalOffset(static_cast<size_t>(c.location())));
+            Fail(ErrorKind::kParser,
+                 "EXPORT_STATE must follow an aggregate function call, not {} (line {}, column {})",
+                 call->ToString(), line, col);
+          }
+          call->export_state = true;
+          return call;
+        }
         // A typed literal such as DATE '2024-01-01' or a '::' cast.
         auto e = Make(ExprKind::kCast, c.location());
         e->args.push_back(Expression(c.arg()));

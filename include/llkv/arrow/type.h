@@ -180,6 +180,14 @@ class Schema {
 
 using SchemaPtr = std::shared_ptr<const Schema>;
 
+// An aggregate's exported state (DuckDB's AGGREGATE_STATE, from
+// agg(...) EXPORT_STATE) is a STRUCT of one field, the state itself, whose
+// metadata holds this key (the aggregate's encoded description, see
+// execution/aggregate_state.h). It is shown as its field.
+inline constexpr const char* kAggregateStateMetadata = "llkv.aggregate_state";
+// Whether `t` is such a state.
+bool IsAggregateState(const DataType& t);
+
 // C++ value types for fixed-width Arrow types.
 using Decimal128 = __int128;
 struct MonthDayNano {
