@@ -98,6 +98,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     case AggKind::kGroupConcat:
       return arrow::utf8();
     case AggKind::kCombineStates:
+    case AggKind::kApproxTopK:  // (a LIST of them: AggregateType(spec))
       return arg_type;
     case AggKind::kList:
       return arrow::list(arg_type);
@@ -312,6 +313,7 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kQuantileDisc:
     case AggKind::kMode:
     case AggKind::kMad:
+    case AggKind::kApproxTopK:
       values_.push_back(v);
       break;
     case AggKind::kSkewness:
@@ -348,6 +350,27 @@ namespace {
 Value Finite(const char* name, double x) {
   if (!std::isfinite(x)) Fail(ErrorKind::kOutOfRange, "{} is out of range!", name);
   return Value::Double(x);
+}
+
+// The `k` most frequent of `values` (non-empty), most frequent first;
+// ties in the order of their first appearance.
+std::vector<Value> MostFrequent(const std::vector<Value>& values, int64_t k) {
+  absl::flat_hash_map<std::string, size_t> slot;   // value key -> index into counts
+  std::vector<std::pair<int64_t, size_t>> counts;  // count, first index
+  std::string key;
+  for (size_t i = 0; i < values.size(); ++i) {
+    key.clear();
+    EncodeValueKey(values[i], &key);
+    auto [it, inserted] = slot.try_emplace(key, counts.size());
+    if (inserted) counts.emplace_back(0, i);
+    ++counts[it->second].first;
+  }
+  std::stable_sort(counts.begin(), counts.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<Value> out;
+  for (size_t i = 0; i < counts.size() && static_cast<int64_t>(i) < k; ++i)
+    out.push_back(values[counts[i].second]);
+  return out;
 }
 
 // The interpolated median of numbers `v` (sorted here).
@@ -395,6 +418,7 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       break;
   }
   if (count_ == 0) return Value::Null(type);
+  if (kind == AggKind::kApproxTopK) return Value::List(type, MostFrequent(values_, spec_->top_n));
   if (spec_->top_n > 0 || spec_->nulls_last) {
     const std::vector<Value>& keys = top_keys_;
     const bool descending = kind == AggKind::kArgMax;
@@ -650,22 +674,8 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
     case AggKind::kList:
       if (count_ == 0) return Value::Null(type);
       return Value::List(type, values_);
-    case AggKind::kMode: {
-      absl::flat_hash_map<std::string, std::pair<int64_t, size_t>> counts;  // count, first index
-      size_t best = 0;
-      int64_t best_count = 0;
-      for (size_t i = 0; i < values_.size(); ++i) {
-        std::string key;
-        EncodeValueKey(values_[i], &key);
-        auto& [n, first] = counts.try_emplace(key, 0, i).first->second;
-        ++n;
-        if (n > best_count || (n == best_count && first < best)) {
-          best_count = n;
-          best = first;
-        }
-      }
-      return values_[best];
-    }
+    case AggKind::kMode:
+      return MostFrequent(values_, 1)[0];
     default:
       return best_;  // min, max, any_value, last, arg_min, arg_max
   }
@@ -693,19 +703,19 @@ bool IsPairedNumeric(AggKind kind) {
 
 const char* AggKindName(AggKind kind) {
   static const char* kNames[] = {
-      "count_star",    "count",       "sum",        "avg",          "min",
-      "max",           "total",       "string_agg", "first",        "any_value",
-      "last",          "stddev_samp", "stddev_pop", "var_samp",     "var_pop",
-      "bool_and",      "bool_or",     "product",    "median",       "quantile_cont",
-      "quantile_disc", "mode",        "arg_min",    "arg_max",      "bit_and",
-      "bit_or",        "bit_xor",     "mad",        "skewness",     "kurtosis",
-      "kurtosis_pop",  "covar_pop",   "covar_samp", "corr",         "list",
-      "regr_count",    "regr_avgx",   "regr_avgy",  "regr_slope",   "regr_intercept",
-      "regr_r2",       "regr_sxx",    "regr_syy",   "regr_sxy",     "fsum",
-      "favg",          "sem",         "entropy",    "weighted_avg", "decimal_average",
-      "geomean",       "combine_aggr"};
+      "count_star",    "count",        "sum",         "avg",          "min",
+      "max",           "total",        "string_agg",  "first",        "any_value",
+      "last",          "stddev_samp",  "stddev_pop",  "var_samp",     "var_pop",
+      "bool_and",      "bool_or",      "product",     "median",       "quantile_cont",
+      "quantile_disc", "mode",         "arg_min",     "arg_max",      "bit_and",
+      "bit_or",        "bit_xor",      "mad",         "skewness",     "kurtosis",
+      "kurtosis_pop",  "covar_pop",    "covar_samp",  "corr",         "list",
+      "regr_count",    "regr_avgx",    "regr_avgy",   "regr_slope",   "regr_intercept",
+      "regr_r2",       "regr_sxx",     "regr_syy",    "regr_sxy",     "fsum",
+      "favg",          "sem",          "entropy",     "weighted_avg", "decimal_average",
+      "geomean",       "combine_aggr", "approx_top_k"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
-                static_cast<size_t>(AggKind::kCombineStates) + 1);
+                static_cast<size_t>(AggKind::kApproxTopK) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

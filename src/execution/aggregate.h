@@ -81,6 +81,9 @@ enum class AggKind {
   kDecimalAvg,     // decimal_average: a DECIMAL's exact mean in its own type, ties to even
   kGeoMean,        // geomean: the geometric mean, exp of the mean of the logarithms
   kCombineStates,  // combine_aggr: aggregate states (aggregate_state.h) merged into one
+  // approx_top_k(x, k): the top_n most frequent values, most frequent
+  // first (ties: the first seen first), exactly.
+  kApproxTopK,
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -98,7 +101,7 @@ struct AggregateSpec {
   // too, ordered after every value (with keep_null_arg).
   bool nulls_last = false;
   // arg_min(x, y, n), arg_max(x, y, n): the n values of the least
-  // (greatest) keys, as a LIST in key order; 0: one value.
+  // (greatest) keys, as a LIST in key order; 0: one value. approx_top_k's k.
   int64_t top_n = 0;
   bool distinct = false;
   std::string separator = ",";    // group_concat

@@ -29,6 +29,7 @@ bool IsListState(AggKind kind) {
     case AggKind::kMode:
     case AggKind::kMad:
     case AggKind::kEntropy:
+    case AggKind::kApproxTopK:
       return true;
     default:
       return false;
@@ -158,6 +159,7 @@ std::string Description(const AggregateSpec& spec) {
   if (spec.arg) args.push_back(SqlTypeName(*spec.arg->type));
   if (spec.arg2) args.push_back(SqlTypeName(*spec.arg2->type));
   if (spec.kind == AggKind::kGroupConcat) args.push_back(Quoted(spec.separator));
+  if (spec.kind == AggKind::kApproxTopK) args.push_back(std::to_string(spec.top_n));
   if (spec.kind == AggKind::kQuantileCont || spec.kind == AggKind::kQuantileDisc) {
     if (spec.fractions.empty()) {
       args.push_back(fmt::format("{}", spec.fraction));
@@ -216,6 +218,7 @@ std::string EncodeSpec(const AggregateSpec& spec) {
   w.Put<uint8_t>(kEncodingVersion);
   w.Put<uint8_t>(static_cast<uint8_t>(spec.kind));
   w.Put<uint8_t>(spec.keep_null_arg);
+  w.Put<int64_t>(spec.top_n);
   w.PutString(spec.separator);
   w.Put<double>(spec.fraction);
   w.Put(static_cast<uint32_t>(spec.fractions.size()));
@@ -245,7 +248,7 @@ TypePtr AggregateStateType(const AggregateSpec& spec) {
   if (spec.kind == AggKind::kCombineStates) {
     Fail(ErrorKind::kBinder, "EXPORT_STATE of combine_aggr: export the states' own aggregate");
   }
-  if (spec.top_n > 0 || spec.nulls_last) {
+  if (spec.kind != AggKind::kApproxTopK && (spec.top_n > 0 || spec.nulls_last)) {
     Fail(ErrorKind::kBinder,
          "EXPORT_STATE of {}: arg_min / arg_max with n or nulls_last cannot "
          "export their state",
@@ -270,11 +273,13 @@ AggregateSpec StateSpec(const arrow::DataType& state_type) {
   }
   AggregateSpec spec;
   const uint8_t kind = r.Get<uint8_t>();
-  if (kind >= static_cast<uint8_t>(AggKind::kCombineStates)) {
+  if (kind > static_cast<uint8_t>(AggKind::kApproxTopK) ||
+      kind == static_cast<uint8_t>(AggKind::kCombineStates)) {  // (combine_aggr exports none)
     Fail(ErrorKind::kInvalidInput, "aggregate state of an unknown aggregate ({})", kind);
   }
   spec.kind = static_cast<AggKind>(kind);
   spec.keep_null_arg = r.Get<uint8_t>() != 0;
+  spec.top_n = r.Get<int64_t>();
   spec.separator = r.GetString();
   spec.fraction = r.Get<double>();
   for (uint32_t n = r.GetCount(sizeof(double)); n > 0; --n)
@@ -573,6 +578,29 @@ const Value* StateAt(const arrow::ArrayData& states, int64_t i, Value* holder) {
 }
 
 }  // namespace
+
+BoundExprPtr MakeState(BoundExprPtr state, TypePtr state_type) {
+  auto fn = std::make_shared<ScalarFunction>();
+  fn->name = "to_aggregate_state";
+  fn->bind = [state_type](const std::vector<TypePtr>& types) {
+    return FunctionBinding{types, state_type};
+  };
+  fn->kernel = [](const std::vector<arrow::ArrayDataPtr>& args, const TypePtr& result,
+                  int64_t rows) {
+    std::vector<Value> out;
+    for (int64_t i = 0; i < rows; ++i) {
+      Value v = Value::FromArray(*args[0], i);
+      out.push_back(v.is_null() ? Value::Null(result) : Value::Struct(result, {std::move(v)}));
+    }
+    return ValuesToArray(result, out);
+  };
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(state));
+  auto out = Call(ExprOp::kFunction, std::move(state_type), std::move(args));
+  out->function = fn.get();
+  out->owned_function = std::move(fn);
+  return out;
+}
 
 void RegisterAggregateStateFunctions(FunctionRegistry& r) {
   ScalarFunction finalize;

@@ -39,4 +39,8 @@ arrow::TypePtr AggregateStateType(const AggregateSpec& spec);
 // Throws Invalid Input when the encoding is damaged.
 AggregateSpec StateSpec(const arrow::DataType& state_type);
 
+// `state` (an expression of the state type's field type) as a state of
+// `state_type`: DuckDB's to_aggregate_state. A NULL value is a NULL state.
+BoundExprPtr MakeState(BoundExprPtr state, arrow::TypePtr state_type);
+
 }  // namespace llkv::execution

@@ -5,9 +5,11 @@
 #include <cmath>
 
 #include "execution/aggregate.h"
+#include "execution/aggregate_state.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
 #include "sql/collation.h"
+#include "sql/parser.h"
 #include "sql/planner_internal.h"
 #include "sql/settings.h"
 
@@ -99,6 +101,7 @@ constexpr AggregateName kAggregates[] = {
     {"countif", AggKind::kCount, 1, 1},
     {"wavg", AggKind::kWeightedAvg, 2, 2},
     {"combine_aggr", AggKind::kCombineStates, 1, 1},
+    {"approx_top_k", AggKind::kApproxTopK, 2, 2},
     // Exact answers are within any approximation's bounds: the count of
     // distinct values, and the quantile of the sorted values.
     {"approx_count_distinct", AggKind::kCount, 1, 1},
@@ -161,19 +164,29 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   // arg_min(x, y, n): the top n as a LIST. (min(x, n) is not taken: two
   // arguments make SQLite's scalar min.)
   const bool by_arg = spec.kind == AggKind::kArgMin || spec.kind == AggKind::kArgMax;
-  if (by_arg && call.args.size() == 3) {
-    const char* what = "arg_min/arg_max";
-    const Value v = EvaluateConstant(*call.args.back());
+  const bool top_k = spec.kind == AggKind::kApproxTopK && call.args.size() == 2;
+  if ((by_arg && call.args.size() == 3) || top_k) {
+    const char* what = top_k ? "approx_top_k" : "arg_min/arg_max";
+    Value v;
+    try {
+      v = EvaluateConstant(*call.args.back());
+    } catch (const Error&) {
+      if (IsConstant(*call.args.back())) throw;
+      Fail(ErrorKind::kBinder, "{}(): its {} must be a constant expression, not {}", n,
+           top_k ? "k" : "n", call.args.back()->ToString());
+    }
+    const char* which = top_k ? "k" : "n";
     if (v.is_null())
-      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value cannot be NULL", what);
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: {} value cannot be NULL", what, which);
     if (!v.type()->is_integer()) {
-      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be an integer, not {}",
-           what, v.ToString());
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: {} value must be an integer, not {}",
+           what, which, v.ToString());
     }
     if (v.int64() <= 0)
-      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be > 0", what);
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: {} value must be > 0", what, which);
     if (v.int64() >= 1000000) {
-      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: n value must be < 1000000", what);
+      Fail(ErrorKind::kInvalidInput, "Invalid input for {}: {} value must be < 1000000", what,
+           which);
     }
     spec.top_n = v.int64();
   }
@@ -364,6 +377,54 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
     spec.arg = execution::Call(ExprOp::kCase, type, std::move(args));
   }
   return spec;
+}
+
+BoundExprPtr BindToAggregateState(const Expr& call, Binder& binder) {
+  if (call.args.size() != 3 || call.distinct || call.star_arg) {
+    Fail(ErrorKind::kBinder,
+         "to_aggregate_state(state, 'aggregate', ['argument type', ...]) takes three arguments");
+  }
+  const Value name = EvaluateConstant(*call.args[1]);
+  const Value types = EvaluateConstant(*call.args[2]);
+  if (name.is_null() || name.type()->id() != arrow::TypeId::kUtf8 || types.is_null() ||
+      types.type()->id() != arrow::TypeId::kList) {
+    Fail(ErrorKind::kBinder,
+         "to_aggregate_state(state, 'aggregate', ['argument type', ...]) takes the aggregate's "
+         "name and a list of its argument types, as constants");
+  }
+  // The aggregate called over NULLs of the argument types names the state.
+  std::string quoted_name;
+  for (char c : name.str())
+    quoted_name += c == '"' ? std::string("\"\"") : std::string(1, c);
+  std::string sql = "SELECT \"" + quoted_name + "\"(";
+  for (size_t i = 0; i < types.elements().size(); ++i) {
+    const Value& t = types.elements()[i];
+    if (t.is_null()) Fail(ErrorKind::kBinder, "to_aggregate_state: an argument type is NULL");
+    sql += (i > 0 ? ", CAST(NULL AS " : "CAST(NULL AS ") + t.ToString() + ")";
+  }
+  sql += ") EXPORT_STATE";
+  std::vector<StatementPtr> parsed;
+  try {
+    parsed = ParseSql(sql);
+  } catch (const Error& e) {
+    Fail(ErrorKind::kBinder, "to_aggregate_state: {}() over {} is not an aggregate call: {}",
+         name.str(), types.ToString(), e.what());
+  }
+  const SelectStmt* select = parsed.size() == 1 && parsed[0]->kind == StatementKind::kSelect
+                                 ? static_cast<const SelectStatement&>(*parsed[0]).query.get()
+                                 : nullptr;
+  if (!select || select->select_list.size() != 1) {
+    Fail(ErrorKind::kBinder, "to_aggregate_state: the argument types {} are not types",
+         types.ToString());
+  }
+  const Expr& aggregate = *select->select_list[0].expr;
+  if (aggregate.kind != ExprKind::kFunction ||
+      !IsAggregateName(Lower(name.str()), types.elements().size())) {
+    Fail(ErrorKind::kBinder, "to_aggregate_state: {}() is not an aggregate function", name.str());
+  }
+  const arrow::TypePtr state_type = AggregateType(BindAggregate(aggregate, binder));
+  return execution::MakeState(
+      execution::CastTo(binder.Bind(*call.args[0]), state_type->fields()[0]->type()), state_type);
 }
 
 }  // namespace llkv::sql::plan

@@ -923,6 +923,7 @@ BoundExprPtr Binder::Function(const Expr& e) {
   if ((name == "min" || name == "max") && e.args.size() >= 2 && !e.star_arg && !e.distinct) {
     return Extremum(e, name);  // SQLite's scalar min(a, b, ...)
   }
+  if (name == "to_aggregate_state") return BindToAggregateState(e, *this);
   if (BoundExprPtr nested = NestedFunction(e, name)) return nested;
   if (name == "round" && e.args.size() == 2 && !e.star_arg && !e.distinct) {
     // round(decimal, digits): exact, its scale set by the digits, which

@@ -654,25 +654,6 @@ FromPlan PlanFromItem(const TableRef& ref, runtime::Database& db, const OuterPtr
   Fail(ErrorKind::kInternal, "unknown FROM item");
 }
 
-// Whether `e` is a constant: literals and parameters under operators and
-// casts.
-bool IsConstant(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::kLiteral:
-    case ExprKind::kParameter:
-      return true;
-    case ExprKind::kUnaryOp:
-    case ExprKind::kBinaryOp:
-    case ExprKind::kCast:
-      for (const auto& a : e.args) {
-        if (!IsConstant(*a)) return false;
-      }
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The table column `e` names: scope entries of a base table are its
 // columns in order, starting at output position `offset`.
 std::optional<size_t> TableColumn(const Expr& e, const Scope& scope, int offset) {

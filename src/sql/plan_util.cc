@@ -298,6 +298,23 @@ void CollectBareColumns(const Expr& e, std::vector<const Expr*>* out) {
   }
 }
 
+bool IsConstant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter:
+      return true;
+    case ExprKind::kUnaryOp:
+    case ExprKind::kBinaryOp:
+    case ExprKind::kCast:
+      for (const auto& a : e.args) {
+        if (!IsConstant(*a)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Evaluates a constant expression (LIMIT, OFFSET, VALUES entries).
 Value EvaluateConstant(const Expr& e, runtime::Database* db, const OuterPtr& outer) {
   Scope empty;

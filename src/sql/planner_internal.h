@@ -156,6 +156,8 @@ execution::SortKey BindSortKey(const OrderItem& o, Binder& binder);
 void RefuseNamedArguments(const Expr& call, const std::string& name);
 // An aggregate call bound with `binder` (over the rows it aggregates).
 execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder);
+// DuckDB's to_aggregate_state(state, 'aggregate', ['argument type', ...]).
+BoundExprPtr BindToAggregateState(const Expr& call, Binder& binder);
 
 // A window function call (call.window set) of query `q` bound with
 // `binder` (over the rows after grouping).
@@ -296,6 +298,10 @@ class SqlSubqueryRunner final : public execution::SubqueryRunner {
 // `db`, it may hold uncorrelated subqueries.
 // With `outer`, `e` may also name the outer query's columns (a table
 // function's arguments in a LATERAL subquery: range(t.n)).
+// Whether `e` is a constant: literals and parameters under operators and
+// casts.
+bool IsConstant(const Expr& e);
+
 Value EvaluateConstant(const Expr& e, runtime::Database* db = nullptr,
                        const OuterPtr& outer = nullptr);
 
