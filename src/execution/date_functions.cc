@@ -501,8 +501,15 @@ int64_t BucketStart(const arrow::MonthDayNano& width, int64_t t, int64_t origin)
     const int64_t buckets = FloorDiv(months, width.months);
     return AddInterval(first, {static_cast<int32_t>(buckets * width.months), 0, 0}, 1);
   }
-  const int64_t w = width.days * kMicrosPerDay + width.nanoseconds / 1000;
-  return origin + FloorDiv(t - origin, w) * w;
+  // In 128 bits: t - origin can pass int64's range at the ends of time.
+  const __int128 w = static_cast<__int128>(width.days) * kMicrosPerDay + width.nanoseconds / 1000;
+  const __int128 d = static_cast<__int128>(t) - origin;
+  const __int128 q = d / w - ((d % w != 0 && d < 0) ? 1 : 0);
+  const __int128 start = origin + q * w;
+  if (start < arrow::kTimestampMinMicros || start > arrow::kTimestampMaxMicros) {
+    Fail(ErrorKind::kOutOfRange, "time_bucket: the bucket's start is out of the timestamp range");
+  }
+  return static_cast<int64_t>(start);
 }
 
 }  // namespace
@@ -615,21 +622,26 @@ void RegisterDateFunctions(FunctionRegistry& r) {
   const arrow::TypePtr date = arrow::date32(), ts = arrow::timestamp(),
                        iv = arrow::interval_month_day_nano(), i64 = arrow::int64(),
                        f64 = arrow::float64();
+  // A date moved by a number of days: infinite dates stay; a finite one
+  // must stay finite (the infinities are the int32 extremes).
+  auto add_days = [](int64_t date, int64_t days) {
+    if (std::abs(date) == arrow::kDateInfinity) return Value::Date32(static_cast<int32_t>(date));
+    int64_t d = 0;
+    if (__builtin_add_overflow(date, days, &d) || d >= arrow::kDateInfinity ||
+        d <= arrow::kDateNegativeInfinity) {
+      Fail(ErrorKind::kOutOfRange, "Date out of range: {} + {} days",
+           arrow::FormatDate32(static_cast<int32_t>(date)), days);
+    }
+    return Value::Date32(static_cast<int32_t>(d));
+  };
   Operator(r, "date + days", {date, i64}, date,
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             int64_t d = 0;
-             if (__builtin_add_overflow(a[0].int64(), a[1].int64(), &d)) d = INT64_MAX;
-             if (d > INT32_MAX || d < INT32_MIN)
-               Fail(ErrorKind::kOutOfRange, "date is out of range");
-             return Value::Date32(static_cast<int32_t>(d));
+           [add_days](const std::vector<Value>& a, const arrow::TypePtr&) {
+             return add_days(a[0].int64(), a[1].int64());
            });
   Operator(r, "date - days", {date, i64}, date,
-           [](const std::vector<Value>& a, const arrow::TypePtr&) {
-             int64_t d = 0;
-             if (__builtin_sub_overflow(a[0].int64(), a[1].int64(), &d)) d = INT64_MAX;
-             if (d > INT32_MAX || d < INT32_MIN)
-               Fail(ErrorKind::kOutOfRange, "date is out of range");
-             return Value::Date32(static_cast<int32_t>(d));
+           [add_days](const std::vector<Value>& a, const arrow::TypePtr&) {
+             if (a[1].int64() == INT64_MIN) Fail(ErrorKind::kOutOfRange, "Date out of range");
+             return add_days(a[0].int64(), -a[1].int64());
            });
   Operator(r, "date - date", {date, date}, i64,
            [](const std::vector<Value>& a, const arrow::TypePtr&) {

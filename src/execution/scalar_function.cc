@@ -313,10 +313,20 @@ void RegisterMathFunctions(FunctionRegistry& r) {
   DoubleFunction(r, {"exp"}, 1, [](const std::vector<double>& a) { return std::exp(a[0]); });
   DoubleFunction(r, {"power", "pow"}, 2,
                  [](const std::vector<double>& a) { return std::pow(a[0], a[1]); });
-  DoubleFunction(r, {"sin"}, 1, [](const std::vector<double>& a) { return std::sin(a[0]); });
-  DoubleFunction(r, {"cos"}, 1, [](const std::vector<double>& a) { return std::cos(a[0]); });
-  DoubleFunction(r, {"tan"}, 1, [](const std::vector<double>& a) { return std::tan(a[0]); });
-  DoubleFunction(r, {"cot"}, 1, [](const std::vector<double>& a) { return 1 / std::tan(a[0]); });
+  // The trigonometric functions of an infinity are errors (PostgreSQL's
+  // and DuckDB's rule), as is cot(0); NaN passes through.
+  DoubleFunction(r, {"sin"}, 1, [domain](const std::vector<double>& a) {
+    return std::sin(domain("sin", a[0], !std::isinf(a[0])));
+  });
+  DoubleFunction(r, {"cos"}, 1, [domain](const std::vector<double>& a) {
+    return std::cos(domain("cos", a[0], !std::isinf(a[0])));
+  });
+  DoubleFunction(r, {"tan"}, 1, [domain](const std::vector<double>& a) {
+    return std::tan(domain("tan", a[0], !std::isinf(a[0])));
+  });
+  DoubleFunction(r, {"cot"}, 1, [domain](const std::vector<double>& a) {
+    return 1 / std::tan(domain("cot", a[0], !std::isinf(a[0]) && a[0] != 0));
+  });
   DoubleFunction(r, {"asin"}, 1, [domain](const std::vector<double>& a) {
     return std::asin(domain("asin", a[0], a[0] >= -1 && a[0] <= 1));
   });
@@ -404,6 +414,8 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     fn.kernel = RowKernel([](const std::vector<Value>& args, const arrow::TypePtr&) {
       const int64_t n = args[0].int64();
       if (n > 20) Fail(ErrorKind::kOutOfRange, "factorial({}) is beyond BIGINT", n);
+      if (n < 0)
+        Fail(ErrorKind::kOutOfRange, "factorial of a negative number ({}) is undefined", n);
       int64_t f = 1;
       for (int64_t i = 2; i <= n; ++i)
         f *= i;

@@ -290,9 +290,9 @@ class WindowState {
   WindowFrame frame_;
 };
 
-int64_t ConstantInt(const arrow::ArrayDataPtr& a, size_t row, const char* what) {
+std::optional<int64_t> ConstantInt(const arrow::ArrayDataPtr& a, size_t row, const char* what) {
   const Value v = Value::FromArray(*a, static_cast<int64_t>(row));
-  if (v.is_null()) return -1;
+  if (v.is_null()) return std::nullopt;
   if (!v.type()->is_integer()) Fail(ErrorKind::kBinder, "{} must be an integer", what);
   return v.int64();
 }
@@ -398,8 +398,9 @@ arrow::ArrayDataPtr ComputeArgOrdered(const WindowFunctionSpec& spec, const Wind
                                      : 0.0);
         break;
       case WindowFunc::kNtile: {
-        const int64_t buckets = ConstantInt(args[0], cur, "NTILE's argument");
-        if (buckets == -1 || !in_frame) break;
+        const std::optional<int64_t> arg = ConstantInt(args[0], cur, "NTILE's argument");
+        if (!arg || !in_frame) break;
+        const int64_t buckets = *arg;
         if (buckets <= 0)
           Fail(ErrorKind::kInvalidInput, "Argument for ntile must be greater than zero");
         const int64_t per = size / buckets, extra = size % buckets;
@@ -413,7 +414,7 @@ arrow::ArrayDataPtr ComputeArgOrdered(const WindowFunctionSpec& spec, const Wind
         int64_t offset = 1;
         if (args.size() > 1) {
           if (args[1]->IsNull(static_cast<int64_t>(cur))) break;
-          offset = ConstantInt(args[1], cur, "the offset of LAG/LEAD");
+          offset = ConstantInt(args[1], cur, "the offset of LAG/LEAD").value_or(1);
         }
         if (!in_frame) break;
         const int64_t target = index + (spec.func == WindowFunc::kLag ? -offset : offset);
@@ -431,10 +432,10 @@ arrow::ArrayDataPtr ComputeArgOrdered(const WindowFunctionSpec& spec, const Wind
         if (size > 0) out = value_at(frame.back());
         break;
       case WindowFunc::kNthValue: {
-        const int64_t nth = ConstantInt(args[1], cur, "NTH_VALUE's position");
-        if (nth == -1) break;
-        if (nth <= 0)
-          Fail(ErrorKind::kInvalidInput, "Argument for nth_value must be greater than zero");
+        // A NULL or non-positive position names no row: NULL (DuckDB).
+        const std::optional<int64_t> arg = ConstantInt(args[1], cur, "NTH_VALUE's position");
+        if (!arg || *arg <= 0) break;
+        const int64_t nth = *arg;
         if (nth <= size) out = value_at(frame[static_cast<size_t>(nth - 1)]);
         break;
       }
@@ -512,11 +513,12 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       break;
     case WindowFunc::kNtile:
       for (size_t p = 0; p < n; ++p) {
-        const int64_t buckets = ConstantInt(args[0], w.row(p), "NTILE's argument");
-        if (buckets == -1) {
+        const std::optional<int64_t> arg = ConstantInt(args[0], w.row(p), "NTILE's argument");
+        if (!arg) {
           valid[w.row(p)] = 0;
           continue;
         }
+        const int64_t buckets = *arg;
         if (buckets <= 0)
           Fail(ErrorKind::kInvalidInput, "Argument for ntile must be greater than zero");
         const int64_t size = static_cast<int64_t>(w.partition_end(p) - w.partition_start(p));
@@ -532,9 +534,11 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       kind = kTake;
       for (size_t p = 0; p < n; ++p) {
         int64_t offset = 1;
-        if (args.size() > 1) offset = ConstantInt(args[1], w.row(p), "the offset of LAG/LEAD");
-        if (args.size() > 1 && offset == -1 && args[1]->IsNull(static_cast<int64_t>(w.row(p)))) {
-          continue;  // a NULL offset: NULL
+        if (args.size() > 1) {
+          const std::optional<int64_t> arg =
+              ConstantInt(args[1], w.row(p), "the offset of LAG/LEAD");
+          if (!arg) continue;  // a NULL offset: NULL
+          offset = *arg;
         }
         int64_t target =
             static_cast<int64_t>(p) + (spec.func == WindowFunc::kLag ? -offset : offset);
@@ -570,10 +574,9 @@ arrow::ArrayDataPtr Compute(const WindowFunctionSpec& spec, const arrow::RecordB
       for (size_t p = 0; p < n; ++p) {
         int64_t nth = 1;
         if (spec.func == WindowFunc::kNthValue) {
-          nth = ConstantInt(args[1], w.row(p), "NTH_VALUE's position");
-          if (nth == -1) continue;
-          if (nth <= 0)
-            Fail(ErrorKind::kInvalidInput, "Argument for nth_value must be greater than zero");
+          const std::optional<int64_t> arg = ConstantInt(args[1], w.row(p), "NTH_VALUE's position");
+          if (!arg || *arg <= 0) continue;  // no row: NULL
+          nth = *arg;
         }
         std::vector<size_t> in_frame;
         if (w.frame().exclude == WindowFrame::Exclude::kNoOthers && !spec.ignore_nulls) {

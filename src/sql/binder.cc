@@ -509,7 +509,9 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
     BoundExprPtr b = Bind(*e.args[1]);
     if (BoundExprPtr t = TemporalArithmetic(e.op, a, b)) return t;
     arrow::TypePtr t = ArithmeticType(*a->type, *b->type);
-    if (t->id() == arrow::TypeId::kDecimal128) {
+    const bool decimal =
+        a->type->id() == arrow::TypeId::kDecimal128 || b->type->id() == arrow::TypeId::kDecimal128;
+    if (decimal) {
       if (BoundExprPtr d = DecimalArithmetic(op, a, b)) return d;
       t = arrow::float64();  // DECIMAL / DECIMAL is a DOUBLE (DuckDB)
     }
@@ -900,7 +902,9 @@ BoundExprPtr Binder::Function(const Expr& e) {
   if (name != "struct_pack" && name != "row") RefuseNamedArguments(e, name);
   auto arity = [&](size_t n) {
     if (e.args.size() != n || e.star_arg || e.distinct) {
-      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name, n, n == 1 ? "" : "s");
+      Fail(ErrorKind::kBinder,
+           "No function matches the given name and argument types: {}() takes {} argument{}", name,
+           n, n == 1 ? "" : "s");
     }
   };
   if (name == "abs") {
@@ -992,7 +996,8 @@ BoundExprPtr Binder::Function(const Expr& e) {
   for (const auto& f : kTextFns) {
     if (name != f.name) continue;
     if (e.args.size() < f.min_args || e.args.size() > f.max_args || e.star_arg || e.distinct) {
-      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
+      Fail(ErrorKind::kBinder,
+           "No function matches the given name and argument types: {}() takes {} argument{}", name,
            f.min_args == f.max_args ? std::to_string(f.min_args)
                                     : fmt::format("{} to {}", f.min_args, f.max_args),
            f.max_args == 1 ? "" : "s");

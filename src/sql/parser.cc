@@ -248,9 +248,16 @@ class Transformer {
       return out;
     }
     out.name = SqlTypeName(names.back());
+    const bool decimal = out.name == "decimal" || out.name == "numeric";
+    if (decimal && t.typmods_size() > 2) {
+      Fail(ErrorKind::kBinder, "DECIMAL type can take at most two type modifiers, width and scale");
+    }
     for (const auto& m : t.typmods()) {
       if (m.has_a_const() && m.a_const().has_ival()) {
         out.modifiers.push_back(m.a_const().ival().ival());
+      } else if (decimal) {
+        Fail(ErrorKind::kBinder, "DECIMAL type {} must be an integral type",
+             out.modifiers.empty() ? "width" : "scale");
       } else {
         Unsupported("a non-integer type modifier", t.location());
       }
@@ -1118,7 +1125,23 @@ class Transformer {
       WindowSpec spec = Window(w.window_def());
       spec.ref_name = w.window_def().refname();  // `name` is its own name here
       spec.copies_ref = !spec.ref_name.empty();
-      out->windows.emplace_back(w.window_def().name(), std::move(spec));
+      // Each name once; a window builds only on one defined before it
+      // (PostgreSQL's rules).
+      const std::string& name = w.window_def().name();
+      bool ref_found = spec.ref_name.empty();
+      for (const auto& [earlier, _] : out->windows) {
+        if (EqualsIgnoreCase(earlier, name)) {
+          Fail(ErrorKind::kBinder, "window \"{}\" is already defined", name);
+        }
+        ref_found = ref_found || EqualsIgnoreCase(earlier, spec.ref_name);
+      }
+      if (!ref_found) {
+        Fail(ErrorKind::kBinder,
+             "window \"{}\" does not exist (a window may build only on one "
+             "defined before it)",
+             spec.ref_name);
+      }
+      out->windows.emplace_back(name, std::move(spec));
     }
     switch (s.op()) {
       case pg::SETOP_UNION:

@@ -81,7 +81,23 @@ arrow::TypePtr DecimalOf(const arrow::DataType& t) {
 }
 
 BoundExprPtr DecimalArithmetic(ExprOp op, BoundExprPtr& a, BoundExprPtr& b) {
-  const arrow::TypePtr common = ArithmeticType(*a->type, *b->type);
+  arrow::TypePtr common = ArithmeticType(*a->type, *b->type);
+  const bool exact = (a->type->id() == arrow::TypeId::kDecimal128 ||
+                      b->type->id() == arrow::TypeId::kDecimal128) &&
+                     !a->type->is_floating() && !b->type->is_floating() &&
+                     (IsNumeric(*a->type) || IsNull(*a->type)) &&
+                     (IsNumeric(*b->type) || IsNull(*b->type));
+  if (exact && common->id() != arrow::TypeId::kDecimal128 && op != ExprOp::kModulo) {
+    // Wider than 38 digits: the larger scale in 38 digits, as DuckDB does;
+    // a value whose integer part does not fit is then an error, never a
+    // silent DOUBLE. (A modulo that wide is a DOUBLE's, as in DuckDB: its
+    // result is smaller than either side.)
+    int scale = 0;
+    for (const arrow::DataType* t : {a->type.get(), b->type.get()}) {
+      if (!IsNull(*t)) scale = std::max(scale, DecimalOf(*t)->scale());
+    }
+    common = arrow::decimal128(kMaxDecimalDigits, scale);
+  }
   if (common->id() != arrow::TypeId::kDecimal128 || op == ExprOp::kDivide) return nullptr;
   std::vector<BoundExprPtr> args;
   arrow::TypePtr out = common;
@@ -90,7 +106,12 @@ BoundExprPtr DecimalArithmetic(ExprOp op, BoundExprPtr& a, BoundExprPtr& b) {
     const arrow::TypePtr x = IsNull(*a->type) ? DecimalOf(*b->type) : DecimalOf(*a->type);
     const arrow::TypePtr y = IsNull(*b->type) ? DecimalOf(*a->type) : DecimalOf(*b->type);
     const int scale = x->scale() + y->scale();
-    if (scale > kMaxDecimalDigits) return nullptr;  // computed in DOUBLE
+    if (scale > kMaxDecimalDigits) {
+      Fail(ErrorKind::kBinder,
+           "the product of {} and {} needs scale {}, beyond DECIMAL's 38 digits: cast a side to "
+           "DOUBLE, or to a DECIMAL of lower scale",
+           execution::SqlTypeName(*x), execution::SqlTypeName(*y), scale);
+    }
     out = arrow::decimal128(std::min(kMaxDecimalDigits, x->precision() + y->precision()), scale);
     args.push_back(execution::CastTo(std::move(a), x));
     args.push_back(execution::CastTo(std::move(b), y));
@@ -335,7 +356,7 @@ int64_t CountExpr(const ExprPtr& e, const char* what, runtime::Database* db) {
     v = Value::FromArray(*execution::Cast(*v.ToArray(1), arrow::int64()), 0);
   }
   if (v.int64() < 0) {
-    Fail(ErrorKind::kBinder, "{} must be a non-negative integer, not {}", what, v.ToString());
+    Fail(ErrorKind::kBinder, "{} cannot be negative: {}", what, v.ToString());
   }
   return v.int64();
 }

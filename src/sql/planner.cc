@@ -75,9 +75,13 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
     const int p = t.modifiers.empty() ? 18 : static_cast<int>(t.modifiers[0]);
     const int s =
         t.modifiers.size() > 1 ? static_cast<int>(t.modifiers[1]) : (t.modifiers.empty() ? 3 : 0);
-    if (p < 1 || p > 38 || s < 0 || s > p) {
-      Fail(ErrorKind::kBinder, "DECIMAL({}, {}): precision must be 1-38 and scale 0-precision", p,
-           s);
+    if (p < 1 || p > 38) {
+      Fail(ErrorKind::kBinder, "DECIMAL type width must be between 1 and 38, not {}", p);
+    }
+    if (s < 0) Fail(ErrorKind::kBinder, "DECIMAL type scale must not be negative, not {}", s);
+    if (s > p) {
+      Fail(ErrorKind::kBinder, "DECIMAL type scale cannot be greater than width: DECIMAL({}, {})",
+           p, s);
     }
     return arrow::decimal128(p, s);
   }

@@ -41,13 +41,13 @@ ResolvedWindow Resolve(const SelectStmt& q, const WindowSpec& w, int depth = 0) 
   // OVER (w ...) copies w, which SQL allows only without a frame clause
   // (PostgreSQL, DuckDB); OVER w uses it as it is.
   if (w.copies_ref && base.frame != nullptr && base.frame->has_frame) {
-    Fail(ErrorKind::kBinder, "cannot copy window \"{}\" because it has a frame clause", w.ref_name);
+    Fail(ErrorKind::kBinder, "Cannot copy window \"{}\" because it has a frame clause", w.ref_name);
   }
   if (!w.partition_by.empty() && !base.partition_by->empty()) {
-    Fail(ErrorKind::kBinder, "cannot override PARTITION BY clause of window \"{}\"", w.ref_name);
+    Fail(ErrorKind::kBinder, "Cannot override PARTITION BY clause of window \"{}\"", w.ref_name);
   }
   if (!w.order_by.empty() && !base.order_by->empty()) {
-    Fail(ErrorKind::kBinder, "cannot override ORDER BY clause of window \"{}\"", w.ref_name);
+    Fail(ErrorKind::kBinder, "Cannot override ORDER BY clause of window \"{}\"", w.ref_name);
   }
   ResolvedWindow out = base;
   if (!w.partition_by.empty()) out.partition_by = &w.partition_by;
@@ -219,7 +219,10 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
     for (auto& slot : named) {
       if (slot == nullptr && next < positional.size()) slot = positional[next++];
     }
-    if (next < positional.size()) Fail(ErrorKind::kBinder, "{}() takes 1 to 3 arguments", name);
+    if (next < positional.size())
+      Fail(ErrorKind::kBinder,
+           "No function matches the given name and argument types: {}() takes 1 to 3 arguments",
+           name);
     if (named[0] == nullptr) Fail(ErrorKind::kBinder, "{}() needs its col argument", name);
     if (named[2] != nullptr && named[1] == nullptr) {
       static const Expr kOne = [] {
@@ -288,7 +291,8 @@ execution::WindowFunctionSpec BindWindowCall(const Expr& call, const SelectStmt&
            name);
     }
     if (call_args.size() < lo || call_args.size() > hi || call.star_arg) {
-      Fail(ErrorKind::kBinder, "{}() takes {} argument{}", name,
+      Fail(ErrorKind::kBinder,
+           "No function matches the given name and argument types: {}() takes {} argument{}", name,
            lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi), hi == 1 ? "" : "s");
     }
     for (const Expr* a : call_args)
