@@ -287,7 +287,8 @@ void RegisterListFunctions(FunctionRegistry& r) {
         const int64_t k = IndexOf(a[1].int64(), static_cast<int64_t>(e.size()));
         return k < 0 ? Value::Null(result) : e[static_cast<size_t>(k)];
       });
-  // list[a:b] and text[a:b]; a NULL bound is omitted (the start or end).
+  // list[a:b] and text[a:b] (1-based, inclusive; negative counts from the
+  // end); a NULL argument makes the slice NULL.
   Register(
       r, {"list_slice", "array_slice"},
       [](const std::string& n, const std::vector<TypePtr>& t) -> FunctionBinding {
@@ -312,8 +313,7 @@ void RegisterListFunctions(FunctionRegistry& r) {
         const auto& v = a[0].elements();
         const auto [b, e] = SliceRange(a[1], a[2], static_cast<int64_t>(v.size()));
         return Value::List(result, std::vector<Value>(v.begin() + b, v.begin() + e));
-      },
-      false);
+      });
   // len(list) / array_length(list): the number of elements.
   Register(
       r, {"len", "array_length", "list_length"},

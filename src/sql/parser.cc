@@ -436,7 +436,7 @@ class Transformer {
     }
   }
 
-  // x[i] (list_extract), x[a:b] (list_slice, an omitted bound NULL) and
+  // x[i] (list_extract), x[a:b] (list_slice) and
   // x.field (struct_extract), applied left to right.
   ExprPtr Indirection(const pg::A_Indirection& ind) {
     ExprPtr base = Expression(ind.arg());
@@ -446,13 +446,20 @@ class Transformer {
       call->args.push_back(std::move(base));
       if (el.has_a_indices()) {
         const auto& idx = el.a_indices();
-        auto bound = [&](bool has, const pg::Node& node) {
-          return has ? Expression(node) : Make(ExprKind::kLiteral, loc);
+        // An omitted bound is the first (1) or the last (the largest
+        // index) element; a NULL bound makes the slice NULL.
+        auto bound = [&](bool has, const pg::Node& node, int64_t omitted) {
+          if (has) return Expression(node);
+          auto e = Make(ExprKind::kLiteral, loc);
+          e->literal_kind = LiteralKind::kInteger;
+          e->int_value = omitted;
+          e->text = std::to_string(omitted);
+          return e;
         };
         if (idx.is_slice()) {
           call->names = {"list_slice"};
-          call->args.push_back(bound(idx.has_lidx(), idx.lidx()));
-          call->args.push_back(bound(idx.has_uidx(), idx.uidx()));
+          call->args.push_back(bound(idx.has_lidx(), idx.lidx(), 1));
+          call->args.push_back(bound(idx.has_uidx(), idx.uidx(), INT64_MAX));
         } else {
           call->names = {"list_extract"};
           call->args.push_back(Expression(idx.uidx()));

@@ -435,6 +435,15 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
                      static_cast<int>(i + 1), def.columns[i].type, false, true,
                      ColumnCollation(*table, i)});
   }
+  // The rowid pseudo-column (the row's id, as SELECT reads it), unless a
+  // column has that name: the scans below carry the id first.
+  const bool rowid = !def.FindColumn("rowid");
+  const ScopeColumn id{alias.empty() ? ShortName(def.name) : alias,
+                       rowid ? "rowid" : "__row_id",
+                       0,
+                       arrow::uint64(),
+                       !rowid,
+                       false};
   RowChangePlan out;
   std::vector<const Expr*> terms;
   if (where) SplitConjuncts(*where, &terms);
@@ -442,7 +451,7 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
     // The table (row_id first, as a hidden column) joined with the FROM
     // items; each WHERE conjunct applies where its columns are available.
     FromPlan target;
-    target.scope.push_back({"", "__row_id", 0, arrow::uint64(), true, false});
+    target.scope.push_back(id);
     target.scope.insert(target.scope.end(), scope.begin(), scope.end());
     target.plan = execution::MakeTableScan(table, all, CurrentSnapshot(db), /*with_row_id=*/true);
     FromPlan others = PlanFromList(*from, db, nullptr, &terms);
@@ -463,6 +472,7 @@ RowChangePlan PlanRowChange(const std::shared_ptr<table::Table>& table, const st
     return out;
   }
   const std::vector<ColumnPredicate> predicates = ColumnPredicates(terms, scope, 1);
+  scope.push_back(id);
   out.rows = ChooseIndexScan(db, table, all, /*with_row_id=*/true, predicates);
   if (!out.rows) {
     out.rows = execution::MakeTableScan(table, all, CurrentSnapshot(db), /*with_row_id=*/true,
