@@ -162,6 +162,33 @@ class Rewriter {
     return true;
   }
 
+  // Whether the ')' just before the token at i_ closes a CTE's body,
+  // "name AS [NOT] [MATERIALIZED] (...)": the main query starts here.
+  bool AfterCteBody() const {
+    size_t k = i_;
+    while (k > 0 && std::isspace(static_cast<unsigned char>(in_[k - 1])))
+      --k;
+    if (k == 0 || in_[k - 1] != ')') return false;
+    int depth = 0;
+    bool quoted = false;
+    for (; k > 0; --k) {
+      const char c = in_[k - 1];
+      if (c == '\'') quoted = !quoted;
+      if (quoted) continue;
+      if (c == ')') ++depth;
+      if (c == '(' && --depth == 0) break;
+    }
+    if (k == 0) return false;
+    size_t e = k - 1;
+    while (e > 0 && std::isspace(static_cast<unsigned char>(in_[e - 1])))
+      --e;
+    size_t b = e;
+    while (b > 0 && IsWordChar(in_[b - 1]))
+      --b;
+    const std::string_view word = in_.substr(b, e - b);
+    return EqualsIgnoreCase(word, "as") || EqualsIgnoreCase(word, "materialized");
+  }
+
   // The text of a part rewritten on its own, its STRUCT types renumbered
   // into this statement's.
   std::string Adopt(RewrittenSql part) {
@@ -513,6 +540,30 @@ class Rewriter {
     if (IsWordStart(c)) {
       Word();
       return;
+    }
+    // Digit separators in numbers (1_000_000, DuckDB's and PostgreSQL 16's):
+    // the underscores dropped.
+    if (std::isdigit(static_cast<unsigned char>(c)) && (i_ == 0 || !IsWordChar(in_[i_ - 1]))) {
+      size_t end = i_;
+      bool separated = false;
+      auto digit = [&](size_t k) {
+        return k < in_.size() && std::isdigit(static_cast<unsigned char>(in_[k]));
+      };
+      while (end < in_.size() && (digit(end) || in_[end] == '.' ||
+                                  (in_[end] == '_' && digit(end - 1) && digit(end + 1)))) {
+        separated = separated || in_[end] == '_';
+        ++end;
+      }
+      if (separated) {
+        std::string number;
+        for (size_t k = i_; k < end; ++k) {
+          if (in_[k] != '_') number += in_[k];
+        }
+        Replace(end, number);
+        Significant('0');
+        statement_start_ = false;
+        return;
+      }
     }
     // DuckDB's trailing comma in a list, "(a, b,)", at the end of a VALUES
     // list ("VALUES (1), (2),;") or a select list ("SELECT a, b, FROM t"):
@@ -1130,9 +1181,10 @@ class Rewriter {
       return EqualsIgnoreCase(name, "trim") || EqualsIgnoreCase(name, "btrim") ||
              EqualsIgnoreCase(name, "ltrim") || EqualsIgnoreCase(name, "rtrim");
     };
-    const bool query_start =
-        EqualsIgnoreCase(w, "from") &&
-        ((before_word == "as" && statement_verb_ == "create") || (before == '(' && !called_trim()));
+    const bool query_start = EqualsIgnoreCase(w, "from") &&
+                             ((before_word == "as" && statement_verb_ == "create") ||
+                              (before == '(' && !called_trim()) ||
+                              (before == ')' && statement_verb_ == "with" && AfterCteBody()));
     if (EqualsIgnoreCase(w, "from") &&
         (at_start || query_start || (statement_verb_ == "insert" && !insert_source_seen_))) {
       insert_source_seen_ = true;
@@ -1147,6 +1199,14 @@ class Rewriter {
     if (EqualsIgnoreCase(w, "binary") && before_word == "collate") {
       Replace(end, "\"binary\"");
       return;
+    }
+    // DuckDB's agg(x) FILTER (cond): PostgreSQL's grammar wants the WHERE.
+    if (EqualsIgnoreCase(w, "filter") && before == ')') {
+      const size_t open = SkipTrivia(end);
+      if (open < in_.size() && in_[open] == '(' &&
+          !EqualsIgnoreCase(WordAt(SkipTrivia(open + 1)), "where")) {
+        pending_[open + 1] += "WHERE ";
+      }
     }
     // DuckDB's agg(x) EXPORT_STATE: the aggregate's state instead of its
     // value. A cast to a type no one can name marks the call; the parser
