@@ -509,7 +509,7 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
       return Value::Double(std::sqrt(m2_ / static_cast<double>(count_)) /
                            std::sqrt(static_cast<double>(count_)));
     case AggKind::kWeightedAvg:
-      if (product_ == 0) return Value::Null(type);
+      // Weights summing to zero give NaN (or an infinity), as in DuckDB.
       return Value::Double(sum_ / product_);
     case AggKind::kEntropy: {
       absl::flat_hash_map<std::string, int64_t> counts;
