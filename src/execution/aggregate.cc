@@ -539,8 +539,10 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
     case AggKind::kQuantileCont:
     case AggKind::kQuantileDisc: {
       std::vector<Value>& v = values_;
-      std::sort(v.begin(), v.end(),
-                [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
+      const bool descending = spec_->values_descending;
+      std::sort(v.begin(), v.end(), [descending](const Value& a, const Value& b) {
+        return descending ? CompareValues(a, b) > 0 : CompareValues(a, b) < 0;
+      });
       const bool temporal = IsTimeCount(*v[0].type());
       const bool interval = v[0].type()->id() == TypeId::kIntervalMonthDayNano;
       const bool interpolate =

@@ -107,6 +107,9 @@ struct AggregateSpec {
   std::string separator = ",";    // group_concat
   double fraction = 0.5;          // quantiles
   std::vector<double> fractions;  // quantiles over a list: one result each, as a LIST
+  // Quantiles and median over the values in descending order (quantile(x,
+  // f ORDER BY x DESC), percentile_disc(f) WITHIN GROUP (ORDER BY x DESC)).
+  bool values_descending = false;
   // agg(x ORDER BY ...): the values are fed in this order (over the input).
   std::vector<SortKey> order_by;
   // FILTER (WHERE ...) of a kind that reads NULLs (first, last, list):

@@ -160,6 +160,7 @@ std::string Description(const AggregateSpec& spec) {
   if (spec.arg2) args.push_back(SqlTypeName(*spec.arg2->type));
   if (spec.kind == AggKind::kGroupConcat) args.push_back(Quoted(spec.separator));
   if (spec.kind == AggKind::kApproxTopK) args.push_back(std::to_string(spec.top_n));
+  if (spec.values_descending) args.push_back("DESC");
   if (spec.kind == AggKind::kQuantileCont || spec.kind == AggKind::kQuantileDisc) {
     if (spec.fractions.empty()) {
       args.push_back(fmt::format("{}", spec.fraction));
@@ -219,6 +220,7 @@ std::string EncodeSpec(const AggregateSpec& spec) {
   w.Put<uint8_t>(static_cast<uint8_t>(spec.kind));
   w.Put<uint8_t>(spec.keep_null_arg);
   w.Put<int64_t>(spec.top_n);
+  w.Put<uint8_t>(spec.values_descending);
   w.PutString(spec.separator);
   w.Put<double>(spec.fraction);
   w.Put(static_cast<uint32_t>(spec.fractions.size()));
@@ -280,6 +282,7 @@ AggregateSpec StateSpec(const arrow::DataType& state_type) {
   spec.kind = static_cast<AggKind>(kind);
   spec.keep_null_arg = r.Get<uint8_t>() != 0;
   spec.top_n = r.Get<int64_t>();
+  spec.values_descending = r.Get<uint8_t>() != 0;
   spec.separator = r.GetString();
   spec.fraction = r.Get<double>();
   for (uint32_t n = r.GetCount(sizeof(double)); n > 0; --n)

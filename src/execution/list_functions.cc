@@ -236,6 +236,35 @@ void RegisterListAggregates(FunctionRegistry& r) {
 
 }  // namespace
 
+namespace {
+
+// x ~ ANY / ALL (list of patterns), and ~*, !~, !~* (a[2] the operator,
+// with an F when the pattern must match all of the text; a[3] whether
+// ALL): through the regular expression function, as the operator on one
+// pattern is.
+Value RegexQuantified(const std::vector<Value>& a, const std::string& op, const TypePtr& result) {
+  const bool full = op.back() == 'F';
+  const ScalarFunction* match = FindScalarFunction(full ? "regexp_full_match" : "regexp_matches");
+  const bool ignore_case = op.find('*') != std::string::npos;
+  const bool all = a[3].boolean();
+  const bool negated = op[0] == '!';
+  bool unknown = false;
+  for (const Value& pattern : a[1].elements()) {
+    if (a[0].is_null() || pattern.is_null()) {
+      unknown = true;
+      continue;
+    }
+    std::vector<arrow::ArrayDataPtr> args = {a[0].ToArray(1), pattern.ToArray(1)};
+    if (ignore_case) args.push_back(Value::String("i").ToArray(1));
+    const bool holds =
+        arrow::BooleanArray(match->kernel(args, arrow::boolean(), 1)).Value(0) != negated;
+    if (holds != all) return Value::Bool(holds);
+  }
+  return unknown ? Value::Null(result) : Value::Bool(all);
+}
+
+}  // namespace
+
 void RegisterListFunctions(FunctionRegistry& r) {
   // list_value(a, b, ...) / [a, b, ...]: the binder casts the arguments to
   // their common type first.
@@ -560,6 +589,7 @@ void RegisterListFunctions(FunctionRegistry& r) {
       [](const std::vector<Value>& a, const TypePtr& result) {
         if (a[1].is_null()) return Value::Null(result);
         const std::string& text = a[2].str();
+        if (text.find('~') != std::string::npos) return RegexQuantified(a, text, result);
         const ExprOp op = text == "="                      ? ExprOp::kEqual
                           : (text == "<>" || text == "!=") ? ExprOp::kNotEqual
                           : text == "<"                    ? ExprOp::kLess

@@ -359,6 +359,15 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
   }
   for (const auto& o : call.order_by)
     spec.order_by.push_back(BindSortKey(o, binder));
+  // A quantile or median ordered by its own argument reads its values in
+  // that order: the fraction counts from the other end when descending.
+  const bool quantile = spec.kind == AggKind::kMedian || spec.kind == AggKind::kQuantileCont ||
+                        spec.kind == AggKind::kQuantileDisc;
+  if (quantile && spec.order_by.size() == 1 && !call.order_by.empty() &&
+      call.order_by[0].expr->ToString() == call.args[0]->ToString()) {
+    spec.values_descending = spec.order_by[0].descending;
+    spec.order_by.clear();
+  }
   spec.export_state = call.export_state;
   if (call.filter && (execution::TakesNulls(spec.kind) || spec.keep_null_arg) &&
       spec.kind != AggKind::kCountStar) {

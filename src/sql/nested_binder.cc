@@ -6,6 +6,7 @@
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "sql/binder.h"
+#include "sql/settings.h"
 
 namespace llkv::sql::plan {
 
@@ -164,11 +165,13 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
   }
   if (name == "__llkv_any" || name == "__llkv_all") {
     // x op ANY / ALL (list): x and the elements brought to one type.
-    static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+    // (Also the regular expression matches ~, ~*, !~ and !~*, of text.)
+    static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">=", "~", "~*", "!~", "!~*"};
     if (std::find(std::begin(kOps), std::end(kOps), e.op) == std::end(kOps)) {
-      Fail(ErrorKind::kNotImplemented, "{} {}(list) (comparisons only)", e.op,
-           name == "__llkv_any" ? "ANY" : "ALL");
+      Fail(ErrorKind::kNotImplemented, "{} {}(list) (comparisons and regular expressions only)",
+           e.op, name == "__llkv_any" ? "ANY" : "ALL");
     }
+    const bool regex = e.op.find('~') != std::string::npos;
     std::vector<BoundExprPtr> args = bind_all();
     if (IsNull(*args[1]->type))
       args[1] = execution::CastTo(std::move(args[1]), arrow::list(args[0]->type));
@@ -176,10 +179,12 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
       Fail(ErrorKind::kBinder, "{} ANY/ALL needs a list (or a subquery), not {}", e.op,
            args[1]->type->ToString());
     }
-    const arrow::TypePtr t = CommonType({args[0]->type, args[1]->type->value_type()});
+    const arrow::TypePtr t =
+        regex ? arrow::utf8() : CommonType({args[0]->type, args[1]->type->value_type()});
     args[0] = execution::CastTo(std::move(args[0]), t);
     args[1] = execution::CastTo(std::move(args[1]), arrow::list(t));
-    args.push_back(execution::Constant(Value::String(e.op)));
+    const bool full = regex && CurrentSettings().regex_full_match();
+    args.push_back(execution::Constant(Value::String(full ? e.op + "F" : e.op)));
     args.push_back(execution::Constant(Value::Bool(name == "__llkv_all")));
     return LibraryCall("list_quantified", arrow::boolean(), std::move(args));
   }

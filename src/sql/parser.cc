@@ -491,15 +491,14 @@ class Transformer {
           (name == "mode") != (f.args_size() == 0) || f.args_size() > 1) {
         Unsupported("WITHIN GROUP on " + name + "()", loc);
       }
-      const OrderItem order = Sort(f.agg_order(0).sort_by());
-      if (order.descending && name != "mode") {
-        // The fraction counts from the other end.
-        Unsupported("WITHIN GROUP (ORDER BY ... DESC)", loc);
-      }
+      OrderItem order = Sort(f.agg_order(0).sort_by());
       e->names = {name == "percentile_cont"   ? "quantile_cont"
                   : name == "percentile_disc" ? "quantile_disc"
                                               : "mode"};
       e->args.push_back(Expression(f.agg_order(0).sort_by().node()));
+      // DESC: the fraction counts from the other end (quantile(x, f ORDER
+      // BY x DESC), which the binder reads so).
+      if (order.descending && name != "mode") e->order_by.push_back(std::move(order));
       if (f.args_size() == 1) e->args.push_back(Expression(f.args(0)));
       if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
       if (f.has_over()) e->window = std::make_unique<WindowSpec>(Window(f.over()));
@@ -523,12 +522,17 @@ class Transformer {
     if (f.has_agg_filter()) e->filter = Expression(f.agg_filter());
     for (const auto& s : f.agg_order())
       e->order_by.push_back(Sort(s.sort_by()));
-    // mod(a, b) is the % operator.
-    if (e->names.size() == 1 && e->names[0] == "mod" && e->args.size() == 2 && !e->window &&
-        !e->filter && !e->distinct && !e->star_arg) {
-      ExprPtr a = std::move(e->args[0]);
-      ExprPtr b = std::move(e->args[1]);
-      return Binary("%", std::move(a), std::move(b), loc);
+    // mod(a, b) is the % operator; add, subtract, multiply and divide
+    // (DuckDB's names) are +, -, * and /.
+    static const std::pair<const char*, const char*> kOperators[] = {
+        {"mod", "%"}, {"add", "+"}, {"subtract", "-"}, {"multiply", "*"}, {"divide", "/"}};
+    for (const auto& [fn, op] : kOperators) {
+      if (e->names.size() == 1 && e->names[0] == fn && e->args.size() == 2 && !e->window &&
+          !e->filter && !e->distinct && !e->star_arg && e->order_by.empty()) {
+        ExprPtr a = std::move(e->args[0]);
+        ExprPtr b = std::move(e->args[1]);
+        return Binary(op, std::move(a), std::move(b), loc);
+      }
     }
     // PostgreSQL spells some SQL syntax as function calls.
     const std::string& name = e->names.back();
