@@ -844,8 +844,9 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
     }
     // GROUPING(a, ...) with grouping sets: one more key each, constant in
     // each set (a bit per argument, set when it is not grouped there).
+    // Under a plain GROUP BY every argument is grouped: 0.
     std::vector<const Expr*> grouping_calls;
-    if (!q.grouping_sets.empty()) {
+    if (!q.grouping_sets.empty() || !q.group_by.empty()) {
       for (const auto& item : q.select_list)
         CollectGroupingCalls(*item.expr, &grouping_calls);
       if (q.having) CollectGroupingCalls(*q.having, &grouping_calls);
@@ -860,6 +861,16 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
         substitutions.emplace(text, std::make_pair(static_cast<int>(keys.size()), arrow::int64()));
         key_names.push_back(text);
         keys.push_back(execution::Constant(Value::Int64(0)));
+        for (const auto& a : call->args) {
+          const Expr* arg = select_item(*a, "GROUPING");
+          const std::string arg_text = (arg ? arg : a.get())->ToString();
+          if (std::none_of(group_by.begin(),
+                           group_by.begin() + static_cast<std::ptrdiff_t>(q.group_by.size()),
+                           [&](const Expr* g) { return g->ToString() == arg_text; })) {
+            Fail(ErrorKind::kBinder, "GROUPING() argument {} is not a GROUP BY expression",
+                 a->ToString());
+          }
+        }
       }
     }
     // The Expr each aggregate column comes from, and whether it is a bare
