@@ -199,6 +199,26 @@ TEST_F(RunnerTest, DuckDbFiles) {
             log_.end());
 }
 
+// DuckDB's runner checks a labelled query against its label only (the
+// values under it, usually none, are not compared, nor the column count),
+// and drops empty fields when it splits rows on tabs.
+TEST_F(RunnerTest, DuckDbLabelsAndEmptyFields) {
+  script_["SELECT 1"] = {"I", {{"1"}}, ""};
+  script_["SELECT 2"] = {"I", {{"2"}}, ""};
+  script_["SELECT name, pop"] = {"TI", {{"Sacramento", "369400"}}, ""};
+  script_["SET default_null_order = 'nulls_last'"] = {"", {}, ""};
+  const auto out =
+      Run("# name: test/y.test\n\n"
+          "query I nosort lab\nSELECT 1\n----\n\n"
+          "query II nosort lab\nSELECT 1\n----\n\n"
+          "query I nosort lab\nSELECT 2\n----\n\n"
+          "query II\nSELECT name, pop\n----\nSacramento\t\t369400\n");
+  EXPECT_EQ(out.passed, 3);
+  ASSERT_EQ(out.failed, 1);
+  EXPECT_EQ(out.failures[0].line, 11);
+  EXPECT_NE(out.failures[0].message.find("labelled lab"), std::string::npos);
+}
+
 TEST_F(RunnerTest, MalformedFilesAreReportedNotFatal) {
   const auto out = Run("query\nSELECT 1\n");
   EXPECT_EQ(out.failed, 1);
