@@ -192,17 +192,11 @@ class Rewriter {
   // The text of a part rewritten on its own, its STRUCT types renumbered
   // into this statement's.
   std::string Adopt(RewrittenSql part) {
-    std::string text = std::move(part.text);
-    for (size_t j = part.struct_types.size(); j-- > 0;) {
-      const std::string from = fmt::format("\"__llkv_struct_{}\"", j);
-      const std::string to = fmt::format("\"__llkv_struct_{}\"", out_.struct_types.size() + j);
-      for (size_t at = text.find(from); at != std::string::npos;
-           at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    }
+    const size_t base = out_.struct_types.size(), count = part.struct_types.size();
     for (std::string& body : part.struct_types)
       out_.struct_types.push_back(std::move(body));
-    return text;
+    return ReplaceStructTypeNames(std::move(part.text), count,
+                                  [base](size_t j) { return StructTypeName(base + j); });
   }
 
   // The word just before the '(' that the token at i_ follows (f in
@@ -1014,7 +1008,7 @@ class Rewriter {
         const size_t close = MatchingParen(open);
         if (close < in_.size()) {
           out_.struct_types.emplace_back(in_.substr(open + 1, close - open - 1));
-          Replace(close + 1, fmt::format("\"__llkv_struct_{}\"", out_.struct_types.size() - 1));
+          Replace(close + 1, StructTypeName(out_.struct_types.size() - 1));
           Significant('"');
           return;
         }
@@ -1512,6 +1506,24 @@ size_t RewrittenSql::OriginalOffset(size_t pos) const {
     original = o;
   }
   return original + (pos - rewritten);
+}
+
+std::string StructTypeName(size_t i) {
+  return fmt::format("\"__llkv_struct_{}\"", i);
+}
+
+std::string ReplaceStructTypeNames(std::string text, size_t count,
+                                   const std::function<std::string(size_t)>& to) {
+  // Highest first: a replacement never produces a name still to replace
+  // (Adopt's new numbers are at least the old ones).
+  for (size_t j = count; j-- > 0;) {
+    const std::string from = StructTypeName(j);
+    const std::string replacement = to(j);
+    for (size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + replacement.size()))
+      text.replace(at, from.size(), replacement);
+  }
+  return text;
 }
 
 RewrittenSql RewriteDialect(std::string_view sql) {

@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -75,6 +76,13 @@ struct RewrittenSql {
 };
 
 RewrittenSql RewriteDialect(std::string_view sql);
+
+// The quoted name that rewritten text gives STRUCT body `i`
+// ("__llkv_struct_<i>").
+std::string StructTypeName(size_t i);
+// `text` with StructTypeName(j) replaced by to(j), for every j < count.
+std::string ReplaceStructTypeNames(std::string text, size_t count,
+                                   const std::function<std::string(size_t)>& to);
 
 // 1-based line and column of byte `offset` of `text` (columns count UTF-8
 // code points).

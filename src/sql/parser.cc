@@ -164,14 +164,9 @@ class Transformer {
   // `text` (of the rewritten statement) with its STRUCT types spelled out
   // again: statement text is kept (views, CREATE TABLE) and parsed anew.
   std::string RestoreStructTypes(std::string text) const {
-    for (size_t j = rewritten_.struct_types.size(); j-- > 0;) {
-      const std::string from = fmt::format("\"__llkv_struct_{}\"", j);
-      const std::string to = "STRUCT(" + rewritten_.struct_types[j] + ")";
-      for (size_t at = text.find(from); at != std::string::npos;
-           at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    }
-    return text;
+    return ReplaceStructTypeNames(std::move(text), rewritten_.struct_types.size(), [&](size_t j) {
+      return "STRUCT(" + rewritten_.struct_types[j] + ")";
+    });
   }
 
   // DuckDB's STRUCT(a INT, b VARCHAR), which the dialect rewriter passes
