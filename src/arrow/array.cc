@@ -295,6 +295,15 @@ std::string FormatElement(const ArrayData& a, int64_t i) {
 
 }  // namespace
 
+std::string FormatBitString(std::string_view bits) {
+  std::string text;
+  if (bits.empty()) return text;
+  const size_t padding = static_cast<unsigned char>(bits[0]);
+  for (size_t b = 8 + padding; b < bits.size() * 8; ++b)
+    text += ((static_cast<unsigned char>(bits[b / 8]) >> (7 - b % 8)) & 1) ? '1' : '0';
+  return text;
+}
+
 std::string FormatValue(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "NULL";
   const int64_t k = a.offset + i;
@@ -352,6 +361,7 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
     case TypeId::kLargeUtf8: {
       const std::string_view v = BinaryValueAt(a, i);
       if (a.type->id() != TypeId::kBinary) return std::string(v);
+      if (IsBitString(*a.type)) return FormatBitString(v);
       // DuckDB's text of a BLOB: printable ASCII as it is, every other
       // byte (and \, ', ") as \xHH.
       std::string text;
@@ -379,6 +389,17 @@ std::string FormatValue(const ArrayData& a, int64_t i) {
     }
     case TypeId::kList: {
       const int32_t* o = a.buffers[1]->data_as<int32_t>();
+      if (IsMap(*a.type)) {  // {k=v, ...}, as DuckDB shows a MAP
+        const ArrayData& entries = *a.children[0];
+        std::string s = "{";
+        for (int32_t e = o[k]; e < o[k + 1]; ++e) {
+          if (e != o[k]) s += ", ";
+          const int64_t ek = entries.offset + e;
+          s += FormatElement(*entries.children[0], ek) + "=" +
+               FormatElement(*entries.children[1], ek);
+        }
+        return s + "}";
+      }
       std::string s = "[";
       for (int32_t e = o[k]; e < o[k + 1]; ++e) {
         if (e != o[k]) s += ", ";

@@ -79,7 +79,7 @@ std::string FormatString(const DataType& type) {
     case TypeId::kStruct:
       return "+s";
     case TypeId::kList:
-      return "+l";
+      return IsMap(type) ? "+m" : "+l";
   }
   Fail(ErrorKind::kInternal, "no C format for type {}", type.ToString());
 }
@@ -233,7 +233,7 @@ TypePtr ParseType(const ArrowSchema* s) {
          "128-bit decimals 'd:precision,scale')",
          f);
   }
-  if (f == "+s" || f == "+l") {
+  if (f == "+s" || f == "+l" || f == "+m") {
     if (s->n_children < 0 || (s->n_children > 0 && s->children == nullptr)) {
       Fail(ErrorKind::kInvalidInput, "C data schema: '{}' with a bad child list", f);
     }
@@ -241,6 +241,15 @@ TypePtr ParseType(const ArrowSchema* s) {
     for (int64_t i = 0; i < s->n_children; ++i)
       fields.push_back(ParseField(s->children[i]));
     if (f == "+s") return struct_(std::move(fields));
+    if (f == "+m") {
+      if (fields.size() != 1 || fields[0]->type()->id() != TypeId::kStruct ||
+          fields[0]->type()->fields().size() != 2) {
+        Fail(ErrorKind::kInvalidInput,
+             "C data schema: a map needs one child, a struct of a key and a value");
+      }
+      const auto& kv = fields[0]->type()->fields();
+      return map(kv[0]->type(), kv[1]->type());
+    }
     if (fields.size() != 1) {
       Fail(ErrorKind::kInvalidInput, "C data schema: a list has {} children, needs 1",
            fields.size());

@@ -64,6 +64,7 @@ std::pair<fb::Type, Offset<void>> BuildType(FlatBufferBuilder& b, const DataType
     case TypeId::kStruct:
       return {fb::Type_Struct_, fb::CreateStruct_(b).Union()};
     case TypeId::kList:
+      if (IsMap(t)) return {fb::Type_Map, fb::CreateMap(b, false).Union()};
       return {fb::Type_List, fb::CreateList(b).Union()};
   }
   Fail(ErrorKind::kInternal, "no IPC type for {}", t.ToString());
@@ -223,6 +224,15 @@ FieldPtr ParseField(const fb::Field* f, const std::string& source) {
       }
       type = list(children[0]);
       break;
+    case fb::Type_Map: {
+      const auto& kv = children.size() == 1 ? children[0]->type()->fields() : children;
+      if (children.size() != 1 || children[0]->type()->id() != TypeId::kStruct || kv.size() != 2) {
+        Fail(ErrorKind::kInvalidInput,
+             "{}: map field '{}' needs one child, a struct of a key and a value", source, name);
+      }
+      type = map(kv[0]->type(), kv[1]->type());
+      break;
+    }
     default:
       Unsupported(source, name, fmt::format("type {}", fb::EnumNameType(f->type_type())));
   }

@@ -83,6 +83,8 @@ bool DataType::Equals(const DataType& other) const {
   switch (id_) {
     case TypeId::kDecimal128:
       return precision_ == other.precision_ && scale_ == other.scale_;
+    case TypeId::kBinary:  // BLOB or BIT
+      return precision_ == other.precision_;
     case TypeId::kTimestamp:
       return timezone_ == other.timezone_ && unit_ == other.unit_;
     case TypeId::kStruct:
@@ -130,7 +132,7 @@ std::string DataType::ToString() const {
     case TypeId::kLargeUtf8:
       return "large_utf8";
     case TypeId::kBinary:
-      return "binary";
+      return precision_ == 1 ? "bit" : "binary";
     case TypeId::kDate32:
       return "date32";
     case TypeId::kTimestamp: {
@@ -152,6 +154,10 @@ std::string DataType::ToString() const {
       return s + ">";
     }
     case TypeId::kList:
+      if (IsMap(*this)) {
+        const auto& kv = fields_[0]->type()->fields();
+        return fmt::format("map<{}, {}>", kv[0]->type()->ToString(), kv[1]->type()->ToString());
+      }
       return fmt::format("list<{}>", fields_[0]->ToString());
   }
   return "unknown";
@@ -183,6 +189,17 @@ LLKV_SIMPLE_TYPE(float64, TypeId::kFloat64)
 LLKV_SIMPLE_TYPE(utf8, TypeId::kUtf8)
 LLKV_SIMPLE_TYPE(large_utf8, TypeId::kLargeUtf8)
 LLKV_SIMPLE_TYPE(binary, TypeId::kBinary)
+
+// (A BIT string is a binary type whose precision is 1.)
+TypePtr bit_string() {
+  static const TypePtr type =
+      std::make_shared<DataType>(TypeId::kBinary, 1, 0, "", std::vector<FieldPtr>{});
+  return type;
+}
+
+bool IsBitString(const DataType& t) {
+  return t.id() == TypeId::kBinary && t.precision() == 1;
+}
 LLKV_SIMPLE_TYPE(date32, TypeId::kDate32)
 LLKV_SIMPLE_TYPE(time64, TypeId::kTime64)
 LLKV_SIMPLE_TYPE(interval_month_day_nano, TypeId::kIntervalMonthDayNano)
@@ -218,6 +235,20 @@ TypePtr list(FieldPtr value_field) {
 
 TypePtr list(TypePtr value_type) {
   return list(field("item", std::move(value_type), true));
+}
+
+TypePtr map(TypePtr key_type, TypePtr value_type) {
+  auto entries = struct_(
+      {field("key", std::move(key_type), false), field("value", std::move(value_type), true)});
+  return list(field("entries", std::move(entries), false, {{kMapMetadata, ""}}));
+}
+
+bool IsMap(const DataType& t) {
+  if (t.id() != TypeId::kList || t.fields()[0]->name() != "entries") return false;
+  for (const auto& [key, value] : t.fields()[0]->metadata()) {
+    if (key == kMapMetadata) return true;
+  }
+  return false;
 }
 
 bool Field::Equals(const Field& other, bool check_metadata) const {

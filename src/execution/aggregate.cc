@@ -8,9 +8,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
+#include "arrow/temporal.h"
 #include "execution/aggregate_state.h"
+#include "execution/bit_string.h"
+#include "execution/expression.h"
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
 #include "llkv/common/error.h"
@@ -83,7 +87,9 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     case AggKind::kBitAnd:
     case AggKind::kBitOr:
     case AggKind::kBitXor:
-      return arrow::int64();
+      return arrow::IsBitString(*arg_type) ? arg_type : arrow::int64();
+    case AggKind::kBitstringAgg:
+      return arrow::bit_string();
     case AggKind::kMin:
     case AggKind::kMax:
     case AggKind::kAnyValue:
@@ -102,6 +108,8 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
       return arg_type;
     case AggKind::kList:
       return arrow::list(arg_type);
+    case AggKind::kHistogram:
+      return arrow::map(arg_type, arrow::uint64());
     default:  // TakesDoubles
       break;
   }
@@ -273,13 +281,23 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
       flag_ = count_ == 1 ? v.boolean() : (flag_ || v.boolean());
       break;
     case AggKind::kBitAnd:
-      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ & v.int64());
-      break;
     case AggKind::kBitOr:
-      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ | v.int64());
-      break;
     case AggKind::kBitXor:
-      int_sum_ = count_ == 1 ? v.int64() : (int_sum_ ^ v.int64());
+      if (arrow::IsBitString(*v.type())) {  // BIT strings, bit by bit
+        const char op = kind == AggKind::kBitAnd ? '&' : kind == AggKind::kBitOr ? '|' : '^';
+        best_ = count_ == 1
+                    ? v
+                    : Value::FromArray(
+                          *ValuesToArray(v.type(),
+                                         {Value::Blob(bits::Bitwise(best_.str(), v.str(), op))}),
+                          0);
+      } else if (kind == AggKind::kBitAnd) {
+        int_sum_ = count_ == 1 ? v.int64() : (int_sum_ & v.int64());
+      } else if (kind == AggKind::kBitOr) {
+        int_sum_ = count_ == 1 ? v.int64() : (int_sum_ | v.int64());
+      } else {
+        int_sum_ = count_ == 1 ? v.int64() : (int_sum_ ^ v.int64());
+      }
       break;
     case AggKind::kMin:
       if (count_ == 1 || CompareValues(v, best_) < 0) best_ = v;
@@ -314,6 +332,8 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
     case AggKind::kMode:
     case AggKind::kMad:
     case AggKind::kApproxTopK:
+    case AggKind::kHistogram:
+    case AggKind::kBitstringAgg:
       values_.push_back(v);
       break;
     case AggKind::kSkewness:
@@ -344,6 +364,57 @@ void Accumulator::Feed(const Value& v, const Value& v2) {
   }
 }
 
+Value HistogramOtherBin(const arrow::TypePtr& type) {
+  using arrow::TypeId;
+  switch (type->id()) {
+    case TypeId::kInt8:
+      return Value::Integer(type, INT8_MAX);
+    case TypeId::kInt16:
+      return Value::Integer(type, INT16_MAX);
+    case TypeId::kInt32:
+    case TypeId::kDate32:  // (INT32_MAX is infinity)
+      return Value::FromArray(*Cast(*Value::Int64(INT32_MAX).ToArray(1), type), 0);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:  // (INT64_MAX is infinity)
+    case TypeId::kTime64:
+      return Value::FromArray(*Cast(*Value::Int64(INT64_MAX).ToArray(1), type), 0);
+    case TypeId::kUInt8:
+      return Value::Integer(type, UINT8_MAX);
+    case TypeId::kUInt16:
+      return Value::Integer(type, UINT16_MAX);
+    case TypeId::kUInt32:
+      return Value::Integer(type, UINT32_MAX);
+    case TypeId::kUInt64:
+      return Value::Integer(type, -1);  // (its bits: UINT64_MAX)
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+      return Value::FromArray(
+          *Cast(*Value::Double(std::numeric_limits<double>::infinity()).ToArray(1), type), 0);
+    case TypeId::kDecimal128: {
+      arrow::Decimal128 max = 1;
+      for (int i = 0; i < type->precision(); ++i)
+        max *= 10;
+      return Value::Decimal(max - 1, type->precision(), type->scale());
+    }
+    case TypeId::kUtf8:
+    case TypeId::kLargeUtf8:
+    case TypeId::kBinary:
+      return Value::FromArray(*Cast(*Value::String("").ToArray(1), type), 0);
+    case TypeId::kBool:
+      return Value::Bool(true);
+    case TypeId::kList:
+      return Value::List(type, {});
+    case TypeId::kStruct: {
+      std::vector<Value> fields;
+      for (const auto& f : type->fields())
+        fields.push_back(HistogramOtherBin(f->type()));
+      return Value::Struct(type, std::move(fields));
+    }
+    default:
+      return Value::Null(type);
+  }
+}
+
 namespace {
 
 // `x`, which must be finite (sums of powers of huge values overflow).
@@ -371,6 +442,89 @@ std::vector<Value> MostFrequent(const std::vector<Value>& values, int64_t k) {
   for (size_t i = 0; i < counts.size() && static_cast<int64_t>(i) < k; ++i)
     out.push_back(values[counts[i].second]);
   return out;
+}
+
+// histogram's MAP (of `type`) of `values` (non-empty).
+Value Histogram(const AggregateSpec& spec, const std::vector<Value>& values,
+                const arrow::TypePtr& type) {
+  const arrow::TypePtr& entry = type->value_type();
+  std::vector<std::pair<Value, uint64_t>> counts;
+  if (spec.bins.empty() && !spec.exact_bins) {
+    absl::flat_hash_map<std::string, size_t> slot;
+    std::string key;
+    for (const Value& v : values) {
+      key.clear();
+      EncodeValueKey(v, &key);
+      auto [it, inserted] = slot.try_emplace(key, counts.size());
+      if (inserted) counts.emplace_back(v, 0);
+      ++counts[it->second].second;
+    }
+    std::sort(counts.begin(), counts.end(),
+              [](const auto& a, const auto& b) { return CompareValues(a.first, b.first) < 0; });
+  } else {
+    for (const Value& b : spec.bins)
+      counts.emplace_back(b, 0);
+    uint64_t other = 0;
+    for (const Value& v : values) {
+      auto it = std::lower_bound(
+          counts.begin(), counts.end(), v,
+          [](const auto& bin, const Value& x) { return CompareValues(bin.first, x) < 0; });
+      if (it == counts.end() || (spec.exact_bins && CompareValues(it->first, v) != 0)) {
+        ++other;
+      } else {
+        ++it->second;
+      }
+    }
+    if (other > 0) counts.emplace_back(HistogramOtherBin(entry->fields()[0]->type()), other);
+  }
+  std::vector<Value> entries;
+  for (auto& [v, n] : counts) {
+    entries.push_back(Value::Struct(
+        entry, {std::move(v), Value::Integer(arrow::uint64(), static_cast<int64_t>(n))}));
+  }
+  return Value::List(type, std::move(entries));
+}
+
+// An integer argument's value (a HUGEINT is a DECIMAL(38, 0)).
+__int128 WideInteger(const Value& v) {
+  if (v.type()->id() == arrow::TypeId::kDecimal128) return v.decimal();
+  if (v.type()->id() == arrow::TypeId::kUInt64) return static_cast<uint64_t>(v.int64());
+  return v.int64();
+}
+
+std::string WideText(__int128 v) {
+  return arrow::FormatDecimal128(v, 0);
+}
+
+// bitstring_agg's BIT string (of `type`) of `values` (non-empty).
+Value BitstringAgg(const AggregateSpec& spec, const std::vector<Value>& values,
+                   const arrow::TypePtr& type) {
+  __int128 lo = 0, hi = 0;
+  if (spec.bins.size() == 2) {
+    lo = WideInteger(spec.bins[0]);
+    hi = WideInteger(spec.bins[1]);
+  } else {
+    lo = hi = WideInteger(values[0]);
+    for (const Value& v : values) {
+      lo = std::min(lo, WideInteger(v));
+      hi = std::max(hi, WideInteger(v));
+    }
+  }
+  if (hi < lo || hi - lo >= (__int128{1} << 30)) {
+    Fail(ErrorKind::kOutOfRange,
+         "The range between min and max value ({} <-> {}) is too large for bitstring aggregation",
+         WideText(lo), WideText(hi));
+  }
+  std::string b = bits::Zeros(static_cast<size_t>(hi - lo + 1));
+  for (const Value& v : values) {
+    const __int128 x = WideInteger(v);
+    if (x < lo || x > hi) {
+      Fail(ErrorKind::kOutOfRange, "Value {} is outside of provided min and max range ({} <-> {})",
+           WideText(x), WideText(lo), WideText(hi));
+    }
+    bits::Set(b, static_cast<size_t>(x - lo), true);
+  }
+  return Value::FromArray(*ValuesToArray(type, {Value::Blob(std::move(b))}), 0);
 }
 
 // The interpolated median of numbers `v` (sorted here).
@@ -419,6 +573,7 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
   }
   if (count_ == 0) return Value::Null(type);
   if (kind == AggKind::kApproxTopK) return Value::List(type, MostFrequent(values_, spec_->top_n));
+  if (kind == AggKind::kHistogram) return Histogram(*spec_, values_, type);
   if (spec_->top_n > 0 || spec_->nulls_last) {
     const std::vector<Value>& keys = top_keys_;
     const bool descending = kind == AggKind::kArgMax;
@@ -532,7 +687,9 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
     case AggKind::kBitAnd:
     case AggKind::kBitOr:
     case AggKind::kBitXor:
-      return Value::Int64(int_sum_);
+      return arrow::IsBitString(*type) ? best_ : Value::Int64(int_sum_);
+    case AggKind::kBitstringAgg:
+      return BitstringAgg(*spec_, values_, type);
     case AggKind::kGroupConcat:
       return Value::String(text_);
     case AggKind::kMedian:
@@ -705,19 +862,19 @@ bool IsPairedNumeric(AggKind kind) {
 
 const char* AggKindName(AggKind kind) {
   static const char* kNames[] = {
-      "count_star",    "count",        "sum",         "avg",          "min",
-      "max",           "total",        "string_agg",  "first",        "any_value",
-      "last",          "stddev_samp",  "stddev_pop",  "var_samp",     "var_pop",
-      "bool_and",      "bool_or",      "product",     "median",       "quantile_cont",
-      "quantile_disc", "mode",         "arg_min",     "arg_max",      "bit_and",
-      "bit_or",        "bit_xor",      "mad",         "skewness",     "kurtosis",
-      "kurtosis_pop",  "covar_pop",    "covar_samp",  "corr",         "list",
-      "regr_count",    "regr_avgx",    "regr_avgy",   "regr_slope",   "regr_intercept",
-      "regr_r2",       "regr_sxx",     "regr_syy",    "regr_sxy",     "fsum",
-      "favg",          "sem",          "entropy",     "weighted_avg", "decimal_average",
-      "geomean",       "combine_aggr", "approx_top_k"};
+      "count_star",    "count",        "sum",          "avg",          "min",
+      "max",           "total",        "string_agg",   "first",        "any_value",
+      "last",          "stddev_samp",  "stddev_pop",   "var_samp",     "var_pop",
+      "bool_and",      "bool_or",      "product",      "median",       "quantile_cont",
+      "quantile_disc", "mode",         "arg_min",      "arg_max",      "bit_and",
+      "bit_or",        "bit_xor",      "mad",          "skewness",     "kurtosis",
+      "kurtosis_pop",  "covar_pop",    "covar_samp",   "corr",         "list",
+      "regr_count",    "regr_avgx",    "regr_avgy",    "regr_slope",   "regr_intercept",
+      "regr_r2",       "regr_sxx",     "regr_syy",     "regr_sxy",     "fsum",
+      "favg",          "sem",          "entropy",      "weighted_avg", "decimal_average",
+      "geomean",       "combine_aggr", "approx_top_k", "histogram",    "bitstring_agg"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
-                static_cast<size_t>(AggKind::kApproxTopK) + 1);
+                static_cast<size_t>(AggKind::kBitstringAgg) + 1);
   return kNames[static_cast<int>(kind)];
 }
 

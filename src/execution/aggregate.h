@@ -84,6 +84,14 @@ enum class AggKind {
   // approx_top_k(x, k): the top_n most frequent values, most frequent
   // first (ties: the first seen first), exactly.
   kApproxTopK,
+  // histogram(x): a MAP of each distinct value to its count, by value.
+  // With `bins` (histogram(x, bins), histogram_exact(x, bins)): each bin to
+  // the count of values in it; values in none count in the type's "other"
+  // bin (HistogramOtherBin), shown when not empty.
+  kHistogram,
+  // bitstring_agg(x[, min, max]): a BIT string with bit x - min set for
+  // each integer x; min and max are `bins` (two values) or the input's own.
+  kBitstringAgg,
 };
 
 // Whether `kind` aggregates (y, x) pairs of numbers (covariance,
@@ -107,6 +115,10 @@ struct AggregateSpec {
   std::string separator = ",";    // group_concat
   double fraction = 0.5;          // quantiles
   std::vector<double> fractions;  // quantiles over a list: one result each, as a LIST
+  // kHistogram with bins: their bounds, ascending and distinct, of arg's
+  // type. A value counts in the first bin >= it (exact_bins: equal to it).
+  std::vector<Value> bins;
+  bool exact_bins = false;
   // Quantiles and median over the values in descending order (quantile(x,
   // f ORDER BY x DESC), percentile_disc(f) WITHIN GROUP (ORDER BY x DESC)).
   bool values_descending = false;
@@ -121,6 +133,11 @@ struct AggregateSpec {
   // finalize() finishes and combine() merges (aggregate_state.h).
   bool export_state = false;
 };
+
+// histogram's bin for the values in no other bin: the largest value of
+// `type` (an infinity for reals, dates and timestamps), '' for text, [] for
+// lists, such a struct for structs.
+Value HistogramOtherBin(const arrow::TypePtr& type);
 
 // Whether `kind` reads NULL arguments too (the others skip them).
 bool TakesNulls(AggKind kind);

@@ -30,6 +30,8 @@ bool IsListState(AggKind kind) {
     case AggKind::kMad:
     case AggKind::kEntropy:
     case AggKind::kApproxTopK:
+    case AggKind::kHistogram:
+    case AggKind::kBitstringAgg:
       return true;
     default:
       return false;
@@ -250,6 +252,10 @@ TypePtr AggregateStateType(const AggregateSpec& spec) {
   if (spec.kind == AggKind::kCombineStates) {
     Fail(ErrorKind::kBinder, "EXPORT_STATE of combine_aggr: export the states' own aggregate");
   }
+  if (!spec.bins.empty() || spec.exact_bins) {
+    Fail(ErrorKind::kBinder,
+         "EXPORT_STATE of {}: its constant arguments (bins, a range) cannot be exported", name);
+  }
   if (spec.kind != AggKind::kApproxTopK && (spec.top_n > 0 || spec.nulls_last)) {
     Fail(ErrorKind::kBinder,
          "EXPORT_STATE of {}: arg_min / arg_max with n or nulls_last cannot "
@@ -275,7 +281,7 @@ AggregateSpec StateSpec(const arrow::DataType& state_type) {
   }
   AggregateSpec spec;
   const uint8_t kind = r.Get<uint8_t>();
-  if (kind > static_cast<uint8_t>(AggKind::kApproxTopK) ||
+  if (kind > static_cast<uint8_t>(AggKind::kBitstringAgg) ||
       kind == static_cast<uint8_t>(AggKind::kCombineStates)) {  // (combine_aggr exports none)
     Fail(ErrorKind::kInvalidInput, "aggregate state of an unknown aggregate ({})", kind);
   }

@@ -13,6 +13,7 @@
 #include "arrow/temporal.h"
 #include "common/ascii.h"
 #include "common/bit_util.h"
+#include "execution/bit_string.h"
 #include "execution/expression.h"
 #include "execution/scalar_function.h"
 #include "llkv/arrow/builder.h"
@@ -532,6 +533,7 @@ ArrayDataPtr Cast(const ArrayData& a, const arrow::TypePtr& to) {
     return Cast(*ValuesToArray(inner, values), to);
   }
   if (from.is_nested() || to->is_nested()) return CastNested(a, to);
+  if (arrow::IsBitString(from) || arrow::IsBitString(*to)) return CastBitString(a, to);
   const bool from_text = from.id() == TypeId::kUtf8 || from.id() == TypeId::kLargeUtf8;
   // Timestamps in units other than microseconds convert through a timestamp
   // in microseconds, except from and to text, which keep every digit.

@@ -25,12 +25,21 @@ void RegisterEpochFunctions(FunctionRegistry& r);
 void RegisterPathFunctions(FunctionRegistry& r);
 void RegisterNumericExtras(FunctionRegistry& r);            // fmod, fdiv, binom, roundbankers
 void RegisterAggregateStateFunctions(FunctionRegistry& r);  // finalize, combine
+void RegisterMapFunctions(FunctionRegistry& r);
+void RegisterBitFunctions(FunctionRegistry& r);  // after the string and encoding functions
 
 // Per row: `f` over the row's argument values; with `propagate_nulls`, a
 // row with a NULL argument is NULL without calling `f`.
 using RowFunction =
     std::function<Value(const std::vector<Value>& args, const arrow::TypePtr& result)>;
 decltype(ScalarFunction::kernel) RowKernel(RowFunction f, bool propagate_nulls = true);
+
+// A binding rule told the name it was called by.
+using NamedBind = std::function<FunctionBinding(const std::string& name,
+                                                const std::vector<arrow::TypePtr>& types)>;
+// Registers `f` (per row, see RowKernel) under every name in `names`.
+void RegisterRowFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
+                         NamedBind bind, RowFunction f, bool propagate_nulls = true);
 
 // Checks the argument count of `name` (min..max; max < 0: no limit).
 void CheckArity(const std::string& name, const std::vector<arrow::TypePtr>& types, size_t min,

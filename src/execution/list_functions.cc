@@ -19,17 +19,8 @@ namespace llkv::execution {
 using arrow::TypeId;
 using arrow::TypePtr;
 
-namespace {
-
-bool IsList(const arrow::DataType& t) {
-  return t.id() == TypeId::kList;
-}
-
-// Registers `f` under every name in `names`.
-void Register(
-    FunctionRegistry& r, std::initializer_list<const char*> names,
-    std::function<FunctionBinding(const std::string& name, const std::vector<TypePtr>& types)> bind,
-    RowFunction f, bool propagate_nulls = true) {
+void RegisterRowFunction(FunctionRegistry& r, std::initializer_list<const char*> names,
+                         NamedBind bind, RowFunction f, bool propagate_nulls) {
   for (const char* name : names) {
     ScalarFunction fn;
     fn.name = name;
@@ -39,6 +30,17 @@ void Register(
     fn.kernel = RowKernel(f, propagate_nulls);
     r[name] = std::move(fn);
   }
+}
+
+namespace {
+
+bool IsList(const arrow::DataType& t) {
+  return t.id() == TypeId::kList;
+}
+
+void Register(FunctionRegistry& r, std::initializer_list<const char*> names, NamedBind bind,
+              RowFunction f, bool propagate_nulls = true) {
+  RegisterRowFunction(r, names, std::move(bind), std::move(f), propagate_nulls);
 }
 
 // The list type of argument `i` (a NULL argument: a list of NULLs).

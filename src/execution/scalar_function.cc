@@ -593,6 +593,8 @@ const ScalarFunction* FindScalarFunction(const std::string& name) {
     RegisterPathFunctions(r);
     RegisterNumericExtras(r);
     RegisterAggregateStateFunctions(r);
+    RegisterMapFunctions(r);
+    RegisterBitFunctions(r);
     return r;
   }();
   auto it = registry.find(name);

@@ -21,7 +21,37 @@ struct SubqueryResult {
   std::vector<Value> list;                  // kQuantified: the non-null values
   // Decorrelated EXISTS with residual comparisons: each row's inner sides.
   std::vector<std::vector<Value>> residual_rows;
+  // Row IN (list holds the rows): for each pattern of NULL fields among
+  // the rows (bit i: field i is NULL), the encoded non-NULL fields of the
+  // rows with that pattern (IndexRows). Empty when not built.
+  absl::flat_hash_map<uint64_t, absl::flat_hash_set<std::string>> rows_by_nulls;
 };
+
+// The bits of the NULL fields of row `v` (at most 64 fields), and the
+// encoding of the fields outside `skip` that are not NULL.
+uint64_t NullFields(const Value& v) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < v.elements().size(); ++i)
+    if (v.elements()[i].is_null()) mask |= uint64_t{1} << i;
+  return mask;
+}
+std::string FieldsKey(const Value& v, uint64_t skip) {
+  std::string key;
+  for (size_t i = 0; i < v.elements().size(); ++i)
+    if (!(skip >> i & 1)) EncodeValueKey(v.elements()[i], &key);
+  return key;
+}
+
+// Builds r.rows_by_nulls for a row IN of at most 64 fields, so that a
+// probe row without NULLs is answered by one lookup per NULL pattern
+// instead of a comparison with every row.
+void IndexRows(SubqueryResult& r, int width) {
+  if (width > 64 || r.list.empty()) return;
+  for (const Value& v : r.list) {
+    const uint64_t nulls = NullFields(v);
+    r.rows_by_nulls[nulls].insert(FieldsKey(v, nulls));
+  }
+}
 
 std::atomic<uint64_t> g_runs{0};
 
@@ -103,6 +133,7 @@ SubqueryResult Run(SubqueryRunner& runner, OperatorPtr plan, const arrow::TypePt
     }
   }
   if (runner.kind == SubqueryKind::kScalar && !r.any_rows) r.scalar = Value::Null(type);
+  if (runner.kind == SubqueryKind::kIn && runner.row_width > 0) IndexRows(r, runner.row_width);
   return r;
 }
 
@@ -183,6 +214,10 @@ std::shared_ptr<KeyedResults> BuildKeyed(SubqueryRunner& runner, const arrow::Ty
       }
       r.any_rows = true;
     }
+  }
+  if (runner.kind == SubqueryKind::kIn && runner.row_width > 0) {
+    for (auto& [k, r] : out->by_key)
+      IndexRows(r, runner.row_width);
   }
   return out;
 }
@@ -314,10 +349,19 @@ arrow::ArrayDataPtr EvaluateSubquery(SubqueryRunner& runner, const arrow::Record
         } else if (runner.row_width > 0) {  // a row: = ANY, one row at a time
           const Value x = Value::FromArray(*test, row);
           bool found = false, unknown = false;
-          for (const Value& v : r.list) {
-            const int holds = RowComparison(ExprOp::kEqual, x, v);
-            found = found || holds == 1;
-            unknown = unknown || holds < 0;
+          if (!r.rows_by_nulls.empty() && NullFields(x) == 0) {
+            // A row with NULLs in `nulls` is unknown when x equals it elsewhere.
+            for (const auto& [nulls, keys] : r.rows_by_nulls) {
+              if (!keys.contains(FieldsKey(x, nulls))) continue;
+              found = found || nulls == 0;
+              unknown = unknown || nulls != 0;
+            }
+          } else {
+            for (const Value& v : r.list) {
+              const int holds = RowComparison(ExprOp::kEqual, x, v);
+              found = found || holds == 1;
+              unknown = unknown || holds < 0;
+            }
           }
           if (found) {
             booleans->Append(!negated);

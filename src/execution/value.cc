@@ -304,7 +304,7 @@ std::string SqlTypeName(const arrow::DataType& t) {
     case arrow::TypeId::kLargeUtf8:
       return "VARCHAR";
     case arrow::TypeId::kBinary:
-      return "BLOB";
+      return arrow::IsBitString(t) ? "BIT" : "BLOB";
     case arrow::TypeId::kDate32:
       return "DATE";
     case arrow::TypeId::kTimestamp: {
@@ -318,6 +318,10 @@ std::string SqlTypeName(const arrow::DataType& t) {
     case arrow::TypeId::kIntervalMonthDayNano:
       return "INTERVAL";
     case arrow::TypeId::kList:
+      if (arrow::IsMap(t)) {
+        const auto& kv = t.value_type()->fields();
+        return "MAP(" + SqlTypeName(*kv[0]->type()) + ", " + SqlTypeName(*kv[1]->type()) + ")";
+      }
       return SqlTypeName(*t.value_type()) + "[]";
     case arrow::TypeId::kStruct: {
       std::string out = "STRUCT(";

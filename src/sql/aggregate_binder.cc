@@ -6,6 +6,8 @@
 
 #include "execution/aggregate.h"
 #include "execution/aggregate_state.h"
+#include "execution/expression.h"
+#include "execution/scalar_function.h"
 #include "llkv/common/error.h"
 #include "sql/binder.h"
 #include "sql/collation.h"
@@ -102,6 +104,9 @@ constexpr AggregateName kAggregates[] = {
     {"wavg", AggKind::kWeightedAvg, 2, 2},
     {"combine_aggr", AggKind::kCombineStates, 1, 1},
     {"approx_top_k", AggKind::kApproxTopK, 2, 2},
+    {"histogram", AggKind::kHistogram, 1, 2},
+    {"histogram_exact", AggKind::kHistogram, 2, 2},
+    {"bitstring_agg", AggKind::kBitstringAgg, 1, 3},
     // Exact answers are within any approximation's bounds: the count of
     // distinct values, and the quantile of the sorted values.
     {"approx_count_distinct", AggKind::kCount, 1, 1},
@@ -281,11 +286,33 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
       case AggKind::kBitAnd:
       case AggKind::kBitOr:
       case AggKind::kBitXor:
+        if (arrow::IsBitString(*arg->type)) break;
         if (!arg->type->is_integer() && id != arrow::TypeId::kNull) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
         arg = execution::CastTo(std::move(arg), arrow::int64());
         break;
+      case AggKind::kBitstringAgg: {
+        const bool hugeint = id == arrow::TypeId::kDecimal128 && arg->type->scale() == 0;
+        if (!arg->type->is_integer() && !hugeint && id != arrow::TypeId::kNull) {
+          Fail(ErrorKind::kBinder, "No function matches {}({}): it takes integers", n,
+               execution::SqlTypeName(*arg->type));
+        }
+        if (call.args.size() == 2) {
+          Fail(ErrorKind::kBinder, "{}() takes a value, or a value, a minimum and a maximum", n);
+        }
+        for (size_t i = 1; i < call.args.size(); ++i) {
+          const Value bound = EvaluateConstant(*call.args[i]);
+          if (bound.is_null() ||
+              (!bound.type()->is_integer() &&
+               !(bound.type()->id() == arrow::TypeId::kDecimal128 && bound.type()->scale() == 0))) {
+            Fail(ErrorKind::kBinder, "{}(): its minimum and maximum must be integers, not {}", n,
+                 bound.ToString());
+          }
+          spec.bins.push_back(bound);
+        }
+        break;
+      }
       case AggKind::kBoolAnd:
       case AggKind::kBoolOr:
         arg = binder.Condition(*call.args[0]);
@@ -313,6 +340,36 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
                               spec.kind == AggKind::kGroupConcat ? arrow::utf8() : arrow::int64());
     }
     spec.arg = std::move(arg);
+    if (spec.kind == AggKind::kHistogram && call.args.size() == 2) {
+      // The bins: a constant list, in the argument's type, sorted.
+      Value bins;
+      try {
+        bins = EvaluateConstant(*call.args[1]);
+      } catch (const Error&) {
+        if (IsConstant(*call.args[1])) throw;
+        Fail(ErrorKind::kBinder, "{}(): its bins must be a constant list, not {}", n,
+             call.args[1]->ToString());
+      }
+      if (bins.is_null() || bins.type()->id() != arrow::TypeId::kList) {
+        Fail(ErrorKind::kBinder, "{}(): its bins must be a list, not {}", n, bins.ToString());
+      }
+      const arrow::ArrayDataPtr cast = execution::Cast(
+          *execution::ValuesToArray(bins.type()->value_type(), bins.elements()), spec.arg->type);
+      for (int64_t i = 0; i < cast->length; ++i) {
+        Value b = Value::FromArray(*cast, i);
+        if (b.is_null()) Fail(ErrorKind::kBinder, "{}(): a bin cannot be NULL", n);
+        spec.bins.push_back(std::move(b));
+      }
+      std::sort(spec.bins.begin(), spec.bins.end(),
+                [](const Value& a, const Value& b) { return execution::CompareValues(a, b) < 0; });
+      spec.bins.erase(std::unique(spec.bins.begin(), spec.bins.end(),
+                                  [](const Value& a, const Value& b) {
+                                    return execution::CompareValues(a, b) == 0;
+                                  }),
+                      spec.bins.end());
+      if (spec.bins.empty()) Fail(ErrorKind::kBinder, "{}(): its list of bins is empty", n);
+      spec.exact_bins = n == "histogram_exact";
+    }
     if (spec.kind == AggKind::kQuantileCont || spec.kind == AggKind::kQuantileDisc) {
       // One fraction, or a list of them (the result is then a list).
       const Value q = EvaluateConstant(*call.args[1]);

@@ -103,7 +103,9 @@ std::string WindowSpec::ToString() const {
 
 std::string TypeName::ToString() const {
   std::string out = name;
-  if (!field_names.empty()) {
+  if (name == "map" && field_types.size() == 2) {
+    out = "MAP(" + field_types[0].ToString() + ", " + field_types[1].ToString() + ")";
+  } else if (!field_names.empty()) {
     out = "STRUCT(";
     for (size_t i = 0; i < field_names.size(); ++i)
       out += (i ? ", " : "") + field_names[i] + " " + field_types[i].ToString();
@@ -165,6 +167,12 @@ std::string Expr::ToString() const {
       if (names.size() == 1 && (names[0] == "__llkv_any" || names[0] == "__llkv_all")) {
         return "(" + args[0]->ToString() + " " + op +
                (names[0] == "__llkv_any" ? " ANY(" : " ALL(") + args[1]->ToString() + "))";
+      }
+      if (names.size() == 1 && names[0] == "__llkv_map_literal") {  // MAP {k: v, ...}
+        std::vector<std::string> entries;
+        for (size_t i = 0; i + 1 < args.size(); i += 2)
+          entries.push_back(args[i]->ToString() + ": " + args[i + 1]->ToString());
+        return "MAP {" + Join(entries, ", ") + "}";
       }
       std::string out = Join(names, ".") + "(";
       if (distinct) out += "DISTINCT ";

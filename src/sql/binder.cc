@@ -393,6 +393,11 @@ BoundExprPtr Binder::Unary(const Expr& e) {
     args.push_back(std::move(arg));
     return OperatorCall("- interval", std::move(args));
   }
+  if (e.op == "~" && arrow::IsBitString(*arg->type)) {
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(arg));
+    return OperatorCall("__llkv_bit_not", std::move(args));
+  }
   const arrow::TypePtr t = ArithmeticType(*arg->type, *arg->type);
   arg = Numeric(std::move(arg), t, e.op);
   if (e.op == "-") {
@@ -554,9 +559,23 @@ BoundExprPtr Binder::BinaryOp(const Expr& e) {
                                                             {">>", ExprOp::kShiftRight}};
   for (const auto& [sym, op] : kBitwise) {
     if (e.op != sym) continue;
+    BoundExprPtr a = Bind(*e.args[0]);
+    if (arrow::IsBitString(*a->type)) {  // BIT strings: their own functions
+      static const std::pair<ExprOp, const char*> kBitFunctions[] = {
+          {ExprOp::kBitAnd, "__llkv_bit_and"},
+          {ExprOp::kBitOr, "__llkv_bit_or"},
+          {ExprOp::kShiftLeft, "__llkv_bit_shift_left"},
+          {ExprOp::kShiftRight, "__llkv_bit_shift_right"}};
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(a));
+      args.push_back(Bind(*e.args[1]));
+      for (const auto& [bit_op, name] : kBitFunctions) {
+        if (bit_op == op) return OperatorCall(name, std::move(args));
+      }
+    }
     // Operands are integers; reals are truncated (SQLite).
     std::vector<BoundExprPtr> args;
-    args.push_back(Numeric(Bind(*e.args[0]), arrow::int64(), e.op));
+    args.push_back(Numeric(std::move(a), arrow::int64(), e.op));
     args.push_back(Numeric(Bind(*e.args[1]), arrow::int64(), e.op));
     return execution::Call(op, arrow::int64(), std::move(args));
   }

@@ -471,11 +471,20 @@ class Rewriter {
       StructKey();
       return;
     }
-    if (c == '}' && !struct_depths_.empty() && struct_depths_.back() == depth_) {
-      struct_depths_.pop_back();
+    // The end of a struct or MAP literal.
+    for (std::vector<int>* open : {&struct_depths_, &map_depths_}) {
+      if (c != '}' || open->empty() || open->back() != depth_) continue;
+      open->pop_back();
       --depth_;
       Replace(i_ + 1, ")");
       Significant(')');
+      return;
+    }
+    // In a MAP literal, the ':' between a key and its value: a comma.
+    if (c == ':' && !map_depths_.empty() && map_depths_.back() == depth_ && i_ + 1 < in_.size() &&
+        in_[i_ + 1] != ':' && in_[i_ + 1] != '=' && prev_ != ':') {
+      Replace(i_ + 1, ",");
+      Significant(',');
       return;
     }
     if (c == ',' && !struct_depths_.empty() && struct_depths_.back() == depth_) {
@@ -1001,13 +1010,31 @@ class Rewriter {
         return;
       }
     }
-    // DuckDB's STRUCT(a INT, ...) type: one quoted name for the parser.
-    if (EqualsIgnoreCase(w, "struct") && !statement_start_) {
+    // DuckDB's MAP {k: v, ...} literal: "__llkv_map_literal"(k, v, ...).
+    if (EqualsIgnoreCase(w, "map") && !statement_start_) {
+      const size_t brace = SkipTrivia(end);
+      if (brace < in_.size() && in_[brace] == '{') {
+        ParenthesizeIfSubscripted(MatchingBrace(brace) + 1);
+        Replace(brace + 1, "\"__llkv_map_literal\"(");
+        Significant('(');
+        statement_start_ = false;
+        map_depths_.push_back(++depth_);
+        return;
+      }
+    }
+    // DuckDB's STRUCT(a INT, ...) type, and MAP(K, V) where a type goes
+    // (after ::, CAST's AS or a column's name; elsewhere map(...) is the
+    // function): one quoted name for the parser.
+    const bool map_type = EqualsIgnoreCase(w, "map") &&
+                          (prev_ == ':' || prev_word_ == "as" ||
+                           (IsWordChar(prev_) && !prev_word_.empty() && !ListLiteralStart()));
+    if ((EqualsIgnoreCase(w, "struct") || map_type) && !statement_start_) {
       const size_t open = SkipTrivia(end);
       if (open < in_.size() && in_[open] == '(') {
         const size_t close = MatchingParen(open);
         if (close < in_.size()) {
-          out_.struct_types.emplace_back(in_.substr(open + 1, close - open - 1));
+          out_.struct_types.emplace_back(std::string(w) + "(" +
+                                         std::string(in_.substr(open + 1, close - open - 1)) + ")");
           Replace(close + 1, StructTypeName(out_.struct_types.size() - 1));
           Significant('"');
           return;
@@ -1492,6 +1519,7 @@ class Rewriter {
   int from_depth_ = -1;             // depth of the FROM list being read, or -1
   int select_depth_ = -1;           // depth of the select list being read, or -1
   std::vector<int> struct_depths_;  // depth inside each open struct literal
+  std::vector<int> map_depths_;     // depth inside each open MAP {...} literal
   int statement_marks_ = 0;         // '?' numbered in the current statement
   size_t asof_using_at_ = std::string_view::npos;  // the USING of an ASOF join
 };

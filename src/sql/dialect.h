@@ -61,9 +61,9 @@ struct RewrittenSql {
   std::set<size_t> group_by_all;
   // Offsets of the CAST keyword that stands for DuckDB's TRY_CAST.
   std::set<size_t> try_casts;
-  // The bodies of DuckDB's STRUCT(...) types, which the text names
-  // "__llkv_struct_<i>" (PostgreSQL would cut a longer quoted name at 63
-  // bytes).
+  // DuckDB's STRUCT(...) and MAP(...) types as written ("STRUCT(a INT)"),
+  // which the text names "__llkv_struct_<i>" (PostgreSQL would cut a longer
+  // quoted name at 63 bytes).
   std::vector<std::string> struct_types;
   // Number of '?' placeholders numbered (each statement's from $1).
   int question_marks = 0;
@@ -77,7 +77,7 @@ struct RewrittenSql {
 
 RewrittenSql RewriteDialect(std::string_view sql);
 
-// The quoted name that rewritten text gives STRUCT body `i`
+// The quoted name that rewritten text gives STRUCT or MAP type `i`
 // ("__llkv_struct_<i>").
 std::string StructTypeName(size_t i);
 // `text` with StructTypeName(j) replaced by to(j), for every j < count.

@@ -112,10 +112,30 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     }
     return LibraryCall("struct_pack", arrow::struct_(std::move(fields)), std::move(args));
   }
+  if (name == "__llkv_map_literal") {  // MAP {k: v, ...}: keys of one type, values of one
+    std::vector<BoundExprPtr> args = bind_all();
+    if (args.empty())
+      return LibraryCall(name.c_str(), arrow::map(arrow::null(), arrow::null()), {});
+    std::vector<arrow::TypePtr> key_types, value_types;
+    for (size_t i = 0; i < args.size(); ++i)
+      (i % 2 == 0 ? key_types : value_types).push_back(args[i]->type);
+    const arrow::TypePtr key = CommonType(key_types), value = CommonType(value_types);
+    for (size_t i = 0; i < args.size(); ++i)
+      args[i] = execution::CastTo(std::move(args[i]), i % 2 == 0 ? key : value);
+    return LibraryCall(name.c_str(), arrow::map(key, value), std::move(args));
+  }
   if ((name == "list_extract" || name == "array_extract" || name == "list_element") &&
       e.args.size() == 2) {
-    // s['field'] on a STRUCT is struct_extract.
+    // s['field'] on a STRUCT is struct_extract; m[k] on a MAP the value of
+    // key k (or NULL).
     BoundExprPtr s = Bind(*e.args[0]);
+    if (arrow::IsMap(*s->type)) {
+      const arrow::TypePtr& entry = s->type->value_type();
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(s));
+      args.push_back(execution::CastTo(Bind(*e.args[1]), entry->fields()[0]->type()));
+      return LibraryCall("map_extract_value", entry->fields()[1]->type(), std::move(args));
+    }
     if (s->type->id() == arrow::TypeId::kStruct) {
       BoundExprPtr key = Bind(*e.args[1]);
       if (key->op != ExprOp::kConstant || key->value.is_null() || !IsText(*key->type)) {

@@ -164,16 +164,16 @@ class Transformer {
   // `text` (of the rewritten statement) with its STRUCT types spelled out
   // again: statement text is kept (views, CREATE TABLE) and parsed anew.
   std::string RestoreStructTypes(std::string text) const {
-    return ReplaceStructTypeNames(std::move(text), rewritten_.struct_types.size(), [&](size_t j) {
-      return "STRUCT(" + rewritten_.struct_types[j] + ")";
-    });
+    return ReplaceStructTypeNames(std::move(text), rewritten_.struct_types.size(),
+                                  [&](size_t j) { return rewritten_.struct_types[j]; });
   }
 
-  // DuckDB's STRUCT(a INT, b VARCHAR), which the dialect rewriter passes
-  // on as the name "__llkv_struct_<i>" of body i of
-  // RewrittenSql::struct_types ("a INT, b VARCHAR"): each field's type is
-  // parsed on its own.
+  // DuckDB's STRUCT(a INT, b VARCHAR) and MAP(INT, VARCHAR), which the
+  // dialect rewriter passes on as the name "__llkv_struct_<i>" of type i of
+  // RewrittenSql::struct_types: `body` is what the parentheses hold, and
+  // each field's type is parsed on its own (a MAP's fields are unnamed).
   void StructFields(const std::string& body, TypeName* out, int location) {
+    const bool named = out->name != "map";
     std::vector<std::string> parts;
     int depth = 0;
     char quote = 0;
@@ -200,7 +200,9 @@ class Transformer {
       if (start == std::string::npos) Unsupported("a STRUCT type without a field", location);
       size_t end = start;
       std::string name;
-      if (part[start] == '"') {
+      if (!named) {
+        // (the whole part is the type)
+      } else if (part[start] == '"') {
         end = start + 1;
         while (end < part.size() &&
                !(part[end] == '"' && (end + 1 >= part.size() || part[end + 1] != '"'))) {
@@ -219,7 +221,8 @@ class Transformer {
                                      : nullptr;
       if (!select || select->select_list.size() != 1 ||
           select->select_list[0].expr->kind != ExprKind::kCast) {
-        Unsupported("the STRUCT field type " + type_text, location);
+        Unsupported(std::string(named ? "the STRUCT field type " : "the MAP type ") + type_text,
+                    location);
       }
       out->field_names.push_back(name);
       out->field_types.push_back(select->select_list[0].expr->type);
@@ -237,12 +240,24 @@ class Transformer {
       const std::string digits = names.back().substr(kStruct.size());
       std::from_chars(digits.data(), digits.data() + digits.size(), index);
       if (index >= rewritten_.struct_types.size()) Unsupported("a STRUCT type", t.location());
-      out.name = "struct";
-      StructFields(rewritten_.struct_types[index], &out, t.location());
+      const std::string& text = rewritten_.struct_types[index];
+      const size_t open = text.find('(');
+      out.name = AsciiLower(text.substr(0, open));
+      StructFields(text.substr(open + 1, text.size() - open - 2), &out, t.location());
+      if (out.name == "map" && out.field_types.size() != 2) {
+        Fail(ErrorKind::kParser, "MAP({}) needs two types, the key's and the value's",
+             text.substr(open + 1, text.size() - open - 2));
+      }
       out.array_depth = t.array_bounds_size();
       return out;
     }
     out.name = SqlTypeName(names.back());
+    // PostgreSQL gives BIT a length (1 when none is written); DuckDB's BIT
+    // has none.
+    if (out.name == "bit") {
+      out.array_depth = t.array_bounds_size();
+      return out;
+    }
     const bool decimal = out.name == "decimal" || out.name == "numeric";
     if (decimal && t.typmods_size() > 2) {
       Fail(ErrorKind::kBinder, "DECIMAL type can take at most two type modifiers, width and scale");

@@ -46,6 +46,9 @@ arrow::TypePtr TypeFromName(const TypeName& t) {
 
 static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   const std::string n = Lower(t.name);
+  if (n == "map" && t.field_types.size() == 2) {
+    return arrow::map(TypeFromName(t.field_types[0]), TypeFromName(t.field_types[1]));
+  }
   if (n == "struct" && !t.field_names.empty()) {
     std::vector<arrow::FieldPtr> fields;
     for (size_t i = 0; i < t.field_names.size(); ++i) {
@@ -122,14 +125,18 @@ static arrow::TypePtr ScalarTypeFromName(const TypeName& t) {
   }
   // DuckDB's types LLKV does not have yet: an error, never the affinity
   // fallback below (which would store them as DOUBLE).
-  static const char* kMissing[] = {"time with time zone", "timetz", "uuid",  "json", "bit",
-                                   "bitstring",           "varint", "union", "map"};
+  static const char* kMissing[] = {
+      "time with time zone", "timetz", "uuid", "json", "varint", "union", "map"};
   for (const char* missing : kMissing) {
     if (n == missing) {
       Fail(ErrorKind::kNotImplemented, "the type {} is not supported yet", t.name);
     }
   }
   if (n == "interval") return arrow::interval_month_day_nano();
+  // (BIT's length modifier, PostgreSQL's, is not kept: DuckDB's BIT has none.)
+  if (n == "bit" || n == "bitstring" || n == "varbit" || n == "bit varying") {
+    return arrow::bit_string();
+  }
   if (n == "blob" || n == "bytea" || n == "binary" || n == "varbinary") return arrow::binary();
   // SQLite's affinity rules for any other name.
   if (n.find("int") != std::string::npos) return arrow::int64();
@@ -180,8 +187,16 @@ TypeName NameOfType(const arrow::DataType& type) {
     case arrow::TypeId::kIntervalMonthDayNano:
       return Named("interval");
     case arrow::TypeId::kBinary:
-      return Named("blob");
+      return Named(arrow::IsBitString(type) ? "bit" : "blob");
     case arrow::TypeId::kList: {
+      if (arrow::IsMap(type)) {
+        TypeName out = Named("map");
+        for (const auto& f : type.value_type()->fields()) {
+          out.field_names.push_back("");
+          out.field_types.push_back(NameOfType(*f->type()));
+        }
+        return out;
+      }
       TypeName element = NameOfType(*type.value_type());
       ++element.array_depth;
       return element;

@@ -12,6 +12,8 @@ namespace {
 // which no TypeId uses (see TypeId), then its u8 unit and time zone; the
 // microsecond form keeps tag 17 as files written before units existed.
 constexpr uint8_t kTimestampWithUnitTag = 22;
+// A BIT string (a binary type, arrow::bit_string()): this tag alone.
+constexpr uint8_t kBitStringTag = 23;
 
 void EncodeField(ByteWriter& w, const arrow::Field& f) {
   w.PutString(f.name());
@@ -29,6 +31,7 @@ arrow::FieldPtr DecodeField(ByteReader& r, int depth);
 arrow::TypePtr DecodeTypeAt(ByteReader& r, int depth) {
   if (depth > 64) r.Corrupt("type nesting deeper than 64");
   const uint8_t tag = r.Get<uint8_t>();
+  if (tag == kBitStringTag) return arrow::bit_string();
   if (tag == kTimestampWithUnitTag) {
     const uint8_t unit = r.Get<uint8_t>();
     if (unit > static_cast<uint8_t>(arrow::TimeUnit::kNano)) r.Corrupt("bad timestamp unit");
@@ -109,6 +112,10 @@ arrow::FieldPtr DecodeField(ByteReader& r, int depth) {
 }  // namespace
 
 void EncodeType(ByteWriter& w, const arrow::DataType& type) {
+  if (arrow::IsBitString(type)) {
+    w.Put(kBitStringTag);
+    return;
+  }
   if (type.id() == TypeId::kTimestamp && type.unit() != arrow::TimeUnit::kMicro) {
     w.Put(kTimestampWithUnitTag);
     w.Put(static_cast<uint8_t>(type.unit()));

@@ -27,6 +27,19 @@ TEST(CDataTest, SchemaRoundTripKeepsNamesNullabilityAndMetadata) {
   EXPECT_TRUE(back->Equals(*batch->schema(), /*check_metadata=*/true)) << back->ToString();
 }
 
+// A MAP exports as "+m" and imports as a MAP; a List of the same layout
+// stays a List.
+TEST(CDataTest, MapSchemaRoundTrips) {
+  const Schema schema({field("m", map(int32(), utf8())), field("l", list(int32()))});
+  ArrowSchema c;
+  ExportSchema(schema, &c);
+  EXPECT_STREQ(c.children[0]->format, "+m");
+  EXPECT_STREQ(c.children[1]->format, "+l");
+  SchemaPtr back = ImportSchema(&c);
+  EXPECT_TRUE(back->Equals(schema)) << back->ToString();
+  EXPECT_TRUE(IsMap(*back->field(0)->type()));
+}
+
 TEST(CDataTest, EveryTypeRoundTripsZeroCopy) {
   auto batch = testing::MakeSampleBatch(200);
   ArrowArray c;

@@ -45,6 +45,17 @@ TEST(IpcTest, StreamRoundTripsEveryType) {
   EXPECT_TRUE(p >= bytes->data() && p < bytes->data() + bytes->size());
 }
 
+// A MAP is written as Arrow's Map type (not a List) and read back as one.
+TEST(IpcTest, MapTypeRoundTrips) {
+  auto schema = std::make_shared<Schema>(
+      std::vector<FieldPtr>{field("m", map(utf8(), int64())), field("l", list(int64()))});
+  BufferPtr bytes = WriteStreamToBuffer(schema, {});
+  auto reader = OpenStream(bytes);
+  EXPECT_TRUE(reader->schema()->Equals(*schema)) << reader->schema()->ToString();
+  EXPECT_TRUE(IsMap(*reader->schema()->field(0)->type()));
+  EXPECT_FALSE(IsMap(*reader->schema()->field(1)->type()));
+}
+
 TEST(IpcTest, FileRoundTripsWithRandomAccess) {
   testing::TempDir dir;
   auto batches = SampleBatches();

@@ -172,5 +172,7 @@ bool ArrayEquals(const ArrayData& a, const ArrayData& b);
 // text is quoted only where it would read as something else, and floats
 // keep a fraction, 1.0).
 std::string FormatValue(const ArrayData& array, int64_t i);
+// The '0'/'1' text of a BIT string's bytes (bit_string()'s layout).
+std::string FormatBitString(std::string_view bits);
 
 }  // namespace llkv::arrow

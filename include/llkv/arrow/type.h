@@ -38,8 +38,8 @@ enum class TypeId : uint8_t {
   kList,  // int32 offsets
   // (Values are stored on disk: new types go at the end.)
   kTime64,  // microseconds since midnight, int64 (time of day)
-  // 22 is taken: the type codec's tag for a timestamp with a unit
-  // (docs/storage-format.md). The next new type is 23.
+  // 22 and 23 are taken: the type codec's tags for a timestamp with a unit
+  // and for a BIT string (docs/storage-format.md). The next new type is 24.
 };
 
 // The resolution of a timestamp. Microseconds is SQL's TIMESTAMP; the others
@@ -123,6 +123,11 @@ TypePtr decimal128(int precision, int scale);
 TypePtr utf8();
 TypePtr large_utf8();
 TypePtr binary();
+// DuckDB's BIT (BITSTRING): a string of bits in the binary layout. Each
+// value's byte 0 holds the count of padding bits (0-7) that start byte 1;
+// the bits follow, most significant first. id() is kBinary; bit_string()
+// does not equal binary().
+TypePtr bit_string();
 TypePtr date32();
 TypePtr timestamp(std::string timezone = "");  // microsecond unit
 TypePtr timestamp(TimeUnit unit, std::string timezone = "");
@@ -131,6 +136,10 @@ TypePtr interval_month_day_nano();
 TypePtr struct_(std::vector<FieldPtr> fields);
 TypePtr list(FieldPtr value_field);
 TypePtr list(TypePtr value_type);  // value field named "item", nullable
+// A MAP (Arrow's Map layout): a LIST of non-null "entries" STRUCTs of a
+// non-null "key" and a "value"; the entries field carries kMapMetadata.
+// Keys are unique within a map (the functions that build maps check).
+TypePtr map(TypePtr key_type, TypePtr value_type);
 
 class Field {
  public:
@@ -187,6 +196,14 @@ using SchemaPtr = std::shared_ptr<const Schema>;
 inline constexpr const char* kAggregateStateMetadata = "llkv.aggregate_state";
 // Whether `t` is such a state.
 bool IsAggregateState(const DataType& t);
+
+// The metadata key that marks a LIST's entries field as a MAP's (map()).
+inline constexpr const char* kMapMetadata = "llkv.map";
+// Whether `t` is a BIT string (bit_string()).
+bool IsBitString(const DataType& t);
+// Whether `t` is a MAP (map()). Its key type is t.value_type()->fields()[0]
+// ->type(), its value type ...fields()[1]->type().
+bool IsMap(const DataType& t);
 
 // C++ value types for fixed-width Arrow types.
 using Decimal128 = __int128;
