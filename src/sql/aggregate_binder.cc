@@ -380,7 +380,7 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
                          : v.type()->id() == arrow::TypeId::kDecimal128
                              ? static_cast<double>(v.decimal()) / std::pow(10.0, v.type()->scale())
                              : -1;
-        if (f < 0 || f > 1) {
+        if (!(f >= 0 && f <= 1)) {  // (NaN too)
           Fail(ErrorKind::kBinder, "QUANTILE can only take parameters in the range [0, 1], not {}",
                v.ToString());
         }

@@ -435,6 +435,24 @@ class Rewriter {
       Copy(std::max(SkipTrivia(i_), i_ + 1));
       return;
     }
+    // DuckDB's * ~ 'regex' (and ~*, !~, !~*): the star keeps the columns
+    // whose names the regular expression matches, as "__llkv_star_filter"
+    // ('regex' | 'iregex', pattern), prefixed 'not ' for !~.
+    if (star_modifier_ && (c == '~' || (c == '!' && i_ + 1 < in_.size() && in_[i_ + 1] == '~'))) {
+      size_t j = i_ + (c == '!' ? 2 : 1);
+      const bool icase = j < in_.size() && in_[j] == '*';
+      const size_t pattern = SkipTrivia(icase ? j + 1 : j);
+      if (pattern < in_.size() && in_[pattern] == '\'') {
+        const size_t stop = TokenEnd(pattern);
+        const std::string op = std::string(c == '!' ? "not " : "") + (icase ? "iregex" : "regex");
+        Replace(stop, ", \"__llkv_star_filter\"('" + op + "', " +
+                          std::string(in_.substr(pattern, stop - pattern)) + ", NULL)");
+        prev_ = ')';
+        prev_word_.clear();
+        star_depth_ = depth_;
+        return;
+      }
+    }
     if (c == '\'') {
       const bool escapes = i_ > 0 && (in_[i_ - 1] == 'E' || in_[i_ - 1] == 'e') &&
                            (i_ < 2 || !IsWordChar(in_[i_ - 2]));
@@ -1045,6 +1063,25 @@ class Rewriter {
     if (const size_t open = SkipTrivia(end); open < in_.size() && in_[open] == '(') {
       ParenthesizeIfSubscripted(MatchingParen(open) + 1);
     }
+    // COLUMNS(* EXCLUDE ... / REPLACE ...) as a whole select item is the
+    // star with its modifiers: the COLUMNS( and its ')' are dropped.
+    if (EqualsIgnoreCase(w, "columns") && (prev_word_ == "select" || prev_word_ == "distinct" ||
+                                           (prev_ == ',' && select_depth_ == depth_))) {
+      const size_t open = SkipTrivia(end);
+      const size_t star = open < in_.size() && in_[open] == '(' ? SkipTrivia(open + 1) : open;
+      if (star < in_.size() && in_[star] == '*' && star > open) {
+        const size_t modifier = SkipTrivia(star + 1);
+        const size_t close = MatchingParen(open);
+        const size_t after = SkipTrivia(close + 1);
+        const bool whole_item = after >= in_.size() || in_[after] == ',' || in_[after] == ';' ||
+                                in_[after] == ')' || EqualsIgnoreCase(WordAt(after), "from");
+        if (IsWordStart(in_[modifier]) && close < in_.size() && whole_item) {
+          replaced_[close] = {close + 1, ""};
+          Replace(star, "");
+          return;
+        }
+      }
+    }
     const bool after_star = std::exchange(star_modifier_, false);
     // DuckDB's SELECT * EXCLUDE (a, b) and * REPLACE (e AS a): passed on as
     // calls of "__llkv_star_exclude"(a, b) and "__llkv_star_replace"(e, a)
@@ -1078,6 +1115,27 @@ class Rewriter {
         Replace(name_end, call + "(" + std::string(in_.substr(open, name_end - open)) + ")");
         star_modifier_ = true;
         return;
+      }
+      if (!exclude) {  // REPLACE e AS a: one column, unparenthesized, to the item's end
+        size_t as = std::string_view::npos, stop = open;
+        int depth = 0;
+        for (; stop < in_.size(); stop = SkipTrivia(TokenEnd(stop))) {
+          const char ch = in_[stop];
+          if (ch == '(' || ch == '[') ++depth;
+          if ((ch == ')' || ch == ']') && depth-- == 0) break;
+          if (depth == 0 && (ch == ',' || ch == ';' || EqualsIgnoreCase(WordAt(stop), "from")))
+            break;
+          if (depth == 0 && EqualsIgnoreCase(WordAt(stop), "as")) as = stop;
+        }
+        if (as != std::string_view::npos && as > open) {
+          std::string_view expr = in_.substr(open, as - open),
+                           name = in_.substr(as + 2, stop - as - 2);
+          while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back())))
+            name.remove_suffix(1);
+          Replace(stop, call + "(" + std::string(expr) + ", " + std::string(name) + ")");
+          star_modifier_ = true;
+          return;
+        }
       }
     }
     // DuckDB's * [NOT] LIKE | ILIKE | GLOB | SIMILAR TO 'pattern' [ESCAPE

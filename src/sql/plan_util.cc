@@ -408,10 +408,22 @@ bool Descending(const OrderItem& o) {
   return o.direction_given ? o.descending : CurrentSettings().default_order_descending();
 }
 
+bool IsNonIntegerLiteral(const Expr& e, const char* clause) {
+  if (e.kind != ExprKind::kLiteral || e.literal_kind == LiteralKind::kInteger) return false;
+  if (!CurrentSettings().order_by_literals()) {
+    Fail(ErrorKind::kBinder,
+         "{} non-integer literal has no effect: it orders nothing (SET "
+         "order_by_non_integer_literal = true skips such terms)",
+         clause);
+  }
+  return true;
+}
+
 std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* storage) {
   std::vector<SortTerm> out;
   for (const auto& o : q.order_by) {
     if (!o.all) {
+      if (IsNonIntegerLiteral(*o.expr, "ORDER BY")) continue;
       out.push_back({o.expr.get(), Descending(o), o.nulls});
       continue;
     }

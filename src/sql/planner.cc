@@ -542,7 +542,7 @@ Value CallLibraryFunction(const char* name, const std::vector<Value>& args) {
   return Value::FromArray(*f->kernel(arrays, binding.result, 1), 0);
 }
 
-// Whether a star's [NOT] LIKE / ILIKE / GLOB / SIMILAR TO filter keeps the
+// Whether a star's [NOT] LIKE / ILIKE / GLOB / SIMILAR TO / ~ / ~* filter keeps the
 // column `name` (no filter: every column).
 bool StarFilterKeeps(const Expr& star, const std::string& name) {
   std::string op = star.star_filter_op;
@@ -561,6 +561,12 @@ bool StarFilterKeeps(const Expr& star, const std::string& name) {
     match =
         CallLibraryFunction("glob", {Value::String(star.star_filter_pattern), Value::String(name)})
             .boolean();
+  } else if (op == "regex" || op == "iregex") {  // ~ and ~*: as the operators match
+    const std::string pattern = (op == "iregex" ? "(?i)" : "") + star.star_filter_pattern;
+    match = CallLibraryFunction(
+                CurrentSettings().regex_full_match() ? "regexp_full_match" : "regexp_matches",
+                {Value::String(name), Value::String(pattern)})
+                .boolean();
   } else {  // similar: the whole name matches the regular expression
     match = CallLibraryFunction("regexp_full_match",
                                 {Value::String(name), Value::String(star.star_filter_pattern)})
@@ -1226,8 +1232,13 @@ OperatorPtr PlanSelect(const SelectStmt& q, runtime::Database& db, const OuterPt
       }
       continue;
     }
-    if (d->kind == ExprKind::kLiteral && d->literal_kind == LiteralKind::kInteger &&
-        d->int_value >= 1 && d->int_value <= static_cast<int64_t>(q.select_list.size())) {
+    if (IsNonIntegerLiteral(*d, "DISTINCT ON")) continue;
+    if (d->kind == ExprKind::kLiteral) {
+      if (d->int_value < 1 || d->int_value > static_cast<int64_t>(q.select_list.size())) {
+        Fail(ErrorKind::kBinder,
+             "ORDER term out of range - should be between 1 and {} (DISTINCT ON)",
+             q.select_list.size());
+      }
       distinct_on.push_back(static_cast<int>(d->int_value - 1));
       continue;
     }

@@ -335,6 +335,11 @@ struct SortTerm {
 // q's ORDER BY terms with ORDER BY ALL expanded into the output positions
 // 1..columns, whose literals `storage` keeps.
 std::vector<SortTerm> SortTerms(const SelectStmt& q, size_t columns, ExprList* storage);
+// Whether `e`, a term of `clause` ("ORDER BY", "DISTINCT ON"), is a literal
+// other than an integer (NULL, 'x', true, 1.5), which orders nothing: a
+// Binder Error unless SET order_by_non_integer_literal = true, under which
+// the caller skips it.
+bool IsNonIntegerLiteral(const Expr& e, const char* clause);
 
 std::string ColumnName(const SelectItem& item);
 

@@ -184,6 +184,10 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
     scalar_subquery_error_ = AsBool(name, value);
     return;
   }
+  if (name == "order_by_non_integer_literal") {
+    order_by_literals_ = AsBool(name, value);
+    return;
+  }
   if (const TuningSetting* t = FindTuning(name)) {
     tuning_[t->name] = TuningValue(*t, value);
     return;
@@ -192,7 +196,9 @@ void SessionSettings::Set(const std::string& raw_name, const execution::Value& v
     const std::string v = AsciiLower(Text(value));
     if (v != "partial" && v != "full") {
       Fail(ErrorKind::kInvalidInput,
-           "regex_match_operator_semantics takes 'partial' or 'full', not {}", value.ToString());
+           "unrecognized value {} for regex_match_operator_semantics: it takes 'partial' or "
+           "'full'",
+           value.ToString());
     }
     regex_full_match_ = v == "full";
     return;
@@ -214,6 +220,8 @@ void SessionSettings::Reset(const std::string& raw_name) {
     regex_full_match_ = false;
   } else if (name == "scalar_subquery_error_on_multiple_rows") {
     scalar_subquery_error_ = false;
+  } else if (name == "order_by_non_integer_literal") {
+    order_by_literals_ = false;
   } else if (FindTuning(name)) {
     tuning_.erase(name);
   } else if (name != "immediate_transaction_mode" && name != "ieee_floating_point_ops") {
@@ -233,6 +241,7 @@ std::string SessionSettings::Show(const std::string& raw_name) const {
   if (name == "scalar_subquery_error_on_multiple_rows") {
     return scalar_subquery_error_ ? "true" : "false";
   }
+  if (name == "order_by_non_integer_literal") return order_by_literals_ ? "true" : "false";
   if (const TuningSetting* t = FindTuning(name)) {
     auto it = tuning_.find(name);
     return it == tuning_.end() ? t->initial : it->second;

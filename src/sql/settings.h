@@ -19,6 +19,12 @@
 //   ieee_floating_point_ops  false: a floating-point division or modulo by
 //                             zero is NULL (SQLite's rule, which LLKV always
 //                             follows); true (DuckDB's inf and nan) is refused.
+//   order_by_non_integer_literal  false (the default, DuckDB's; PostgreSQL
+//                             refuses them too): a literal other than an
+//                             integer as an ORDER BY or DISTINCT ON term
+//                             (ORDER BY NULL, 'x', true) is a Binder Error,
+//                             as it orders nothing; true: such terms are
+//                             skipped.
 //   preserve_insertion_order  true or false: false allows results in any
 //                             order where no ORDER BY asks for one; LLKV
 //                             keeps insertion order either way.
@@ -67,6 +73,9 @@ class SessionSettings {
   bool NullsFirst(bool descending) const;
   // Whether ~, !~, ~* and !~* match the whole text (not any part of it).
   bool regex_full_match() const { return regex_full_match_; }
+  // Whether ORDER BY and DISTINCT ON skip literals other than integers
+  // (instead of refusing them).
+  bool order_by_literals() const { return order_by_literals_; }
   // Whether a scalar subquery with more than one row is an error.
   bool scalar_subquery_error() const { return scalar_subquery_error_; }
   // The canonical collation of text without one of its own ("": BINARY).
@@ -82,6 +91,7 @@ class SessionSettings {
   bool preserve_insertion_order_ = true;
   bool regex_full_match_ = false;
   bool scalar_subquery_error_ = false;
+  bool order_by_literals_ = false;
   std::string default_collation_;
   bool default_order_descending_ = false;
   std::map<std::string, std::string> tuning_;  // DuckDB tuning settings set, by name
