@@ -319,11 +319,13 @@ BoundExprPtr Binder::Column(const Expr& e) {
   const ScopeColumn* found = nullptr;
   // schema.table.column: the table's schema must be the one named.
   const std::string schema = e.names.size() >= 3 ? e.names[e.names.size() - 3] : "";
-  for (const auto& c : scope_) {
+  // (Four or more parts are a column and struct fields: StructPath.)
+  for (const auto& c : e.names.size() <= 3 ? scope_ : Scope{}) {
     if (!EqualsIgnoreCase(c.name, name)) continue;
     if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
     if (qualifier.empty() && c.qualified_only) continue;
-    if (!schema.empty() && !c.schema.empty() && !EqualsIgnoreCase(c.schema, schema)) continue;
+    // (An aliased table has no schema: schema.alias.column names nothing.)
+    if (!schema.empty() && !EqualsIgnoreCase(c.schema, schema)) continue;
     if (found) Fail(ErrorKind::kBinder, "Ambiguous reference to column name \"{}\"", name);
     found = &c;
   }
@@ -363,6 +365,19 @@ BoundExprPtr Binder::Column(const Expr& e) {
         best = d;
         hint = fmt::format(" (did you mean \"{}\"?)", c.name);
       }
+    }
+    if (!qualifier.empty() && e.names.size() <= 3) {
+      // A qualified name: say whether the table or its column is missing.
+      const bool table = std::any_of(scope_.begin(), scope_.end(), [&](const ScopeColumn& c) {
+        return EqualsIgnoreCase(c.qualifier, qualifier) &&
+               (schema.empty() || EqualsIgnoreCase(c.schema, schema));
+      });
+      if (!table) {
+        Fail(ErrorKind::kBinder, "Referenced table \"{}{}\" not found in FROM clause! (in {})",
+             schema.empty() ? "" : schema + ".", qualifier, e.ToString());
+      }
+      Fail(ErrorKind::kBinder, "Table \"{}\" does not have a column named \"{}\"{}", qualifier,
+           name, hint);
     }
     Fail(ErrorKind::kBinder, "Referenced column \"{}\" not found in FROM clause!{}", e.ToString(),
          hint);

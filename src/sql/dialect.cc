@@ -1043,15 +1043,17 @@ class Rewriter {
     // DuckDB's STRUCT(a INT, ...) type, and MAP(K, V) where a type goes
     // (after ::, CAST's AS or a column's name; elsewhere map(...) is the
     // function): one quoted name for the parser.
-    const bool map_type = EqualsIgnoreCase(w, "map") &&
-                          (prev_ == ':' || prev_word_ == "as" ||
-                           (IsWordChar(prev_) && !prev_word_.empty() && !ListLiteralStart()));
-    if ((EqualsIgnoreCase(w, "struct") || map_type) && !statement_start_) {
+    // ROW(a INT, ...) where a type goes is DuckDB's other name for STRUCT.
+    const bool type_position = prev_ == ':' || prev_word_ == "as" ||
+                               (IsWordChar(prev_) && !prev_word_.empty() && !ListLiteralStart());
+    const bool map_type = EqualsIgnoreCase(w, "map") && type_position;
+    const bool row_type = EqualsIgnoreCase(w, "row") && type_position;
+    if ((EqualsIgnoreCase(w, "struct") || map_type || row_type) && !statement_start_) {
       const size_t open = SkipTrivia(end);
       if (open < in_.size() && in_[open] == '(') {
         const size_t close = MatchingParen(open);
         if (close < in_.size()) {
-          out_.struct_types.emplace_back(std::string(w) + "(" +
+          out_.struct_types.emplace_back((row_type ? std::string("STRUCT") : std::string(w)) + "(" +
                                          std::string(in_.substr(open + 1, close - open - 1)) + ")");
           Replace(close + 1, StructTypeName(out_.struct_types.size() - 1));
           Significant('"');

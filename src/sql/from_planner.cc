@@ -888,7 +888,8 @@ FromPlan PlanFromList(const std::vector<TableRefPtr>& items, runtime::Database& 
       const bool retry = e.kind() == ErrorKind::kBinder && planning != nullptr &&
                          planning->kind == TableRefKind::kSubquery && !planning->lateral &&
                          !implicit.contains(planning) &&
-                         e.message().find("not found in FROM clause") != std::string::npos;
+                         (e.message().find("not found in FROM clause") != std::string::npos ||
+                          e.message().find("does not have a column named") != std::string::npos);
       if (!retry) throw;
       implicit.insert(planning);
       *terms = given;

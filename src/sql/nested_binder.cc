@@ -44,19 +44,22 @@ BoundExprPtr Binder::StructField(BoundExprPtr s, const std::string& field) {
 
 BoundExprPtr Binder::StructPath(const Expr& e) {
   // names = column, field, field...: the longest prefix that names a
-  // column (qualified or not) wins.
-  for (size_t n = std::min<size_t>(e.names.size() - 1, 2); n >= 1; --n) {
+  // column (schema.table.column, table.column or column) wins.
+  for (size_t n = std::min<size_t>(e.names.size() - 1, 3); n >= 1; --n) {
     Expr column;
     column.kind = ExprKind::kColumnRef;
     column.location = e.location;
     column.names.assign(e.names.begin(), e.names.begin() + static_cast<long>(n));
     const std::string& name = column.names.back();
     const std::string qualifier = n >= 2 ? column.names[n - 2] : "";
+    const std::string schema = n >= 3 ? column.names[0] : "";
     bool exists = false;
     for (const auto& c : scope_) {
-      exists = exists ||
-               (EqualsIgnoreCase(c.name, name) &&
-                (qualifier.empty() ? !c.qualified_only : EqualsIgnoreCase(c.qualifier, qualifier)));
+      exists =
+          exists ||
+          (EqualsIgnoreCase(c.name, name) &&
+           (qualifier.empty() ? !c.qualified_only : EqualsIgnoreCase(c.qualifier, qualifier)) &&
+           (schema.empty() || EqualsIgnoreCase(c.schema, schema)));
     }
     if (!exists) continue;
     BoundExprPtr out = Column(column);
