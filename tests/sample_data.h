@@ -34,7 +34,8 @@ inline std::vector<arrow::FieldPtr> SampleFields() {
           field("ts_ns", timestamp(TimeUnit::kNano, "UTC")),
           field("interval", interval_month_day_nano()),
           field("struct", struct_({field("x", int32()), field("s", utf8())})),
-          field("list", list(int64()))};
+          field("list", list(int64())),
+          field("map", map(utf8(), int32()))};
 }
 
 // Row i of every column is deterministic; rows with i % 7 == 3 are null
@@ -123,6 +124,20 @@ inline arrow::RecordBatchPtr MakeSampleBatch(int64_t n, int64_t seed = 0) {
         case TypeId::kList: {
           auto* lb = static_cast<ListBuilder*>(b.get());
           lb->Append(true);
+          if (IsMap(*f->type())) {  // i % 3 entries "kj" -> i + j (NULL for j = 1)
+            auto* entries = static_cast<StructBuilder*>(lb->value_builder());
+            for (int64_t j = 0; j < i % 3; ++j) {
+              entries->Append(true);
+              static_cast<StringBuilder*>(entries->field_builder(0))
+                  ->Append("k" + std::to_string(j));
+              if (j == 1) {
+                entries->field_builder(1)->AppendNull();
+              } else {
+                static_cast<Int32Builder*>(entries->field_builder(1))->Append(int32_t(i + j));
+              }
+            }
+            break;
+          }
           for (int64_t j = 0; j < i % 4; ++j) {
             static_cast<Int64Builder*>(lb->value_builder())->Append(i * 10 + j);
           }

@@ -19,7 +19,8 @@ if (!npmDir) throw new Error('LLKV_NPM_DIR is not set');
 const arrow = createRequire(path.join(npmDir, 'package.json'))('apache-arrow');
 
 const COLUMNS = ['null', 'bool', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'f32',
-  'f64', 'dec', 'utf8', 'large', 'bin', 'date', 'ts', 'ts_utc', 'ts_s', 'ts_ns', 'interval', 'struct', 'list'];
+  'f64', 'dec', 'utf8', 'large', 'bin', 'date', 'ts', 'ts_utc', 'ts_s', 'ts_ns', 'interval', 'struct', 'list',
+  'map'];
 
 const isNullRow = (name, i) => name === 'null' || (name !== 'i64' && i % 7 === 3);
 const wrap = (v, bits, signed) => signed ? BigInt.asIntN(bits, BigInt(v)) : BigInt.asUintN(bits, BigInt(v));
@@ -28,6 +29,8 @@ const binOf = (i) => Uint8Array.from({ length: i % 5 }, (_, j) => (i * 37 + j) &
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
 const structS = (i) => (i % 5 === 1 ? null : 's' + i);
 const listOf = (i) => Array.from({ length: i % 4 }, (_, j) => BigInt(i * 10 + j));
+// A MAP's entries: i % 3 of them, "kj" -> i + j (null for j = 1).
+const mapOf = (i) => Array.from({ length: i % 3 }, (_, j) => ['k' + j, j === 1 ? null : i + j]);
 
 // The canonical text of row i of column `name` (null for SQL NULL).
 function expected(name, i) {
@@ -51,6 +54,7 @@ function expected(name, i) {
     case 'interval': return `${i},${-i},${i * 999}`;
     case 'struct': return `{${i},${structS(i)}}`;
     case 'list': return `[${listOf(i).join(',')}]`;
+    case 'map': return `{${mapOf(i).map(([k, v]) => `${k}=${v}`).join(',')}}`;
   }
   throw new Error('unknown column ' + name);
 }
@@ -89,6 +93,14 @@ function actual(name, d, j) {
       for (let k = d.valueOffsets[j]; k < d.valueOffsets[j + 1]; ++k) items.push(child.values[k]);
       return `[${items.join(',')}]`;
     }
+    case 'map': {
+      const [keys, values] = d.children[0].children;
+      const entries = [];
+      for (let k = d.valueOffsets[j]; k < d.valueOffsets[j + 1]; ++k) {
+        entries.push(`${actual('utf8', keys, k)}=${values.getValid(k) ? values.values[k] : null}`);
+      }
+      return `{${entries.join(',')}}`;
+    }
     default: return BigInt(d.values[j]).toString();
   }
 }
@@ -100,7 +112,7 @@ const EXPECTED_TYPES = {
   ts: 'Timestamp<MICROSECOND>', ts_utc: 'Timestamp<MICROSECOND, UTC>',
   ts_s: 'Timestamp<SECOND>', ts_ns: 'Timestamp<NANOSECOND, UTC>',
   interval: 'Interval<MONTH_DAY_NANO>', struct: 'Struct<{x:Int32, s:Utf8}>',
-  list: 'List<Int64>',
+  list: 'List<Int64>', map: 'Map<{key:Utf8, value:Int32}>',
 };
 
 function check(file, rows) {
@@ -228,6 +240,21 @@ function column(name, n) {
       }
       const child = A.makeData({ type: new A.Int64(), length: items.length, nullCount: 0, data: BigInt64Array.from(items) });
       const type = new A.List(new A.Field('item', new A.Int64(), true));
+      return A.makeData({ type, length: n, ...bitmap(n, valid), valueOffsets: offsets, child });
+    }
+    case 'map': {
+      const offsets = new Int32Array(n + 1);
+      const entries = [];
+      for (let i = 0; i < n; ++i) {
+        if (valid(i)) entries.push(...mapOf(i));
+        offsets[i + 1] = entries.length;
+      }
+      const m = entries.length;
+      const keys = stringData(new A.Utf8(), m, () => true, (k) => utf8.encode(entries[k][0]), Int32Array);
+      const values = A.makeData({ type: new A.Int32(), length: m, ...bitmap(m, (k) => entries[k][1] !== null), data: Int32Array.from(entries, (e) => e[1] ?? 0) });
+      const entryType = new A.Struct([new A.Field('key', new A.Utf8(), false), new A.Field('value', new A.Int32(), true)]);
+      const child = A.makeData({ type: entryType, length: m, nullCount: 0, children: [keys, values] });
+      const type = new A.Map_(new A.Field('entries', entryType, false), false);
       return A.makeData({ type, length: n, ...bitmap(n, valid), valueOffsets: offsets, child });
     }
   }
