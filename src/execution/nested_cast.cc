@@ -9,6 +9,7 @@
 //   VARCHAR -> LIST/STRUCT  that text read back: brackets (or braces)
 //                      around comma-separated elements, each cast from its
 //                      text to the element type; NULL (unquoted) is null.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,42 @@ namespace {
 [[noreturn]] void NoNestedCast(const arrow::DataType& from, const arrow::DataType& to) {
   Fail(ErrorKind::kConversion, "Unimplemented type for cast ({} -> {})", from.ToString(),
        to.ToString());
+}
+
+// `a` (a struct) cast to struct type `to` of other field names: each field
+// of `to` from the field of its name (NULL where `a` has none). Null when
+// the names are the same, in order (the cast goes field by field), or when
+// a field of `a` has no place in `to` (it would be lost) or a field is
+// unnamed: the positional rule decides then.
+arrow::ArrayDataPtr StructByName(const arrow::ArrayData& a, const arrow::TypePtr& to) {
+  const auto& from = a.type->fields();
+  const auto& target = to->fields();
+  auto position = [&](const std::string& name) {
+    for (size_t k = 0; k < target.size(); ++k) {
+      if (EqualsIgnoreCase(target[k]->name(), name)) return static_cast<long>(k);
+    }
+    return -1L;
+  };
+  bool same = from.size() == target.size();
+  for (size_t k = 0; k < from.size(); ++k) {
+    if (from[k]->name().empty() || position(from[k]->name()) < 0) return nullptr;
+    same = same && EqualsIgnoreCase(from[k]->name(), target[k]->name());
+  }
+  if (same) return nullptr;
+  auto out = std::make_shared<arrow::ArrayData>(a);
+  out->type = to;
+  out->children.clear();
+  for (const auto& t : target) {
+    if (t->name().empty()) return nullptr;
+    const auto source = std::find_if(from.begin(), from.end(), [&](const arrow::FieldPtr& f) {
+      return EqualsIgnoreCase(f->name(), t->name());
+    });
+    out->children.push_back(
+        source == from.end()
+            ? arrow::MakeNullArray(t->type(), a.offset + a.length)
+            : Cast(*a.children[static_cast<size_t>(source - from.begin())], t->type()));
+  }
+  return out;
 }
 
 // One element of a nested value's text, split at the top level.
@@ -242,9 +279,9 @@ ArrayDataPtr CastNested(const ArrayData& a, const arrow::TypePtr& to) {
   }
   if (to->id() == TypeId::kStruct) {
     if (from_text) return TextToStruct(a, to);
-    if (from.id() != TypeId::kStruct || from.fields().size() != to->fields().size()) {
-      NoNestedCast(from, *to);
-    }
+    if (from.id() != TypeId::kStruct) NoNestedCast(from, *to);
+    if (auto by_name = StructByName(a, to)) return by_name;
+    if (from.fields().size() != to->fields().size()) NoNestedCast(from, *to);
     auto out = std::make_shared<ArrayData>(a);
     out->type = to;
     for (size_t f = 0; f < a.children.size(); ++f)

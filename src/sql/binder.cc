@@ -794,6 +794,25 @@ BoundExprPtr Binder::Compare(ExprOp op, BoundExprPtr a, BoundExprPtr b) {
 }
 
 // The type values of `types` are brought to for CASE and COALESCE.
+namespace {
+
+// Whether two structs' fields have the same names in the same order.
+bool SameFieldNames(const arrow::DataType& a, const arrow::DataType& b) {
+  if (a.fields().size() != b.fields().size()) return false;
+  for (size_t i = 0; i < a.fields().size(); ++i) {
+    if (!EqualsIgnoreCase(a.fields()[i]->name(), b.fields()[i]->name())) return false;
+  }
+  return true;
+}
+
+// Whether a struct's fields have names (a ROW(...) value's have none).
+bool Named(const arrow::DataType& s) {
+  return std::none_of(s.fields().begin(), s.fields().end(),
+                      [](const arrow::FieldPtr& f) { return f->name().empty(); });
+}
+
+}  // namespace
+
 arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
   arrow::TypePtr out = arrow::null();
   for (const auto& t : types) {
@@ -804,6 +823,24 @@ arrow::TypePtr Binder::CommonType(const std::vector<arrow::TypePtr>& types) {
       out = ArithmeticType(*out, *t);
     } else if (out->id() == arrow::TypeId::kList && t->id() == arrow::TypeId::kList) {
       out = arrow::list(CommonType({out->value_type(), t->value_type()}));
+    } else if (out->id() == arrow::TypeId::kStruct && t->id() == arrow::TypeId::kStruct &&
+               !SameFieldNames(*out, *t) && Named(*out) && Named(*t)) {
+      // Structs of other fields: every field of either, matched by name
+      // (the first's order, then the second's new fields), as DuckDB.
+      std::vector<arrow::FieldPtr> fields;
+      for (const auto& f : out->fields())
+        fields.push_back(f);
+      for (const auto& f : t->fields()) {
+        auto same = std::find_if(fields.begin(), fields.end(), [&](const arrow::FieldPtr& g) {
+          return EqualsIgnoreCase(g->name(), f->name());
+        });
+        if (same == fields.end()) {
+          fields.push_back(f);
+        } else {
+          *same = arrow::field((*same)->name(), CommonType({(*same)->type(), f->type()}));
+        }
+      }
+      out = arrow::struct_(std::move(fields));
     } else if (out->id() == arrow::TypeId::kStruct && t->id() == arrow::TypeId::kStruct &&
                out->fields().size() == t->fields().size()) {
       // Field by field, by position (the first struct's names).
