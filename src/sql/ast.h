@@ -121,6 +121,9 @@ struct Expr {
   // operator ("like", "not ilike", "similar", ...), the pattern, the ESCAPE
   // character (empty: none) and SIMILAR TO's AS 'rename' (empty: none).
   std::string star_filter_op, star_filter_pattern, star_filter_escape, star_rename;
+  // kStar: DuckDB's RENAME (a AS b, t.c AS d): each column (maybe
+  // qualified) and its new name.
+  std::vector<std::pair<std::vector<std::string>, std::string>> star_renames;
 
   Expr();
   ~Expr();

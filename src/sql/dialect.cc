@@ -1096,10 +1096,14 @@ class Rewriter {
         !EqualsIgnoreCase(WordAt(next), "all") && !EqualsIgnoreCase(WordAt(next), "distinct") &&
         !(next < in_.size() && in_[next] == '(' &&
           EqualsIgnoreCase(WordAt(SkipTrivia(next + 1)), "select"));
-    if (after_star &&
-        (EqualsIgnoreCase(w, "exclude") || except_columns || EqualsIgnoreCase(w, "replace"))) {
-      const bool exclude = !EqualsIgnoreCase(w, "replace");
-      const std::string call = exclude ? ", \"__llkv_star_exclude\"" : ", \"__llkv_star_replace\"";
+    const bool rename = EqualsIgnoreCase(w, "rename");
+    if (after_star && (EqualsIgnoreCase(w, "exclude") || except_columns ||
+                       EqualsIgnoreCase(w, "replace") || rename)) {
+      // (RENAME (a AS b) goes as REPLACE does: "__llkv_star_rename"(a, b).)
+      const bool exclude = !EqualsIgnoreCase(w, "replace") && !rename;
+      const std::string call = exclude  ? ", \"__llkv_star_exclude\""
+                               : rename ? ", \"__llkv_star_rename\""
+                                        : ", \"__llkv_star_replace\"";
       const size_t open = SkipTrivia(end);
       prev_ = '"';
       prev_word_.clear();

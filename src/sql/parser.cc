@@ -1220,8 +1220,28 @@ class Transformer {
     const auto& call = n.func_call();
     const std::vector<std::string> name = Names(call.funcname());
     if (name.size() != 1 || (name[0] != "__llkv_star_exclude" && name[0] != "__llkv_star_replace" &&
-                             name[0] != "__llkv_star_filter")) {
+                             name[0] != "__llkv_star_filter" && name[0] != "__llkv_star_rename")) {
       return false;
+    }
+    if (name[0] == "__llkv_star_rename") {
+      if (list.empty() || list.back().expr->kind != ExprKind::kStar) {
+        Unsupported("RENAME after something other than *", call.location());
+      }
+      Expr& star = *list.back().expr;
+      ExprList args = Exprs(call.args());
+      for (size_t i = 0; i < args.size(); i += 2) {
+        if (i + 1 >= args.size() || args[i]->kind != ExprKind::kColumnRef ||
+            args[i + 1]->kind != ExprKind::kColumnRef || args[i + 1]->names.size() != 1) {
+          Fail(ErrorKind::kParser, "RENAME takes a list of column AS new_name");
+        }
+        for (const auto& [seen, to] : star.star_renames) {
+          if (EqualsIgnoreCase(seen.back(), args[i]->names.back())) {
+            Fail(ErrorKind::kParser, "Duplicate entry \"{}\" in RENAME list", seen.back());
+          }
+        }
+        star.star_renames.emplace_back(args[i]->names, args[i + 1]->names[0]);
+      }
+      return true;
     }
     if (name[0] == "__llkv_star_filter") {
       if (list.empty() || list.back().expr->kind != ExprKind::kStar) {

@@ -639,7 +639,8 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
       })) {
     Fail(ErrorKind::kBinder, "Referenced table \"{}\" not found!", star.names.back());
   }
-  std::vector<bool> used(star.star_exclude.size() + star.star_replace.size(), false);
+  const size_t replaces = star.star_exclude.size() + star.star_replace.size();
+  std::vector<bool> used(replaces + star.star_renames.size(), false);
   auto find = [](const std::vector<std::string>& list, const std::string& name) {
     for (size_t i = 0; i < list.size(); ++i) {
       if (EqualsIgnoreCase(list[i], name)) return static_cast<int>(i);
@@ -680,10 +681,17 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
       renamed_one = true;
       name = star.star_rename;
     }
+    for (size_t i = 0; i < star.star_renames.size(); ++i) {
+      const auto& [from, to] = star.star_renames[i];
+      if (!EqualsIgnoreCase(from.back(), c.name)) continue;
+      if (from.size() >= 2 && !EqualsIgnoreCase(from[from.size() - 2], c.qualifier)) continue;
+      used[replaces + i] = true;
+      name = to;
+    }
     if (const int r = find(star.star_replace, c.name); r >= 0) {
       used[star.star_exclude.size() + static_cast<size_t>(r)] = true;
       exprs.push_back(out.Bind(*star.args[static_cast<size_t>(r)]));
-      names.push_back(c.name);
+      names.push_back(name);
       continue;
     }
     if (aggregate) {
@@ -701,6 +709,10 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
   for (size_t i = 0; i < used.size(); ++i) {
     if (used[i]) continue;
     const bool exclude = i < star.star_exclude.size();
+    if (i >= replaces) {
+      Fail(ErrorKind::kBinder, "Column \"{}\" in RENAME list not found in FROM clause",
+           fmt::format("{}", fmt::join(star.star_renames[i - replaces].first, ".")));
+    }
     Fail(ErrorKind::kBinder, "Column \"{}\" in {} list not found in FROM clause",
          exclude ? fmt::format("{}", fmt::join(star.star_exclude[i], "."))
                  : star.star_replace[i - star.star_exclude.size()],
