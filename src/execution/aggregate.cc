@@ -24,6 +24,10 @@ namespace llkv::execution {
 using arrow::ArrayDataPtr;
 using arrow::TypeId;
 
+bool IsFractionalDecimal(const arrow::DataType& t) {
+  return t.id() == TypeId::kDecimal128 && t.scale() > 0;
+}
+
 bool TakesDoubles(AggKind kind) {
   if (IsPairedNumeric(kind)) return kind != AggKind::kRegrCount;
   switch (kind) {
@@ -63,6 +67,7 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     return arg_type;
   }
   if (kind == AggKind::kMad && IsTimeCount(*arg_type)) return arrow::interval_month_day_nano();
+  if (kind == AggKind::kQuantileCont && IsFractionalDecimal(*arg_type)) return arg_type;
   if (TakesDoubles(kind)) return arrow::float64();
   switch (kind) {
     case AggKind::kCountStar:
@@ -80,7 +85,9 @@ arrow::TypePtr AggregateType(AggKind kind, const arrow::TypePtr& arg_type) {
     case AggKind::kTotal:
       return arrow::float64();
     case AggKind::kMedian:
-      return IsNumericType(*arg_type) ? arrow::float64() : arg_type;
+      // (A DECIMAL's median stays a DECIMAL of its type.)
+      return IsNumericType(*arg_type) && !IsFractionalDecimal(*arg_type) ? arrow::float64()
+                                                                         : arg_type;
     case AggKind::kBoolAnd:
     case AggKind::kBoolOr:
       return arrow::boolean();
@@ -739,6 +746,16 @@ Value Accumulator::Finish(const arrow::TypePtr& type) {
           const long double b = static_cast<long double>(v[hi].int64());
           const long double x = a + (b - a) * static_cast<long double>(pos - std::floor(pos));
           return Value::Integer(v[lo].type(), static_cast<int64_t>(std::llroundl(x)));
+        }
+        if (IsFractionalDecimal(*v[lo].type())) {
+          // In the DECIMAL's own scale, truncated (DuckDB's rule): exact
+          // where the result fits the scale, never a DOUBLE.
+          const arrow::Decimal128 a = v[lo].decimal(), b = v[hi].decimal();
+          const long double step =
+              static_cast<long double>(b - a) * static_cast<long double>(pos - std::floor(pos));
+          const auto& t = *v[lo].type();
+          return Value::Decimal(a + static_cast<arrow::Decimal128>(std::trunc(step)), t.precision(),
+                                t.scale());
         }
         const double a = AsDouble(v[lo]), b = AsDouble(v[hi]);
         return Value::Double(a + (b - a) * (pos - static_cast<double>(lo)));

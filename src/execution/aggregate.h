@@ -139,6 +139,11 @@ struct AggregateSpec {
 // lists, such a struct for structs.
 Value HistogramOtherBin(const arrow::TypePtr& type);
 
+// Whether `t` is a DECIMAL with a fractional part, whose median and
+// quantile_cont interpolate in its own type (a scale of 0, HUGEINT among
+// them, interpolates as a DOUBLE, as integers do).
+bool IsFractionalDecimal(const arrow::DataType& t);
+
 // Whether `kind` reads NULL arguments too (the others skip them).
 bool TakesNulls(AggKind kind);
 

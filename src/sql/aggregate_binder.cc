@@ -266,7 +266,9 @@ execution::AggregateSpec BindAggregate(const Expr& call, Binder& binder) {
         if (!numeric) {
           Fail(ErrorKind::kBinder, "No function matches {}({})", n, arg->type->ToString());
         }
-        arg = execution::CastTo(std::move(arg), arrow::float64());
+        // A DECIMAL interpolates in its own type (exactly, truncated).
+        if (!execution::IsFractionalDecimal(*arg->type))
+          arg = execution::CastTo(std::move(arg), arrow::float64());
         break;
       default:
         if (spec.kind == AggKind::kMad &&
