@@ -700,8 +700,11 @@ ReadSet ColumnsRead(const SelectStmt& q) {
     if (HasNaturalJoin(*f)) out.stars.insert("");
   }
   for (const auto& item : q.select_list) {
-    if (item.expr->kind == ExprKind::kStar)
-      out.stars.insert(item.expr->names.empty() ? "" : Lower(item.expr->names.back()));
+    if (item.expr->kind != ExprKind::kStar) continue;
+    out.stars.insert(item.expr->names.empty() ? "" : Lower(item.expr->names.back()));
+    // s.* may name a STRUCT column s (its fields), not a table.
+    for (const auto& n : item.expr->names)
+      out.names.insert(Lower(n));
   }
   return out;
 }

@@ -628,6 +628,55 @@ std::vector<const ScopeColumn*> ColumnsSelected(const Expr& call, const Scope& s
   return out;
 }
 
+// s.* where s names a STRUCT column, not a table (DuckDB): the struct's
+// fields, with EXCLUDE and REPLACE as for a table's columns. Whether s is
+// such a column.
+bool ExpandStructStar(const Expr& star, Binder& out, std::vector<BoundExprPtr>& exprs,
+                      std::vector<std::string>& names) {
+  Expr ref;
+  ref.kind = ExprKind::kColumnRef;
+  ref.location = star.location;
+  ref.names = star.names;
+  BoundExprPtr s;
+  try {
+    s = out.Bind(ref);
+  } catch (const Error& e) {
+    if (e.message().find("Ambiguous") != std::string::npos) throw;
+    return false;
+  }
+  if (s->type->id() != arrow::TypeId::kStruct) return false;
+  std::vector<bool> used(star.star_exclude.size() + star.star_replace.size(), false);
+  for (const auto& f : s->type->fields()) {
+    bool excluded = false;
+    for (size_t i = 0; i < star.star_exclude.size(); ++i) {
+      if (EqualsIgnoreCase(star.star_exclude[i].back(), f->name())) excluded = used[i] = true;
+    }
+    if (excluded) continue;
+    names.push_back(f->name());
+    bool replaced = false;
+    for (size_t i = 0; i < star.star_replace.size() && !replaced; ++i) {
+      if (!EqualsIgnoreCase(star.star_replace[i], f->name())) continue;
+      exprs.push_back(out.Bind(*star.args[i]));
+      replaced = used[star.star_exclude.size() + i] = true;
+    }
+    if (replaced) continue;
+    Expr field;
+    field.kind = ExprKind::kColumnRef;
+    field.location = star.location;
+    field.names = star.names;
+    field.names.push_back(f->name());
+    exprs.push_back(out.Bind(field));
+  }
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) continue;
+    const bool exclude = i < star.star_exclude.size();
+    Fail(ErrorKind::kBinder, "Field \"{}\" in {} list not found in struct {}",
+         exclude ? star.star_exclude[i].back() : star.star_replace[i - star.star_exclude.size()],
+         exclude ? "EXCLUDE" : "REPLACE", fmt::format("{}", fmt::join(star.names, ".")));
+  }
+  return true;
+}
+
 // The columns `star` (*, t.*, with DuckDB's EXCLUDE and REPLACE) stands for
 // in `scope`, appended to exprs / names; in a grouped query (`aggregate`)
 // each must be a group key, as if written out.
@@ -637,6 +686,7 @@ void ExpandStar(const Expr& star, const Scope& scope, bool aggregate, bool has_f
   if (!star.names.empty() && std::none_of(scope.begin(), scope.end(), [&](const ScopeColumn& c) {
         return EqualsIgnoreCase(c.qualifier, star.names.back());
       })) {
+    if (ExpandStructStar(star, out, exprs, names)) return;
     Fail(ErrorKind::kBinder, "Referenced table \"{}\" not found!", star.names.back());
   }
   const size_t replaces = star.star_exclude.size() + star.star_replace.size();
