@@ -139,6 +139,13 @@ struct AggregateSpec {
 // lists, such a struct for structs.
 Value HistogramOtherBin(const arrow::TypePtr& type);
 
+// The results of kHistogram and kBitstringAgg (of `type`) over `values`,
+// the group's non-NULL arguments (at least one) (aggregate_sets.cc).
+Value HistogramOf(const AggregateSpec& spec, const std::vector<Value>& values,
+                  const arrow::TypePtr& type);
+Value BitstringOf(const AggregateSpec& spec, const std::vector<Value>& values,
+                  const arrow::TypePtr& type);
+
 // Whether `t` is a DECIMAL with a fractional part, whose median and
 // quantile_cont interpolate in its own type (a scale of 0, HUGEINT among
 // them, interpolates as a DOUBLE, as integers do).

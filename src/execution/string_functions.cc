@@ -552,24 +552,28 @@ void RegisterStringFunctions(FunctionRegistry& r) {
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
                        });
-  RegisterTextFunction(r, {"ascii", "unicode"}, "T", arrow::int64(),
-                       [](const std::vector<Value>& a, const arrow::TypePtr&) {
-                         const std::string& s = a[0].str();
-                         if (s.empty()) return Value::Int64(0);
-                         const auto c = static_cast<unsigned char>(s[0]);
-                         int64_t cp = c;
-                         size_t extra = 0;
-                         if (c >= 0xF0) {
-                           cp = c & 0x07, extra = 3;
-                         } else if (c >= 0xE0) {
-                           cp = c & 0x0F, extra = 2;
-                         } else if (c >= 0xC0) {
-                           cp = c & 0x1F, extra = 1;
-                         }
-                         for (size_t i = 1; i <= extra && i < s.size(); ++i)
-                           cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-                         return Value::Int64(cp);
-                       });
+  // The code point of the first character; of '': 0 for ascii (as
+  // PostgreSQL), -1 for unicode (DuckDB's documented value: 0 is NUL's).
+  for (const bool unicode : {false, true}) {
+    RegisterTextFunction(r, {unicode ? "unicode" : "ascii"}, "T", arrow::int64(),
+                         [unicode](const std::vector<Value>& a, const arrow::TypePtr&) {
+                           const std::string& s = a[0].str();
+                           if (s.empty()) return Value::Int64(unicode ? -1 : 0);
+                           const auto c = static_cast<unsigned char>(s[0]);
+                           int64_t cp = c;
+                           size_t extra = 0;
+                           if (c >= 0xF0) {
+                             cp = c & 0x07, extra = 3;
+                           } else if (c >= 0xE0) {
+                             cp = c & 0x0F, extra = 2;
+                           } else if (c >= 0xC0) {
+                             cp = c & 0x1F, extra = 1;
+                           }
+                           for (size_t i = 1; i <= extra && i < s.size(); ++i)
+                             cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+                           return Value::Int64(cp);
+                         });
+  }
   RegisterTextFunction(r, {"chr"}, "I", arrow::utf8(),
                        [](const std::vector<Value>& a, const arrow::TypePtr&) {
                          const int64_t cp = a[0].int64();

@@ -319,8 +319,11 @@ BoundExprPtr Binder::Column(const Expr& e) {
   const ScopeColumn* found = nullptr;
   // schema.table.column: the table's schema must be the one named.
   const std::string schema = e.names.size() >= 3 ? e.names[e.names.size() - 3] : "";
-  // (Four or more parts are a column and struct fields: StructPath.)
-  for (const auto& c : e.names.size() <= 3 ? scope_ : Scope{}) {
+  // (Four or more parts are a column and struct fields: StructPath.) Both
+  // arms are lvalues, so `found` points into scope_, not into a copy.
+  static const Scope kNoColumns;
+  const Scope& candidates = e.names.size() <= 3 ? scope_ : kNoColumns;
+  for (const auto& c : candidates) {
     if (!EqualsIgnoreCase(c.name, name)) continue;
     if (!qualifier.empty() && !EqualsIgnoreCase(c.qualifier, qualifier)) continue;
     if (qualifier.empty() && c.qualified_only) continue;
