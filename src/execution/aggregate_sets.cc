@@ -133,7 +133,11 @@ Value BitstringOf(const AggregateSpec& spec, const std::vector<Value>& values,
       hi = std::max(hi, WideInteger(v));
     }
   }
-  if (hi < lo || hi - lo >= (__int128{1} << 30)) {
+  if (hi < lo) {
+    Fail(ErrorKind::kOutOfRange, "bitstring_agg: the minimum {} is greater than the maximum {}",
+         WideText(lo), WideText(hi));
+  }
+  if (hi - lo >= (__int128{1} << 30)) {
     Fail(ErrorKind::kOutOfRange,
          "The range between min and max value ({} <-> {}) is too large for bitstring aggregation",
          WideText(lo), WideText(hi));

@@ -8,6 +8,7 @@
 // bitwise operators take strings of one length, as DuckDB's do.
 #include "execution/bit_string.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "execution/expression.h"
@@ -348,7 +349,10 @@ void RegisterBitFunctions(FunctionRegistry& r) {
         [left](const std::vector<Value>& a, const TypePtr&) {
           const std::string& in = a[0].str();
           const size_t n = bits::Length(in);
-          const int64_t by = a[1].int64();
+          // (A shift by n or more bits leaves only zeros; clamping keeps
+          // the index arithmetic from overflowing.)
+          const auto len = static_cast<int64_t>(n);
+          const int64_t by = std::clamp(a[1].int64(), -len, len);
           std::string b = bits::Zeros(n);
           for (size_t i = 0; i < n; ++i) {
             const int64_t from = left ? static_cast<int64_t>(i) + by : static_cast<int64_t>(i) - by;

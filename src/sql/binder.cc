@@ -70,12 +70,6 @@ BoundExprPtr FunctionCall(const execution::ScalarFunction* f, std::vector<BoundE
   return out;
 }
 
-BoundExprPtr OperatorCall(const char* name, std::vector<BoundExprPtr> args) {
-  const execution::ScalarFunction* f = execution::FindScalarFunction(name);
-  LLKV_CHECK(f != nullptr, "operator {} is not registered", name);
-  return FunctionCall(f, std::move(args));
-}
-
 // A numeric literal's text as an exact DECIMAL of its digits (precision
 // and scale as written); none when it has an exponent or over 38 digits.
 std::optional<Value> ExactDecimal(const std::string& t) {
@@ -99,6 +93,12 @@ std::optional<Value> ExactDecimal(const std::string& t) {
 }
 
 }  // namespace
+
+BoundExprPtr OperatorCall(const char* name, std::vector<BoundExprPtr> args) {
+  const execution::ScalarFunction* f = execution::FindScalarFunction(name);
+  LLKV_CHECK(f != nullptr, "operator {} is not registered", name);
+  return FunctionCall(f, std::move(args));
+}
 
 BoundExprPtr Binder::Bind(const Expr& e) {
   if (substitutions_) {

@@ -21,6 +21,10 @@ class AllowDefaultValues {
   bool before_;
 };
 
+// A call of the library's function `name` over `args`, cast as its binding
+// rule takes them.
+BoundExprPtr OperatorCall(const char* name, std::vector<BoundExprPtr> args);
+
 class Binder {
  public:
   // `substitutions` (optional) maps expressions to columns of the input;

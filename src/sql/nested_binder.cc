@@ -133,11 +133,10 @@ BoundExprPtr Binder::NestedFunction(const Expr& e, const std::string& name) {
     // key k (or NULL).
     BoundExprPtr s = Bind(*e.args[0]);
     if (arrow::IsMap(*s->type)) {
-      const arrow::TypePtr& entry = s->type->value_type();
       std::vector<BoundExprPtr> args;
       args.push_back(std::move(s));
-      args.push_back(execution::CastTo(Bind(*e.args[1]), entry->fields()[0]->type()));
-      return LibraryCall("map_extract_value", entry->fields()[1]->type(), std::move(args));
+      args.push_back(Bind(*e.args[1]));
+      return OperatorCall("map_extract_value", std::move(args));
     }
     if (s->type->id() == arrow::TypeId::kStruct) {
       BoundExprPtr key = Bind(*e.args[1]);
